@@ -1,0 +1,19 @@
+package dev.kvstore;
+
+/**
+ * Optional features a store may have. A store declares only what it really does; the
+ * conformance kit checks both that declared features work and that undeclared ones are absent
+ * where that can be observed.
+ */
+public enum KvCapability {
+    /**
+     * {@link KvPair#version()} and {@link KvEvent#version()} carry the per-key modification count
+     * (1 on create, +1 per put, 1 again after a delete). Without it they are 0.
+     */
+    VERSIONS,
+    /**
+     * Watches deliver one event for every write, with every intermediate value, in commit order.
+     * Without it a watch may coalesce rapid writes to one key, delivering at least the last state.
+     */
+    EVERY_WRITE_EVENT
+}

@@ -1,0 +1,143 @@
+package dev.kvstore;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * An asynchronous client of one key-value store. Keys given to a client are full keys: the
+ * client adds nothing to them. Implementations are thread-safe and share one connection (or one
+ * multiplexed channel) among all calls.
+ *
+ * <p>Every operation returns at once; its future completes on a thread of the client's choosing
+ * (often a driver I/O thread), so dependent actions that block should be run with an
+ * {@code ...Async} stage on an executor of the caller's. Failures complete the future with a
+ * {@link KvStoreException}: {@link KvStoreUnavailableException} when the store cannot be reached
+ * or did not answer in time. Argument errors ({@code null}, empty key) are thrown at once.
+ *
+ * <p>Keys are non-empty strings without U+0000 of at most {@value #MAX_KEY_BYTES} UTF-8 bytes.
+ * A prefix is a raw string prefix (no globbing, no path semantics); the empty prefix means every
+ * key.
+ */
+public interface KvStoreClient extends AutoCloseable {
+
+    /** The longest key, in UTF-8 bytes, that every store accepts. */
+    int MAX_KEY_BYTES = 512;
+
+    /**
+     * Reads one key.
+     *
+     * @param key the full key
+     * @return the pair, or empty if the key does not exist
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or otherwise not a valid key
+     */
+    CompletableFuture<Optional<KvPair>> get(String key);
+
+    /**
+     * Reads every key that starts with {@code prefix}, with its value.
+     *
+     * @param prefix a raw string prefix; empty for every key
+     * @return the pairs by full key, in key order; empty if none
+     * @throws NullPointerException if {@code prefix} is null
+     */
+    CompletableFuture<Map<String, KvPair>> list(String prefix);
+
+    /**
+     * Lists the keys that start with {@code prefix}, without their values.
+     *
+     * @param prefix a raw string prefix; empty for every key
+     * @return the full keys in key order; empty if none
+     * @throws NullPointerException if {@code prefix} is null
+     */
+    CompletableFuture<List<String>> listKeys(String prefix);
+
+    /**
+     * Tells whether a key exists, without reading its value.
+     *
+     * @param key the full key
+     * @return whether it exists
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is not a valid key
+     */
+    CompletableFuture<Boolean> exists(String key);
+
+    /**
+     * Creates or replaces a key's value. A value over {@link #maxValueSize()} fails with
+     * {@link KvValueTooLargeException} before anything is sent.
+     *
+     * @param key the full key
+     * @param value the bytes to store; may be empty
+     * @return completes when the store has accepted the write
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalArgumentException if {@code key} is not a valid key
+     */
+    CompletableFuture<Void> put(String key, byte[] value);
+
+    /**
+     * Deletes a key. Deleting a missing key is not an error.
+     *
+     * @param key the full key
+     * @return completes when the key is gone
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is not a valid key
+     */
+    CompletableFuture<Void> delete(String key);
+
+    /**
+     * Deletes every key that starts with {@code prefix}.
+     *
+     * @param prefix a raw string prefix; empty deletes every key the client can see
+     * @return completes when the keys are gone
+     * @throws NullPointerException if {@code prefix} is null
+     */
+    CompletableFuture<Void> deleteWithPrefix(String prefix);
+
+    /**
+     * Watches a key, or every key with a prefix. The future completes once the watch is active
+     * on the store: a write made after that is seen. Only changes after that point are reported.
+     * The listener runs on a thread of kvstore's, never a driver I/O thread; calls for one watch
+     * never overlap and come in commit order per key.
+     *
+     * @param key the full key, or the raw prefix when {@code withPrefix}
+     * @param withPrefix {@code true} to watch every key starting with {@code key}
+     * @param listener receives the events
+     * @return the watch's handle, once active
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code withPrefix} is false and {@code key} is not a
+     *     valid key
+     */
+    CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener);
+
+    /**
+     * Asks the store whether it answers, writing nothing.
+     *
+     * @return {@code true} if the store answered; completes with {@code false}, not an exception,
+     *     when it did not
+     */
+    CompletableFuture<Boolean> isConnectionUp();
+
+    /**
+     * The largest value this client will send, in bytes.
+     *
+     * @return the limit in bytes
+     */
+    long maxValueSize();
+
+    /**
+     * The optional features this store has.
+     *
+     * @return the declared capabilities; empty when none
+     */
+    Set<KvCapability> capabilities();
+
+    /**
+     * Closes the client, its watches and its connection. Idempotent. Operations after close fail
+     * with {@link KvStoreException}.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,90 @@
+package dev.kvstore.spi;
+
+import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvValueTooLargeException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/** Argument checks every store applies the same way, so that every store fails alike. */
+public final class Keys {
+
+    private Keys() {
+    }
+
+    /**
+     * Checks a key.
+     *
+     * @param key the key
+     * @return the key
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if it is empty, holds U+0000, or is over
+     *     {@link KvStoreClient#MAX_KEY_BYTES} UTF-8 bytes
+     */
+    public static String checkKey(String key) {
+        Objects.requireNonNull(key, "key");
+        if (key.isEmpty()) {
+            throw new IllegalArgumentException("key must not be empty");
+        }
+        checkChars(key, "key");
+        return key;
+    }
+
+    /**
+     * Checks a prefix (which may be empty, meaning every key).
+     *
+     * @param prefix the prefix
+     * @return the prefix
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws IllegalArgumentException if it holds U+0000 or is over
+     *     {@link KvStoreClient#MAX_KEY_BYTES} UTF-8 bytes
+     */
+    public static String checkPrefix(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        checkChars(prefix, "prefix");
+        return prefix;
+    }
+
+    /**
+     * Checks a value against a store's limit, before anything is sent.
+     *
+     * @param key the key it is for (named in the error)
+     * @param value the value
+     * @param limit the store's limit in bytes
+     * @return the value
+     * @throws NullPointerException if {@code value} is null
+     * @throws KvValueTooLargeException if it is over the limit
+     */
+    public static byte[] checkValue(String key, byte[] value, long limit) {
+        Objects.requireNonNull(value, "value");
+        if (value.length > limit) {
+            throw new KvValueTooLargeException(key, value.length, limit);
+        }
+        return value;
+    }
+
+    /**
+     * Tells whether {@code key} is covered by a watch on {@code watched}.
+     *
+     * @param watched the watched key or prefix
+     * @param withPrefix whether the watch is a prefix watch
+     * @param key a changed key
+     * @return whether the watch should report the change
+     */
+    public static boolean matches(String watched, boolean withPrefix, String key) {
+        return withPrefix ? key.startsWith(watched) : key.equals(watched);
+    }
+
+    private static void checkChars(String s, String what) {
+        if (s.indexOf('\u0000') >= 0) {
+            throw new IllegalArgumentException(what + " must not contain U+0000");
+        }
+        // Fast path: every char is at most 3 UTF-8 bytes.
+        if (s.length() * 3 > KvStoreClient.MAX_KEY_BYTES) {
+            int bytes = s.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > KvStoreClient.MAX_KEY_BYTES) {
+                throw new IllegalArgumentException(what + " is " + bytes + " UTF-8 bytes, over the limit of "
+                        + KvStoreClient.MAX_KEY_BYTES);
+            }
+        }
+    }
+}
