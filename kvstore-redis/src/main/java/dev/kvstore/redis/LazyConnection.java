@@ -61,24 +61,14 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> implements AutoCl
         }
     }
 
-    /** Closes the connection, or the one being opened when it opens. Idempotent, never blocks. */
+    /**
+     * Stops handing out the connection; one still being opened is closed when it opens. The open
+     * connection itself is closed by the owner's {@code RedisClient.shutdown}. Idempotent, never
+     * blocks.
+     */
     @Override
-    public void close() {
-        CompletableFuture<C> last;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            last = current;
-            open = null;
-        }
-        if (last != null) {
-            last.whenComplete((c, e) -> {
-                if (c != null) {
-                    c.closeAsync();
-                }
-            });
-        }
+    public synchronized void close() {
+        closed = true;
+        open = null;
     }
 }
