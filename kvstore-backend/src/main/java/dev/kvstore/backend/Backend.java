@@ -734,6 +734,11 @@ public final class Backend implements AutoCloseable {
 
     // ---- internals ----
 
+    /** For tests in this package. */
+    Liveness liveness() {
+        return liveness;
+    }
+
     private void tickCheck() {
         performLivenessCheckAsync().whenComplete((up, e) -> liveness.checkDone());
     }
