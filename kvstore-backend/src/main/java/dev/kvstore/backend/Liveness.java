@@ -139,6 +139,18 @@ final class Liveness {
         }
     }
 
+    /** For tests: whether the periodic check is scheduled. */
+    boolean isTicking() {
+        synchronized (lock) {
+            return tick != null;
+        }
+    }
+
+    /** For tests: pretends the last push happened {@code age} earlier than it did. */
+    void backdateLastPush(Duration age) {
+        lastPushNanos -= age.toNanos();
+    }
+
     /** Called when a check started by a tick is over. */
     void checkDone() {
         checking.set(false);
