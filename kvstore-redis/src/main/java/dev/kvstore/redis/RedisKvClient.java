@@ -67,6 +67,7 @@ final class RedisKvClient implements KvStoreClient {
     private final RedisClient client;
     private final LazyConnection<StatefulRedisConnection<String, byte[]>> commands;
     private final RedisWatchHub watches;
+    private final SentinelFollower follower; // null unless redis-sentinel
     private volatile boolean closed;
 
     RedisKvClient(RedisSettings settings) {
@@ -79,6 +80,15 @@ final class RedisKvClient implements KvStoreClient {
         this.commands = new LazyConnection<>(where,
                 () -> client.connectAsync(CODEC, uri).toCompletableFuture());
         this.watches = new RedisWatchHub(settings, client, uri, commands);
+        if (settings.sentinel()) {
+            this.follower = new SentinelFollower(settings, client, uri, () -> {
+                SentinelFollower.reconnect(commands.ifOpen(), where);
+                watches.reconnect();
+            });
+            follower.ensureListening();
+        } else {
+            this.follower = null;
+        }
         // Start connecting now, without waiting: a failure here is retried by the first operation.
         commands.get().whenComplete((c, e) -> {
             if (e != null) {
@@ -222,6 +232,9 @@ final class RedisKvClient implements KvStoreClient {
         if (closed) {
             return CompletableFuture.completedFuture(false);
         }
+        if (follower != null) {
+            follower.ensureListening();
+        }
         return commands.get()
                 .thenCompose(c -> c.async().ping().toCompletableFuture())
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -250,6 +263,9 @@ final class RedisKvClient implements KvStoreClient {
             return;
         }
         closed = true;
+        if (follower != null) {
+            follower.close();
+        }
         watches.close();
         commands.close();
         client.shutdown(Duration.ZERO, timeout);
@@ -270,6 +286,9 @@ final class RedisKvClient implements KvStoreClient {
         if (open != null) {
             f = op.apply(open.async()).toCompletableFuture();
         } else {
+            if (follower != null) {
+                follower.ensureListening();
+            }
             f = commands.get().thenCompose(c -> op.apply(c.async()))
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }

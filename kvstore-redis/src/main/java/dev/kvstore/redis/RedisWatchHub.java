@@ -13,7 +13,6 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
-import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -48,7 +47,6 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
     private final String where;
     private final String storeType;
     private final String channelPrefix;
-    private final boolean sentinel;
     private final long timeoutMillis;
     private final LazyConnection<StatefulRedisConnection<String, byte[]>> commands;
     private final LazyConnection<StatefulRedisPubSubConnection<String, String>> pubsub;
@@ -57,7 +55,6 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
     private final Map<String, Set<Watch>> channels = new HashMap<>();
     private final Map<String, Set<Watch>> patterns = new HashMap<>();
     private CompletableFuture<Void> eventsCheck;
-    private SocketAddress pubsubAddress;
     private boolean closed;
 
     RedisWatchHub(RedisSettings settings, RedisClient client, RedisURI uri,
@@ -65,7 +62,6 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         this.where = settings.describe();
         this.storeType = settings.storeType();
         this.channelPrefix = KeyspaceEvents.channelPrefix(settings.database());
-        this.sentinel = settings.sentinel();
         this.timeoutMillis = settings.timeout().toMillis();
         this.commands = commands;
         this.pubsub = new LazyConnection<>(where + " (watches)",
@@ -273,15 +269,13 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         });
     }
 
+    /** Has lettuce reconnect the pub/sub connection (after a Sentinel failover: to the new master). */
+    void reconnect() {
+        SentinelFollower.reconnect(pubsub.ifOpen(), where);
+    }
+
     /** The pub/sub connection's state, on lettuce threads. */
     private final class PubSubState implements RedisConnectionStateListener {
-        @Override
-        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            synchronized (RedisWatchHub.this) {
-                pubsubAddress = address;
-            }
-        }
-
         @Override
         public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             synchronized (RedisWatchHub.this) {
@@ -317,6 +311,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null); // guarded by this
         private volatile boolean active;
         private volatile boolean down;
+        private volatile boolean lastWasUnknown; // touched only by the delivery chain
 
         Watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
             super(storeType, key, withPrefix, listener);
@@ -339,12 +334,21 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         synchronized void enqueue(String key, CompletableFuture<Change> change) {
             tail = tail.thenCombine(change, (x, c) -> {
                 if (c instanceof Value v) {
+                    lastWasUnknown = false;
                     deliver(v.bytes() == null ? KvEvent.delete(key) : KvEvent.put(key, v.bytes(), 0L));
                 } else {
-                    deliverUnknown();
+                    unknown();
                 }
                 return null;
             });
+        }
+
+        /** Delivers {@code UNKNOWN}, once for a run of failed reads. Runs in the delivery chain. */
+        private void unknown() {
+            if (!lastWasUnknown) {
+                lastWasUnknown = true;
+                deliverUnknown();
+            }
         }
 
         private synchronized void signal(Runnable r) {
@@ -354,14 +358,17 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         void connectionLost() {
             if (active && !down) {
                 down = true;
-                signal(this::deliverConnectionDown);
+                signal(() -> {
+                    lastWasUnknown = false;
+                    deliverConnectionDown();
+                });
             }
         }
 
         void resumed() {
             if (down) {
                 down = false;
-                signal(this::deliverUnknown);
+                signal(this::unknown);
             }
         }
 
