@@ -1,6 +1,7 @@
 package dev.kvstore.redis.bench;
 
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvWatch;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.RedisServer;
@@ -35,10 +36,14 @@ import org.HdrHistogram.Histogram;
 /**
  * Measures the Redis store through the {@link Backend} against lettuce used directly, in one run
  * on one Redis server it starts: blocking put/get from one thread, asynchronous put/get with 128
- * in flight on one pipelined connection, listing a 1,000-key prefix ({@code SCAN} + {@code MGET}),
- * and watch latency (put until the event with its value arrives). Prints ops/s, p50 and p99 and
- * the Backend/driver ratio (1.0 = as fast as the driver). After a warm-up each side runs five
- * rounds, alternating, and its best round is kept, to damp the noise of a shared machine.
+ * in flight on one pipelined connection, listing a 1,000-key prefix ({@code SCAN} + {@code MGET},
+ * in a database of 11,000 keys), and watch latency (put until the event with its value arrives).
+ * The last columns show the store's {@link KvStoreClient} without the Backend, to tell the two
+ * layers' costs apart.
+ *
+ * <p>After a warm-up, six rounds run driver, client and Backend back to back. The ops/s and
+ * percentiles shown are each side's best round; the ratio (1.0 = as fast as the driver) is the
+ * median of the six rounds' ratios, which damps the drift of a shared machine's load.
  *
  * <p>Run: {@code mvn -q -pl kvstore-redis -am install -DskipTests && mvn -q -pl kvstore-redis exec:java}
  * (the module's pom points exec:java at this class with the test class path). Not a test.
@@ -47,12 +52,12 @@ public final class RedisBenchmark {
 
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final byte[] VALUE = "a value of some 32 bytes........".getBytes(StandardCharsets.UTF_8);
-    private static final int ROUNDS = 5;
-    private static final int BLOCKING_OPS = 10_000;
-    private static final int ASYNC_OPS = 100_000;
+    private static final int ROUNDS = 6;
+    private static final int BLOCKING_OPS = 5_000;
+    private static final int ASYNC_OPS = 50_000;
     private static final int IN_FLIGHT = 128;
     private static final int LIST_KEYS = 1_000;
-    private static final int LISTS = 50;
+    private static final int LISTS = 30;
     private static final int WATCH_EVENTS = 1_000;
 
     private RedisBenchmark() {
@@ -98,26 +103,33 @@ public final class RedisBenchmark {
                 System.out.printf("Redis %s, lettuce 6.8 direct vs kvstore Backend (storeType redis), %d cores%n",
                         redis.redisCli("INFO", "server").lines().filter(l -> l.startsWith("redis_version"))
                                 .findFirst().orElse("?").strip(), Runtime.getRuntime().availableProcessors());
-                System.out.printf("%-26s %12s %9s %9s | %12s %9s %9s | %6s%n", "workload", "driver op/s", "p50 µs",
-                        "p99 µs", "Backend op/s", "p50 µs", "p99 µs", "ratio");
+                System.out.printf("%-26s %12s %9s %9s | %12s %9s %9s | %6s | %12s %6s%n", "workload", "driver op/s",
+                        "p50 µs", "p99 µs", "Backend op/s", "p50 µs", "p99 µs", "ratio", "client op/s", "ratio");
 
+                KvStoreClient kv = backend.client();
                 compare("blocking put, 1 thread",
                         () -> blocking(BLOCKING_OPS, i -> sync.set("bench/k" + (i % 1000), VALUE)),
+                        () -> blocking(BLOCKING_OPS, i -> kv.put("bench/k" + (i % 1000), VALUE).join()),
                         () -> blocking(BLOCKING_OPS, i -> { backend.put("k" + (i % 1000), VALUE); return null; }));
                 compare("blocking get, 1 thread",
                         () -> blocking(BLOCKING_OPS, i -> sync.get("bench/k")),
+                        () -> blocking(BLOCKING_OPS, i -> kv.get("bench/k").join()),
                         () -> blocking(BLOCKING_OPS, i -> backend.get("k")));
                 compare("async put, 128 in flight",
                         () -> pipelined(ASYNC_OPS, i -> async.set("bench/k" + (i % 1000), VALUE)),
+                        () -> pipelined(ASYNC_OPS, i -> kv.put("bench/k" + (i % 1000), VALUE)),
                         () -> pipelined(ASYNC_OPS, i -> backend.putAsync("k" + (i % 1000), VALUE)));
                 compare("async get, 128 in flight",
                         () -> pipelined(ASYNC_OPS, i -> async.get("bench/k")),
+                        () -> pipelined(ASYNC_OPS, i -> kv.get("bench/k")),
                         () -> pipelined(ASYNC_OPS, i -> backend.getAsync("k")));
                 compare("list 1,000-key prefix",
                         () -> blocking(LISTS, i -> check(directList(async, "bench/list/").join())),
+                        () -> blocking(LISTS, i -> check(kv.list("bench/list/").join())),
                         () -> blocking(LISTS, i -> check(backend.list("list/"))));
                 compare("watch put→event",
                         () -> directWatch(client, sync),
+                        () -> clientWatch(kv),
                         () -> backendWatch(backend));
             } finally {
                 client.shutdown();
@@ -132,19 +144,36 @@ public final class RedisBenchmark {
         return listed;
     }
 
-    private static void compare(String name, Workload driver, Workload backend) throws Exception {
+    private static void compare(String name, Workload driver, Workload client, Workload backend) throws Exception {
         driver.run(); // warm-up
+        client.run();
         backend.run();
         Result d = null;
+        Result c = null;
         Result b = null;
+        double[] backendRatios = new double[ROUNDS];
+        double[] clientRatios = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
-            d = driver.run().better(d);
-            b = backend.run().better(b);
+            Result dr = driver.run();
+            Result cr = client.run();
+            Result br = backend.run();
+            backendRatios[round] = br.opsPerSecond() / dr.opsPerSecond();
+            clientRatios[round] = cr.opsPerSecond() / dr.opsPerSecond();
+            d = dr.better(d);
+            c = cr.better(c);
+            b = br.better(b);
         }
-        System.out.printf("%-26s %12.0f %9d %9d | %12.0f %9d %9d | %6.2f%n", name, d.opsPerSecond(),
+        System.out.printf("%-26s %12.0f %9d %9d | %12.0f %9d %9d | %6.2f | %12.0f %6.2f%n", name, d.opsPerSecond(),
                 d.micros().getValueAtPercentile(50), d.micros().getValueAtPercentile(99), b.opsPerSecond(),
-                b.micros().getValueAtPercentile(50), b.micros().getValueAtPercentile(99),
-                b.opsPerSecond() / d.opsPerSecond());
+                b.micros().getValueAtPercentile(50), b.micros().getValueAtPercentile(99), median(backendRatios),
+                c.opsPerSecond(), median(clientRatios));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static Result blocking(int ops, IntFunction<?> op) {
@@ -233,6 +262,25 @@ public final class RedisBenchmark {
             });
         } finally {
             reader.close();
+        }
+    }
+
+    private static Result clientWatch(KvStoreClient kv) {
+        SynchronousQueue<KvEvent> seen = new SynchronousQueue<>();
+        KvWatch watch = kv.watch("bench/wc", false, e -> {
+            try {
+                seen.put(e);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }).join();
+        try {
+            return blocking(WATCH_EVENTS, i -> {
+                kv.put("bench/wc", VALUE).join();
+                return take(seen);
+            });
+        } finally {
+            watch.close();
         }
     }
 
