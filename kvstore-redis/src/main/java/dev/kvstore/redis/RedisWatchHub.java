@@ -157,7 +157,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
             } else {
                 explained.completeExceptionally(new KvStoreException("watches on " + where
                         + " need keyspace notifications, but CONFIG GET/SET " + KeyspaceEvents.SETTING
-                        + " failed (" + RedisErrors.unwrap(e).getMessage() + "). Have the operator set "
+                        + " failed (" + RedisErrors.describe(RedisErrors.unwrap(e)) + "). Have the operator set "
                         + KeyspaceEvents.SETTING + " to include the flags " + KeyspaceEvents.NEEDED
                         + " (for example \"KEA\"), or allow CONFIG for this user", RedisErrors.unwrap(e)));
             }
