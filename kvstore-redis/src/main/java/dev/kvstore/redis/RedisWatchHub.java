@@ -180,12 +180,31 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
 
     @Override
     public void subscribed(String channel, long count) {
-        resubscribed(watchers(channels, channel));
+        resubscribed(watchersOrUnsubscribe(channels, channel, false));
     }
 
     @Override
     public void psubscribed(String pattern, long count) {
-        resubscribed(watchers(patterns, pattern));
+        resubscribed(watchersOrUnsubscribe(patterns, pattern, true));
+    }
+
+    /**
+     * The watchers of a topic Redis just confirmed. When it has none (every watch on it closed
+     * while Redis was unreachable, so lettuce subscribed again on reconnecting), unsubscribes.
+     */
+    private synchronized List<Watch> watchersOrUnsubscribe(Map<String, Set<Watch>> map, String topic,
+            boolean pattern) {
+        List<Watch> watchers = watchers(map, topic);
+        StatefulRedisPubSubConnection<String, String> c = pubsub.ifOpen();
+        if (watchers.isEmpty() && c != null && !closed) {
+            RedisPubSubAsyncCommands<String, String> a = c.async();
+            (pattern ? a.punsubscribe(topic) : a.unsubscribe(topic)).whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.debug("{}: unsubscribing {} failed; its messages are ignored", where, topic, e);
+                }
+            });
+        }
+        return watchers;
     }
 
     private synchronized List<Watch> watchers(Map<String, Set<Watch>> map, String topic) {
@@ -232,7 +251,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
                         .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
         return value.handle((v, e) -> {
             if (e != null) {
-                LOG.warn("{}: reading \"{}\" after its change failed; its watches get UNKNOWN", where, key, e);
+                LOG.debug("{}: reading \"{}\" after its change failed; its watches get UNKNOWN", where, key, e);
                 return new Failed();
             }
             return (Change) new Value(v);
