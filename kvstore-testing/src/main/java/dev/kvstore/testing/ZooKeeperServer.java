@@ -31,7 +31,9 @@ import org.apache.zookeeper.util.ServiceUtils;
  * {@code zookeeper.admin.enableServer=false}). ZooKeeper's embedded server would end the JVM with
  * {@code System.exit} if it died; this class makes that only log. Its log goes through SLF4J.
  *
- * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
+ * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits. The server's
+ * threads are not daemons: a plain {@code main} that leaves one open does not end by itself
+ * (JUnit's Surefire and Failsafe end their JVM with {@code System.exit}, which runs the cleanup).
  */
 public final class ZooKeeperServer implements AutoCloseable {
 
