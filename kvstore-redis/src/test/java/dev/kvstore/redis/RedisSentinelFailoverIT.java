@@ -46,10 +46,12 @@ class RedisSentinelFailoverIT {
 
             Set<Integer> acked = new ConcurrentSkipListSet<>();
             AtomicLong lastAcked = new AtomicLong(-1);
+            AtomicLong writing = new AtomicLong(-1); // set before each put is sent
             AtomicInteger failed = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();
             Thread writer = new Thread(() -> {
                 for (int i = 0; !stop.get(); i++) {
+                    writing.set(i);
                     try {
                         b.put("w/" + i, Integer.toString(i));
                         acked.add(i);
@@ -78,7 +80,8 @@ class RedisSentinelFailoverIT {
                     b.put("probe", v);
                     return v.equals(conn.sync().get(ns + "/probe"));
                 });
-                followedAt = lastAcked.get();
+                // Every put started after this point went to the new master.
+                followedAt = writing.get();
                 long followMillis = Duration.ofNanos(System.nanoTime() - t0).toMillis();
                 await().atMost(Duration.ofSeconds(10)).until(() -> lastAcked.get() > followedAt + 100);
                 stop.set(true);
