@@ -5,6 +5,7 @@ import dev.kvstore.KvEvent;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
+import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.spi.Keys;
 import io.lettuce.core.ClientOptions;
@@ -125,12 +126,18 @@ final class RedisKvClient implements KvStoreClient {
         Keys.checkKey(key);
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
+        if (failoverInProgress()) {
+            return writeHeld("SET", key);
+        }
         return command("SET", key, c -> c.set(key, copy).thenApply(ok -> null));
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
+        if (failoverInProgress()) {
+            return writeHeld("DEL", key);
+        }
         return command("DEL", key, c -> c.del(key).thenApply(n -> null));
     }
 
@@ -185,6 +192,9 @@ final class RedisKvClient implements KvStoreClient {
     @Override
     public CompletableFuture<Void> deleteWithPrefix(String prefix) {
         Keys.checkPrefix(prefix);
+        if (failoverInProgress()) {
+            return writeHeld("UNLINK", prefix);
+        }
         return multiStep("SCAN+UNLINK", prefix, c -> scan(c, prefix, ScanCursor.INITIAL,
                 page -> c.unlink(page.toArray(String[]::new)).toCompletableFuture()));
     }
@@ -317,6 +327,17 @@ final class RedisKvClient implements KvStoreClient {
             }
         });
         return out;
+    }
+
+    /** Whether Sentinel is replacing the master: writes now could be acknowledged and then lost. */
+    private boolean failoverInProgress() {
+        return follower != null && follower.failoverInProgress();
+    }
+
+    private <T> CompletableFuture<T> writeHeld(String name, String key) {
+        return CompletableFuture.failedFuture(new KvStoreUnavailableException(name + " \"" + key + "\" on " + where
+                + " refused: Sentinel is failing the master over; a write now could be acknowledged by the old"
+                + " master and then lost. Retry once the new master is known"));
     }
 
     private KvStoreException closedException() {

@@ -26,10 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code SENTINEL FAILOVER} while a writer runs. Redis replicates asynchronously: writes the old
- * master acknowledged after the replica was promoted, and before the client moved, are lost when
- * the old master resyncs as a replica. The test reports how many; it requires that the Backend
- * follows the new master, that writes continue, and that every write acknowledged once it follows
- * is readable.
+ * master acknowledges after the replica is promoted are lost when it resyncs as a replica, so the
+ * store holds writes while the failover runs. The test reports how many acknowledged writes were
+ * lost before the client followed (none seen so far, but a write the replica had not yet received
+ * when the failover began can be); it requires that the Backend follows the new master, that
+ * writes continue, and that every write acknowledged once it follows is readable.
  */
 class RedisSentinelFailoverIT {
 
