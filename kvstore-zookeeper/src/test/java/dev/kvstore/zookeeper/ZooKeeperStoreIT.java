@@ -13,8 +13,8 @@ import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvValueTooLargeException;
 import dev.kvstore.KvWatch;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.kvstore.testing.FreePorts;
+import dev.kvstore.testing.ZooKeeperServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,18 +38,18 @@ import org.junit.jupiter.api.Test;
 class ZooKeeperStoreIT {
 
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
-    private static TestingServer server;
+    private static ZooKeeperServer server;
 
     private KvStoreClient client;
     private String ns;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        server = new TestingServer(true);
+    static void startServer() {
+        server = ZooKeeperServer.start();
     }
 
     @AfterAll
-    static void stopServer() throws IOException {
+    static void stopServer() {
         server.close();
     }
 
@@ -66,7 +65,7 @@ class ZooKeeperStoreIT {
     }
 
     private static KvStoreConfig.Builder config() {
-        return KvStoreConfig.builder().storeType("zookeeper").address("127.0.0.1:" + server.getPort())
+        return KvStoreConfig.builder().storeType("zookeeper").address(server.address())
                 .timeout(Duration.ofSeconds(5));
     }
 
@@ -175,9 +174,9 @@ class ZooKeeperStoreIT {
 
     @Test
     @DisplayName("zkCli.sh shows a key at /kvstore/<key> with the value's bytes")
-    void zkCliInterop() throws Exception {
+    void zkCliInterop() {
         put("service/voltha/x", "hello zk");
-        String out = ZkCli.run("127.0.0.1:" + server.getPort(), "get", "/kvstore/" + ns + "service/voltha/x");
+        String out = server.zkCli("get", "/kvstore/" + ns + "service/voltha/x");
         assertThat(out).contains("hello zk");
     }
 
@@ -224,7 +223,7 @@ class ZooKeeperStoreIT {
         try (KvStoreClient secure = new ZooKeeperKvStoreProvider().create(config()
                 .option(ZooKeeperOptions.USERNAME, "alice").option(ZooKeeperOptions.PASSWORD, "s3cret")
                 .option(ZooKeeperOptions.ROOT_PATH, "/secure").build());
-             CuratorFramework other = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(10))) {
+             CuratorFramework other = CuratorFrameworkFactory.newClient(server.address(), new RetryOneTime(10))) {
             secure.put("x/y", "private".getBytes(StandardCharsets.UTF_8)).join();
             secure.put("x", "p".getBytes(StandardCharsets.UTF_8)).join();
             assertThat(secure.get("x/y").join()).get().extracting(KvPair::valueAsString).isEqualTo("private");
@@ -240,11 +239,8 @@ class ZooKeeperStoreIT {
 
     @Test
     @DisplayName("an unreachable ZooKeeper: create does not block, operations fail within the timeout")
-    void unreachable() throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+    void unreachable() {
+        int port = FreePorts.closedPort();
         long start = System.nanoTime();
         try (KvStoreClient down = new ZooKeeperKvStoreProvider().create(KvStoreConfig.builder().storeType("zookeeper")
                 .address("127.0.0.1:" + port).timeout(Duration.ofSeconds(1)).build())) {
