@@ -91,6 +91,13 @@ public final class ZooKeeperBenchmark {
                             throw new AssertionError("list returned the wrong number of keys");
                         }
                     })));
+            rows.add(compare("list a 1,000-key prefix (Curator: read-only multi, 32 reads each)", 40,
+                    i -> blocking(() -> curatorMultiList(curator, cBase + "list")),
+                    i -> blocking(() -> {
+                        if (backend.list("list/").size() != LIST_KEYS) {
+                            throw new AssertionError("list returned the wrong number of keys");
+                        }
+                    })));
             rows.add(watchLatency(curator, async, backend, cBase));
         }
         print(rows);
@@ -106,6 +113,29 @@ public final class ZooKeeperBenchmark {
         CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).get();
         if (reads.size() != LIST_KEYS) {
             throw new AssertionError("curator list returned the wrong number of keys");
+        }
+    }
+
+    /** The children, then their data with read-only multis of 32 reads, all sent at once. */
+    private static void curatorMultiList(CuratorFramework curator, String parent) throws Exception {
+        org.apache.zookeeper.ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
+        List<String> children = zk.getChildren(parent, false);
+        List<CompletableFuture<Integer>> batches = new ArrayList<>();
+        for (int from = 0; from < children.size(); from += 32) {
+            List<org.apache.zookeeper.Op> ops = new ArrayList<>();
+            for (String c : children.subList(from, Math.min(children.size(), from + 32))) {
+                ops.add(org.apache.zookeeper.Op.getData(parent + "/" + c));
+            }
+            CompletableFuture<Integer> f = new CompletableFuture<>();
+            zk.multi(ops, (rc, p, ctx, results) -> f.complete(results == null ? 0 : results.size()), null);
+            batches.add(f);
+        }
+        int n = 0;
+        for (CompletableFuture<Integer> b : batches) {
+            n += b.get();
+        }
+        if (n != LIST_KEYS) {
+            throw new AssertionError("curator multi list returned the wrong number of keys");
         }
     }
 
