@@ -84,14 +84,14 @@ public final class ZooKeeperBenchmark {
             rows.add(compareAsync("async get, 128 in flight", 30000,
                     i -> async.getData().forPath(cBase + "k" + (i % KEYS)),
                     i -> backend.getAsync("k" + (i % KEYS))));
-            rows.add(compare("list a 1,000-key prefix", 40,
+            rows.add(compare("list a 1,000-key prefix (Curator: getData per child, all at once)", 42,
                     i -> blocking(() -> curatorList(async, cBase + "list")),
                     i -> blocking(() -> {
                         if (backend.list("list/").size() != LIST_KEYS) {
                             throw new AssertionError("list returned the wrong number of keys");
                         }
                     })));
-            rows.add(compare("list a 1,000-key prefix (Curator: read-only multi, 32 reads each)", 40,
+            rows.add(compare("list a 1,000-key prefix (Curator: read-only multis of 32 reads)", 42,
                     i -> blocking(() -> curatorMultiList(curator, cBase + "list")),
                     i -> blocking(() -> {
                         if (backend.list("list/").size() != LIST_KEYS) {
@@ -153,14 +153,21 @@ public final class ZooKeeperBenchmark {
         };
     }
 
+    /** Alternates Curator and Backend rounds, so that a change in the machine's load hits both alike. */
+    private static final int ROUNDS = 3;
+
     private static String[] compare(String name, int ops, IntFunction<Runnable> curator, IntFunction<Runnable> backend) {
-        Result c = runBlocking(ops, curator);
-        Result b = runBlocking(ops, backend);
+        Result c = null;
+        Result b = null;
+        for (int r = 0; r < ROUNDS; r++) {
+            c = Result.merge(c, runBlocking(ops / ROUNDS, curator));
+            b = Result.merge(b, runBlocking(ops / ROUNDS, backend));
+        }
         return row(name, c, b);
     }
 
     private static Result runBlocking(int ops, IntFunction<Runnable> op) {
-        for (int i = 0; i < Math.max(10, ops / 5); i++) { // warm-up
+        for (int i = 0; i < Math.max(5, ops / 10); i++) { // warm-up
             op.apply(i).run();
         }
         Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
@@ -175,8 +182,12 @@ public final class ZooKeeperBenchmark {
 
     private static String[] compareAsync(String name, int ops, IntFunction<CompletionStage<?>> curator,
             IntFunction<CompletionStage<?>> backend) throws InterruptedException {
-        Result c = runAsync(ops, curator);
-        Result b = runAsync(ops, backend);
+        Result c = null;
+        Result b = null;
+        for (int r = 0; r < ROUNDS; r++) {
+            c = Result.merge(c, runAsync(ops / ROUNDS, curator));
+            b = Result.merge(b, runAsync(ops / ROUNDS, backend));
+        }
         return row(name, c, b);
     }
 
@@ -259,6 +270,15 @@ public final class ZooKeeperBenchmark {
     }
 
     private record Result(int ops, long nanos, Histogram latency) {
+        static Result merge(Result a, Result b) {
+            if (a == null) {
+                return b;
+            }
+            Histogram h = a.latency.copy();
+            h.add(b.latency);
+            return new Result(a.ops + b.ops, a.nanos + b.nanos, h);
+        }
+
         double opsPerSecond() {
             return ops * 1e9 / nanos;
         }
