@@ -40,6 +40,7 @@ import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.ClientX509Util;
 import org.apache.zookeeper.data.ACL;
@@ -336,6 +337,24 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         if (attempt > MAX_ATTEMPTS) {
             return giveUp(path);
         }
+        ZooKeeper zk = attempt == 0 ? connectedHandle() : null;
+        if (zk != null) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            zk.setData(path, value, -1, (rc, p, ctx, stat) -> {
+                if (rc == KeeperException.Code.OK.intValue()) {
+                    f.complete(null);
+                } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                    create(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
+                } else if (rc == KeeperException.Code.NOAUTH.intValue()) {
+                    convert(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
+                } else if (isConnectionProblem(rc)) {
+                    put(path, value, attempt + 1).whenComplete((v, t) -> complete(f, v, t));
+                } else {
+                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                }
+            }, null);
+            return f;
+        }
         return recover(async.setData().forPath(path, value), (stat, code) -> {
             if (code == null) {
                 return DONE;
@@ -628,6 +647,57 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
 
     /** Reads a znode; completes with null when it does not exist. */
     private CompletableFuture<Node> read(String path) {
+        ZooKeeper zk = connectedHandle();
+        if (zk != null) {
+            CompletableFuture<Node> f = new CompletableFuture<>();
+            zk.getData(path, false, (rc, p, ctx, data, stat) -> {
+                if (rc == KeeperException.Code.OK.intValue()) {
+                    f.complete(new Node(data, stat));
+                } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                    f.complete(null);
+                } else if (isConnectionProblem(rc)) {
+                    curatorRead(path).whenComplete((n, t) -> complete(f, n, t));
+                } else {
+                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                }
+            }, null);
+            return f;
+        }
+        return curatorRead(path);
+    }
+
+    /**
+     * The ZooKeeper handle when connected, for the hot paths: a plain asynchronous call on it skips
+     * Curator's per-operation bookkeeping. On a connection problem those paths go on through
+     * Curator, which waits for the connection and retries within the timeout.
+     */
+    private ZooKeeper connectedHandle() {
+        if (!curator.getZookeeperClient().isConnected()) {
+            return null;
+        }
+        try {
+            return curator.getZookeeperClient().getZooKeeper();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static boolean isConnectionProblem(int rc) {
+        return rc == KeeperException.Code.CONNECTIONLOSS.intValue()
+                || rc == KeeperException.Code.SESSIONEXPIRED.intValue()
+                || rc == KeeperException.Code.SESSIONMOVED.intValue()
+                || rc == KeeperException.Code.OPERATIONTIMEOUT.intValue();
+    }
+
+    private static <T> void complete(CompletableFuture<T> f, T value, Throwable error) {
+        if (error == null) {
+            f.complete(value);
+        } else {
+            f.completeExceptionally(error);
+        }
+    }
+
+    private CompletableFuture<Node> curatorRead(String path) {
         Stat stat = new Stat();
         return recover(async.getData().storingStatIn(stat).forPath(path), (data, code) -> {
             if (code == null) {
