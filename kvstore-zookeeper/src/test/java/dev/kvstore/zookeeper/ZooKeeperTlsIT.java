@@ -58,6 +58,7 @@ class ZooKeeperTlsIT {
         InstanceSpec spec = new InstanceSpec(data.toFile(), FreePorts.next(), -1, -1, true, -1, 1000, 0, props,
                 "127.0.0.1");
         try (TestingServer server = new TestingServer(spec, true)) {
+            assertThat(server.getPort()).as("plain client port, unused").isNotEqualTo(securePort);
             KvStoreConfig.Builder config = KvStoreConfig.builder().storeType("zookeeper")
                     .address("127.0.0.1:" + securePort).timeout(Duration.ofSeconds(5));
             try (KvStoreClient client = new ZooKeeperKvStoreProvider().create(config
