@@ -127,6 +127,24 @@ class ZooKeeperStoreIT {
     }
 
     @Test
+    @DisplayName("concurrent puts and deletes of a key that has children all succeed and settle")
+    void concurrentConversions() {
+        put("c/child", "kept");
+        List<java.util.concurrent.CompletableFuture<Void>> ops = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ops.add(i % 3 == 2 ? client.delete(ns + "c")
+                    : client.put(ns + "c", ("v" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        java.util.concurrent.CompletableFuture.allOf(ops.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        client.delete(ns + "c").join();
+        assertThat(get("c")).isEmpty();
+        put("c", "final");
+        assertThat(get("c")).get().extracting(KvPair::valueAsString, KvPair::version).containsExactly("final", 1L);
+        assertThat(get("c/child")).get().extracting(KvPair::valueAsString).isEqualTo("kept");
+        assertThat(client.listKeys(ns).join()).containsExactly(ns + "c", ns + "c/child");
+    }
+
+    @Test
     @DisplayName("a prefix is a raw string prefix: key4 finds key4, key4/x and key40")
     void rawPrefix() {
         for (String k : List.of("key4", "key4/x", "key40", "key5", "key", "ke/y4")) {
