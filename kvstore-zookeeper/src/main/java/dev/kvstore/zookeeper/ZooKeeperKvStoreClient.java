@@ -147,6 +147,11 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         return paths;
     }
 
+    /** The Curator client, for tests that expire the session. */
+    CuratorFramework curator() {
+        return curator;
+    }
+
     // ---- reads ---------------------------------------------------------------------------------
 
     @Override

@@ -236,6 +236,24 @@ class ZooKeeperStoreIT {
     }
 
     @Test
+    @DisplayName("after the session expires the watch is added again on the new session, with CONNECTION_DOWN then UNKNOWN")
+    void sessionExpiry() throws Exception {
+        List<KvEvent> events = new CopyOnWriteArrayList<>();
+        client.watch(ns + "s/", true, events::add).join();
+        long session = ((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getSessionId();
+        ((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getTestable()
+                .injectSessionExpiration();
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.stream().anyMatch(e -> e.type() == EventType.UNKNOWN));
+        assertThat(events.get(0).type()).isEqualTo(EventType.CONNECTION_DOWN);
+        assertThat(events.stream().filter(e -> e.type() == EventType.CONNECTION_DOWN).count()).isEqualTo(1);
+        assertThat(((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getSessionId())
+                .isNotEqualTo(session);
+        put("s/after", "seen");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                .anyMatch(e -> e.key().equals(ns + "s/after") && e.type() == EventType.PUT));
+    }
+
+    @Test
     @DisplayName("with digest credentials, other clients can neither read nor write")
     void digestAcl() throws Exception {
         try (KvStoreClient secure = new ZooKeeperKvStoreProvider().create(config()
