@@ -583,6 +583,13 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         });
     }
 
+    /** A key's current state as an event: {@code PUT} with its value, or {@code DELETE}. */
+    CompletableFuture<Optional<KvEvent>> currentState(String path, String key) {
+        return read(path).thenCompose(node -> node == null || node.data == null
+                ? CompletableFuture.completedFuture(Optional.of(KvEvent.delete(key)))
+                : version(path, node.stat).thenApply(v -> Optional.of(KvEvent.put(key, node.data, v))));
+    }
+
     private void stateChanged(CuratorFramework client, ConnectionState state) {
         switch (state) {
             case SUSPENDED:

@@ -73,12 +73,15 @@ final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
             default:
                 return;
         }
-        synchronized (this) {
-            tail = tail.thenCombine(resolved, (x, e) -> {
-                e.ifPresent(this::deliver);
-                return null;
-            });
-        }
+        enqueue(resolved);
+    }
+
+    /** Delivers an event once it and every event before it are resolved. */
+    private synchronized void enqueue(CompletableFuture<Optional<KvEvent>> resolved) {
+        tail = tail.thenCombine(resolved, (x, e) -> {
+            e.ifPresent(this::deliver);
+            return null;
+        });
     }
 
     /** The connection is suspended or the session lost: one {@code CONNECTION_DOWN} per loss. */
@@ -90,7 +93,8 @@ final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
 
     /**
      * Connected again: adds the watch again (a new session has none; in the same session it is a
-     * no-op), then sends {@code UNKNOWN}, since changes made meanwhile were not seen.
+     * no-op), then sends {@code UNKNOWN}, since changes made meanwhile were not seen. A key watch
+     * then also re-reads its key and sends its current state ({@code PUT} or {@code DELETE}).
      */
     void reconnected() {
         if (!isOpen() || !down.get()) {
@@ -99,7 +103,10 @@ final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
         client.addWatch(this).whenComplete((x, t) -> {
             if (t == null) {
                 if (down.compareAndSet(true, false)) {
-                    deliverUnknown();
+                    enqueue(CompletableFuture.completedFuture(Optional.of(KvEvent.unknown(key()))));
+                    if (!withPrefix()) {
+                        enqueue(client.currentState(watchPath, key()).exceptionally(e -> Optional.empty()));
+                    }
                 }
             } else if (isOpen() && !client.isClosed()) {
                 LOG.debug("adding the watch on {} again failed; retrying", watchPath, t);

@@ -239,7 +239,10 @@ class ZooKeeperStoreIT {
     @DisplayName("after the session expires the watch is added again on the new session, with CONNECTION_DOWN then UNKNOWN")
     void sessionExpiry() throws Exception {
         List<KvEvent> events = new CopyOnWriteArrayList<>();
+        List<KvEvent> keyEvents = new CopyOnWriteArrayList<>();
+        put("s/k", "before");
         client.watch(ns + "s/", true, events::add).join();
+        client.watch(ns + "s/k", false, keyEvents::add).join();
         long session = ((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getSessionId();
         ((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getTestable()
                 .injectSessionExpiration();
@@ -248,6 +251,11 @@ class ZooKeeperStoreIT {
         assertThat(events.stream().filter(e -> e.type() == EventType.CONNECTION_DOWN).count()).isEqualTo(1);
         assertThat(((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getSessionId())
                 .isNotEqualTo(session);
+        // A key watch re-reads its key after UNKNOWN.
+        await().atMost(Duration.ofSeconds(10)).until(() -> keyEvents.size() >= 3);
+        assertThat(keyEvents.subList(0, 3)).extracting(KvEvent::type)
+                .containsExactly(EventType.CONNECTION_DOWN, EventType.UNKNOWN, EventType.PUT);
+        assertThat(keyEvents.get(2).valueAsString()).isEqualTo("before");
         put("s/after", "seen");
         await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
                 .anyMatch(e -> e.key().equals(ns + "s/after") && e.type() == EventType.PUT));
