@@ -734,7 +734,11 @@ public final class Backend implements AutoCloseable {
 
     // ---- internals ----
 
-    /** For tests in this package. */
+    /**
+     * For tests in this package.
+     *
+     * @return this Backend's liveness state
+     */
     Liveness liveness() {
         return liveness;
     }

@@ -117,7 +117,7 @@ class LivenessTest {
         b.get("k");
         assertThat(queue).isEmpty();
         Liveness liveness = livenessOf(b);
-        liveness.backdateLastPush(Duration.ofHours(2));
+        liveness.markPushDue();
         b.get("k");
         assertThat(queue).containsExactly(true);
         b.get("k");
