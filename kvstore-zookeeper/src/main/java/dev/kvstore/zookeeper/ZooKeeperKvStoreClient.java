@@ -258,16 +258,26 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         });
     }
 
-    /** Reads many znodes (null for a missing one) with read-only multis; one by one if a multi fails. */
+    /**
+     * Reads many znodes with read-only multis (one by one if a multi fails); null for a znode that
+     * is missing or that this client may not read (another client's, under a creator-only ACL):
+     * a listing shows what the client can see.
+     */
     private CompletableFuture<List<Node>> readMany(List<String> nodePaths) {
         return many(nodePaths, Op::getData, result -> result instanceof OpResult.GetDataResult r
-                ? new Node(r.getData(), r.getStat()) : null, this::read);
+                ? new Node(r.getData(), r.getStat()) : null, p -> visible(read(p), null));
     }
 
-    /** Lists the children of many znodes (empty for a missing one), as {@link #readMany}. */
+    /** Lists the children of many znodes (empty for a missing or unreadable one), as {@link #readMany}. */
     private CompletableFuture<List<List<String>>> childrenMany(List<String> nodePaths) {
         return many(nodePaths, Op::getChildren, result -> result instanceof OpResult.GetChildrenResult r
-                ? r.getChildren() : List.<String>of(), this::children);
+                ? r.getChildren() : List.<String>of(), p -> visible(children(p), List.of()));
+    }
+
+    /** {@code otherwise} instead of a {@code NoAuth} failure. */
+    private static <T> CompletableFuture<T> visible(CompletableFuture<T> read, T otherwise) {
+        return recover(read, (value, code) -> code == null ? CompletableFuture.completedFuture(value)
+                : code == KeeperException.Code.NOAUTH ? CompletableFuture.completedFuture(otherwise) : null);
     }
 
     private <T> CompletableFuture<List<T>> many(List<String> nodePaths, Function<String, Op> op,
@@ -284,7 +294,8 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
                     List<T> decoded = new ArrayList<>(results.size());
                     boolean failed = false;
                     for (OpResult r : results) {
-                        if (r instanceof OpResult.ErrorResult e && e.getErr() != KeeperException.Code.NONODE.intValue()) {
+                        if (r instanceof OpResult.ErrorResult e && e.getErr() != KeeperException.Code.NONODE.intValue()
+                                && e.getErr() != KeeperException.Code.NOAUTH.intValue()) {
                             failed = true;
                         }
                         decoded.add(decode.apply(r));

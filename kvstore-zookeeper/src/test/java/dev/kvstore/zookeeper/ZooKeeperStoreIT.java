@@ -199,6 +199,26 @@ class ZooKeeperStoreIT {
     }
 
     @Test
+    @DisplayName("rootPath=/ puts keys at the top of the tree and never reports ZooKeeper's own /zookeeper")
+    void rootAtTop() {
+        String top = "top" + NAMESPACES.incrementAndGet();
+        try (KvStoreClient atTop = new ZooKeeperKvStoreProvider().create(config()
+                .option(ZooKeeperOptions.ROOT_PATH, "/").build())) {
+            atTop.put(top + "/k", "v".getBytes(StandardCharsets.UTF_8)).join();
+            atTop.put("zookeeper", "mine".getBytes(StandardCharsets.UTF_8)).join();
+            assertThat(server.zkCli("get", "/" + top + "/k")).contains("v");
+            assertThat(server.zkCli("get", "/%zookeeper")).contains("mine");
+            assertThat(atTop.get("zookeeper").join()).get().extracting(KvPair::valueAsString).isEqualTo("mine");
+            assertThat(atTop.listKeys("zoo").join()).containsExactly("zookeeper");
+            assertThat(atTop.listKeys("").join()).contains(top + "/k", "zookeeper")
+                    .noneMatch(k -> k.startsWith("zookeeper/"));
+            atTop.delete("zookeeper").join();
+            atTop.deleteWithPrefix(top).join();
+            assertThat(atTop.listKeys(top).join()).isEmpty();
+        }
+    }
+
+    @Test
     @DisplayName("a prefix watch sees puts and deletes with decoded keys, not containers")
     void prefixWatch() {
         List<KvEvent> events = new CopyOnWriteArrayList<>();
