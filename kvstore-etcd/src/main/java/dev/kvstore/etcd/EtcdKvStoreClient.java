@@ -45,6 +45,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -180,12 +181,7 @@ final class EtcdKvStoreClient implements KvStoreClient {
     @Override
     public CompletableFuture<Void> put(String key, byte[] value) {
         Keys.checkKey(key);
-        Objects.requireNonNull(value, "value");
-        try {
-            Keys.checkValue(key, value, settings.maxValueSize());
-        } catch (KvStoreException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        Keys.checkValue(key, value, settings.maxValueSize()); // throws before anything is sent, as memory does
         return call("put \"" + key + "\"", () -> kv.put(bytes(key), ByteSequence.from(value)), r -> null);
     }
 
@@ -220,24 +216,24 @@ final class EtcdKvStoreClient implements KvStoreClient {
         EtcdWatch watch = new EtcdWatch(this, key, withPrefix, listener, range.start(), range.end());
         watches.add(watch);
         CompletableFuture<KvWatch> result = new CompletableFuture<>();
+        AtomicBoolean decided = new AtomicBoolean();
         Future<?> deadline = schedule(() -> {
-            watch.close();
-            completeExceptionally(result, new KvStoreUnavailableException("etcd " + what
-                    + " failed: not active within the timeout of " + settings.timeout()));
+            if (decided.compareAndSet(false, true)) {
+                watch.close();
+                completeExceptionally(result, new KvStoreUnavailableException("etcd " + what
+                        + " failed: not active within the timeout of " + settings.timeout()));
+            }
         }, timeoutNanos);
         watch.start().whenComplete((ignored, failure) -> {
             deadline.cancel(false);
+            if (!decided.compareAndSet(false, true)) {
+                return;
+            }
             if (failure != null) {
                 watch.close();
                 completeExceptionally(result, EtcdErrors.translate(what, failure));
             } else {
                 complete(result, watch);
-            }
-        });
-        // A caller that gave up (timeout) does not hold the handle: close a watch that became active too late.
-        result.whenComplete((w, failure) -> {
-            if (failure != null) {
-                watch.close();
             }
         });
         return result;
