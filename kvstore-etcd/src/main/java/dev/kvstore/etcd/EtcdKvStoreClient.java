@@ -106,11 +106,17 @@ final class EtcdKvStoreClient implements KvStoreClient {
         for (var endpoint : settings.endpoints()) {
             uris.add(URI.create(scheme + endpoint));
         }
+        // jetcd retries reads that fail with UNAVAILABLE; keep those retries inside the timeout.
+        long timeoutMillis = Math.max(10, settings.timeout().toMillis());
+        long retryDelay = Math.min(500, timeoutMillis / 5);
+        long retryMaxDelay = Math.min(2_500, timeoutMillis / 2);
         ClientBuilder builder = Client.builder()
                 .endpoints(uris)
                 .executorService(MoreExecutors.newDirectExecutorService())
                 .connectTimeout(settings.connectTimeout())
-                .retryMaxDuration(settings.timeout())
+                .retryDelay(retryDelay)
+                .retryMaxDelay(retryMaxDelay)
+                .retryMaxDuration(Duration.ofMillis(timeoutMillis))
                 .maxInboundMessageSize(Integer.MAX_VALUE)
                 .interceptor(new DeadlineInterceptor(settings.timeout()));
         if (settings.username().isPresent()) {

@@ -15,6 +15,8 @@ import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvValueTooLargeException;
 import dev.kvstore.KvWatch;
+import dev.kvstore.testing.EtcdServer;
+import dev.kvstore.testing.FreePorts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +35,13 @@ import org.junit.jupiter.api.Test;
 /** The etcd client against a real etcd: what the conformance kit does not reach. */
 class EtcdClientIT {
 
-    private static LocalEtcd etcd;
+    private static EtcdServer etcd;
     private KvStoreClient client;
     private String ns;
 
     @BeforeAll
     static void startEtcd() {
-        etcd = LocalEtcd.start();
+        etcd = EtcdServer.start();
     }
 
     @AfterAll
@@ -252,7 +254,7 @@ class EtcdClientIT {
     @DisplayName("against a closed port: create succeeds, operations fail within the timeout as unavailable")
     void unreachable() {
         try (KvStoreClient dead = new EtcdKvStoreProvider().create(
-                config("127.0.0.1:" + LocalEtcd.freePort()).timeout(Duration.ofMillis(700)).build())) {
+                config("127.0.0.1:" + FreePorts.closedPort()).timeout(Duration.ofMillis(700)).build())) {
             long start = System.nanoTime();
             assertThat(join(dead.isConnectionUp())).isFalse();
             assertThatThrownBy(() -> join(dead.get("k"))).isInstanceOf(CompletionException.class)

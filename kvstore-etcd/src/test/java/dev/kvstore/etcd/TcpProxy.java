@@ -1,5 +1,6 @@
 package dev.kvstore.etcd;
 
+import dev.kvstore.testing.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +31,7 @@ final class TcpProxy implements AutoCloseable {
      */
     static TcpProxy start(String target) {
         int colon = target.lastIndexOf(':');
-        TcpProxy proxy = new TcpProxy(LocalEtcd.freePort(), target.substring(0, colon),
+        TcpProxy proxy = new TcpProxy(FreePorts.next(), target.substring(0, colon),
                 Integer.parseInt(target.substring(colon + 1)));
         proxy.restore();
         return proxy;
