@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
-import dev.kvstore.KvStoreException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.EtcdCluster;
@@ -14,6 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -38,20 +39,28 @@ class EtcdClusterIT {
                 }
             });
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-            int failed = 0;
+            AtomicInteger failed = new AtomicInteger();
+            Semaphore inFlight = new Semaphore(32);
             for (int i = 0; i < PUTS; i++) {
                 if (i == PUTS / 4) {
+                    inFlight.acquire(32); // let the puts before settle, then kill the leader under load
+                    inFlight.release(32);
                     cluster.stopMember(cluster.leaderIndex());
                 }
                 String key = String.format("k/%05d", i);
-                try {
-                    writer.put(key, Integer.toString(i));
-                    acknowledged.add("cluster/" + key);
-                } catch (KvStoreException e) {
-                    failed++;
-                }
+                inFlight.acquire();
+                writer.putAsync(key, Integer.toString(i)).whenComplete((ok, e) -> {
+                    if (e == null) {
+                        acknowledged.add("cluster/" + key);
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                    inFlight.release();
+                });
             }
-            assertThat(acknowledged).as("puts that succeeded (%d failed)", failed).hasSizeGreaterThan(PUTS / 2);
+            inFlight.acquire(32);
+            System.out.printf("EtcdClusterIT: %d puts acknowledged, %d failed%n", acknowledged.size(), failed.get());
+            assertThat(acknowledged).as("puts that succeeded (%d failed)", failed.get()).hasSizeGreaterThan(PUTS / 2);
             assertThat(reader.listKeys("k/")).containsAll(acknowledged);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen).containsAll(acknowledged));
             assertThat(other).allMatch(e -> e.type() == EventType.CONNECTION_DOWN || e.type() == EventType.UNKNOWN);
