@@ -81,8 +81,15 @@ final class TcpProxy implements AutoCloseable {
             try {
                 Socket in = s.accept();
                 Socket out = new Socket(targetHost, targetPort);
-                sockets.add(in);
-                sockets.add(out);
+                synchronized (this) {
+                    if (server != s) { // cut while this connection was being set up
+                        closeQuietly(in);
+                        closeQuietly(out);
+                        continue;
+                    }
+                    sockets.add(in);
+                    sockets.add(out);
+                }
                 pump(in, out);
                 pump(out, in);
             } catch (IOException e) {
