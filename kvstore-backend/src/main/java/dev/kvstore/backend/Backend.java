@@ -63,9 +63,9 @@ import java.util.function.Consumer;
  *
  * <p><b>Liveness.</b> A new Backend is not alive. After each operation the store answered it is
  * alive, unless the operation failed with {@link KvStoreUnavailableException} (unreachable, or no
- * answer within the timeout); a store-side "not found" or bad argument still means alive. An
- * argument error caught by the Backend itself, before the store is asked, changes nothing. See
- * {@link #enableLivenessChannel()} for the channel.
+ * answer within the timeout); "not found" or a bad argument still means alive (contract §6, as the
+ * seed, whose store refused bad arguments itself), even when the Backend or client refuses the
+ * argument before asking the store. See {@link #enableLivenessChannel()} for the channel.
  *
  * <p>Thread-safe. Close it to release the store's connection and watches.
  */
@@ -217,8 +217,14 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public Optional<KvPair> get(String key) {
-        String full = fullKey(checkKey(key));
-        return await(client.get(full), "get", full);
+        String full = key(key);
+        CompletableFuture<Optional<KvPair>> f;
+        try {
+            f = client.get(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return await(f, "get", full);
     }
 
     /**
@@ -231,8 +237,14 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public Map<String, KvPair> list(String prefix) {
-        String full = fullKey(Objects.requireNonNull(prefix, "prefix"));
-        return await(client.list(full), "list", full);
+        String full = prefix(prefix);
+        CompletableFuture<Map<String, KvPair>> f;
+        try {
+            f = client.list(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return await(f, "list", full);
     }
 
     /**
@@ -245,8 +257,14 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public List<String> listKeys(String prefix) {
-        String full = fullKey(Objects.requireNonNull(prefix, "prefix"));
-        return await(client.listKeys(full), "listKeys", full);
+        String full = prefix(prefix);
+        CompletableFuture<List<String>> f;
+        try {
+            f = client.listKeys(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return await(f, "listKeys", full);
     }
 
     /**
@@ -260,8 +278,14 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public boolean exists(String key) {
-        String full = fullKey(checkKey(key));
-        return await(client.exists(full), "exists", full);
+        String full = key(key);
+        CompletableFuture<Boolean> f;
+        try {
+            f = client.exists(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return await(f, "exists", full);
     }
 
     /**
@@ -276,9 +300,15 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public void put(String key, byte[] value) {
-        String full = fullKey(checkKey(key));
-        Objects.requireNonNull(value, "value");
-        await(client.put(full, value), "put", full);
+        String full = key(key);
+        notNull(value, "value");
+        CompletableFuture<Void> f;
+        try {
+            f = client.put(full, value);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        await(f, "put", full);
     }
 
     /**
@@ -293,9 +323,15 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public void put(String key, String value) {
-        String full = fullKey(checkKey(key));
-        byte[] bytes = Objects.requireNonNull(value, "value").getBytes(StandardCharsets.UTF_8);
-        await(client.put(full, bytes), "put", full);
+        String full = key(key);
+        byte[] bytes = notNull(value, "value").getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<Void> f;
+        try {
+            f = client.put(full, bytes);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        await(f, "put", full);
     }
 
     /**
@@ -308,8 +344,14 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public void delete(String key) {
-        String full = fullKey(checkKey(key));
-        await(client.delete(full), "delete", full);
+        String full = key(key);
+        CompletableFuture<Void> f;
+        try {
+            f = client.delete(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        await(f, "delete", full);
     }
 
     /**
@@ -321,8 +363,14 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public void deleteWithPrefix(String prefix) {
-        String full = fullKey(Objects.requireNonNull(prefix, "prefix"));
-        await(client.deleteWithPrefix(full), "deleteWithPrefix", full);
+        String full = prefix(prefix);
+        CompletableFuture<Void> f;
+        try {
+            f = client.deleteWithPrefix(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        await(f, "deleteWithPrefix", full);
     }
 
     /**
@@ -342,7 +390,12 @@ public final class Backend implements AutoCloseable {
      */
     public KvWatch createWatch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
         String full = watchKey(key, withPrefix, listener);
-        CompletableFuture<KvWatch> f = client.watch(full, withPrefix, listener);
+        CompletableFuture<KvWatch> f;
+        try {
+            f = client.watch(full, withPrefix, listener);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
         try {
             KvWatch w = f.get(timeoutNanos, TimeUnit.NANOSECONDS);
             liveness.record(true);
@@ -381,8 +434,14 @@ public final class Backend implements AutoCloseable {
      * @throws IllegalArgumentException if {@code key} is empty or not a valid key
      */
     public CompletableFuture<Optional<KvPair>> getAsync(String key) {
-        String full = fullKey(checkKey(key));
-        return async(client.get(full), "get", full);
+        String full = key(key);
+        CompletableFuture<Optional<KvPair>> f;
+        try {
+            f = client.get(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "get", full);
     }
 
     /**
@@ -393,8 +452,14 @@ public final class Backend implements AutoCloseable {
      * @throws NullPointerException if {@code prefix} is null
      */
     public CompletableFuture<Map<String, KvPair>> listAsync(String prefix) {
-        String full = fullKey(Objects.requireNonNull(prefix, "prefix"));
-        return async(client.list(full), "list", full);
+        String full = prefix(prefix);
+        CompletableFuture<Map<String, KvPair>> f;
+        try {
+            f = client.list(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "list", full);
     }
 
     /**
@@ -405,8 +470,14 @@ public final class Backend implements AutoCloseable {
      * @throws NullPointerException if {@code prefix} is null
      */
     public CompletableFuture<List<String>> listKeysAsync(String prefix) {
-        String full = fullKey(Objects.requireNonNull(prefix, "prefix"));
-        return async(client.listKeys(full), "listKeys", full);
+        String full = prefix(prefix);
+        CompletableFuture<List<String>> f;
+        try {
+            f = client.listKeys(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "listKeys", full);
     }
 
     /**
@@ -418,8 +489,14 @@ public final class Backend implements AutoCloseable {
      * @throws IllegalArgumentException if {@code key} is empty or not a valid key
      */
     public CompletableFuture<Boolean> existsAsync(String key) {
-        String full = fullKey(checkKey(key));
-        return async(client.exists(full), "exists", full);
+        String full = key(key);
+        CompletableFuture<Boolean> f;
+        try {
+            f = client.exists(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "exists", full);
     }
 
     /**
@@ -432,9 +509,15 @@ public final class Backend implements AutoCloseable {
      * @throws IllegalArgumentException if {@code key} is empty or not a valid key
      */
     public CompletableFuture<Void> putAsync(String key, byte[] value) {
-        String full = fullKey(checkKey(key));
-        Objects.requireNonNull(value, "value");
-        return async(client.put(full, value), "put", full);
+        String full = key(key);
+        notNull(value, "value");
+        CompletableFuture<Void> f;
+        try {
+            f = client.put(full, value);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "put", full);
     }
 
     /**
@@ -447,9 +530,15 @@ public final class Backend implements AutoCloseable {
      * @throws IllegalArgumentException if {@code key} is empty or not a valid key
      */
     public CompletableFuture<Void> putAsync(String key, String value) {
-        String full = fullKey(checkKey(key));
-        byte[] bytes = Objects.requireNonNull(value, "value").getBytes(StandardCharsets.UTF_8);
-        return async(client.put(full, bytes), "put", full);
+        String full = key(key);
+        byte[] bytes = notNull(value, "value").getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<Void> f;
+        try {
+            f = client.put(full, bytes);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "put", full);
     }
 
     /**
@@ -461,8 +550,14 @@ public final class Backend implements AutoCloseable {
      * @throws IllegalArgumentException if {@code key} is empty or not a valid key
      */
     public CompletableFuture<Void> deleteAsync(String key) {
-        String full = fullKey(checkKey(key));
-        return async(client.delete(full), "delete", full);
+        String full = key(key);
+        CompletableFuture<Void> f;
+        try {
+            f = client.delete(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "delete", full);
     }
 
     /**
@@ -473,8 +568,14 @@ public final class Backend implements AutoCloseable {
      * @throws NullPointerException if {@code prefix} is null
      */
     public CompletableFuture<Void> deleteWithPrefixAsync(String prefix) {
-        String full = fullKey(Objects.requireNonNull(prefix, "prefix"));
-        return async(client.deleteWithPrefix(full), "deleteWithPrefix", full);
+        String full = prefix(prefix);
+        CompletableFuture<Void> f;
+        try {
+            f = client.deleteWithPrefix(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "deleteWithPrefix", full);
     }
 
     /**
@@ -492,7 +593,12 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<KvWatch> createWatchAsync(String key, boolean withPrefix, Consumer<KvEvent> listener) {
         String full = watchKey(key, withPrefix, listener);
-        CompletableFuture<KvWatch> f = client.watch(full, withPrefix, listener);
+        CompletableFuture<KvWatch> f;
+        try {
+            f = client.watch(full, withPrefix, listener);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
         if (f.isDone() && !f.isCompletedExceptionally()) {
             liveness.record(true);
             return f;
@@ -628,21 +734,56 @@ public final class Backend implements AutoCloseable {
 
     // ---- internals ----
 
+    /**
+     * For tests in this package.
+     *
+     * @return this Backend's liveness state
+     */
+    Liveness liveness() {
+        return liveness;
+    }
+
     private void tickCheck() {
         performLivenessCheckAsync().whenComplete((up, e) -> liveness.checkDone());
     }
 
-    private static String checkKey(String key) {
-        Objects.requireNonNull(key, "key");
-        if (key.isEmpty()) {
-            throw new IllegalArgumentException("key must not be empty");
+    /**
+     * Checks a key and joins it to the path prefix. An argument error counts as an answer for
+     * liveness (contract §6: a bad argument still means alive).
+     */
+    private String key(String key) {
+        if (key == null) {
+            throw rejected(new NullPointerException("key"));
         }
-        return key;
+        if (key.isEmpty()) {
+            throw rejected(new IllegalArgumentException("key must not be empty"));
+        }
+        return keyPrefix.isEmpty() ? key : keyPrefix.concat(key);
+    }
+
+    private String prefix(String prefix) {
+        if (prefix == null) {
+            throw rejected(new NullPointerException("prefix"));
+        }
+        return keyPrefix.isEmpty() ? prefix : keyPrefix.concat(prefix);
+    }
+
+    private <T> T notNull(T value, String what) {
+        if (value == null) {
+            throw rejected(new NullPointerException(what));
+        }
+        return value;
     }
 
     private String watchKey(String key, boolean withPrefix, Consumer<KvEvent> listener) {
-        Objects.requireNonNull(listener, "listener");
-        return fullKey(withPrefix ? Objects.requireNonNull(key, "key") : checkKey(key));
+        notNull(listener, "listener");
+        return withPrefix ? prefix(key) : key(key);
+    }
+
+    /** An operation refused before it started (bad argument, value too large, closed client). */
+    private RuntimeException rejected(RuntimeException e) {
+        liveness.record(!(e instanceof KvStoreUnavailableException));
+        return e;
     }
 
     private <T> T await(CompletableFuture<T> f, String op, String key) {

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One Backend's liveness: the last recorded state and, once enabled, the channel it is pushed to.
  *
  * <p>{@link #record} is on every operation's path: when the state is unchanged and no push is due
- * it reads two or three volatile fields and returns, taking no lock. A push takes the lock and
+ * it reads two volatile fields and returns, taking no lock and reading no clock. The tick of the
+ * shared scheduler marks a push as due once an interval has passed since the last push. A push takes the lock and
  * never blocks: the queue is bounded and the oldest entries are dropped to make room.
  *
  * <p>While the channel is enabled a task on the {@linkplain #SCHEDULER shared scheduler} starts a
@@ -35,6 +36,8 @@ final class Liveness {
     private volatile BlockingQueue<Boolean> queue;
     private volatile long intervalNanos;
     private volatile long lastPushNanos;
+    /** Set by the tick once an interval has passed since the last push; the next record pushes. */
+    private volatile boolean pushDue;
     private ScheduledFuture<?> tick; // guarded by lock
     private boolean closed; // guarded by lock
 
@@ -68,18 +71,15 @@ final class Liveness {
      * @param state whether the store answered
      */
     void record(boolean state) {
-        if (alive == state) {
-            if (queue == null || System.nanoTime() - lastPushNanos < intervalNanos) {
-                return;
-            }
+        if (alive == state && !pushDue) {
+            return;
         }
         synchronized (lock) {
             boolean changed = alive != state;
             alive = state;
             BlockingQueue<Boolean> q = queue;
-            long now = System.nanoTime();
-            if (q != null && (changed || now - lastPushNanos >= intervalNanos)) {
-                push(q, state, now);
+            if (q != null && (changed || pushDue)) {
+                push(q, state, System.nanoTime());
             }
         }
     }
@@ -139,6 +139,22 @@ final class Liveness {
         }
     }
 
+    /**
+     * For tests: whether the periodic check is scheduled.
+     *
+     * @return {@code true} while a tick is scheduled
+     */
+    boolean isTicking() {
+        synchronized (lock) {
+            return tick != null;
+        }
+    }
+
+    /** For tests: marks a push as due, as a tick does once the interval has passed. */
+    void markPushDue() {
+        pushDue = true;
+    }
+
     /** Called when a check started by a tick is over. */
     void checkDone() {
         checking.set(false);
@@ -150,6 +166,7 @@ final class Liveness {
             q.poll();
         }
         lastPushNanos = now;
+        pushDue = false;
     }
 
     private void scheduleTick(long delayNanos) {
@@ -168,6 +185,7 @@ final class Liveness {
         long next = interval - since;
         if (next <= 0) {
             next = interval;
+            pushDue = true;
             if (checking.compareAndSet(false, true)) {
                 try {
                     check.run();
