@@ -69,7 +69,11 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(specs, dirs, new TestingCluster(specs));
         Reaper.register(ensemble);
         try {
-            ensemble.cluster.start();
+            try {
+                ensemble.cluster.start();
+            } finally {
+                ZooKeeperServer.neverExitJvm();
+            }
             synchronized (ensemble) {
                 java.util.Arrays.fill(ensemble.running, true);
             }
@@ -206,6 +210,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
                 cluster.restartServer(spec);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot restart ZooKeeper server " + serverAddress(i), e);
+            } finally {
+                ZooKeeperServer.neverExitJvm();
             }
             running[i] = true;
         }

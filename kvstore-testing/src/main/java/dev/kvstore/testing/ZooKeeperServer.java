@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.util.ServiceUtils;
 
 /**
  * A standalone ZooKeeper server (3.9) running in this JVM, on a free {@code 127.0.0.1} port with a
@@ -26,9 +28,12 @@ import org.apache.curator.test.TestingServer;
  *
  * <p>The server uses a 1 s tick (sessions of 2 s to 20 s), no limit on connections per client
  * address, and no admin HTTP server (this class sets the system property
- * {@code zookeeper.admin.enableServer=false}). Its log goes through SLF4J.
+ * {@code zookeeper.admin.enableServer=false}). ZooKeeper's embedded server would end the JVM with
+ * {@code System.exit} if it died; this class makes that only log. Its log goes through SLF4J.
  *
- * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
+ * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits. The server's
+ * threads are not daemons: a plain {@code main} that leaves one open does not end by itself
+ * (JUnit's Surefire and Failsafe end their JVM with {@code System.exit}, which runs the cleanup).
  */
 public final class ZooKeeperServer implements AutoCloseable {
 
@@ -82,8 +87,27 @@ public final class ZooKeeperServer implements AutoCloseable {
         System.setProperty("zookeeper.admin.enableServer", "false");
     }
 
-    /** The spec of one server bound to 127.0.0.1; negative ports are for a standalone server. */
-    static InstanceSpec instanceSpec(Path dataDir, int port, int electionPort, int quorumPort, int serverId) {
+    /**
+     * ZooKeeper's embedded server calls {@code System.exit} when it dies unexpectedly, and sets that
+     * behaviour again each time one starts; after a start, make it only log, so a server's failure
+     * fails a test instead of ending the test JVM.
+     */
+    static void neverExitJvm() {
+        ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
+    }
+
+    /**
+     * The spec of one server bound to 127.0.0.1; negative ports are for a standalone server. The data
+     * go to {@code root/data}: ZooKeeper's embedded server writes a configuration file next to its
+     * data directory and never deletes it, so that file must land inside {@code root} too.
+     */
+    static InstanceSpec instanceSpec(Path root, int port, int electionPort, int quorumPort, int serverId) {
+        Path dataDir = root.resolve("data");
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dataDir, e);
+        }
         return new InstanceSpec(dataDir.toFile(), port, electionPort, quorumPort, false, serverId, TICK_MILLIS, 0,
                 Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
     }
@@ -133,6 +157,8 @@ public final class ZooKeeperServer implements AutoCloseable {
             server.restart();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start ZooKeeper at " + address(), e);
+        } finally {
+            neverExitJvm();
         }
         running = true;
         awaitListening(port);
@@ -149,14 +175,18 @@ public final class ZooKeeperServer implements AutoCloseable {
 
     /**
      * Runs the Debian package's {@code zkCli.sh} against this server with one command, for example
-     * {@code zkCli("get", "/k")}. zkCli.sh prints a banner and connection events around the answer
-     * ("Connecting to ...", "WATCHER::", "WatchedEvent ..."); those lines and log lines are removed,
-     * and what remains is returned.
+     * {@code zkCli("get", "/k")}, which returns {@code "v"}. Only standard output is returned:
+     * zkCli.sh prints a banner and connection events around the answer ("Connecting to ...",
+     * "WATCHER::", "WatchedEvent ...", blank lines), which are removed; it prints errors and
+     * confirmations such as "Created /k" on standard error, which is dropped. Each call starts a JVM
+     * (about a second). The server must be running: against a stopped one, zkCli.sh keeps trying to
+     * connect until this method's 30 s bound.
      *
      * @param command the zkCli command and its arguments
-     * @return what the command printed, without zkCli's noise
+     * @return what the command printed on standard output, without zkCli's noise
      * @throws AssertionError if zkCli.sh is not installed (the message says how to install it)
-     * @throws IllegalStateException if zkCli.sh exits with a non-zero code
+     * @throws IllegalStateException if zkCli.sh exits with a non-zero code (for example "Node does
+     *     not exist"; the message holds its standard error), or runs longer than 30 s
      */
     public String zkCli(String... command) {
         return runZkCli(address(), command);
@@ -216,7 +246,7 @@ public final class ZooKeeperServer implements AutoCloseable {
         }
     }
 
-    /** The data directory; deleted by {@link #close()}. */
+    /** The directory holding the data; deleted by {@link #close()}. */
     Path directory() {
         return root;
     }

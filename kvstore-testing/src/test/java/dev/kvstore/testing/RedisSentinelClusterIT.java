@@ -10,7 +10,8 @@ class RedisSentinelClusterIT {
     @Test
     @DisplayName("three sentinels report the master, and a failover moves it to the replica")
     void failover() {
-        try (RedisSentinelCluster redis = RedisSentinelCluster.start("kvmaster")) {
+        RedisSentinelCluster redis = RedisSentinelCluster.start("kvmaster");
+        try {
             assertThat(redis.masterName()).isEqualTo("kvmaster");
             assertThat(redis.sentinelAddress().split(",")).hasSize(3).allMatch(a -> a.startsWith("127.0.0.1:"));
             String before = redis.masterAddress();
@@ -22,6 +23,15 @@ class RedisSentinelClusterIT {
             assertThat(after).startsWith("127.0.0.1:").isNotEqualTo(before);
             int port = Integer.parseInt(after.substring(after.indexOf(':') + 1));
             assertThat(Resp.call(port, "SET", "k", "v")).isEqualTo("OK");
+
+            redis.close();
+            assertThat(Resp.pings(port)).isFalse();
+            for (String sentinel : redis.sentinelAddress().split(",")) {
+                assertThat(Resp.pings(Integer.parseInt(sentinel.substring(sentinel.indexOf(':') + 1)))).isFalse();
+            }
+            redis.close();
+        } finally {
+            redis.close();
         }
     }
 }

@@ -28,6 +28,9 @@ class ZooKeeperServerIT {
             assertThat(zk.address()).isEqualTo("127.0.0.1:" + zk.port());
             zk.zkCli("create", "/greeting", "hello");
             assertThat(zk.zkCli("get", "/greeting")).isEqualTo("hello");
+            assertThatThrownBy(() -> zk.zkCli("get", "/missing"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Node does not exist");
 
             zk.stop();
             assertThat(zk.isRunning()).isFalse();
