@@ -72,51 +72,67 @@ final class EtcdWatch extends AbstractKvWatch {
             }
             synchronized (lock) {
                 lastRevision = revision;
-                open();
             }
+            open();
         });
         return active;
     }
 
     @Override
     protected void onClose() {
+        Attempt attempt;
         synchronized (lock) {
             stopped = true;
-            Attempt attempt = current;
+            attempt = current;
             current = null;
-            if (attempt != null) {
-                attempt.cancel();
-            }
+        }
+        if (attempt != null) {
+            attempt.cancel();
         }
         client.forget(this);
         active.completeExceptionally(new KvStoreException("etcd watch on \"" + key() + "\" was closed"));
     }
 
-    /** Opens a stream from {@code lastRevision + 1}. Holds the lock. */
+    /**
+     * Opens a stream from {@code lastRevision + 1}, unless one is open or the watch is closed.
+     * Must not hold the lock: jetcd calls back into this class holding its own lock, so jetcd is
+     * only ever called without this class's lock.
+     */
     private void open() {
-        if (stopped) {
-            return;
+        Attempt attempt;
+        WatchOption.Builder option = WatchOption.builder().withCreateNotify(true).withRequireLeader(true);
+        synchronized (lock) {
+            if (stopped || current != null) {
+                return;
+            }
+            attempt = new Attempt();
+            current = attempt;
+            option.withRevision(lastRevision + 1);
         }
-        WatchOption.Builder option = WatchOption.builder()
-                .withRevision(lastRevision + 1)
-                .withCreateNotify(true)
-                .withRequireLeader(true);
         if (end != null) {
             option.withRange(end);
         }
-        Attempt attempt = new Attempt();
-        current = attempt;
+        Watch.Watcher watcher;
         try {
-            attempt.watcher = client.watchClient().watch(start, option.build(), attempt);
-            if (current != attempt) {
-                attempt.cancel(); // it failed while being opened
-            }
+            watcher = client.watchClient().watch(start, option.build(), attempt);
         } catch (RuntimeException e) {
             attempt.onError(e);
+            return;
+        }
+        boolean stale;
+        synchronized (lock) {
+            attempt.watcher = watcher;
+            stale = current != attempt;
+        }
+        if (stale) {
+            attempt.cancel(); // it failed, or the watch was closed, while being opened
         }
     }
 
-    /** Handles the end of the current stream (already no longer current). Holds the lock. */
+    /**
+     * Handles the end of the current stream (already no longer current): reports and schedules
+     * what comes next, calling no jetcd watch method. Holds the lock.
+     */
     private void failed(Throwable failure) {
         if (!active.isDone()) {
             active.completeExceptionally(failure);
@@ -148,13 +164,7 @@ final class EtcdWatch extends AbstractKvWatch {
     private void reopenLater() {
         long delay = backoffMillis;
         backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
-        client.schedule(() -> {
-            synchronized (lock) {
-                if (current == null) {
-                    open();
-                }
-            }
-        }, TimeUnit.MILLISECONDS.toNanos(delay));
+        client.schedule(this::open, TimeUnit.MILLISECONDS.toNanos(delay));
     }
 
     /** After a compaction: read the current revision, report UNKNOWN, watch from there. */
@@ -173,8 +183,8 @@ final class EtcdWatch extends AbstractKvWatch {
                 }
                 lastRevision = Math.max(lastRevision, revision);
                 deliverUnknown();
-                open();
             }
+            open();
         });
     }
 
@@ -189,7 +199,7 @@ final class EtcdWatch extends AbstractKvWatch {
 
     /** One jetcd stream; its callbacks are ignored once it is no longer the current one. */
     private final class Attempt implements Watch.Listener {
-        private Watch.Watcher watcher;
+        private volatile Watch.Watcher watcher;
 
         void cancel() {
             Watch.Watcher w = watcher;
@@ -235,26 +245,23 @@ final class EtcdWatch extends AbstractKvWatch {
 
         @Override
         public void onError(Throwable failure) {
-            synchronized (lock) {
-                if (current != this || stopped) {
-                    return;
-                }
-                current = null;
-                cancel(); // stops jetcd from resuming this stream itself
-                failed(failure);
-            }
+            end(failure);
         }
 
         @Override
         public void onCompleted() {
+            end(new KvStoreException("etcd ended the watch stream"));
+        }
+
+        private void end(Throwable failure) {
             synchronized (lock) {
                 if (current != this || stopped) {
                     return;
                 }
                 current = null;
-                cancel();
-                failed(new KvStoreException("etcd ended the watch stream"));
+                failed(failure);
             }
+            cancel(); // stops jetcd from resuming this stream itself
         }
     }
 }
