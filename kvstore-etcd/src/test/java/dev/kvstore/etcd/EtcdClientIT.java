@@ -1,0 +1,147 @@
+package dev.kvstore.etcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.kvstore.EventType;
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvStoreConfig;
+import dev.kvstore.KvStoreException;
+import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.KvValueTooLargeException;
+import dev.kvstore.KvWatch;
+import dev.kvstore.testing.EtcdServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The etcd client against a real etcd: what the conformance kit ({@link EtcdCompatibilityIT}) does
+ * not reach: the value limit derived from etcd's request limit, resuming watches by revision, compaction.
+ */
+class EtcdClientIT {
+
+    private static EtcdServer etcd;
+    private KvStoreClient client;
+    private String ns;
+
+    @BeforeAll
+    static void startEtcd() {
+        etcd = EtcdServer.start();
+    }
+
+    @AfterAll
+    static void stopEtcd() {
+        etcd.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        client = new EtcdKvStoreProvider().create(config(etcd.address()).build());
+        ns = "client-it/" + UUID.randomUUID() + "/";
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    static KvStoreConfig.Builder config(String address) {
+        return KvStoreConfig.builder().storeType("etcd").address(address).timeout(Duration.ofSeconds(5));
+    }
+
+    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+        return f.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    @DisplayName("a value over the limit is refused before sending; one at the limit is stored")
+    void valueLimit() {
+        long limit = client.maxValueSize();
+        assertThat(limit).isEqualTo(EtcdOptions.DEFAULT_MAX_REQUEST_BYTES - EtcdSettings.REQUEST_OVERHEAD);
+        String key = ns + "b".repeat(512 - ns.length());
+        assertThatThrownBy(() -> client.put(key, new byte[(int) limit + 1]))
+                .isInstanceOf(KvValueTooLargeException.class).hasMessageContaining(String.valueOf(limit));
+        assertThat(join(client.exists(key))).isFalse();
+        join(client.put(key, new byte[(int) limit]));
+        assertThat(join(client.get(key)).orElseThrow().valueSize()).isEqualTo((int) limit);
+    }
+
+    @Test
+    @DisplayName("a watch whose resume revision was compacted reports UNKNOWN and goes on from the current state")
+    void compactedRevision() {
+        List<KvEvent> events = new CopyOnWriteArrayList<>();
+        try (TcpProxy proxy = TcpProxy.start(etcd.address());
+                KvStoreClient viaProxy = new EtcdKvStoreProvider().create(config(proxy.address()).build())) {
+            KvWatch watch = join(viaProxy.watch(ns + "c", true, events::add));
+            join(client.put(ns + "c/1", new byte[] {1}));
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
+            proxy.cut();
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 2);
+            assertThat(events.get(1).type()).isEqualTo(EventType.CONNECTION_DOWN);
+            // written while the watch is away, then compacted: the watch cannot replay it
+            join(client.put(ns + "c/2", new byte[] {2}));
+            join(client.put(ns + "c/2", new byte[] {2}));
+            long revision = join(((EtcdKvStoreClient) client).currentRevision());
+            etcd.etcdctl("compaction", String.valueOf(revision));
+            proxy.restore();
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.size() >= 3);
+            assertThat(events.get(2).type()).isEqualTo(EventType.UNKNOWN);
+            join(client.put(ns + "c/3", new byte[] {3}));
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 4);
+            assertThat(events.get(3)).isEqualTo(KvEvent.put(ns + "c/3", new byte[] {3}, 1));
+            assertThat(events).hasSize(4);
+            watch.close();
+        }
+    }
+
+    @Test
+    @DisplayName("after a lost connection a watch reports CONNECTION_DOWN once and replays what it missed")
+    void resumesByRevision() {
+        List<KvEvent> events = new CopyOnWriteArrayList<>();
+        try (TcpProxy proxy = TcpProxy.start(etcd.address());
+                KvStoreClient viaProxy = new EtcdKvStoreProvider().create(config(proxy.address()).build())) {
+            KvWatch watch = join(viaProxy.watch(ns + "r", true, events::add));
+            join(client.put(ns + "r/1", new byte[] {1}));
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
+            proxy.cut();
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 2);
+            for (int i = 2; i <= 5; i++) {
+                join(client.put(ns + "r/" + i, new byte[] {(byte) i}));
+            }
+            assertThatThrownBy(() -> join(viaProxy.get(ns + "r/1"))).hasCauseInstanceOf(KvStoreUnavailableException.class);
+            proxy.restore();
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.size() >= 6);
+            assertThat(events).extracting(KvEvent::type).containsExactly(EventType.PUT, EventType.CONNECTION_DOWN,
+                    EventType.PUT, EventType.PUT, EventType.PUT, EventType.PUT);
+            assertThat(events.subList(2, 6)).extracting(KvEvent::key)
+                    .containsExactly(ns + "r/2", ns + "r/3", ns + "r/4", ns + "r/5");
+            join(viaProxy.put(ns + "r/6", new byte[0]));
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 7);
+            watch.close();
+        }
+    }
+
+    @Test
+    @DisplayName("after close, operations fail with KvStoreException and watches are closed")
+    void closed() {
+        KvWatch watch = join(client.watch(ns, true, e -> { }));
+        client.close();
+        client.close();
+        assertThat(watch.isOpen()).isFalse();
+        assertThatThrownBy(() -> join(client.get(ns + "k"))).hasCauseInstanceOf(KvStoreException.class);
+        assertThat(join(client.isConnectionUp())).isFalse();
+        assertThat(Optional.of(client.toString())).get().asString().contains("closed");
+    }
+}
