@@ -25,6 +25,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Transports;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -351,7 +352,10 @@ final class RedisKvClient implements KvStoreClient {
 
     /**
      * One set of lettuce threads for every client in the JVM (lettuce's advice), daemon threads,
-     * with a reconnect delay capped at 1 s so a watch resumes soon after Redis is back.
+     * with a reconnect delay capped at 1 s so a watch resumes soon after Redis is back. The I/O
+     * event loop group is allocated once here and never released: lettuce otherwise shuts it down
+     * whenever the last open client closes and starts a new one for the next, which costs threads
+     * and leaves lettuce's pending handshake timers firing on a terminated loop.
      */
     static final class SharedResources {
         private static volatile ClientResources resources;
@@ -369,6 +373,7 @@ final class RedisKvClient implements KvStoreClient {
                                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
                                         TimeUnit.MILLISECONDS))
                                 .build();
+                        r.eventLoopGroupProvider().allocate(Transports.eventLoopGroupClass());
                         resources = r;
                     }
                 }
