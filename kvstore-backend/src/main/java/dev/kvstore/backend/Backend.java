@@ -1,0 +1,1018 @@
+package dev.kvstore.backend;
+
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvPair;
+import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvStoreConfig;
+import dev.kvstore.KvStoreConfigurationException;
+import dev.kvstore.KvStoreException;
+import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.KvWatch;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The façade users hold: one store, chosen by its storeType, under a path prefix, with blocking
+ * operations bounded by a timeout, their asynchronous forms, and liveness.
+ *
+ * <pre>{@code
+ * try (Backend b = Backend.create("etcd", "127.0.0.1:2379", Duration.ofSeconds(5), "service/voltha")) {
+ *     b.put("config", "on");                       // stores "service/voltha/config"
+ *     Optional<KvPair> p = b.get("config");        // p.get().key() is "service/voltha/config"
+ * }
+ * }</pre>
+ *
+ * <p><b>Stores.</b> The storeType names a {@link dev.kvstore.spi.KvStoreProvider} found with
+ * {@link java.util.ServiceLoader} on the class path (once, on first use). An unknown storeType, a
+ * malformed address or a bad option fails at creation with {@link KvStoreConfigurationException}; a
+ * store that is down does not: the Backend is then not alive and its operations fail with
+ * {@link KvStoreUnavailableException} until the store answers.
+ *
+ * <p><b>Keys.</b> A key {@code k} is stored as {@code pathPrefix + "/" + k}, exactly as given
+ * ({@code "Prefix"} and {@code "Suffix"} make {@code "Prefix/Suffix"}; nothing is trimmed or
+ * collapsed). An <em>empty</em> path prefix means no prefix: keys are stored as given, with no
+ * leading {@code "/"}. Prefixes of {@link #list}, {@link #listKeys}, {@link #deleteWithPrefix} and
+ * prefix watches are joined the same way, so an empty prefix there means every key under
+ * {@code pathPrefix + "/"}. Keys that come back ({@link KvPair#key()}, {@link #list} map keys,
+ * {@link #listKeys}, {@link KvEvent#key()}) are the full stored keys, path prefix included.
+ *
+ * <p><b>Timeouts and errors.</b> Each blocking method waits at most {@link #timeout()}, then
+ * cancels the operation and throws {@link KvStoreUnavailableException}. A store's
+ * {@link KvStoreException}, {@link NullPointerException} or {@link IllegalArgumentException} is
+ * rethrown as it is; anything else is wrapped in a {@link KvStoreException} that keeps it as the
+ * cause. An interrupted wait restores the thread's interrupt flag and throws
+ * {@link KvStoreException}. Argument errors ({@code null}, empty key) are thrown at once by both
+ * blocking and asynchronous forms. The asynchronous forms ({@code ...Async}) complete within the
+ * same timeout, exceptionally with the same exceptions.
+ *
+ * <p><b>Liveness.</b> A new Backend is not alive. After each operation the store answered it is
+ * alive, unless the operation failed with {@link KvStoreUnavailableException} (unreachable, or no
+ * answer within the timeout); "not found" or a bad argument still means alive (contract §6, as the
+ * seed, whose store refused bad arguments itself), even when the Backend or client refuses the
+ * argument before asking the store. See {@link #enableLivenessChannel()} for the channel.
+ *
+ * <p>Thread-safe. Close it to release the store's connection and watches.
+ */
+public final class Backend implements AutoCloseable {
+
+    /** Default of {@link Builder#livenessInterval(Duration)}: 30 seconds. */
+    public static final Duration DEFAULT_LIVENESS_INTERVAL = Duration.ofSeconds(30);
+    /** Default of {@link Builder#livenessQueueCapacity(int)}: 16. */
+    public static final int DEFAULT_LIVENESS_QUEUE_CAPACITY = 16;
+
+    private final String storeType;
+    private final String address;
+    private final Duration timeout;
+    private final long timeoutNanos;
+    private final String pathPrefix;
+    private final String keyPrefix;
+    private final KvStoreClient client;
+    private final Liveness liveness;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Backend(Builder b, KvStoreConfig config, KvStoreClient client) {
+        this.storeType = config.storeType();
+        this.address = config.address();
+        this.timeout = config.timeout();
+        this.timeoutNanos = timeout.toNanos();
+        this.pathPrefix = b.pathPrefix;
+        this.keyPrefix = pathPrefix.isEmpty() ? "" : pathPrefix + "/";
+        this.client = client;
+        this.liveness = new Liveness(b.livenessQueueCapacity, b.livenessInterval, this::tickCheck);
+    }
+
+    /**
+     * Creates a Backend, as the seed's {@code NewBackend} did. Does not connect eagerly; does not
+     * fail because the store is down.
+     *
+     * @param storeType the store, such as {@code "etcd"}, {@code "redis"}, {@code "memory"}
+     * @param address one or more {@code host:port}, comma-separated (ignored by {@code memory})
+     * @param timeout how long each operation may take; positive
+     * @param pathPrefix put before every key with a {@code "/"}; empty for none
+     * @return a new Backend, owned by the caller
+     * @throws NullPointerException if an argument is null
+     * @throws KvStoreConfigurationException if no store of that storeType is on the class path,
+     *     or the address or timeout is malformed
+     */
+    public static Backend create(String storeType, String address, Duration timeout, String pathPrefix) {
+        return builder().storeType(storeType).address(address).timeout(timeout).pathPrefix(pathPrefix).build();
+    }
+
+    /**
+     * Starts building a Backend.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Every storeType found on the class path, for tools that list them.
+     *
+     * @return the storeTypes, sorted
+     * @throws KvStoreConfigurationException if two providers on the class path share a storeType
+     */
+    public static Set<String> availableStoreTypes() {
+        return StoreRegistry.instance().storeTypes();
+    }
+
+    // ---- accessors ----
+
+    /**
+     * The storeType, lowercase.
+     *
+     * @return the storeType
+     */
+    public String storeType() {
+        return storeType;
+    }
+
+    /**
+     * The address as given (trimmed).
+     *
+     * @return the address
+     */
+    public String address() {
+        return address;
+    }
+
+    /**
+     * How long each operation may take.
+     *
+     * @return the timeout
+     */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /**
+     * The path prefix put before every key; empty for none.
+     *
+     * @return the path prefix
+     */
+    public String pathPrefix() {
+        return pathPrefix;
+    }
+
+    /**
+     * The last recorded liveness: whether the last operation or check reached the store. Asks
+     * nothing.
+     *
+     * @return {@code true} if alive
+     */
+    public boolean isAlive() {
+        return liveness.isAlive();
+    }
+
+    /**
+     * The full stored key of a key: {@code pathPrefix + "/" + key}, or {@code key} when the path
+     * prefix is empty.
+     *
+     * @param key a key or prefix relative to the path prefix; may be empty
+     * @return the full key
+     * @throws NullPointerException if {@code key} is null
+     */
+    public String fullKey(String key) {
+        Objects.requireNonNull(key, "key");
+        return keyPrefix.isEmpty() ? key : keyPrefix.concat(key);
+    }
+
+    /**
+     * The underlying asynchronous client. It takes full keys (no path prefix is added) and is
+     * closed with this Backend.
+     *
+     * @return the client
+     */
+    public KvStoreClient client() {
+        return client;
+    }
+
+    // ---- blocking operations ----
+
+    /**
+     * Reads one key.
+     *
+     * @param key the key, relative to the path prefix
+     * @return the pair, with its full key, or empty if the key does not exist
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public Optional<KvPair> get(String key) {
+        String full = key(key);
+        CompletableFuture<Optional<KvPair>> f;
+        try {
+            f = client.get(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return await(f, "get", full);
+    }
+
+    /**
+     * Reads every key that starts with a raw string prefix, with its value.
+     *
+     * @param prefix the prefix, relative to the path prefix; empty for every key under it
+     * @return the pairs by full key, in the store's key order; empty if none
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public Map<String, KvPair> list(String prefix) {
+        String full = prefix(prefix);
+        CompletableFuture<Map<String, KvPair>> f;
+        try {
+            f = client.list(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return await(f, "list", full);
+    }
+
+    /**
+     * Lists the keys that start with a raw string prefix, without values.
+     *
+     * @param prefix the prefix, relative to the path prefix; empty for every key under it
+     * @return the full keys in key order; empty if none
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public List<String> listKeys(String prefix) {
+        String full = prefix(prefix);
+        CompletableFuture<List<String>> f;
+        try {
+            f = client.listKeys(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return await(f, "listKeys", full);
+    }
+
+    /**
+     * Tells whether a key exists, without reading its value.
+     *
+     * @param key the key, relative to the path prefix
+     * @return whether it exists
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public boolean exists(String key) {
+        String full = key(key);
+        CompletableFuture<Boolean> f;
+        try {
+            f = client.exists(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return await(f, "exists", full);
+    }
+
+    /**
+     * Creates or replaces a key's value.
+     *
+     * @param key the key, relative to the path prefix
+     * @param value the bytes to store; may be empty
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     * @throws dev.kvstore.KvValueTooLargeException if the value is over the store's limit
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public void put(String key, byte[] value) {
+        String full = key(key);
+        notNull(value, "value");
+        CompletableFuture<Void> f;
+        try {
+            f = client.put(full, value);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        await(f, "put", full);
+    }
+
+    /**
+     * Creates or replaces a key's value with a string, stored as UTF-8.
+     *
+     * @param key the key, relative to the path prefix
+     * @param value the text to store; may be empty
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     * @throws dev.kvstore.KvValueTooLargeException if the value is over the store's limit
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public void put(String key, String value) {
+        String full = key(key);
+        byte[] bytes = notNull(value, "value").getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<Void> f;
+        try {
+            f = client.put(full, bytes);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        await(f, "put", full);
+    }
+
+    /**
+     * Deletes a key. Deleting a missing key is not an error.
+     *
+     * @param key the key, relative to the path prefix
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public void delete(String key) {
+        String full = key(key);
+        CompletableFuture<Void> f;
+        try {
+            f = client.delete(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        await(f, "delete", full);
+    }
+
+    /**
+     * Deletes every key that starts with a raw string prefix.
+     *
+     * @param prefix the prefix, relative to the path prefix; empty deletes every key under it
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public void deleteWithPrefix(String prefix) {
+        String full = prefix(prefix);
+        CompletableFuture<Void> f;
+        try {
+            f = client.deleteWithPrefix(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        await(f, "deleteWithPrefix", full);
+    }
+
+    /**
+     * Watches a key, or every key with a raw string prefix. When this returns the watch is active
+     * on the store: a write made after it is seen. Events carry full keys. If the store does not
+     * confirm the watch within the timeout this throws, and a watch confirmed later is closed.
+     *
+     * @param key the key, or the prefix when {@code withPrefix}, relative to the path prefix
+     * @param withPrefix {@code true} to watch every key starting with {@code key}
+     * @param listener receives the events, on a kvstore thread, never concurrently for one watch
+     * @return the watch; close it with {@link #deleteWatch} or {@link KvWatch#close()}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code withPrefix} is false and {@code key} is empty
+     *     or not a valid key
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public KvWatch createWatch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        String full = watchKey(key, withPrefix, listener);
+        CompletableFuture<KvWatch> f;
+        try {
+            f = client.watch(full, withPrefix, listener);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        try {
+            KvWatch w = f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            liveness.record(true);
+            return w;
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), "watch", full);
+        } catch (TimeoutException e) {
+            closeLateWatch(f);
+            throw failure(e, "watch", full);
+        } catch (CancellationException e) {
+            throw new KvStoreException(storeType + " watch of \"" + full + "\" was cancelled", e);
+        } catch (InterruptedException e) {
+            closeLateWatch(f);
+            throw interrupted(e, "watch", full);
+        }
+    }
+
+    /**
+     * Stops a watch: after this returns its listener is not called again. Idempotent.
+     *
+     * @param watch a watch from {@link #createWatch}
+     * @throws NullPointerException if {@code watch} is null
+     */
+    public void deleteWatch(KvWatch watch) {
+        Objects.requireNonNull(watch, "watch").close();
+    }
+
+    // ---- asynchronous operations ----
+
+    /**
+     * Reads one key, asynchronously.
+     *
+     * @param key the key, relative to the path prefix
+     * @return the pair or empty; fails as {@link #get} throws, within the timeout
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     */
+    public CompletableFuture<Optional<KvPair>> getAsync(String key) {
+        String full = key(key);
+        CompletableFuture<Optional<KvPair>> f;
+        try {
+            f = client.get(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "get", full);
+    }
+
+    /**
+     * Reads every key with a raw string prefix, asynchronously.
+     *
+     * @param prefix the prefix, relative to the path prefix; empty for every key under it
+     * @return the pairs by full key; fails as {@link #list} throws, within the timeout
+     * @throws NullPointerException if {@code prefix} is null
+     */
+    public CompletableFuture<Map<String, KvPair>> listAsync(String prefix) {
+        String full = prefix(prefix);
+        CompletableFuture<Map<String, KvPair>> f;
+        try {
+            f = client.list(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "list", full);
+    }
+
+    /**
+     * Lists the keys with a raw string prefix, asynchronously.
+     *
+     * @param prefix the prefix, relative to the path prefix; empty for every key under it
+     * @return the full keys; fails as {@link #listKeys} throws, within the timeout
+     * @throws NullPointerException if {@code prefix} is null
+     */
+    public CompletableFuture<List<String>> listKeysAsync(String prefix) {
+        String full = prefix(prefix);
+        CompletableFuture<List<String>> f;
+        try {
+            f = client.listKeys(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "listKeys", full);
+    }
+
+    /**
+     * Tells whether a key exists, asynchronously.
+     *
+     * @param key the key, relative to the path prefix
+     * @return whether it exists; fails as {@link #exists} throws, within the timeout
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     */
+    public CompletableFuture<Boolean> existsAsync(String key) {
+        String full = key(key);
+        CompletableFuture<Boolean> f;
+        try {
+            f = client.exists(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "exists", full);
+    }
+
+    /**
+     * Creates or replaces a key's value, asynchronously.
+     *
+     * @param key the key, relative to the path prefix
+     * @param value the bytes to store; may be empty
+     * @return completes when stored; fails as {@link #put(String, byte[])} throws, within the timeout
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     */
+    public CompletableFuture<Void> putAsync(String key, byte[] value) {
+        String full = key(key);
+        notNull(value, "value");
+        CompletableFuture<Void> f;
+        try {
+            f = client.put(full, value);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "put", full);
+    }
+
+    /**
+     * Creates or replaces a key's value with a string stored as UTF-8, asynchronously.
+     *
+     * @param key the key, relative to the path prefix
+     * @param value the text to store; may be empty
+     * @return completes when stored; fails as {@link #put(String, String)} throws, within the timeout
+     * @throws NullPointerException if {@code key} or {@code value} is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     */
+    public CompletableFuture<Void> putAsync(String key, String value) {
+        String full = key(key);
+        byte[] bytes = notNull(value, "value").getBytes(StandardCharsets.UTF_8);
+        CompletableFuture<Void> f;
+        try {
+            f = client.put(full, bytes);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "put", full);
+    }
+
+    /**
+     * Deletes a key, asynchronously.
+     *
+     * @param key the key, relative to the path prefix
+     * @return completes when the key is gone; fails as {@link #delete} throws, within the timeout
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     */
+    public CompletableFuture<Void> deleteAsync(String key) {
+        String full = key(key);
+        CompletableFuture<Void> f;
+        try {
+            f = client.delete(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "delete", full);
+    }
+
+    /**
+     * Deletes every key with a raw string prefix, asynchronously.
+     *
+     * @param prefix the prefix, relative to the path prefix; empty deletes every key under it
+     * @return completes when the keys are gone; fails as {@link #deleteWithPrefix} throws
+     * @throws NullPointerException if {@code prefix} is null
+     */
+    public CompletableFuture<Void> deleteWithPrefixAsync(String prefix) {
+        String full = prefix(prefix);
+        CompletableFuture<Void> f;
+        try {
+            f = client.deleteWithPrefix(full);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        return async(f, "deleteWithPrefix", full);
+    }
+
+    /**
+     * Watches a key or prefix, asynchronously. The future completes once the watch is active on
+     * the store. If it fails with the timeout (or is cancelled) and the store confirms the watch
+     * later, that watch is closed.
+     *
+     * @param key the key, or the prefix when {@code withPrefix}, relative to the path prefix
+     * @param withPrefix {@code true} to watch every key starting with {@code key}
+     * @param listener receives the events
+     * @return the active watch; fails as {@link #createWatch} throws, within the timeout
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code withPrefix} is false and {@code key} is empty
+     *     or not a valid key
+     */
+    public CompletableFuture<KvWatch> createWatchAsync(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        String full = watchKey(key, withPrefix, listener);
+        CompletableFuture<KvWatch> f;
+        try {
+            f = client.watch(full, withPrefix, listener);
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            liveness.record(true);
+            return f;
+        }
+        // Our own future: the store's is never completed by us, so a late watch reaches us and is closed.
+        CompletableFuture<KvWatch> result = new CompletableFuture<>();
+        ScheduledFuture<?> timer = Liveness.SCHEDULER.schedule(() -> {
+            if (!result.isDone()) {
+                result.completeExceptionally(failure(new TimeoutException(), "watch", full));
+            }
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        f.whenComplete((w, e) -> {
+            timer.cancel(false);
+            if (e == null) {
+                if (result.complete(w)) {
+                    liveness.record(true);
+                } else {
+                    w.close();
+                }
+            } else if (!result.isDone()) {
+                result.completeExceptionally(failure(e, "watch", full));
+            }
+        });
+        return result;
+    }
+
+    // ---- liveness ----
+
+    /**
+     * Asks the store whether it answers ({@link KvStoreClient#isConnectionUp()}), waiting at most
+     * the timeout, records the answer and returns it. Writes nothing to the store.
+     *
+     * @return {@code true} if the store answered; {@code false} if it did not, failed, or did not
+     *     answer within the timeout
+     * @throws KvStoreException if the waiting thread was interrupted (its flag is restored)
+     */
+    public boolean performLivenessCheck() {
+        boolean up;
+        CompletableFuture<Boolean> f = null;
+        try {
+            f = client.isConnectionUp();
+            up = Boolean.TRUE.equals(f.get(timeoutNanos, TimeUnit.NANOSECONDS));
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw interrupted(e, "liveness check", "");
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            up = false;
+        } catch (ExecutionException | RuntimeException e) {
+            up = false;
+        }
+        liveness.record(up);
+        return up;
+    }
+
+    /**
+     * Asks the store whether it answers, asynchronously; records the answer as
+     * {@link #performLivenessCheck()} does.
+     *
+     * @return completes with the answer within the timeout; never exceptionally
+     */
+    public CompletableFuture<Boolean> performLivenessCheckAsync() {
+        CompletableFuture<Boolean> f;
+        try {
+            f = client.isConnectionUp();
+        } catch (RuntimeException e) {
+            liveness.record(false);
+            return CompletableFuture.completedFuture(false);
+        }
+        return f.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((up, e) -> {
+            boolean state = e == null && Boolean.TRUE.equals(up);
+            liveness.record(state);
+            return state;
+        });
+    }
+
+    /**
+     * Enables the liveness channel, as the seed's {@code EnableLivenessChannel}. The first call
+     * puts the current state in the queue at once; later calls return the same queue.
+     *
+     * <p>A state is put in the queue when it changes, or when an operation or check records one
+     * and the {@linkplain #setLivenessChannelInterval interval} has passed since the last one.
+     * Nothing ever blocks on the queue: it is bounded (see {@link Builder#livenessQueueCapacity})
+     * and, when nobody reads it, the oldest entries are dropped to make room for the newest.
+     *
+     * <p>Beyond the seed: while the channel is enabled, a liveness check is started (on one daemon
+     * thread shared by every Backend) whenever nothing was put in the queue for one interval, so a
+     * silent store still reports. {@link #close()} stops it.
+     *
+     * @return the liveness queue; {@code true} means alive
+     */
+    public BlockingQueue<Boolean> enableLivenessChannel() {
+        return liveness.enable();
+    }
+
+    /**
+     * Sets the interval after which the unchanged state is put in the channel again (default 30 s).
+     *
+     * @param interval positive
+     * @throws NullPointerException if {@code interval} is null
+     * @throws IllegalArgumentException if {@code interval} is not positive
+     */
+    public void setLivenessChannelInterval(Duration interval) {
+        liveness.setInterval(checkPositive(interval, "liveness interval"));
+    }
+
+    /**
+     * The interval after which the unchanged state is put in the channel again.
+     *
+     * @return the interval
+     */
+    public Duration livenessChannelInterval() {
+        return liveness.interval();
+    }
+
+    /**
+     * Stops the periodic liveness check and closes the client with its watches. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            liveness.close();
+            client.close();
+        }
+    }
+
+    /** Shows the storeType, address, path prefix, timeout and liveness. */
+    @Override
+    public String toString() {
+        return "Backend[storeType=" + storeType + ", address=" + address + ", pathPrefix=" + pathPrefix
+                + ", timeout=" + timeout + ", alive=" + isAlive() + "]";
+    }
+
+    // ---- internals ----
+
+    /**
+     * For tests in this package.
+     *
+     * @return this Backend's liveness state
+     */
+    Liveness liveness() {
+        return liveness;
+    }
+
+    private void tickCheck() {
+        performLivenessCheckAsync().whenComplete((up, e) -> liveness.checkDone());
+    }
+
+    /**
+     * Checks a key and joins it to the path prefix. An argument error counts as an answer for
+     * liveness (contract §6: a bad argument still means alive).
+     */
+    private String key(String key) {
+        if (key == null) {
+            throw rejected(new NullPointerException("key"));
+        }
+        if (key.isEmpty()) {
+            throw rejected(new IllegalArgumentException("key must not be empty"));
+        }
+        return keyPrefix.isEmpty() ? key : keyPrefix.concat(key);
+    }
+
+    private String prefix(String prefix) {
+        if (prefix == null) {
+            throw rejected(new NullPointerException("prefix"));
+        }
+        return keyPrefix.isEmpty() ? prefix : keyPrefix.concat(prefix);
+    }
+
+    private <T> T notNull(T value, String what) {
+        if (value == null) {
+            throw rejected(new NullPointerException(what));
+        }
+        return value;
+    }
+
+    private String watchKey(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        notNull(listener, "listener");
+        return withPrefix ? prefix(key) : key(key);
+    }
+
+    /** An operation refused before it started (bad argument, value too large, closed client). */
+    private RuntimeException rejected(RuntimeException e) {
+        liveness.record(!(e instanceof KvStoreUnavailableException));
+        return e;
+    }
+
+    private <T> T await(CompletableFuture<T> f, String op, String key) {
+        T value;
+        try {
+            value = f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), op, key);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw failure(e, op, key);
+        } catch (CancellationException e) {
+            throw new KvStoreException(storeType + " " + op + " of \"" + key + "\" was cancelled", e);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            throw interrupted(e, op, key);
+        }
+        liveness.record(true);
+        return value;
+    }
+
+    private <T> CompletableFuture<T> async(CompletableFuture<T> f, String op, String key) {
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            liveness.record(true);
+            return f;
+        }
+        return f.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((value, e) -> {
+            if (e == null) {
+                liveness.record(true);
+                return value;
+            }
+            throw failure(e, op, key);
+        });
+    }
+
+    /** Maps a failure to what the caller sees, recording liveness. */
+    private RuntimeException failure(Throwable e, String op, String key) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof TimeoutException) {
+            liveness.record(false);
+            return new KvStoreUnavailableException(storeType + " store did not answer " + op + " of \"" + key
+                    + "\" within " + timeout, e);
+        }
+        if (e instanceof KvStoreUnavailableException) {
+            liveness.record(false);
+            return (KvStoreUnavailableException) e;
+        }
+        if (e instanceof VirtualMachineError) {
+            throw (VirtualMachineError) e;
+        }
+        liveness.record(true);
+        if (e instanceof KvStoreException || e instanceof NullPointerException
+                || e instanceof IllegalArgumentException) {
+            return (RuntimeException) e;
+        }
+        return new KvStoreException(storeType + " " + op + " of \"" + key + "\" failed: " + e, e);
+    }
+
+    private KvStoreException interrupted(InterruptedException e, String op, String key) {
+        Thread.currentThread().interrupt();
+        return new KvStoreException("interrupted while waiting for " + storeType + " " + op
+                + (key.isEmpty() ? "" : " of \"" + key + "\""), e);
+    }
+
+    private static void closeLateWatch(CompletableFuture<KvWatch> f) {
+        f.whenComplete((w, e) -> {
+            if (w != null) {
+                w.close();
+            }
+        });
+    }
+
+    private static Duration checkPositive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isZero() || d.isNegative()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + d);
+        }
+        return d;
+    }
+
+    /**
+     * Builds a {@link Backend}. Not thread-safe. Only the storeType is required; the address
+     * defaults to empty, the timeout to {@link KvStoreConfig#DEFAULT_TIMEOUT}, the path prefix to
+     * empty (no prefix).
+     */
+    public static final class Builder {
+        private String storeType;
+        private String address = "";
+        private Duration timeout = KvStoreConfig.DEFAULT_TIMEOUT;
+        private String pathPrefix = "";
+        private final Map<String, String> options = new HashMap<>();
+        private Duration livenessInterval = DEFAULT_LIVENESS_INTERVAL;
+        private int livenessQueueCapacity = DEFAULT_LIVENESS_QUEUE_CAPACITY;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the storeType.
+         *
+         * @param storeType such as {@code "etcd"}; matched case-insensitively
+         * @return this builder
+         * @throws NullPointerException if {@code storeType} is null
+         */
+        public Builder storeType(String storeType) {
+            this.storeType = Objects.requireNonNull(storeType, "storeType");
+            return this;
+        }
+
+        /**
+         * Sets the address.
+         *
+         * @param address one or more {@code host:port}, comma-separated
+         * @return this builder
+         * @throws NullPointerException if {@code address} is null
+         */
+        public Builder address(String address) {
+            this.address = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * Sets the timeout of each operation.
+         *
+         * @param timeout positive
+         * @return this builder
+         * @throws NullPointerException if {@code timeout} is null
+         */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets the path prefix put before every key with a {@code "/"}.
+         *
+         * @param pathPrefix the prefix, used exactly as given; empty for none
+         * @return this builder
+         * @throws NullPointerException if {@code pathPrefix} is null
+         */
+        public Builder pathPrefix(String pathPrefix) {
+            this.pathPrefix = Objects.requireNonNull(pathPrefix, "pathPrefix");
+            return this;
+        }
+
+        /**
+         * Sets one store option (see the store's provider for the names it knows).
+         *
+         * @param name the option's name
+         * @param value its value
+         * @return this builder
+         * @throws NullPointerException if an argument is null
+         */
+        public Builder option(String name, String value) {
+            Objects.requireNonNull(name, "option name");
+            options.put(name, Objects.requireNonNull(value, () -> "value of option " + name));
+            return this;
+        }
+
+        /**
+         * Sets several store options.
+         *
+         * @param options names and values
+         * @return this builder
+         * @throws NullPointerException if the map, a name or a value is null
+         */
+        public Builder options(Map<String, String> options) {
+            Objects.requireNonNull(options, "options").forEach(this::option);
+            return this;
+        }
+
+        /**
+         * Sets the liveness channel's interval (default 30 s); see
+         * {@link Backend#setLivenessChannelInterval}.
+         *
+         * @param interval positive
+         * @return this builder
+         * @throws NullPointerException if {@code interval} is null
+         * @throws IllegalArgumentException if {@code interval} is not positive
+         */
+        public Builder livenessInterval(Duration interval) {
+            this.livenessInterval = checkPositive(interval, "liveness interval");
+            return this;
+        }
+
+        /**
+         * Sets how many states the liveness channel holds before the oldest are dropped (default 16).
+         *
+         * @param capacity at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code capacity} is less than 1
+         */
+        public Builder livenessQueueCapacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("liveness queue capacity must be at least 1, got " + capacity);
+            }
+            this.livenessQueueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Finds the store and creates its client, without connecting eagerly.
+         *
+         * @return a new Backend, not alive until an operation or check succeeds
+         * @throws KvStoreConfigurationException if the storeType is missing or not on the class path,
+         *     or the address, timeout or an option is malformed
+         */
+        public Backend build() {
+            if (storeType == null) {
+                throw new KvStoreConfigurationException("storeType is required");
+            }
+            KvStoreConfig config = KvStoreConfig.builder().storeType(storeType).address(address)
+                    .timeout(timeout).options(options).build();
+            var provider = StoreRegistry.instance().provider(config.storeType());
+            KvStoreClient client;
+            try {
+                client = provider.create(config);
+            } catch (KvStoreException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new KvStoreConfigurationException("storeType " + config.storeType() + " ("
+                        + provider.getClass().getName() + ") could not create a client for " + config + ": " + e, e);
+            }
+            if (client == null) {
+                throw new KvStoreConfigurationException(provider.getClass().getName() + " returned no client");
+            }
+            return new Backend(this, config, client);
+        }
+    }
+}
