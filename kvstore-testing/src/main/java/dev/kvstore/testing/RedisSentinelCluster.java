@@ -1,0 +1,271 @@
+package dev.kvstore.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * A Redis master with one replica, watched by three {@code redis-sentinel} processes, all on free
+ * {@code 127.0.0.1} ports with temporary directories.
+ *
+ * <pre>{@code
+ * try (RedisSentinelCluster redis = RedisSentinelCluster.start("mymaster")) {
+ *     String sentinels = redis.sentinelAddress();   // "127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3"
+ *     redis.failover();                             // the replica becomes the master
+ * }
+ * }</pre>
+ *
+ * <p>The sentinels need a quorum of 2 to agree that the master is down, consider it down after
+ * 1 s without an answer ({@code down-after-milliseconds 1000}) and give a failover 3 s
+ * ({@code failover-timeout 3000}), so failovers are quick. {@link #start(String)} returns once the
+ * replica is in sync and every sentinel knows the replica and the other two sentinels. The Redis
+ * servers keep nothing on disk. Each process logs to a file in its own directory.
+ *
+ * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
+ */
+public final class RedisSentinelCluster implements AutoCloseable {
+
+    private static final int SENTINELS = 3;
+    private static final int QUORUM = 2;
+
+    private final String masterName;
+    private final RedisServer master;
+    private final RedisServer replica;
+    private final List<Sentinel> sentinels;
+    private boolean closed;
+
+    /** One sentinel process with its directory. */
+    private record Sentinel(int port, Path dir, ServerProcess process) {
+    }
+
+    private RedisSentinelCluster(String masterName, RedisServer master, RedisServer replica) {
+        this.masterName = masterName;
+        this.master = master;
+        this.replica = replica;
+        this.sentinels = new ArrayList<>();
+    }
+
+    /**
+     * Starts a master, one replica and three sentinels monitoring the master under
+     * {@code masterName}, and waits until the replica is in sync and the sentinels know each other.
+     *
+     * @param masterName the name the sentinels know the master by, such as {@code "mymaster"}
+     * @return the running cluster
+     * @throws AssertionError if {@code redis-server}, {@code redis-sentinel} or {@code redis-cli}
+     *     is not installed (the message says how to install them)
+     * @throws IllegalStateException if a process does not become ready in time (with its log's tail)
+     */
+    public static RedisSentinelCluster start(String masterName) {
+        Objects.requireNonNull(masterName, "masterName");
+        if (!masterName.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("master name must be letters, digits, '.', '_' or '-': " + masterName);
+        }
+        Path redisSentinel = Binaries.require("redis-sentinel", Binaries.REDIS_PACKAGES);
+        RedisServer master = RedisServer.start(false, List.of());
+        RedisServer replica = null;
+        RedisSentinelCluster cluster = null;
+        try {
+            replica = RedisServer.start(false, List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+            cluster = new RedisSentinelCluster(masterName, master, replica);
+            Reaper.register(cluster);
+            RedisServer syncing = replica;
+            await("the replica " + replica.address() + " to sync with " + master.address(),
+                    () -> infoField(syncing.port(), "replication", "master_link_status").equals("up"));
+            for (int i = 0; i < SENTINELS; i++) {
+                cluster.sentinels.add(launchSentinel(redisSentinel, masterName, master.port()));
+            }
+            for (Sentinel sentinel : cluster.sentinels) {
+                sentinel.process().awaitReady(() -> Resp.pings(sentinel.port()), ServerProcess.READY_TIMEOUT);
+            }
+            for (Sentinel sentinel : cluster.sentinels) {
+                await("sentinel 127.0.0.1:" + sentinel.port() + " to discover the replica and the other sentinels",
+                        () -> size(Resp.call(sentinel.port(), "SENTINEL", "REPLICAS", masterName)) == 1
+                                && size(Resp.call(sentinel.port(), "SENTINEL", "SENTINELS", masterName))
+                                        == SENTINELS - 1);
+            }
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            if (cluster != null) {
+                cluster.close();
+            } else {
+                master.close();
+                if (replica != null) {
+                    replica.close();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static Sentinel launchSentinel(Path redisSentinel, String masterName, int masterPort) {
+        int port = FreePorts.next();
+        Path dir = Dirs.create("sentinel");
+        Path config = dir.resolve("sentinel.conf");
+        String text = String.join("\n",
+                "port " + port,
+                "bind 127.0.0.1",
+                "daemonize no",
+                "logfile \"\"",
+                "dir " + dir,
+                "sentinel monitor " + masterName + " 127.0.0.1 " + masterPort + " " + QUORUM,
+                "sentinel down-after-milliseconds " + masterName + " 1000",
+                "sentinel failover-timeout " + masterName + " 3000",
+                "sentinel parallel-syncs " + masterName + " 1",
+                "");
+        try {
+            Files.writeString(config, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            Dirs.delete(dir);
+            throw new UncheckedIOException("cannot write " + config, e);
+        }
+        ServerProcess process = new ServerProcess("redis-sentinel at 127.0.0.1:" + port,
+                List.of(redisSentinel.toString(), config.toString()), dir, dir.resolve("sentinel.log"));
+        Sentinel sentinel = new Sentinel(port, dir, process);
+        process.launch();
+        return sentinel;
+    }
+
+    /**
+     * Every sentinel's address, comma-separated: {@code "127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3"}.
+     *
+     * @return the addresses a Sentinel-aware client connects to
+     */
+    public String sentinelAddress() {
+        return sentinels.stream().map(s -> "127.0.0.1:" + s.port()).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The name the sentinels know the master by.
+     *
+     * @return the master name given to {@link #start(String)}
+     */
+    public String masterName() {
+        return masterName;
+    }
+
+    /**
+     * The current master's address, {@code "host:port"}, as the first sentinel that answers
+     * reports it.
+     *
+     * @return the master's address
+     * @throws IllegalStateException if no sentinel answers
+     */
+    public String masterAddress() {
+        for (Sentinel sentinel : sentinels) {
+            String address = masterAddressFrom(sentinel);
+            if (address != null) {
+                return address;
+            }
+        }
+        throw new IllegalStateException("no sentinel of " + sentinelAddress() + " reports master " + masterName);
+    }
+
+    private String masterAddressFrom(Sentinel sentinel) {
+        try {
+            Object reply = Resp.call(sentinel.port(), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
+            if (reply instanceof List<?> hostPort && hostPort.size() == 2) {
+                return hostPort.get(0) + ":" + hostPort.get(1);
+            }
+            return null;
+        } catch (UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Makes the sentinels promote the replica ({@code SENTINEL FAILOVER}) and returns once every
+     * sentinel reports the new master and the new master says it is one.
+     *
+     * @throws IllegalStateException if the sentinels refuse (for instance because a failover is
+     *     already in progress), or do not all report a new master within 30 s
+     */
+    public void failover() {
+        String old = masterAddress();
+        Object reply = Resp.call(sentinels.get(0).port(), "SENTINEL", "FAILOVER", masterName);
+        if (!"OK".equals(reply)) {
+            throw new IllegalStateException("SENTINEL FAILOVER " + masterName + " answered " + reply);
+        }
+        await("every sentinel to report a master other than " + old, () -> {
+            String current = null;
+            for (Sentinel sentinel : sentinels) {
+                String address = masterAddressFrom(sentinel);
+                if (address == null || address.equals(old) || (current != null && !current.equals(address))) {
+                    return false;
+                }
+                current = address;
+            }
+            int port = Integer.parseInt(current.substring(current.lastIndexOf(':') + 1));
+            return infoField(port, "replication", "role").equals("master");
+        });
+    }
+
+    private static String infoField(int port, String section, String field) {
+        try {
+            Object info = Resp.call(port, "INFO", section);
+            if (info instanceof String text) {
+                for (String line : text.split("\r?\n")) {
+                    if (line.startsWith(field + ":")) {
+                        return line.substring(field.length() + 1).strip();
+                    }
+                }
+            }
+            return "";
+        } catch (UncheckedIOException e) {
+            return "";
+        }
+    }
+
+    private static int size(Object reply) {
+        return reply instanceof List<?> list ? list.size() : -1;
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + ServerProcess.READY_TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("timed out after " + ServerProcess.READY_TIMEOUT + " waiting for "
+                        + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    /** Stops the sentinels, the replica and the master and deletes their directories. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (Sentinel sentinel : sentinels) {
+                try {
+                    sentinel.process().stop();
+                } finally {
+                    Dirs.delete(sentinel.dir());
+                }
+            }
+        } finally {
+            try {
+                replica.close();
+            } finally {
+                master.close();
+                Reaper.unregister(this);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Redis Sentinel cluster " + masterName + " (sentinels " + sentinelAddress() + ")";
+    }
+}

@@ -1,0 +1,216 @@
+package dev.kvstore.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A Redis server ({@code redis-server}, 7.0) on a free {@code 127.0.0.1} port with a temporary data
+ * directory.
+ *
+ * <pre>{@code
+ * try (RedisServer redis = RedisServer.start()) {
+ *     redis.redisCli("SET", "k", "v");
+ *     String address = redis.address();   // "127.0.0.1:41234"
+ * }
+ * }</pre>
+ *
+ * <p><b>Persistence.</b> {@link #start()} keeps data across {@link #restart()}: it writes an
+ * append-only file ({@code appendonly yes}) that is never fsynced by Redis ({@code appendfsync no}:
+ * written to the OS at once, so a stop, even a SIGKILL, loses nothing), and never writes RDB
+ * snapshots ({@code save ""}). {@link #startWithoutPersistence()} keeps nothing on disk: a restart
+ * comes back empty. The server's output goes to {@code redis.log} in its directory; a failed start
+ * reports the log's tail.
+ *
+ * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private final int port;
+    private final Path redisCli;
+    private final Path root;
+    private final ServerProcess process;
+    private boolean closed;
+
+    private RedisServer(Path redisServer, Path redisCli, int port, boolean persistent, List<String> extraArgs,
+            Path root) {
+        this.port = port;
+        this.redisCli = redisCli;
+        this.root = root;
+        List<String> command = new ArrayList<>(List.of(
+                redisServer.toString(),
+                "--port", Integer.toString(port),
+                "--bind", "127.0.0.1",
+                "--dir", root.toString(),
+                "--daemonize", "no",
+                "--logfile", "",
+                "--save", "",
+                "--appendonly", persistent ? "yes" : "no",
+                "--appendfsync", "no"));
+        command.addAll(extraArgs);
+        this.process = new ServerProcess("redis-server at 127.0.0.1:" + port, command, root,
+                root.resolve("redis.log"));
+    }
+
+    /**
+     * Starts a Redis server on a free loopback port, with an append-only file so that data survives
+     * {@link #restart()}, and waits until it answers {@code PING}.
+     *
+     * @return the running server
+     * @throws AssertionError if {@code redis-server} or {@code redis-cli} is not installed (the
+     *     message says how to install them)
+     * @throws IllegalStateException if the server does not answer in time (with its log's tail)
+     */
+    public static RedisServer start() {
+        return start(true, List.of());
+    }
+
+    /**
+     * Starts a Redis server that keeps nothing on disk (no RDB, no append-only file): a
+     * {@link #restart()} brings it back empty.
+     *
+     * @return the running server
+     * @throws AssertionError if {@code redis-server} or {@code redis-cli} is not installed
+     * @throws IllegalStateException if the server does not answer in time (with its log's tail)
+     */
+    public static RedisServer startWithoutPersistence() {
+        return start(false, List.of());
+    }
+
+    /** Starts a server with extra {@code redis-server} arguments, such as {@code --replicaof}. */
+    static RedisServer start(boolean persistent, List<String> extraArgs) {
+        Path redisServer = Binaries.require("redis-server", Binaries.REDIS_PACKAGES);
+        Path redisCli = Binaries.require("redis-cli", Binaries.REDIS_PACKAGES);
+        RedisServer server = new RedisServer(redisServer, redisCli, FreePorts.next(), persistent, extraArgs,
+                Dirs.create("redis"));
+        Reaper.register(server);
+        try {
+            server.process.start(server::isReady);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * The address, {@code "127.0.0.1:port"}.
+     *
+     * @return the address clients connect to
+     */
+    public String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    /**
+     * The port on {@code 127.0.0.1}; it stays the same across {@link #restart()}.
+     *
+     * @return the port
+     */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Stops the server (SIGTERM, then SIGKILL after a bound) and keeps its data and port. Does nothing
+     * if it is not running.
+     */
+    public void stop() {
+        process.stop();
+    }
+
+    /**
+     * Starts the server again on the same port and data (stopping it first if it runs) and waits
+     * until it answers {@code PING}.
+     *
+     * @throws IllegalStateException if the server was closed, or does not answer in time
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException(process + " is closed");
+        }
+        process.stop();
+        process.start(this::isReady);
+    }
+
+    /**
+     * Whether the server process is alive.
+     *
+     * @return {@code true} between a start and a stop
+     */
+    public boolean isRunning() {
+        return process.isRunning();
+    }
+
+    /**
+     * Runs {@code redis-cli} against this server, for example {@code redisCli("GET", "k")}. Output
+     * is in redis-cli's raw form (it is not a terminal); an error reply is returned as its text.
+     *
+     * @param args the command and its arguments
+     * @return what redis-cli printed, without the final line break
+     * @throws IllegalStateException if redis-cli exits with a non-zero code, as when the server
+     *     cannot be reached
+     */
+    public String redisCli(String... args) {
+        String out = new String(redisCliRaw(args), StandardCharsets.UTF_8);
+        return out.endsWith("\n") ? out.substring(0, out.length() - 1) : out;
+    }
+
+    /**
+     * Runs {@code redis-cli} against this server and returns its standard output unchanged.
+     *
+     * @param args the command and its arguments
+     * @return what redis-cli printed, byte for byte
+     * @throws IllegalStateException if redis-cli exits with a non-zero code, as when the server
+     *     cannot be reached
+     */
+    public byte[] redisCliRaw(String... args) {
+        return runRedisCli(redisCli, port, args);
+    }
+
+    static byte[] runRedisCli(Path redisCli, int port, String... args) {
+        List<String> command = new ArrayList<>(List.of(redisCli.toString(), "-h", "127.0.0.1",
+                "-p", Integer.toString(port)));
+        for (String arg : args) {
+            command.add(Objects.requireNonNull(arg, "arg"));
+        }
+        return Cli.run(command, Map.of()).requireSuccess().stdout();
+    }
+
+    /** Whether the server answers {@code PING} with {@code PONG} (not {@code LOADING}). */
+    boolean isReady() {
+        return Resp.pings(port);
+    }
+
+    ServerProcess process() {
+        return process;
+    }
+
+    /** Stops the server and deletes its data directory. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            process.stop();
+        } finally {
+            Dirs.delete(root);
+            Reaper.unregister(this);
+        }
+    }
+
+    /** The directory holding the data and the log; deleted by {@link #close()}. */
+    Path directory() {
+        return root;
+    }
+
+    @Override
+    public String toString() {
+        return process.toString();
+    }
+}

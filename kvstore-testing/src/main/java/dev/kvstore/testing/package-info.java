@@ -1,0 +1,19 @@
+/**
+ * Real servers for tests: etcd, Redis (alone or behind Sentinel) and ZooKeeper (alone or as an
+ * ensemble), started on free {@code 127.0.0.1} ports with temporary data directories.
+ *
+ * <p>Every server here is an {@link java.lang.AutoCloseable}: {@code close()} stops it, deletes its
+ * data directory and may be called any number of times. Anything a test forgets to close is stopped
+ * (by process id) and deleted by a JVM shutdown hook. {@code stop()} ends a server but keeps its
+ * port and data, so {@code restart()} brings it back as it was.
+ *
+ * <p>etcd and Redis run as child processes of the installed binaries ({@code /usr/bin/etcd},
+ * {@code redis-server}, {@code redis-sentinel}); a missing binary makes {@code start()} throw an
+ * {@link java.lang.AssertionError} that says how to install it. ZooKeeper runs in-process
+ * (Curator's {@code curator-test}). A server that does not become ready within a bound fails with
+ * an {@link java.lang.IllegalStateException} that carries the tail of its log.
+ *
+ * <p><b>Null policy.</b> No method in this package accepts {@code null}; a {@code null} argument
+ * fails with {@link java.lang.NullPointerException}. No method returns {@code null}.
+ */
+package dev.kvstore.testing;
