@@ -1,0 +1,463 @@
+package dev.kvstore.etcd;
+
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.kvstore.KvCapability;
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvPair;
+import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvStoreConfigurationException;
+import dev.kvstore.KvStoreException;
+import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.KvWatch;
+import dev.kvstore.spi.Keys;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * The etcd {@link KvStoreClient}: one jetcd {@link Client} (one gRPC channel, multiplexed) for
+ * every call.
+ *
+ * <p>Threads. jetcd runs its callbacks on a same-thread executor, so responses are handled
+ * on the vert.x event loop without a hop to jetcd's pool. No user code runs there: every
+ * future this client returns is completed on the client's own {@code kvstore-etcd-*} threads,
+ * and watch events go through the SPI's {@link dev.kvstore.spi.ListenerDispatcher}.
+ *
+ * <p>Time. Every operation is bounded by the configured timeout: each gRPC call carries that
+ * deadline (jetcd would otherwise wait for a connection forever), and the returned future fails
+ * with {@link KvStoreUnavailableException} when the timeout passes, whatever jetcd's retries do.
+ */
+final class EtcdKvStoreClient implements KvStoreClient {
+
+    private static final Set<KvCapability> CAPABILITIES =
+            Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT));
+
+    /** The smallest possible key: with {@code range_end} {@code "\0"} it means every key. */
+    private static final ByteSequence ZERO_KEY = ByteSequence.from(new byte[] {0});
+
+    /** A read of one key nobody can write (keys hold no U+0000), for the current revision. */
+    private static final GetOption COUNT_ONLY = GetOption.builder().withCountOnly(true).build();
+
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+    private final EtcdSettings settings;
+    private final long timeoutNanos;
+    private final Client client;
+    private final KV kv;
+    private final Object watchClientLock = new Object();
+    private volatile Watch watchClient;
+    private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService completer;
+    private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    EtcdKvStoreClient(EtcdSettings settings) {
+        this.settings = settings;
+        this.timeoutNanos = settings.timeout().toNanos();
+        int id = CLIENTS.incrementAndGet();
+        this.client = newJetcdClient(settings);
+        this.kv = client.getKVClient();
+        this.timer = new ScheduledThreadPoolExecutor(1, threads("kvstore-etcd-" + id + "-timer"));
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.completer = Executors.newCachedThreadPool(threads("kvstore-etcd-" + id + "-callback"));
+    }
+
+    private static Client newJetcdClient(EtcdSettings settings) {
+        List<URI> uris = new ArrayList<>();
+        String scheme = settings.tls() ? "https://" : "http://";
+        for (var endpoint : settings.endpoints()) {
+            uris.add(URI.create(scheme + endpoint));
+        }
+        // jetcd retries reads that fail with UNAVAILABLE; keep those retries inside the timeout.
+        long timeoutMillis = Math.max(10, settings.timeout().toMillis());
+        long retryDelay = Math.min(500, timeoutMillis / 5);
+        long retryMaxDelay = Math.min(2_500, timeoutMillis / 2);
+        ClientBuilder builder = Client.builder()
+                .endpoints(uris)
+                .executorService(MoreExecutors.newDirectExecutorService())
+                .connectTimeout(settings.connectTimeout())
+                .retryDelay(retryDelay)
+                .retryMaxDelay(retryMaxDelay)
+                .retryMaxDuration(Duration.ofMillis(timeoutMillis))
+                .maxInboundMessageSize(Integer.MAX_VALUE)
+                .interceptor(new DeadlineInterceptor(settings.timeout()));
+        if (settings.username().isPresent()) {
+            builder.user(ByteSequence.from(settings.username().get(), StandardCharsets.UTF_8))
+                    .password(ByteSequence.from(settings.password().orElseThrow(), StandardCharsets.UTF_8));
+        }
+        if (settings.tls()) {
+            try {
+                builder.sslContext(ssl -> {
+                    settings.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
+                    settings.certFile().ifPresent(cert -> ssl.keyManager(cert.toFile(), settings.keyFile().orElseThrow().toFile()));
+                });
+            } catch (SSLException | RuntimeException e) {
+                throw new KvStoreConfigurationException("etcd TLS options cannot be used (" + EtcdOptions.TLS_CA_FILE
+                        + ", " + EtcdOptions.TLS_CERT_FILE + ", " + EtcdOptions.TLS_KEY_FILE + "): " + e.getMessage(), e);
+            }
+        }
+        try {
+            return builder.build();
+        } catch (RuntimeException e) {
+            throw new KvStoreConfigurationException("etcd client cannot be built for " + settings.endpoints()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Optional<KvPair>> get(String key) {
+        Keys.checkKey(key);
+        return call("get \"" + key + "\"", () -> kv.get(bytes(key)),
+                r -> r.getKvs().isEmpty() ? Optional.empty() : Optional.of(pair(r.getKvs().get(0))));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, KvPair>> list(String prefix) {
+        Keys.checkPrefix(prefix);
+        Range range = Range.of(prefix);
+        GetOption option = GetOption.builder().withRange(range.end()).build();
+        return call("list \"" + prefix + "\"", () -> kv.get(range.start(), option), r -> {
+            Map<String, KvPair> result = new LinkedHashMap<>();
+            for (KeyValue kv : r.getKvs()) {
+                KvPair pair = pair(kv);
+                result.put(pair.key(), pair);
+            }
+            return Collections.unmodifiableMap(result);
+        });
+    }
+
+    @Override
+    public CompletableFuture<List<String>> listKeys(String prefix) {
+        Keys.checkPrefix(prefix);
+        Range range = Range.of(prefix);
+        GetOption option = GetOption.builder().withRange(range.end()).withKeysOnly(true).build();
+        return call("listKeys \"" + prefix + "\"", () -> kv.get(range.start(), option), r -> {
+            List<String> keys = new ArrayList<>(r.getKvs().size());
+            for (KeyValue kv : r.getKvs()) {
+                keys.add(kv.getKey().toString(StandardCharsets.UTF_8));
+            }
+            return Collections.unmodifiableList(keys);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Boolean> exists(String key) {
+        Keys.checkKey(key);
+        return call("exists \"" + key + "\"", () -> kv.get(bytes(key), COUNT_ONLY), r -> r.getCount() > 0);
+    }
+
+    @Override
+    public CompletableFuture<Void> put(String key, byte[] value) {
+        Keys.checkKey(key);
+        Keys.checkValue(key, value, settings.maxValueSize()); // throws before anything is sent, as memory does
+        return call("put \"" + key + "\"", () -> kv.put(bytes(key), ByteSequence.from(value)), r -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(String key) {
+        Keys.checkKey(key);
+        return call("delete \"" + key + "\"", () -> kv.delete(bytes(key)), r -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteWithPrefix(String prefix) {
+        Keys.checkPrefix(prefix);
+        Range range = Range.of(prefix);
+        DeleteOption option = DeleteOption.builder().withRange(range.end()).build();
+        return call("deleteWithPrefix \"" + prefix + "\"", () -> kv.delete(range.start(), option), r -> null);
+    }
+
+    @Override
+    public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(listener, "listener");
+        if (withPrefix) {
+            Keys.checkPrefix(key);
+        } else {
+            Keys.checkKey(key);
+        }
+        String what = "watch \"" + key + "\"" + (withPrefix ? " (prefix)" : "");
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException(what));
+        }
+        Range range = withPrefix ? Range.of(key) : new Range(bytes(key), null);
+        EtcdWatch watch = new EtcdWatch(this, key, withPrefix, listener, range.start(), range.end());
+        watches.add(watch);
+        CompletableFuture<KvWatch> result = new CompletableFuture<>();
+        AtomicBoolean decided = new AtomicBoolean();
+        Future<?> deadline = schedule(() -> {
+            if (decided.compareAndSet(false, true)) {
+                watch.close();
+                completeExceptionally(result, new KvStoreUnavailableException("etcd " + what
+                        + " failed: not active within the timeout of " + settings.timeout()));
+            }
+        }, timeoutNanos);
+        watch.start().whenComplete((ignored, failure) -> {
+            deadline.cancel(false);
+            if (!decided.compareAndSet(false, true)) {
+                return;
+            }
+            if (failure != null) {
+                watch.close();
+                completeExceptionally(result, EtcdErrors.translate(what, failure));
+            } else {
+                complete(result, watch);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> isConnectionUp() {
+        if (closed) {
+            return CompletableFuture.completedFuture(false);
+        }
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        call("liveness check", () -> kv.get(ZERO_KEY, COUNT_ONLY), r -> true)
+                .whenComplete((up, failure) -> result.complete(failure == null || !EtcdErrors.isUnavailable(failure)));
+        return result;
+    }
+
+    @Override
+    public long maxValueSize() {
+        return settings.maxValueSize();
+    }
+
+    @Override
+    public Set<KvCapability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (EtcdWatch watch : List.copyOf(watches)) {
+            watch.close();
+        }
+        try {
+            client.close();
+        } finally {
+            timer.shutdownNow();
+            completer.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EtcdKvStoreClient[" + settings.endpoints() + (closed ? ", closed" : "") + "]";
+    }
+
+    // ---- for EtcdWatch
+
+    /** jetcd's watch client, created on first use. */
+    Watch watchClient() {
+        Watch w = watchClient;
+        if (w == null) {
+            synchronized (watchClientLock) {
+                w = watchClient;
+                if (w == null) {
+                    w = client.getWatchClient();
+                    watchClient = w;
+                }
+            }
+        }
+        return w;
+    }
+
+    /**
+     * The store's current revision, read with a count-only get of a key nobody writes. Completes
+     * on a jetcd thread; bounded by the timeout.
+     */
+    CompletableFuture<Long> currentRevision() {
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        CompletableFuture<GetResponse> read;
+        try {
+            read = kv.get(ZERO_KEY, COUNT_ONLY);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Future<?> deadline = schedule(() -> result.completeExceptionally(
+                new KvStoreUnavailableException("etcd did not answer within " + settings.timeout())), timeoutNanos);
+        read.whenComplete((r, failure) -> {
+            deadline.cancel(false);
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(r.getHeader().getRevision());
+            }
+        });
+        return result;
+    }
+
+    /** Runs a task later on the timer; a no-op once the client is closed. */
+    Future<?> schedule(Runnable task, long delayNanos) {
+        try {
+            return timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closedAlready) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    void forget(EtcdWatch watch) {
+        watches.remove(watch);
+    }
+
+    // ---- helpers
+
+    /**
+     * Starts an operation and returns a future that completes on one of this client's threads,
+     * with the converted result or a translated failure, within the timeout.
+     */
+    private <T, R> CompletableFuture<R> call(String what, Supplier<CompletableFuture<T>> operation, Function<T, R> convert) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(closedException(what));
+            return result;
+        }
+        CompletableFuture<T> pending;
+        try {
+            pending = operation.get();
+        } catch (RuntimeException e) {
+            result.completeExceptionally(closed ? closedException(what) : EtcdErrors.translate(what, e));
+            return result;
+        }
+        Future<?> deadline = schedule(() -> completeExceptionally(result, new KvStoreUnavailableException(
+                "etcd " + what + " failed: no answer within the timeout of " + settings.timeout())), timeoutNanos);
+        pending.whenComplete((value, failure) -> {
+            deadline.cancel(false);
+            runOnCompleter(() -> {
+                if (failure != null) {
+                    result.completeExceptionally(closed ? closedException(what) : EtcdErrors.translate(what, failure));
+                    return;
+                }
+                try {
+                    result.complete(convert.apply(value));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(EtcdErrors.translate(what, e));
+                }
+            });
+        });
+        return result;
+    }
+
+    private <T> void complete(CompletableFuture<T> future, T value) {
+        runOnCompleter(() -> future.complete(value));
+    }
+
+    private void completeExceptionally(CompletableFuture<?> future, Throwable failure) {
+        runOnCompleter(() -> future.completeExceptionally(failure));
+    }
+
+    private void runOnCompleter(Runnable task) {
+        try {
+            completer.execute(task);
+        } catch (RejectedExecutionException closedAlready) {
+            task.run();
+        }
+    }
+
+    private static KvStoreException closedException(String what) {
+        return new KvStoreException("etcd " + what + " failed: the client is closed");
+    }
+
+    private static ByteSequence bytes(String key) {
+        return ByteSequence.from(key, StandardCharsets.UTF_8);
+    }
+
+    private static KvPair pair(KeyValue kv) {
+        return new KvPair(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(),
+                kv.getVersion(), kv.getLease());
+    }
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /**
+     * A key range: {@code [start, end)}, or the single key {@code start} when {@code end} is null.
+     *
+     * @param start the first key
+     * @param end the key after the last, or null for one key
+     */
+    record Range(ByteSequence start, ByteSequence end) {
+
+        /** The range of every key with a raw string prefix; the empty prefix is every key. */
+        static Range of(String prefix) {
+            if (prefix.isEmpty()) {
+                return new Range(ZERO_KEY, ZERO_KEY);
+            }
+            byte[] start = prefix.getBytes(StandardCharsets.UTF_8);
+            byte[] end = start.clone();
+            for (int i = end.length - 1; i >= 0; i--) {
+                if (end[i] != (byte) 0xff) {
+                    end[i]++;
+                    return new Range(ByteSequence.from(start), ByteSequence.from(java.util.Arrays.copyOf(end, i + 1)));
+                }
+            }
+            return new Range(ByteSequence.from(start), ZERO_KEY);
+        }
+    }
+
+    /** Gives every unary gRPC call the operation timeout as its deadline. */
+    private static final class DeadlineInterceptor implements ClientInterceptor {
+        private final long timeoutNanos;
+
+        DeadlineInterceptor(Duration timeout) {
+            this.timeoutNanos = timeout.toNanos();
+        }
+
+        @Override
+        public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+            if (method.getType() == MethodDescriptor.MethodType.UNARY && options.getDeadline() == null) {
+                options = options.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
+            }
+            return next.newCall(method, options);
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.kvstore.etcd;
+
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvStoreException;
+import dev.kvstore.spi.AbstractKvWatch;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One watch on etcd, kept alive across lost connections by revision.
+ *
+ * <p>It starts from the revision of a read made first (plus one), so every write after
+ * {@link #start()} is seen, and counts as active when etcd confirms the watch's creation. Each
+ * event's revision is remembered; when the stream fails the watch reports one
+ * {@code CONNECTION_DOWN} (per loss, not per retry) and opens a new stream from the last revision
+ * delivered plus one, so nothing written meanwhile is lost. If that revision was compacted away,
+ * it reports {@code UNKNOWN} and goes on from the current revision. A stream that etcd cancels for
+ * any other reason is opened again: the watch never goes silently dead.
+ *
+ * <p>jetcd's own resumption is not used: each stream ({@link Attempt}) is closed at its first
+ * error and replaced, so that what is delivered and what is resumed stay under this class's lock.
+ * jetcd calls back on its event loop; this class only queues events for the dispatcher there.
+ */
+final class EtcdWatch extends AbstractKvWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdWatch.class);
+    private static final long FIRST_BACKOFF_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 2_000;
+
+    private final EtcdKvStoreClient client;
+    private final ByteSequence start;
+    private final ByteSequence end;
+    private final CompletableFuture<Void> active = new CompletableFuture<>();
+    private final Object lock = new Object();
+
+    // guarded by lock
+    private Attempt current;
+    private long lastRevision;
+    private boolean down;
+    private boolean stopped;
+    private long backoffMillis = FIRST_BACKOFF_MILLIS;
+
+    EtcdWatch(EtcdKvStoreClient client, String key, boolean withPrefix, Consumer<KvEvent> listener,
+            ByteSequence start, ByteSequence end) {
+        super(EtcdKvStoreProvider.STORE_TYPE, key, withPrefix, listener);
+        this.client = client;
+        this.start = start;
+        this.end = end;
+    }
+
+    /**
+     * Reads the current revision and opens the stream after it.
+     *
+     * @return completes (on a jetcd thread) when etcd has created the watch
+     */
+    CompletableFuture<Void> start() {
+        client.currentRevision().whenComplete((revision, failure) -> {
+            if (failure != null) {
+                active.completeExceptionally(failure);
+                return;
+            }
+            synchronized (lock) {
+                lastRevision = revision;
+                open();
+            }
+        });
+        return active;
+    }
+
+    @Override
+    protected void onClose() {
+        synchronized (lock) {
+            stopped = true;
+            Attempt attempt = current;
+            current = null;
+            if (attempt != null) {
+                attempt.cancel();
+            }
+        }
+        client.forget(this);
+        active.completeExceptionally(new KvStoreException("etcd watch on \"" + key() + "\" was closed"));
+    }
+
+    /** Opens a stream from {@code lastRevision + 1}. Holds the lock. */
+    private void open() {
+        if (stopped) {
+            return;
+        }
+        WatchOption.Builder option = WatchOption.builder()
+                .withRevision(lastRevision + 1)
+                .withCreateNotify(true)
+                .withRequireLeader(true);
+        if (end != null) {
+            option.withRange(end);
+        }
+        Attempt attempt = new Attempt();
+        current = attempt;
+        try {
+            attempt.watcher = client.watchClient().watch(start, option.build(), attempt);
+            if (current != attempt) {
+                attempt.cancel(); // it failed while being opened
+            }
+        } catch (RuntimeException e) {
+            attempt.onError(e);
+        }
+    }
+
+    /** Handles the end of the current stream (already no longer current). Holds the lock. */
+    private void failed(Throwable failure) {
+        if (!active.isDone()) {
+            active.completeExceptionally(failure);
+            return;
+        }
+        if (hasCause(failure, CompactedException.class)) {
+            LOG.info("etcd watch on \"{}\": revision {} was compacted; reporting UNKNOWN and going on from the "
+                    + "current revision", key(), lastRevision + 1);
+            resync();
+        } else if (EtcdErrors.isUnavailable(failure)) {
+            markDown(failure);
+            reopenLater();
+        } else {
+            LOG.warn("etcd watch on \"{}\" was ended by etcd; opening it again from revision {}", key(),
+                    lastRevision + 1, failure);
+            reopenLater();
+        }
+    }
+
+    private void markDown(Throwable failure) {
+        if (!down) {
+            down = true;
+            LOG.info("etcd watch on \"{}\" lost its connection ({}); resuming from revision {} when etcd is back",
+                    key(), failure.getMessage(), lastRevision + 1);
+            deliverConnectionDown();
+        }
+    }
+
+    private void reopenLater() {
+        long delay = backoffMillis;
+        backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+        client.schedule(() -> {
+            synchronized (lock) {
+                if (current == null) {
+                    open();
+                }
+            }
+        }, TimeUnit.MILLISECONDS.toNanos(delay));
+    }
+
+    /** After a compaction: read the current revision, report UNKNOWN, watch from there. */
+    private void resync() {
+        client.currentRevision().whenComplete((revision, failure) -> {
+            synchronized (lock) {
+                if (stopped || current != null) {
+                    return;
+                }
+                if (failure != null) {
+                    markDown(failure);
+                    long delay = backoffMillis;
+                    backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+                    client.schedule(this::resync, TimeUnit.MILLISECONDS.toNanos(delay));
+                    return;
+                }
+                lastRevision = Math.max(lastRevision, revision);
+                deliverUnknown();
+                open();
+            }
+        });
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One jetcd stream; its callbacks are ignored once it is no longer the current one. */
+    private final class Attempt implements Watch.Listener {
+        private Watch.Watcher watcher;
+
+        void cancel() {
+            Watch.Watcher w = watcher;
+            if (w != null) {
+                try {
+                    w.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("closing a jetcd watcher failed", e);
+                }
+            }
+        }
+
+        @Override
+        public void onNext(WatchResponse response) {
+            synchronized (lock) {
+                if (current != this || stopped) {
+                    return;
+                }
+                if (response.isCreatedNotify()) {
+                    if (down) {
+                        down = false;
+                        LOG.info("etcd watch on \"{}\" resumed from revision {}", key(), lastRevision + 1);
+                    }
+                    backoffMillis = FIRST_BACKOFF_MILLIS;
+                    active.complete(null);
+                    return;
+                }
+                for (WatchEvent event : response.getEvents()) {
+                    KeyValue kv = event.getKeyValue();
+                    lastRevision = Math.max(lastRevision, kv.getModRevision());
+                    String key = kv.getKey().toString(StandardCharsets.UTF_8);
+                    if (!covers(key)) {
+                        continue;
+                    }
+                    switch (event.getEventType()) {
+                        case PUT -> deliver(KvEvent.put(key, kv.getValue().getBytes(), kv.getVersion()));
+                        case DELETE -> deliver(KvEvent.delete(key));
+                        default -> LOG.debug("etcd watch on \"{}\": ignoring event of type {}", key(), event.getEventType());
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            synchronized (lock) {
+                if (current != this || stopped) {
+                    return;
+                }
+                current = null;
+                cancel(); // stops jetcd from resuming this stream itself
+                failed(failure);
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            synchronized (lock) {
+                if (current != this || stopped) {
+                    return;
+                }
+                current = null;
+                cancel();
+                failed(new KvStoreException("etcd ended the watch stream"));
+            }
+        }
+    }
+}
