@@ -1,0 +1,74 @@
+package dev.kvstore.redis;
+
+import dev.kvstore.KvStoreException;
+import io.lettuce.core.api.StatefulConnection;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * One lettuce connection, opened asynchronously on first use. Once open, lettuce reconnects it by
+ * itself; until it first opens, each use after a failed attempt starts a new attempt, so a client
+ * created while Redis is down starts working when Redis comes up, and nothing ever blocks on a
+ * connect.
+ *
+ * @param <C> the connection's type
+ */
+final class LazyConnection<C extends StatefulConnection<?, ?>> implements AutoCloseable {
+
+    private final Supplier<CompletableFuture<C>> connector;
+    private final String description;
+    private CompletableFuture<C> current; // guarded by this
+    private volatile C open;
+    private boolean closed; // guarded by this
+
+    LazyConnection(String description, Supplier<CompletableFuture<C>> connector) {
+        this.description = description;
+        this.connector = connector;
+    }
+
+    /** The connection when it is open (lettuce may be reconnecting it), or {@code null}. */
+    C ifOpen() {
+        return open;
+    }
+
+    /** The connection, or the attempt under way; starts a new attempt when the last one failed. */
+    synchronized CompletableFuture<C> get() {
+        if (closed) {
+            return CompletableFuture.failedFuture(new KvStoreException(description + " is closed"));
+        }
+        if (current == null || current.isCompletedExceptionally()) {
+            CompletableFuture<C> attempt = connector.get();
+            current = attempt;
+            attempt.whenComplete((c, e) -> {
+                if (c != null) {
+                    opened(c);
+                }
+            });
+        }
+        return current;
+    }
+
+    private void opened(C c) {
+        boolean late;
+        synchronized (this) {
+            late = closed;
+            if (!late) {
+                open = c;
+            }
+        }
+        if (late) {
+            c.closeAsync();
+        }
+    }
+
+    /**
+     * Stops handing out the connection; one still being opened is closed when it opens. The open
+     * connection itself is closed by the owner's {@code RedisClient.shutdown}. Idempotent, never
+     * blocks.
+     */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        open = null;
+    }
+}

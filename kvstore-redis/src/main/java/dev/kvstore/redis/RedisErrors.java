@@ -1,0 +1,88 @@
+package dev.kvstore.redis;
+
+import dev.kvstore.KvStoreException;
+import dev.kvstore.KvStoreUnavailableException;
+import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisLoadingException;
+import io.lettuce.core.RedisReadOnlyException;
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/** Translates lettuce's exceptions into kvstore's, keeping the driver's as the cause. */
+final class RedisErrors {
+
+    private RedisErrors() {
+    }
+
+    /**
+     * Translates a failure.
+     *
+     * @param what the operation and where, such as {@code "GET \"a\" on redis at 127.0.0.1:6379"}
+     * @param failure what lettuce (or a future) failed with
+     * @return {@link KvStoreUnavailableException} when Redis could not be reached or did not
+     *     answer in time; otherwise {@link KvStoreException}; a {@link KvStoreException} as is
+     */
+    static KvStoreException translate(String what, Throwable failure) {
+        Throwable e = unwrap(failure);
+        if (e instanceof KvStoreException k) {
+            return k;
+        }
+        if (e instanceof TimeoutException || e instanceof RedisCommandTimeoutException) {
+            return new KvStoreUnavailableException(what + " failed: no answer within the timeout", e);
+        }
+        if (isUnavailable(e)) {
+            return new KvStoreUnavailableException(what + " failed: redis unreachable (" + e.getMessage() + ")", e);
+        }
+        return new KvStoreException(what + " failed: " + e.getMessage(), e);
+    }
+
+    /** Whether a (unwrapped) failure means Redis cannot be reached or cannot serve right now. */
+    static boolean isUnavailable(Throwable e) {
+        if (e instanceof RedisConnectionException) {
+            // A refused password is a configuration problem, not an outage.
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof RedisCommandExecutionException && isAuthError(c.getMessage())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (e instanceof RedisCommandTimeoutException || e instanceof RedisLoadingException
+                || e instanceof RedisBusyException || e instanceof RedisReadOnlyException
+                || e instanceof RedisCommandInterruptedException || e instanceof IOException
+                || e instanceof TimeoutException) {
+            return true;
+        }
+        if (e instanceof RedisCommandExecutionException) {
+            String m = String.valueOf(e.getMessage());
+            return m.startsWith("MASTERDOWN") || m.startsWith("TRYAGAIN");
+        }
+        if (e instanceof RedisException) {
+            String m = String.valueOf(e.getMessage());
+            return m.startsWith("Currently not connected") || m.startsWith("Connection disconnected")
+                    || m.startsWith("Connection closed") || m.startsWith("Connection is closed")
+                    || (e.getCause() != null && isUnavailable(e.getCause()));
+        }
+        return false;
+    }
+
+    private static boolean isAuthError(String message) {
+        return message != null && (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
+                || message.startsWith("NOPERM") || message.contains("invalid password"));
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable e = t;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+}

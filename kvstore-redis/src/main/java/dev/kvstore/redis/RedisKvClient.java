@@ -1,0 +1,357 @@
+package dev.kvstore.redis;
+
+import dev.kvstore.KvCapability;
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvPair;
+import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvStoreException;
+import dev.kvstore.KvWatch;
+import dev.kvstore.spi.Keys;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis client behind storeTypes {@code redis} and {@code redis-sentinel}: one lettuce
+ * {@link RedisClient}, one shared (pipelined) connection for every command and one pub/sub
+ * connection for every watch, both opened lazily and reconnected by lettuce.
+ *
+ * <p>While Redis is unreachable, commands are rejected at once rather than queued
+ * ({@code REJECT_COMMANDS}): nothing written while disconnected is sent later behind the caller's
+ * back, and every operation fails within the timeout with
+ * {@link dev.kvstore.KvStoreUnavailableException}.
+ */
+final class RedisKvClient implements KvStoreClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisKvClient.class);
+
+    /** Keys per {@code SCAN} step (a hint to Redis) and per {@code MGET}/{@code UNLINK} batch. */
+    static final int BATCH = 1000;
+
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final RedisSettings settings;
+    private final String where;
+    private final Duration timeout;
+    private final RedisClient client;
+    private final LazyConnection<StatefulRedisConnection<String, byte[]>> commands;
+    private final RedisWatchHub watches;
+    private final SentinelFollower follower; // null unless redis-sentinel
+    private volatile boolean closed;
+
+    RedisKvClient(RedisSettings settings) {
+        this.settings = settings;
+        this.where = settings.describe();
+        this.timeout = settings.timeout();
+        RedisURI uri = settings.toUri();
+        this.client = RedisClient.create(SharedResources.get(), uri);
+        client.setOptions(clientOptions(timeout));
+        this.commands = new LazyConnection<>(where,
+                () -> client.connectAsync(CODEC, uri).toCompletableFuture());
+        this.watches = new RedisWatchHub(settings, client, uri, commands);
+        if (settings.sentinel()) {
+            this.follower = new SentinelFollower(settings, client, uri, () -> {
+                SentinelFollower.reconnect(commands.ifOpen(), where);
+                watches.reconnect();
+            });
+            follower.ensureListening();
+        } else {
+            this.follower = null;
+        }
+        // Start connecting now, without waiting: a failure here is retried by the first operation.
+        commands.get().whenComplete((c, e) -> {
+            if (e != null) {
+                LOG.debug("{}: first connection attempt failed; retried on first use", where, e);
+            }
+        });
+    }
+
+    static ClientOptions clientOptions(Duration timeout) {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
+                .build();
+    }
+
+    @Override
+    public CompletableFuture<Optional<KvPair>> get(String key) {
+        Keys.checkKey(key);
+        return command("GET", key, c -> c.get(key)
+                .thenApply(v -> v == null ? Optional.<KvPair>empty() : Optional.of(new KvPair(key, v, 0L))));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> exists(String key) {
+        Keys.checkKey(key);
+        return command("EXISTS", key, c -> c.exists(key).thenApply(n -> n != null && n > 0));
+    }
+
+    @Override
+    public CompletableFuture<Void> put(String key, byte[] value) {
+        Keys.checkKey(key);
+        Keys.checkValue(key, value, settings.maxValueBytes());
+        byte[] copy = value.clone();
+        return command("SET", key, c -> c.set(key, copy).thenApply(ok -> null));
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(String key) {
+        Keys.checkKey(key);
+        return command("DEL", key, c -> c.del(key).thenApply(n -> null));
+    }
+
+    @Override
+    public CompletableFuture<List<String>> listKeys(String prefix) {
+        Keys.checkPrefix(prefix);
+        return multiStep("SCAN", prefix, c -> {
+            Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
+            return scan(c, prefix, ScanCursor.INITIAL, page -> {
+                keys.addAll(page);
+                return CompletableFuture.completedFuture(null);
+            }).thenApply(v -> List.copyOf(keys));
+        });
+    }
+
+    @Override
+    public CompletableFuture<Map<String, KvPair>> list(String prefix) {
+        Keys.checkPrefix(prefix);
+        return multiStep("SCAN+MGET", prefix, c -> {
+            Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
+            return scan(c, prefix, ScanCursor.INITIAL, page -> {
+                keys.addAll(page);
+                return CompletableFuture.completedFuture(null);
+            }).thenCompose(v -> mget(c, List.copyOf(keys)));
+        });
+    }
+
+    /** Reads keys in pipelined batches; keys gone since the scan are left out. */
+    private static CompletableFuture<Map<String, KvPair>> mget(RedisAsyncCommands<String, byte[]> c,
+            List<String> keys) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        List<CompletableFuture<List<KeyValue<String, byte[]>>>> batches = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += BATCH) {
+            String[] batch = keys.subList(i, Math.min(keys.size(), i + BATCH)).toArray(String[]::new);
+            batches.add(c.mget(batch).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, KvPair> result = new TreeMap<>();
+            for (CompletableFuture<List<KeyValue<String, byte[]>>> b : batches) {
+                for (KeyValue<String, byte[]> kv : b.join()) {
+                    if (kv.hasValue()) {
+                        result.put(kv.getKey(), new KvPair(kv.getKey(), kv.getValue(), 0L));
+                    }
+                }
+            }
+            return Collections.unmodifiableMap(result);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteWithPrefix(String prefix) {
+        Keys.checkPrefix(prefix);
+        return multiStep("SCAN+UNLINK", prefix, c -> scan(c, prefix, ScanCursor.INITIAL,
+                page -> c.unlink(page.toArray(String[]::new)).toCompletableFuture()));
+    }
+
+    /**
+     * Walks {@code SCAN MATCH <escaped prefix>*} to the end, one step at a time, handing each
+     * step's keys (checked to really start with the prefix) to {@code page}, and waiting for it
+     * before the next step, so at most one batch is in hand.
+     */
+    private static CompletableFuture<Void> scan(RedisAsyncCommands<String, byte[]> c, String prefix,
+            ScanCursor cursor, Function<List<String>, CompletionStage<?>> page) {
+        ScanArgs args = ScanArgs.Builder.matches(Globs.prefixPattern(prefix)).limit(BATCH);
+        return c.scan(cursor, args).toCompletableFuture().thenCompose((KeyScanCursor<String> step) -> {
+            List<String> keys = new ArrayList<>(step.getKeys().size());
+            for (String k : step.getKeys()) {
+                if (k.startsWith(prefix)) {
+                    keys.add(k);
+                }
+            }
+            CompletionStage<?> done = keys.isEmpty() ? CompletableFuture.completedFuture(null) : page.apply(keys);
+            if (step.isFinished()) {
+                return done.thenApply(x -> (Void) null);
+            }
+            return done.thenCompose(x -> scan(c, prefix, step, page));
+        });
+    }
+
+    @Override
+    public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (withPrefix) {
+            Keys.checkPrefix(key);
+        } else {
+            Keys.checkKey(key);
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        String what = "watch on \"" + key + "\"" + (withPrefix ? " (prefix)" : "") + " on " + where;
+        return translated(watches.watch(key, withPrefix, listener).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS),
+                what);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> isConnectionUp() {
+        if (closed) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (follower != null) {
+            follower.ensureListening();
+        }
+        return commands.get()
+                .thenCompose(c -> c.async().ping().toCompletableFuture())
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((pong, e) -> {
+                    if (e != null) {
+                        LOG.debug("{}: PING failed", where, e);
+                        return false;
+                    }
+                    return "PONG".equalsIgnoreCase(pong);
+                });
+    }
+
+    @Override
+    public long maxValueSize() {
+        return settings.maxValueBytes();
+    }
+
+    @Override
+    public Set<KvCapability> capabilities() {
+        return Set.of();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (follower != null) {
+            follower.close();
+        }
+        watches.close();
+        commands.close();
+        client.shutdown(Duration.ZERO, timeout);
+    }
+
+    /**
+     * Runs one command. When the connection is open (the usual case) the command goes straight
+     * to lettuce, whose command timeout bounds it; otherwise it waits for the connection, the
+     * whole bounded by the timeout.
+     */
+    private <T> CompletableFuture<T> command(String name, String key,
+            Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        StatefulRedisConnection<String, byte[]> open = commands.ifOpen();
+        CompletableFuture<T> f;
+        if (open != null) {
+            f = op.apply(open.async()).toCompletableFuture();
+        } else {
+            if (follower != null) {
+                follower.ensureListening();
+            }
+            f = commands.get().thenCompose(c -> op.apply(c.async()))
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return translated(f, name + " \"" + key + "\" on " + where);
+    }
+
+    /** Runs an operation of several commands, the whole bounded by the timeout. */
+    private <T> CompletableFuture<T> multiStep(String name, String prefix,
+            Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedException());
+        }
+        CompletableFuture<T> f = commands.get().thenCompose(c -> op.apply(c.async()))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return translated(f, name + " prefix \"" + prefix + "\" on " + where);
+    }
+
+    private <T> CompletableFuture<T> translated(CompletableFuture<T> f, String what) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        f.whenComplete((v, e) -> {
+            if (e == null) {
+                out.complete(v);
+            } else {
+                out.completeExceptionally(closed ? closedException() : RedisErrors.translate(what, e));
+            }
+        });
+        return out;
+    }
+
+    private KvStoreException closedException() {
+        return new KvStoreException("the client of " + where + " is closed");
+    }
+
+    @Override
+    public String toString() {
+        return "RedisKvClient[" + settings + "]";
+    }
+
+    /**
+     * One set of lettuce threads for every client in the JVM (lettuce's advice), daemon threads,
+     * with a reconnect delay capped at 1 s so a watch resumes soon after Redis is back.
+     */
+    static final class SharedResources {
+        private static volatile ClientResources resources;
+
+        private SharedResources() {
+        }
+
+        static ClientResources get() {
+            ClientResources r = resources;
+            if (r == null) {
+                synchronized (SharedResources.class) {
+                    r = resources;
+                    if (r == null) {
+                        r = DefaultClientResources.builder()
+                                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
+                                        TimeUnit.MILLISECONDS))
+                                .build();
+                        resources = r;
+                    }
+                }
+            }
+            return r;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.kvstore.redis;
+
+import dev.kvstore.KvStoreConfig;
+import dev.kvstore.KvStoreConfig.Endpoint;
+import dev.kvstore.KvStoreConfigurationException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslVerifyMode;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A Redis store's configuration, checked: every option parsed and validated before any
+ * connection opens. {@link #toString()} shows no secret.
+ */
+final class RedisSettings {
+
+    static final String REDIS = "redis";
+    static final String SENTINEL = "redis-sentinel";
+
+    private static final Set<String> COMMON_OPTIONS = Set.of(RedisOptions.DATABASE, RedisOptions.USERNAME,
+            RedisOptions.PASSWORD, RedisOptions.TLS, RedisOptions.TLS_VERIFY_PEER, RedisOptions.MAX_VALUE_BYTES);
+    private static final Set<String> SENTINEL_OPTIONS = Set.of(RedisOptions.DATABASE, RedisOptions.USERNAME,
+            RedisOptions.PASSWORD, RedisOptions.TLS, RedisOptions.TLS_VERIFY_PEER, RedisOptions.MAX_VALUE_BYTES,
+            RedisOptions.MASTER_NAME, RedisOptions.SENTINEL_PASSWORD);
+
+    private final String storeType;
+    private final String address;
+    private final List<Endpoint> endpoints;
+    private final Duration timeout;
+    private final boolean sentinel;
+    private final String masterName;
+    private final int database;
+    private final Optional<String> username;
+    private final Optional<String> password;
+    private final Optional<String> sentinelPassword;
+    private final boolean tls;
+    private final boolean verifyPeer;
+    private final long maxValueBytes;
+
+    private RedisSettings(KvStoreConfig config, boolean sentinel) {
+        this.storeType = config.storeType();
+        this.sentinel = sentinel;
+        config.requireKnownOptions(sentinel ? SENTINEL_OPTIONS : COMMON_OPTIONS);
+        this.address = config.address();
+        this.endpoints = config.endpoints();
+        if (!sentinel && endpoints.size() != 1) {
+            throw new KvStoreConfigurationException("storeType redis takes one host:port, got \"" + address
+                    + "\"; for several sentinels use storeType redis-sentinel");
+        }
+        this.timeout = config.timeout();
+        long db = config.longOption(RedisOptions.DATABASE, 0);
+        if (db < 0 || db > Integer.MAX_VALUE) {
+            throw new KvStoreConfigurationException(
+                    "option " + RedisOptions.DATABASE + " must be a database index from 0, got " + db);
+        }
+        this.database = (int) db;
+        this.username = config.option(RedisOptions.USERNAME).filter(s -> !s.isEmpty());
+        this.password = config.option(RedisOptions.PASSWORD).filter(s -> !s.isEmpty());
+        if (username.isPresent() && password.isEmpty()) {
+            throw new KvStoreConfigurationException("option " + RedisOptions.USERNAME + " needs option "
+                    + RedisOptions.PASSWORD + " too");
+        }
+        this.sentinelPassword = config.option(RedisOptions.SENTINEL_PASSWORD).filter(s -> !s.isEmpty());
+        this.tls = config.booleanOption(RedisOptions.TLS, false);
+        this.verifyPeer = config.booleanOption(RedisOptions.TLS_VERIFY_PEER, true);
+        this.maxValueBytes = config.longOption(RedisOptions.MAX_VALUE_BYTES, RedisOptions.DEFAULT_MAX_VALUE_BYTES);
+        if (maxValueBytes < 1 || maxValueBytes > RedisOptions.REDIS_MAX_VALUE_BYTES) {
+            throw new KvStoreConfigurationException("option " + RedisOptions.MAX_VALUE_BYTES
+                    + " must be from 1 to " + RedisOptions.REDIS_MAX_VALUE_BYTES + " (Redis's limit), got "
+                    + maxValueBytes);
+        }
+        String master = config.option(RedisOptions.MASTER_NAME).orElse(RedisOptions.DEFAULT_MASTER_NAME).trim();
+        if (master.isEmpty()) {
+            throw new KvStoreConfigurationException("option " + RedisOptions.MASTER_NAME + " must not be blank");
+        }
+        this.masterName = master;
+    }
+
+    /**
+     * Checks a configuration for storeType {@code redis} or {@code redis-sentinel}.
+     *
+     * @throws KvStoreConfigurationException on a malformed address or a bad or unknown option
+     */
+    static RedisSettings of(KvStoreConfig config, boolean sentinel) {
+        return new RedisSettings(config, sentinel);
+    }
+
+    /** The lettuce URI: one server, or the sentinels with the master's name. */
+    RedisURI toUri() {
+        Endpoint first = endpoints.get(0);
+        RedisURI.Builder b;
+        if (sentinel) {
+            b = RedisURI.Builder.sentinel(first.host(), first.port(), masterName, sentinelPassword.orElse(null));
+            for (Endpoint e : endpoints.subList(1, endpoints.size())) {
+                if (sentinelPassword.isPresent()) {
+                    b.withSentinel(e.host(), e.port(), sentinelPassword.get());
+                } else {
+                    b.withSentinel(e.host(), e.port());
+                }
+            }
+        } else {
+            b = RedisURI.Builder.redis(first.host(), first.port());
+        }
+        b.withDatabase(database).withTimeout(timeout).withClientName("kvstore");
+        if (password.isPresent()) {
+            if (username.isPresent()) {
+                b.withAuthentication(username.get(), password.get());
+            } else {
+                b.withPassword(password.get().toCharArray());
+            }
+        }
+        if (tls) {
+            b.withSsl(true).withVerifyPeer(verifyPeer ? SslVerifyMode.FULL : SslVerifyMode.NONE);
+        }
+        return b.build();
+    }
+
+    String storeType() {
+        return storeType;
+    }
+
+    String address() {
+        return address;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    int database() {
+        return database;
+    }
+
+    boolean sentinel() {
+        return sentinel;
+    }
+
+    String masterName() {
+        return masterName;
+    }
+
+    boolean tls() {
+        return tls;
+    }
+
+    long maxValueBytes() {
+        return maxValueBytes;
+    }
+
+    /** Where this client points, for messages: the address, and the master's name for Sentinel. */
+    String describe() {
+        return sentinel ? "redis master \"" + masterName + "\" via sentinels " + address : "redis at " + address;
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSettings[" + describe() + ", database=" + database + ", user=" + username.orElse("(default)")
+                + ", password=" + (password.isPresent() ? "****" : "(none)") + ", tls=" + tls
+                + ", timeout=" + timeout + ", maxValueBytes=" + maxValueBytes + "]";
+    }
+}

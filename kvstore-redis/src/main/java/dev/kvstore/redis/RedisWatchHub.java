@@ -1,0 +1,381 @@
+package dev.kvstore.redis;
+
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvStoreException;
+import dev.kvstore.KvWatch;
+import dev.kvstore.spi.AbstractKvWatch;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every watch of one client, on one pub/sub connection: {@code SUBSCRIBE} to a key's keyspace
+ * channel, or {@code PSUBSCRIBE} to an escaped prefix pattern; watches on the same channel or
+ * pattern share one subscription.
+ *
+ * <p>Keyspace notifications carry only the event's name, so a write is read back with
+ * {@code GET} on the command connection. Reads for one watch are sent in the order the
+ * notifications came and their results delivered in that order, so the last event for a key
+ * carries its final state (rapid writes may coalesce into one value, as the contract allows).
+ *
+ * <p>When the pub/sub connection drops, each watch gets one {@code CONNECTION_DOWN}; lettuce
+ * reconnects and subscribes again, and when Redis confirms the subscription the watch gets
+ * {@code UNKNOWN} (Redis cannot replay what was missed), after the notification setting is checked
+ * again (a restarted Redis forgets a {@code CONFIG SET}).
+ */
+final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisWatchHub.class);
+
+    private final String where;
+    private final String storeType;
+    private final String channelPrefix;
+    private final long timeoutMillis;
+    private final LazyConnection<StatefulRedisConnection<String, byte[]>> commands;
+    private final LazyConnection<StatefulRedisPubSubConnection<String, String>> pubsub;
+
+    // guarded by this
+    private final Map<String, Set<Watch>> channels = new HashMap<>();
+    private final Map<String, Set<Watch>> patterns = new HashMap<>();
+    private CompletableFuture<Void> eventsCheck;
+    private boolean closed;
+
+    RedisWatchHub(RedisSettings settings, RedisClient client, RedisURI uri,
+            LazyConnection<StatefulRedisConnection<String, byte[]>> commands) {
+        this.where = settings.describe();
+        this.storeType = settings.storeType();
+        this.channelPrefix = KeyspaceEvents.channelPrefix(settings.database());
+        this.timeoutMillis = settings.timeout().toMillis();
+        this.commands = commands;
+        this.pubsub = new LazyConnection<>(where + " (watches)",
+                () -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture().thenApply(c -> {
+                    c.addListener((io.lettuce.core.pubsub.RedisPubSubListener<String, String>) this);
+                    c.addListener(new PubSubState());
+                    return c;
+                }));
+    }
+
+    /** Creates a watch; completes once Redis has confirmed its subscription. */
+    CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        Watch w = new Watch(key, withPrefix, listener);
+        CompletableFuture<KvWatch> result = pubsub.get()
+                .thenCompose(c -> ensureKeyspaceEvents(c).thenApply(v -> c))
+                .thenCompose(c -> subscribe(c, w))
+                .thenApply(v -> {
+                    w.activate();
+                    return (KvWatch) w;
+                });
+        result.whenComplete((v, e) -> {
+            if (e != null) {
+                w.close();
+            }
+        });
+        return result;
+    }
+
+    private CompletableFuture<Void> subscribe(StatefulRedisPubSubConnection<String, String> c, Watch w) {
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new KvStoreException("the client of " + where + " is closed"));
+            }
+            // Registered and sent under the lock, so a concurrent unsubscribe of the same topic
+            // reaches Redis before this subscribe, never after.
+            (w.withPrefix() ? patterns : channels).computeIfAbsent(w.topic, t -> new LinkedHashSet<>()).add(w);
+            RedisPubSubAsyncCommands<String, String> a = c.async();
+            return (w.withPrefix() ? a.psubscribe(w.topic) : a.subscribe(w.topic)).toCompletableFuture();
+        }
+    }
+
+    private void unsubscribe(Watch w) {
+        synchronized (this) {
+            Map<String, Set<Watch>> map = w.withPrefix() ? patterns : channels;
+            Set<Watch> set = map.get(w.topic);
+            if (set == null || !set.remove(w) || !set.isEmpty()) {
+                return;
+            }
+            map.remove(w.topic);
+            StatefulRedisPubSubConnection<String, String> c = pubsub.ifOpen();
+            if (c == null || closed) {
+                return;
+            }
+            RedisPubSubAsyncCommands<String, String> a = c.async();
+            (w.withPrefix() ? a.punsubscribe(w.topic) : a.unsubscribe(w.topic)).whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.debug("{}: unsubscribing {} failed; its messages are ignored", where, w.topic, e);
+                }
+            });
+        }
+    }
+
+    /**
+     * Checks {@code notify-keyspace-events} once per connection and adds what watches need,
+     * keeping the flags already set.
+     */
+    private synchronized CompletableFuture<Void> ensureKeyspaceEvents(StatefulRedisPubSubConnection<String, String> c) {
+        if (eventsCheck != null && !eventsCheck.isCompletedExceptionally()) {
+            return eventsCheck;
+        }
+        RedisPubSubAsyncCommands<String, String> a = c.async();
+        CompletableFuture<Void> check = a.configGet(KeyspaceEvents.SETTING).toCompletableFuture()
+                .thenCompose(values -> {
+                    String current = values.getOrDefault(KeyspaceEvents.SETTING, "");
+                    String missing = KeyspaceEvents.missing(current);
+                    if (missing.isEmpty()) {
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    String wanted = current + missing;
+                    return a.configSet(KeyspaceEvents.SETTING, wanted).toCompletableFuture().thenRun(() -> LOG.info(
+                            "{}: set {} from \"{}\" to \"{}\" for watches", where, KeyspaceEvents.SETTING, current,
+                            wanted));
+                });
+        CompletableFuture<Void> explained = new CompletableFuture<>();
+        check.whenComplete((v, e) -> {
+            if (e == null) {
+                explained.complete(null);
+            } else if (RedisErrors.isUnavailable(RedisErrors.unwrap(e))) {
+                explained.completeExceptionally(e);
+            } else {
+                explained.completeExceptionally(new KvStoreException("watches on " + where
+                        + " need keyspace notifications, but CONFIG GET/SET " + KeyspaceEvents.SETTING
+                        + " failed (" + RedisErrors.unwrap(e).getMessage() + "). Have the operator set "
+                        + KeyspaceEvents.SETTING + " to include the flags " + KeyspaceEvents.NEEDED
+                        + " (for example \"KEA\"), or allow CONFIG for this user", RedisErrors.unwrap(e)));
+            }
+        });
+        eventsCheck = explained;
+        return explained;
+    }
+
+    // ---- pub/sub messages, on a lettuce I/O thread: never block here ----
+
+    @Override
+    public void message(String channel, String message) {
+        onEvent(channel, message, watchers(channels, channel));
+    }
+
+    @Override
+    public void message(String pattern, String channel, String message) {
+        onEvent(channel, message, watchers(patterns, pattern));
+    }
+
+    @Override
+    public void subscribed(String channel, long count) {
+        resubscribed(watchers(channels, channel));
+    }
+
+    @Override
+    public void psubscribed(String pattern, long count) {
+        resubscribed(watchers(patterns, pattern));
+    }
+
+    private synchronized List<Watch> watchers(Map<String, Set<Watch>> map, String topic) {
+        Set<Watch> set = map.get(topic);
+        return set == null ? List.of() : new ArrayList<>(set);
+    }
+
+    private synchronized List<Watch> allWatchers() {
+        List<Watch> all = new ArrayList<>();
+        channels.values().forEach(all::addAll);
+        patterns.values().forEach(all::addAll);
+        return all;
+    }
+
+    private void onEvent(String channel, String event, List<Watch> watchers) {
+        if (watchers.isEmpty() || !channel.startsWith(channelPrefix)) {
+            return;
+        }
+        // The key is everything after the channel's prefix: keys may hold ':' themselves.
+        String key = channel.substring(channelPrefix.length());
+        CompletableFuture<Change> change = null;
+        for (Watch w : watchers) {
+            if (!w.isActive() || !w.covers(key)) {
+                continue;
+            }
+            if (change == null) {
+                if (KeyspaceEvents.DELETIONS.contains(event)) {
+                    change = GONE;
+                } else if (KeyspaceEvents.WRITES.contains(event)) {
+                    change = read(key);
+                } else {
+                    return; // expire, persist, other types' events: the string value did not change
+                }
+            }
+            w.enqueue(key, change);
+        }
+    }
+
+    /** Reads a key's value now; never fails (a failed read is a {@link Failed}). */
+    private CompletableFuture<Change> read(String key) {
+        StatefulRedisConnection<String, byte[]> c = commands.ifOpen();
+        CompletableFuture<byte[]> value = c != null ? c.async().get(key).toCompletableFuture()
+                : commands.get().thenCompose(open -> open.async().get(key).toCompletableFuture())
+                        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        return value.handle((v, e) -> {
+            if (e != null) {
+                LOG.warn("{}: reading \"{}\" after its change failed; its watches get UNKNOWN", where, key, e);
+                return new Failed();
+            }
+            return (Change) new Value(v);
+        });
+    }
+
+    /** What a key holds after a change, as read. */
+    private sealed interface Change permits Value, Failed {
+    }
+
+    /** The value read; {@code null} bytes when the key is gone. */
+    private record Value(byte[] bytes) implements Change {
+    }
+
+    /** The read failed: the watch gets {@code UNKNOWN}. */
+    private record Failed() implements Change {
+    }
+
+    private static final CompletableFuture<Change> GONE = CompletableFuture.completedFuture(new Value(null));
+
+    private void resubscribed(List<Watch> watchers) {
+        List<Watch> resumed = new ArrayList<>();
+        for (Watch w : watchers) {
+            if (w.isDown()) {
+                resumed.add(w);
+            }
+        }
+        StatefulRedisPubSubConnection<String, String> c = pubsub.ifOpen();
+        if (resumed.isEmpty() || c == null) {
+            return;
+        }
+        ensureKeyspaceEvents(c).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.warn("{}: watches resubscribed, but keyspace notifications could not be checked", where, e);
+            }
+            resumed.forEach(Watch::resumed);
+        });
+    }
+
+    /** Has lettuce reconnect the pub/sub connection (after a Sentinel failover: to the new master). */
+    void reconnect() {
+        SentinelFollower.reconnect(pubsub.ifOpen(), where);
+    }
+
+    /** The pub/sub connection's state, on lettuce threads. */
+    private final class PubSubState implements RedisConnectionStateListener {
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            synchronized (RedisWatchHub.this) {
+                eventsCheck = null;
+            }
+            for (Watch w : allWatchers()) {
+                w.connectionLost();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        List<Watch> all;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = new ArrayList<>();
+            channels.values().forEach(all::addAll);
+            patterns.values().forEach(all::addAll);
+            channels.clear();
+            patterns.clear();
+        }
+        all.forEach(Watch::close);
+        pubsub.close();
+    }
+
+    /** One watch's handle; delivers through the SPI's dispatcher, in order. */
+    private final class Watch extends AbstractKvWatch {
+        final String topic;
+        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null); // guarded by this
+        private volatile boolean active;
+        private volatile boolean down;
+        private volatile boolean lastWasUnknown; // touched only by the delivery chain
+
+        Watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+            super(storeType, key, withPrefix, listener);
+            this.topic = channelPrefix + (withPrefix ? Globs.prefixPattern(key) : key);
+        }
+
+        void activate() {
+            active = true;
+        }
+
+        boolean isActive() {
+            return active && isOpen();
+        }
+
+        boolean isDown() {
+            return down;
+        }
+
+        /** Queues a change, delivered after every change queued before it, once it is read. */
+        synchronized void enqueue(String key, CompletableFuture<Change> change) {
+            tail = tail.thenCombine(change, (x, c) -> {
+                if (c instanceof Value v) {
+                    lastWasUnknown = false;
+                    deliver(v.bytes() == null ? KvEvent.delete(key) : KvEvent.put(key, v.bytes(), 0L));
+                } else {
+                    unknown();
+                }
+                return null;
+            });
+        }
+
+        /** Delivers {@code UNKNOWN}, once for a run of failed reads. Runs in the delivery chain. */
+        private void unknown() {
+            if (!lastWasUnknown) {
+                lastWasUnknown = true;
+                deliverUnknown();
+            }
+        }
+
+        private synchronized void signal(Runnable r) {
+            tail = tail.thenRun(r);
+        }
+
+        void connectionLost() {
+            if (active && !down) {
+                down = true;
+                signal(() -> {
+                    lastWasUnknown = false;
+                    deliverConnectionDown();
+                });
+            }
+        }
+
+        void resumed() {
+            if (down) {
+                down = false;
+                signal(this::unknown);
+            }
+        }
+
+        @Override
+        protected void onClose() {
+            active = false;
+            unsubscribe(this);
+        }
+    }
+}
