@@ -1,0 +1,115 @@
+package dev.kvstore.zookeeper;
+
+import dev.kvstore.KvEvent;
+import dev.kvstore.spi.AbstractKvWatch;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.zookeeper.AddWatchMode;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One watch: a persistent ZooKeeper watch (recursive for a prefix, on the znode under which every
+ * matching key lives; plain for one key). ZooKeeper's events carry no data, so each created or
+ * changed znode is read, asynchronously, and the events are delivered in the order ZooKeeper sent
+ * them, each once its read is back. Rapid writes to one key may be seen as fewer events, the last
+ * carrying the final state.
+ */
+final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperWatch.class);
+
+    private final ZooKeeperKvStoreClient client;
+    private final String watchPath;
+    private final AddWatchMode mode;
+    private final AtomicBoolean down = new AtomicBoolean();
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+    ZooKeeperWatch(ZooKeeperKvStoreClient client, String key, boolean withPrefix, Consumer<KvEvent> listener,
+            String watchPath, AddWatchMode mode) {
+        super(ZooKeeperKvStoreClient.STORE_TYPE, key, withPrefix, listener);
+        this.client = client;
+        this.watchPath = watchPath;
+        this.mode = mode;
+    }
+
+    String watchPath() {
+        return watchPath;
+    }
+
+    AddWatchMode mode() {
+        return mode;
+    }
+
+    /** Runs on Curator's event thread: never blocks. */
+    @Override
+    public void process(WatchedEvent event) {
+        if (!isOpen() || event.getType() == Event.EventType.None || event.getPath() == null) {
+            return;
+        }
+        Optional<String> key = client.paths().key(event.getPath());
+        if (key.isEmpty() || !covers(key.get())) {
+            return;
+        }
+        CompletableFuture<Optional<KvEvent>> resolved;
+        switch (event.getType()) {
+            case NodeDeleted:
+                resolved = CompletableFuture.completedFuture(Optional.of(KvEvent.delete(key.get())));
+                break;
+            case NodeCreated:
+            case NodeDataChanged:
+                resolved = client.readForEvent(event.getPath(), key.get(),
+                        event.getType() == Event.EventType.NodeDataChanged)
+                        .exceptionally(t -> {
+                            LOG.debug("reading {} for a watch event failed", event.getPath(), t);
+                            return Optional.of(KvEvent.unknown(key()));
+                        });
+                break;
+            default:
+                return;
+        }
+        synchronized (this) {
+            tail = tail.thenCombine(resolved, (x, e) -> {
+                e.ifPresent(this::deliver);
+                return null;
+            });
+        }
+    }
+
+    /** The connection is suspended or the session lost: one {@code CONNECTION_DOWN} per loss. */
+    void connectionDown() {
+        if (isOpen() && down.compareAndSet(false, true)) {
+            deliverConnectionDown();
+        }
+    }
+
+    /**
+     * Connected again: adds the watch again (a new session has none; in the same session it is a
+     * no-op), then sends {@code UNKNOWN}, since changes made meanwhile were not seen.
+     */
+    void reconnected() {
+        if (!isOpen() || !down.get()) {
+            return;
+        }
+        client.addWatch(this).whenComplete((x, t) -> {
+            if (t == null) {
+                if (down.compareAndSet(true, false)) {
+                    deliverUnknown();
+                }
+            } else if (isOpen() && !client.isClosed()) {
+                LOG.debug("adding the watch on {} again failed; retrying", watchPath, t);
+                CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS).execute(this::reconnected);
+            }
+        });
+    }
+
+    @Override
+    protected void onClose() {
+        client.removeWatch(this);
+    }
+}
