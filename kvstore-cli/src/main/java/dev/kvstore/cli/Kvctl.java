@@ -169,9 +169,9 @@ public final class Kvctl implements Callable<Integer> {
         return top instanceof Kvctl k ? k : null;
     }
 
-    /** Quiet drivers unless {@code --verbose}: SLF4J (slf4j-simple) and java.util.logging (grpc). */
+    /** Drivers log nothing unless {@code --verbose} (kvctl reports errors itself): SLF4J (slf4j-simple) and java.util.logging (grpc). */
     private static void configureLogging(boolean verbose) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "error");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "off");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         java.util.logging.Logger rootLogger = LogManager.getLogManager().getLogger("");
         rootLogger.setLevel(verbose ? Level.INFO : Level.OFF);

@@ -93,6 +93,15 @@ class ConnectionOptionsTest {
     }
 
     @Test
+    @DisplayName("a malformed address exits 2 and names it")
+    void malformedAddress() {
+        Cli.Result r = new Cli(BackendFactory.DEFAULT).run("health", "--store-type", "etcd", "--address", "no port");
+        assertThat(r.status()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains("malformed address").contains("no port");
+    }
+
+    @Test
     @DisplayName("an option the store does not know exits 2 and names it")
     void unknownOption() {
         Cli.Result r = new Cli(BackendFactory.DEFAULT).run("health", "--option", "colour=blue");
