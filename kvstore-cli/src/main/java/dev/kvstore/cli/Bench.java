@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -97,14 +98,18 @@ final class Bench {
         ConcurrentHistogram histogram = new ConcurrentHistogram(3);
         AtomicLong ops = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        long measureStart = System.nanoTime() + shape.warmup().toNanos();
-        long end = measureStart + shape.duration().toNanos();
+        // the clock starts once every thread is ready; the latch publishes the window to them
+        long[] window = new long[2];
+        CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < shape.threads(); t++) {
             Thread thread = new Thread(() -> {
                 Semaphore permits = new Semaphore(shape.inFlight());
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 try {
+                    go.await();
+                    long measureStart = window[0];
+                    long end = window[1];
                     while (System.nanoTime() < end) {
                         if (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                             continue;
@@ -145,6 +150,9 @@ final class Bench {
             threads.add(thread);
             thread.start();
         }
+        window[0] = System.nanoTime() + shape.warmup().toNanos();
+        window[1] = window[0] + shape.duration().toNanos();
+        go.countDown();
         for (Thread thread : threads) {
             thread.join();
         }
@@ -172,8 +180,7 @@ final class Bench {
         ConcurrentHistogram histogram = new ConcurrentHistogram(3);
         AtomicLong ops = new AtomicLong();
         AtomicLong errors = new AtomicLong();
-        long measureStart = System.nanoTime() + shape.warmup().toNanos();
-        long end = measureStart + shape.duration().toNanos();
+        AtomicLongArray window = new AtomicLongArray(2); // measured from when the watch is active
         String watched = namespace + "w/";
         KvWatch watch = backend.createWatch(watched, true, (KvEvent e) -> {
             if (e.type() != EventType.PUT) {
@@ -196,13 +203,17 @@ final class Bench {
             long seq = b.getLong();
             if (expected.compareAndSet(slot, seq, -1)) {
                 long now = System.nanoTime();
-                if (start >= measureStart && start < end) {
+                if (start >= window.get(0) && start < window.get(1)) {
                     histogram.recordValue(now - start);
                     ops.incrementAndGet();
                 }
                 free.get(slot / shape.inFlight()).add(slot);
             }
         });
+        long measureStart = System.nanoTime() + shape.warmup().toNanos();
+        long end = measureStart + shape.duration().toNanos();
+        window.set(0, measureStart);
+        window.set(1, end);
         try {
             List<Thread> threads = new ArrayList<>();
             AtomicLong sequence = new AtomicLong();

@@ -71,10 +71,20 @@ final class CopyCommand extends StoreCommand {
             PipelinedWriter writer = new PipelinedWriter(target, inFlight);
             Progress progress = new Progress(io, reader.size());
             reader.forEach((key, value) -> {
-                writer.put(key, value);
+                try {
+                    writer.put(key, value);
+                } catch (RuntimeException e) {
+                    root.blame(to);
+                    throw e;
+                }
                 progress.step();
             });
-            writer.finish();
+            try {
+                writer.finish();
+            } catch (RuntimeException e) {
+                root.blame(to);
+                throw e;
+            }
             progress.done();
             double seconds = (System.nanoTime() - start) / 1e9;
             io.out().println(String.format(Locale.ROOT, "copied %d key(s) (%s) from %s to %s in %.2f s (%.0f keys/s)%s",

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code kvctl get KEY}: the value, raw, to stdout. */
 @Command(name = "get", mixinStandardHelpOptions = true,
-        description = {"Print the value of KEY to stdout, byte for byte (no newline added).",
+        description = {"Print the value of KEY to stdout, byte for byte (a newline is added only on a terminal).",
             "Exit status 1 when KEY does not exist."})
 final class GetCommand extends StoreCommand {
 
@@ -39,7 +39,11 @@ final class GetCommand extends StoreCommand {
                 Json.endLine(g);
             }
         } else {
-            io.out().write(p.value());
+            byte[] value = p.value();
+            io.out().write(value);
+            if (io.terminal() && (value.length == 0 || value[value.length - 1] != '\n')) {
+                io.out().println(); // for the prompt's sake; never when piped or redirected
+            }
         }
         return ExitStatus.OK;
     }

@@ -2,7 +2,6 @@ package dev.kvstore.cli;
 
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +39,8 @@ final class Io {
     static Io system() {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        return new Io(new FileInputStream(FileDescriptor.in), out, err, System.getenv(),
+        // System.in, not a FileInputStream of fd 0: FileInputStream.readNBytes seeks, which fails on a pipe
+        return new Io(System.in, out, err, System.getenv(),
                 System.console() != null, BackendFactory.DEFAULT);
     }
 

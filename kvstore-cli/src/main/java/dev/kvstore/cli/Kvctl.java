@@ -110,6 +110,11 @@ public final class Kvctl implements Callable<Integer> {
         return lastSettings;
     }
 
+    /** Names {@code settings} as the store an error that follows comes from (copy's target, say). */
+    void blame(ConnectionSettings settings) {
+        lastSettings = settings;
+    }
+
     private static int handleParameterException(ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Print one line per change of KEY (or, with --prefix, of every key under it) until "
                 + "interrupted (Ctrl-C) or --count events.",
-            "Text: TYPE KEY [vVERSION VALUE], TYPE one of PUT, DELETE, CONNECTION_DOWN, UNKNOWN "
+            "Text: PUT KEY [vVERSION] VALUE (value escaped onto one line, as ls), or DELETE|CONNECTION_DOWN|UNKNOWN KEY "
                 + "(UNKNOWN: events may have been missed, read again).",
             "A line on stderr says when the watch is active."})
 final class WatchCommand extends StoreCommand {
@@ -90,7 +90,8 @@ final class WatchCommand extends StoreCommand {
             g.flush();
         } else {
             if (e.type() == EventType.PUT) {
-                out.println("PUT " + k + " v" + e.version() + " " + Display.value(e.value()));
+                // stores without versions (no KvCapability.VERSIONS) report 0: not shown
+                out.println("PUT " + k + (e.version() > 0 ? " v" + e.version() : "") + " " + Display.value(e.value()));
             } else {
                 out.println(e.type().name() + " " + k);
             }

@@ -71,6 +71,13 @@ class BasicCommandsTest {
         }
 
         @Test
+        @DisplayName("on a terminal, get ends the value with a newline for the prompt's sake")
+        void getOnTerminal() {
+            cli.run("put", "k", "v");
+            assertThat(new Cli(backends).terminal(true).run("get", "k").out()).isEqualTo("v" + System.lineSeparator());
+        }
+
+        @Test
         @DisplayName("put KEY reads a binary value from stdin")
         void putFromStdin() {
             byte[] all = new byte[256];

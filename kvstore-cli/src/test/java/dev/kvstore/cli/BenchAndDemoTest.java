@@ -22,7 +22,7 @@ class BenchAndDemoTest {
     @Test
     @DisplayName("bench --json runs every workload, reports counts and percentiles, and deletes its keys")
     void benchJson() throws Exception {
-        Cli.Result r = cli.run("bench", "--json", "--duration", "200ms", "--warmup", "0", "--keys", "20",
+        Cli.Result r = cli.run("bench", "--json", "--duration", "400ms", "--warmup", "0", "--keys", "20",
                 "--threads", "2", "--in-flight", "4", "--value-size", "32");
         assertThat(r.status()).as(r.toString()).isEqualTo(0);
         List<Map<String, String>> rows = BasicCommandsTest.jsonLines(r.stdout());
@@ -39,7 +39,7 @@ class BenchAndDemoTest {
     @Test
     @DisplayName("bench prints a table by default; workloads may be chosen")
     void benchTable() {
-        Cli.Result r = cli.run("bench", "get", "WATCH", "--duration", "100ms", "--warmup", "0", "--keys", "5");
+        Cli.Result r = cli.run("bench", "get", "WATCH", "--duration", "300ms", "--warmup", "0", "--keys", "5");
         assertThat(r.status()).as(r.toString()).isEqualTo(0);
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(1)).contains("ops/s").contains("p50 ms").contains("p99.9 ms");

@@ -262,6 +262,32 @@ class KvctlStoresIT {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    @DisplayName("demo runs on the store: the watch fires for every write and the liveness channel turns alive")
+    void demo(Store store) {
+        Cli.Result r = cli.run(args(store.flags(namespace()), "demo"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(0);
+        assertThat(r.out()).contains("liveness channel: alive").contains("watch fired: DELETE")
+                .doesNotContain("no event within");
+        assertThat(r.out().lines().filter(l -> l.contains("watch fired: PUT"))).hasSize(4);
+    }
+
+    @Test
+    @DisplayName("copy into an unreachable store exits 3 and names the target")
+    void copyToUnreachable() {
+        String ns = namespace();
+        try (Backend source = etcd().backend(ns)) {
+            source.put("k", "v");
+            String closed = "127.0.0.1:" + FreePorts.closedPort();
+            Cli.Result r = cli.run(args(etcd().flags(ns), "copy", "--to-store-type", "redis", "--to-address", closed,
+                    "--to-timeout", "1s"));
+            assertThat(r.status()).as(r.toString()).isEqualTo(3);
+            assertThat(r.err()).contains("store unavailable (redis at " + closed);
+            source.deleteWithPrefix("");
+        }
+    }
+
     @Test
     @DisplayName("every store is on kvctl's class path, in one JVM")
     void everyStore() {
