@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
         description = {"Copy every key under PREFIX into another store (etcd -> redis, say).",
             "Keys keep their name relative to the path prefix: KEY under --path-prefix is written as KEY "
                 + "under --to-path-prefix (default: the same path prefix).",
-            "Reads and writes are pipelined (--in-flight). A progress bar goes to stderr on a terminal; "
-                + "a summary line to stdout at the end."})
+            "Reads the prefix with one list (or --per-key); writes are pipelined, up to --in-flight at once. "
+                + "A progress bar goes to stderr on a terminal; a summary line to stdout at the end."})
 final class CopyCommand extends StoreCommand {
 
     @Parameters(paramLabel = "PREFIX", arity = "0..1", defaultValue = "",
@@ -43,8 +43,13 @@ final class CopyCommand extends StoreCommand {
     List<String> toOptions = new ArrayList<>();
 
     @Option(names = "--in-flight", paramLabel = "N", defaultValue = "128",
-            description = "Reads and writes in flight at once (default ${DEFAULT-VALUE}).")
+            description = "Writes (and with --per-key, reads) in flight at once (default ${DEFAULT-VALUE}).")
     int inFlight;
+
+    @Option(names = "--per-key", description = "Read each value with its own get (up to --in-flight at once) "
+            + "instead of one list of the whole prefix: holds only a window of values in memory, for prefixes too "
+            + "large for one list; slower.")
+    boolean perKey;
 
     @Override
     int run(Backend source, Io io) throws Exception {
@@ -67,7 +72,7 @@ final class CopyCommand extends StoreCommand {
         long start = System.nanoTime();
         Backend target = io.backends().open(to);
         try {
-            PairReader reader = new PairReader(source, prefix, inFlight);
+            PairReader reader = new PairReader(source, prefix, inFlight, perKey);
             PipelinedWriter writer = new PipelinedWriter(target, inFlight);
             Progress progress = new Progress(io, reader.size());
             reader.forEach((key, value) -> {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
                 + "{\"key\":KEY,\"value\":BASE64}.",
             "KEY is relative to --path-prefix (as you would give it to 'kvctl get'), so 'load' with another "
                 + "--path-prefix moves the keys under it.",
-            "Values are read with up to --in-flight reads at once; a key deleted meanwhile is skipped."})
+            "The prefix is read with one list (fast; every value in memory at once), or with --per-key one get per "
+                + "key, up to --in-flight at once (a key deleted meanwhile is skipped)."})
 final class DumpCommand extends StoreCommand {
 
     @Parameters(paramLabel = "PREFIX", arity = "0..1", defaultValue = "",
@@ -21,15 +22,20 @@ final class DumpCommand extends StoreCommand {
     String prefix;
 
     @Option(names = "--in-flight", paramLabel = "N", defaultValue = "128",
-            description = "Reads in flight at once (default ${DEFAULT-VALUE}).")
+            description = "With --per-key: reads in flight at once (default ${DEFAULT-VALUE}).")
     int inFlight;
+
+    @Option(names = "--per-key", description = "Read each value with its own get (up to --in-flight at once) "
+            + "instead of one list of the whole prefix: holds only a window of values in memory, for prefixes too "
+            + "large for one list; slower.")
+    boolean perKey;
 
     @Override
     int run(Backend backend, Io io) throws Exception {
         if (inFlight < 1) {
             throw usage("--in-flight must be at least 1, got " + inFlight);
         }
-        PairReader reader = new PairReader(backend, prefix, inFlight);
+        PairReader reader = new PairReader(backend, prefix, inFlight, perKey);
         Base64.Encoder b64 = Base64.getEncoder();
         long count;
         try (JsonGenerator g = Json.generator(io.out())) {

@@ -214,6 +214,7 @@ class KvctlStoresIT {
             assertThat(dump.out().lines()).hasSize(508);
             Map<String, String> expected = contents(source, "d/");
             assertThat(expected).hasSize(508);
+            assertThat(cli.run(args(etcd().flags(ns), "dump", "d/", "--per-key")).out()).isEqualTo(dump.out());
 
             for (Store target : List.of(redis(), zookeeper())) {
                 String there = namespace() + "/restored";

@@ -82,8 +82,10 @@ class TransferCommandsTest {
         Backend target = store("to/there");
         assertThat(contents(target, "")).isEqualTo(contents(source, "data/"));
         assertThat(target.client().exists("to/there/data/all-bytes").join()).isTrue();
-        // and a second dump of the target is the same text
+        // and a second dump of the target is the same text, read by list or key by key
         assertThat(cli.run("dump", "--path-prefix", "to/there").out()).isEqualTo(dump.out());
+        assertThat(cli.run("dump", "--path-prefix", "to/there", "--per-key", "--in-flight", "7").out())
+                .isEqualTo(dump.out());
     }
 
     @Test
@@ -140,6 +142,10 @@ class TransferCommandsTest {
                 .contains("to memory (path prefix \"dst\")");
         assertThat(r.err()).isEmpty(); // no terminal: no progress bar
         assertThat(contents(store("dst"), "")).isEqualTo(contents(source, "data/"));
+        Cli.Result perKey = cli.run("copy", "data/", "--path-prefix", "src", "--to-store-type", "memory",
+                "--to-path-prefix", "dst2", "--per-key", "--in-flight", "3");
+        assertThat(perKey.out()).startsWith("copied 305 key(s)");
+        assertThat(contents(store("dst2"), "")).isEqualTo(contents(source, "data/"));
     }
 
     @Test
