@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,9 @@ import org.apache.zookeeper.util.ServiceUtils;
  * {@code zookeeper.admin.enableServer=false}). ZooKeeper's embedded server would end the JVM with
  * {@code System.exit} if it died; this class makes that only log. Its log goes through SLF4J.
  *
- * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
+ * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits. The server's
+ * threads are not daemons: a plain {@code main} that leaves one open does not end by itself
+ * (JUnit's Surefire and Failsafe end their JVM with {@code System.exit}, which runs the cleanup).
  */
 public final class ZooKeeperServer implements AutoCloseable {
 
@@ -93,8 +96,18 @@ public final class ZooKeeperServer implements AutoCloseable {
         ServiceUtils.setSystemExitProcedure(ServiceUtils.LOG_ONLY);
     }
 
-    /** The spec of one server bound to 127.0.0.1; negative ports are for a standalone server. */
-    static InstanceSpec instanceSpec(Path dataDir, int port, int electionPort, int quorumPort, int serverId) {
+    /**
+     * The spec of one server bound to 127.0.0.1; negative ports are for a standalone server. The data
+     * go to {@code root/data}: ZooKeeper's embedded server writes a configuration file next to its
+     * data directory and never deletes it, so that file must land inside {@code root} too.
+     */
+    static InstanceSpec instanceSpec(Path root, int port, int electionPort, int quorumPort, int serverId) {
+        Path dataDir = root.resolve("data");
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dataDir, e);
+        }
         return new InstanceSpec(dataDir.toFile(), port, electionPort, quorumPort, false, serverId, TICK_MILLIS, 0,
                 Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
     }
@@ -233,7 +246,7 @@ public final class ZooKeeperServer implements AutoCloseable {
         }
     }
 
-    /** The data directory; deleted by {@link #close()}. */
+    /** The directory holding the data; deleted by {@link #close()}. */
     Path directory() {
         return root;
     }

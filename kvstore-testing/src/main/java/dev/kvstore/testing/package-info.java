@@ -4,7 +4,8 @@
  *
  * <p>Every server here is an {@link java.lang.AutoCloseable}: {@code close()} stops it, deletes its
  * data directory and may be called any number of times. Anything a test forgets to close is stopped
- * (by process id) and deleted by a JVM shutdown hook. {@code stop()} ends a server but keeps its
+ * (by process id) and deleted by a JVM shutdown hook (which runs on a normal exit, on
+ * {@code System.exit} and on SIGTERM, not on SIGKILL). {@code stop()} ends a server but keeps its
  * port and data, so {@code restart()} brings it back as it was.
  *
  * <p>etcd and Redis run as child processes of the installed binaries ({@code /usr/bin/etcd},
