@@ -15,11 +15,15 @@ import java.util.function.Supplier;
  */
 final class LazyConnection<C extends StatefulConnection<?, ?>> implements AutoCloseable {
 
+    /** After a failed attempt, uses within this many nanoseconds get that failure instead of a new attempt. */
+    static final long RETRY_AFTER_NANOS = 250_000_000L;
+
     private final Supplier<CompletableFuture<C>> connector;
     private final String description;
     private CompletableFuture<C> current; // guarded by this
     private volatile C open;
     private boolean closed; // guarded by this
+    private volatile long failedAt;
 
     LazyConnection(String description, Supplier<CompletableFuture<C>> connector) {
         this.description = description;
@@ -31,17 +35,24 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> implements AutoCl
         return open;
     }
 
-    /** The connection, or the attempt under way; starts a new attempt when the last one failed. */
+    /**
+     * The connection, or the attempt under way; starts a new attempt when the last one failed,
+     * unless it failed less than 250 ms ago (so a burst of operations against a Redis that is down
+     * does not turn into a burst of connection attempts).
+     */
     synchronized CompletableFuture<C> get() {
         if (closed) {
             return CompletableFuture.failedFuture(new KvStoreException(description + " is closed"));
         }
-        if (current == null || current.isCompletedExceptionally()) {
+        if (current == null
+                || (current.isCompletedExceptionally() && System.nanoTime() - failedAt >= RETRY_AFTER_NANOS)) {
             CompletableFuture<C> attempt = connector.get();
             current = attempt;
             attempt.whenComplete((c, e) -> {
                 if (c != null) {
                     opened(c);
+                } else {
+                    failedAt = System.nanoTime();
                 }
             });
         }

@@ -38,9 +38,22 @@ final class RedisErrors {
             return new KvStoreUnavailableException(what + " failed: no answer within the timeout", e);
         }
         if (isUnavailable(e)) {
-            return new KvStoreUnavailableException(what + " failed: redis unreachable (" + e.getMessage() + ")", e);
+            return new KvStoreUnavailableException(what + " failed: redis unreachable (" + describe(e) + ")", e);
         }
-        return new KvStoreException(what + " failed: " + e.getMessage(), e);
+        return new KvStoreException(what + " failed: " + describe(e), e);
+    }
+
+    /** The failure's message, with its root cause's when that says more. */
+    static String describe(Throwable e) {
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
+            message += ": " + root.getMessage();
+        }
+        return message;
     }
 
     /** Whether a (unwrapped) failure means Redis cannot be reached or cannot serve right now. */

@@ -39,6 +39,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,9 +223,8 @@ final class RedisKvClient implements KvStoreClient {
         if (closed) {
             return CompletableFuture.failedFuture(closedException());
         }
-        String what = "watch on \"" + key + "\"" + (withPrefix ? " (prefix)" : "") + " on " + where;
         return translated(watches.watch(key, withPrefix, listener).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS),
-                what);
+                () -> "watch on \"" + key + "\"" + (withPrefix ? " (prefix)" : "") + " on " + where);
     }
 
     @Override
@@ -292,7 +292,7 @@ final class RedisKvClient implements KvStoreClient {
             f = commands.get().thenCompose(c -> op.apply(c.async()))
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-        return translated(f, name + " \"" + key + "\" on " + where);
+        return translated(f, () -> name + " \"" + key + "\" on " + where);
     }
 
     /** Runs an operation of several commands, the whole bounded by the timeout. */
@@ -303,16 +303,17 @@ final class RedisKvClient implements KvStoreClient {
         }
         CompletableFuture<T> f = commands.get().thenCompose(c -> op.apply(c.async()))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return translated(f, name + " prefix \"" + prefix + "\" on " + where);
+        return translated(f, () -> name + " prefix \"" + prefix + "\" on " + where);
     }
 
-    private <T> CompletableFuture<T> translated(CompletableFuture<T> f, String what) {
+    /** The future's outcome, its failure translated; {@code what} names the operation, built only on failure. */
+    private <T> CompletableFuture<T> translated(CompletableFuture<T> f, Supplier<String> what) {
         CompletableFuture<T> out = new CompletableFuture<>();
         f.whenComplete((v, e) -> {
             if (e == null) {
                 out.complete(v);
             } else {
-                out.completeExceptionally(closed ? closedException() : RedisErrors.translate(what, e));
+                out.completeExceptionally(closed ? closedException() : RedisErrors.translate(what.get(), e));
             }
         });
         return out;

@@ -95,6 +95,9 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
             if (closed) {
                 return CompletableFuture.failedFuture(new KvStoreException("the client of " + where + " is closed"));
             }
+            if (!w.isOpen()) { // given up (timed out) while connecting
+                return CompletableFuture.failedFuture(new KvStoreException("watch on \"" + w.key() + "\" was closed"));
+            }
             // Registered and sent under the lock, so a concurrent unsubscribe of the same topic
             // reaches Redis before this subscribe, never after.
             (w.withPrefix() ? patterns : channels).computeIfAbsent(w.topic, t -> new LinkedHashSet<>()).add(w);
@@ -154,7 +157,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
             } else {
                 explained.completeExceptionally(new KvStoreException("watches on " + where
                         + " need keyspace notifications, but CONFIG GET/SET " + KeyspaceEvents.SETTING
-                        + " failed (" + RedisErrors.unwrap(e).getMessage() + "). Have the operator set "
+                        + " failed (" + RedisErrors.describe(RedisErrors.unwrap(e)) + "). Have the operator set "
                         + KeyspaceEvents.SETTING + " to include the flags " + KeyspaceEvents.NEEDED
                         + " (for example \"KEA\"), or allow CONFIG for this user", RedisErrors.unwrap(e)));
             }
