@@ -36,8 +36,11 @@ import org.apache.curator.x.async.api.RemoveWatcherOption;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.common.ClientX509Util;
 import org.apache.zookeeper.data.ACL;
@@ -73,7 +76,15 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperKvStoreClient.class);
     private static final int MAX_ATTEMPTS = 64;
+    private static final long REPLY_LIMIT = 32L * 1024 * 1024;
+    private static final int MAX_BATCH = 256;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final java.util.concurrent.ScheduledExecutorService SWEEPER =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kvstore-zookeeper-timeouts");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final Settings settings;
     private final KeyPaths paths;
@@ -82,6 +93,10 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
     private final List<ACL> keyAcl;
     private final List<ACL> containerAcl;
     private final long timeoutMillis;
+    private final long timeoutNanos;
+    private final int batch;
+    private final java.util.Queue<Deadline> deadlines = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ScheduledFuture<?> sweeper;
     private final Set<ZooKeeperWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -89,6 +104,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         this.settings = settings;
         this.paths = settings.paths();
         this.timeoutMillis = settings.timeout().toMillis();
+        this.timeoutNanos = settings.timeout().toNanos();
         boolean digest = settings.username().isPresent();
         this.keyAcl = digest ? ZooDefs.Ids.CREATOR_ALL_ACL : ZooDefs.Ids.OPEN_ACL_UNSAFE;
         this.containerAcl = List.of(new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.WRITE,
@@ -96,8 +112,11 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
 
         ZKClientConfig zk = new ZKClientConfig();
         zk.setProperty(ZKClientConfig.ENABLE_CLIENT_SASL_KEY, "false");
-        zk.setProperty("jute.maxbuffer",
-                String.valueOf(Math.max(ZKClientConfig.CLIENT_MAX_PACKET_LENGTH_DEFAULT, settings.maxValueSize() + 65536)));
+        // The client's packet limit bounds replies only: raised so that a read-only multi of `batch`
+        // values of the largest size fits. The server's own limit still bounds every request.
+        long replyLimit = Math.max(REPLY_LIMIT, settings.maxValueSize() + 65536);
+        zk.setProperty("jute.maxbuffer", String.valueOf(replyLimit));
+        this.batch = (int) Math.max(1, Math.min(MAX_BATCH, (replyLimit - 65536) / (settings.maxValueSize() + 1024)));
         if (settings.tls()) {
             ClientX509Util x509 = new ClientX509Util();
             zk.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
@@ -121,10 +140,16 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         curator.getConnectionStateListenable().addListener(this::stateChanged);
         curator.start(); // connects in the background: never blocks, never fails when ZooKeeper is down
         this.async = AsyncCuratorFramework.wrap(curator);
+        this.sweeper = SWEEPER.scheduleWithFixedDelay(this::sweep, 10, 10, TimeUnit.MILLISECONDS);
     }
 
     KeyPaths paths() {
         return paths;
+    }
+
+    /** The Curator client, for tests that expire the session. */
+    CuratorFramework curator() {
+        return curator;
     }
 
     // ---- reads ---------------------------------------------------------------------------------
@@ -133,67 +158,174 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
         String path = paths.path(key);
-        return bounded("get \"" + key + "\"", () -> read(path).thenCompose(node -> node == null || node.data == null
-                ? CompletableFuture.completedFuture(Optional.<KvPair>empty())
-                : version(path, node.stat).thenApply(v -> Optional.of(new KvPair(key, node.data, v)))));
+        return bounded("get", key, () -> read(path).thenCompose(node -> {
+            if (node == null || node.data == null) {
+                return CompletableFuture.completedFuture(Optional.<KvPair>empty());
+            }
+            if (node.stat.getAversion() == 0) { // the common case: no extra read for the version
+                return CompletableFuture.completedFuture(Optional.of(new KvPair(key, node.data, node.stat.getVersion() + 1L)));
+            }
+            return version(path, node.stat).thenApply(v -> Optional.of(new KvPair(key, node.data, v)));
+        }));
     }
 
     @Override
     public CompletableFuture<Boolean> exists(String key) {
         Keys.checkKey(key);
         String path = paths.path(key);
-        return bounded("exists \"" + key + "\"", () -> read(path).thenApply(node -> node != null && node.data != null));
+        return bounded("exists", key, () -> read(path).thenApply(node -> node != null && node.data != null));
     }
 
     @Override
     public CompletableFuture<Map<String, KvPair>> list(String prefix) {
         Keys.checkPrefix(prefix);
-        return bounded("list \"" + prefix + "\"", () -> scan(prefix).thenApply(Collections::unmodifiableMap));
+        return bounded("list", prefix, () -> scan(prefix).thenApply(Collections::unmodifiableMap));
     }
 
     @Override
     public CompletableFuture<List<String>> listKeys(String prefix) {
         Keys.checkPrefix(prefix);
-        return bounded("listKeys \"" + prefix + "\"", () -> scan(prefix).thenApply(m -> List.copyOf(m.keySet())));
+        return bounded("listKeys", prefix, () -> scan(prefix).thenApply(m -> List.copyOf(m.keySet())));
     }
 
-    /** Every key starting with {@code prefix}: the matching children of one znode and their subtrees. */
+    /**
+     * Every key starting with {@code prefix}: the matching children of one znode and their subtrees,
+     * read level by level, each level with read-only {@code multi} requests of {@link #batch}
+     * reads each, all sent at once.
+     */
     private CompletableFuture<TreeMap<String, KvPair>> scan(String prefix) {
         KeyPaths.Scan scan = paths.scan(prefix);
         Map<String, KvPair> found = new ConcurrentHashMap<>();
         return children(scan.parentPath()).thenCompose(names -> {
-            List<CompletableFuture<Void>> walks = new ArrayList<>();
+            List<String> levelPaths = new ArrayList<>();
+            List<String> levelKeys = new ArrayList<>();
             for (String name : names) {
-                paths.segment(name, scan.top())
-                        .filter(segment -> segment.startsWith(scan.partial()))
-                        .ifPresent(segment -> walks.add(
-                                walk(KeyPaths.child(scan.parentPath(), name), scan.keyPrefix() + segment, found)));
+                paths.segment(name, scan.top()).filter(segment -> segment.startsWith(scan.partial())).ifPresent(segment -> {
+                    levelPaths.add(KeyPaths.child(scan.parentPath(), name));
+                    levelKeys.add(scan.keyPrefix() + segment);
+                });
             }
-            return CompletableFuture.allOf(walks.toArray(CompletableFuture[]::new));
+            return walk(levelPaths, levelKeys, found, 0);
         }).thenApply(x -> new TreeMap<>(found));
     }
 
-    /** Reads a znode and everything below it; every read is sent at once, not one after another. */
-    private CompletableFuture<Void> walk(String path, String key, Map<String, KvPair> found) {
-        return read(path).thenCompose(node -> {
-            if (node == null) {
-                return DONE;
-            }
-            CompletableFuture<Void> self = node.data == null ? DONE
-                    : version(path, node.stat).thenAccept(v -> found.put(key, new KvPair(key, node.data, v)));
-            if (node.stat.getNumChildren() == 0) {
-                return self;
-            }
-            CompletableFuture<Void> below = children(path).thenCompose(names -> {
-                List<CompletableFuture<Void>> walks = new ArrayList<>();
-                for (String name : names) {
-                    paths.segment(name, false).ifPresent(segment ->
-                            walks.add(walk(KeyPaths.child(path, name), key + "/" + segment, found)));
+    private CompletableFuture<Void> walk(List<String> levelPaths, List<String> levelKeys, Map<String, KvPair> found,
+            int depth) {
+        if (levelPaths.isEmpty() || depth > KvStoreClient.MAX_KEY_BYTES + 1) {
+            return DONE;
+        }
+        return readMany(levelPaths).thenCompose(nodes -> {
+            List<CompletableFuture<?>> pending = new ArrayList<>();
+            List<String> parentPaths = new ArrayList<>();
+            List<String> parentKeys = new ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                Node node = nodes.get(i);
+                if (node == null) {
+                    continue;
                 }
-                return CompletableFuture.allOf(walks.toArray(CompletableFuture[]::new));
-            });
-            return CompletableFuture.allOf(self, below);
+                String path = levelPaths.get(i);
+                String key = levelKeys.get(i);
+                if (node.data != null) {
+                    if (node.stat.getAversion() == 0) {
+                        found.put(key, new KvPair(key, node.data, node.stat.getVersion() + 1L));
+                    } else {
+                        pending.add(version(path, node.stat).thenAccept(v -> found.put(key, new KvPair(key, node.data, v))));
+                    }
+                }
+                if (node.stat.getNumChildren() > 0) {
+                    parentPaths.add(path);
+                    parentKeys.add(key);
+                }
+            }
+            if (!parentPaths.isEmpty()) {
+                pending.add(childrenMany(parentPaths).thenCompose(lists -> {
+                    List<String> nextPaths = new ArrayList<>();
+                    List<String> nextKeys = new ArrayList<>();
+                    for (int i = 0; i < lists.size(); i++) {
+                        String parentPath = parentPaths.get(i);
+                        String parentKey = parentKeys.get(i);
+                        for (String name : lists.get(i)) {
+                            paths.segment(name, false).ifPresent(segment -> {
+                                nextPaths.add(KeyPaths.child(parentPath, name));
+                                nextKeys.add(parentKey + "/" + segment);
+                            });
+                        }
+                    }
+                    return walk(nextPaths, nextKeys, found, depth + 1);
+                }));
+            }
+            return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
         });
+    }
+
+    /** Reads many znodes (null for a missing one) with read-only multis; one by one if a multi fails. */
+    private CompletableFuture<List<Node>> readMany(List<String> nodePaths) {
+        return many(nodePaths, Op::getData, result -> result instanceof OpResult.GetDataResult r
+                ? new Node(r.getData(), r.getStat()) : null, this::read);
+    }
+
+    /** Lists the children of many znodes (empty for a missing one), as {@link #readMany}. */
+    private CompletableFuture<List<List<String>>> childrenMany(List<String> nodePaths) {
+        return many(nodePaths, Op::getChildren, result -> result instanceof OpResult.GetChildrenResult r
+                ? r.getChildren() : List.<String>of(), this::children);
+    }
+
+    private <T> CompletableFuture<List<T>> many(List<String> nodePaths, Function<String, Op> op,
+            Function<OpResult, T> decode, Function<String, CompletableFuture<T>> single) {
+        List<CompletableFuture<List<T>>> batches = new ArrayList<>();
+        for (int from = 0; from < nodePaths.size(); from += batch) {
+            List<String> slice = nodePaths.subList(from, Math.min(nodePaths.size(), from + batch));
+            List<Op> ops = new ArrayList<>(slice.size());
+            for (String p : slice) {
+                ops.add(op.apply(p));
+            }
+            batches.add(readOnlyMulti(ops).handle((results, error) -> {
+                if (error == null && results.size() == slice.size()) {
+                    List<T> decoded = new ArrayList<>(results.size());
+                    boolean failed = false;
+                    for (OpResult r : results) {
+                        if (r instanceof OpResult.ErrorResult e && e.getErr() != KeeperException.Code.NONODE.intValue()) {
+                            failed = true;
+                        }
+                        decoded.add(decode.apply(r));
+                    }
+                    if (!failed) {
+                        return CompletableFuture.completedFuture(decoded);
+                    }
+                }
+                // Connection loss, or an error in one read: read them one by one, with Curator's retries.
+                List<CompletableFuture<T>> each = new ArrayList<>(slice.size());
+                for (String p : slice) {
+                    each.add(single.apply(p));
+                }
+                return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                        .thenApply(x -> each.stream().map(CompletableFuture::join).toList());
+            }).thenCompose(Function.identity()));
+        }
+        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(x -> {
+            List<T> all = new ArrayList<>(nodePaths.size());
+            for (CompletableFuture<List<T>> b : batches) {
+                all.addAll(b.join());
+            }
+            return all;
+        });
+    }
+
+    /** A read-only multi on the current ZooKeeper handle (Curator's transactions hold only writes). */
+    private CompletableFuture<List<OpResult>> readOnlyMulti(List<Op> ops) {
+        CompletableFuture<List<OpResult>> f = new CompletableFuture<>();
+        try {
+            curator.getZookeeperClient().getZooKeeper().multi(ops, (rc, path, ctx, results) -> {
+                if (results != null) {
+                    f.complete(results);
+                } else {
+                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
+                }
+            }, null);
+        } catch (Exception e) {
+            f.completeExceptionally(e);
+        }
+        return f;
     }
 
     // ---- writes --------------------------------------------------------------------------------
@@ -203,12 +335,30 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         Keys.checkKey(key);
         byte[] copy = Keys.checkValue(key, value, settings.maxValueSize()).clone();
         String path = paths.path(key);
-        return bounded("put \"" + key + "\"", () -> put(path, copy, 0));
+        return bounded("put", key, () -> put(path, copy, 0));
     }
 
     private CompletableFuture<Void> put(String path, byte[] value, int attempt) {
         if (attempt > MAX_ATTEMPTS) {
             return giveUp(path);
+        }
+        ZooKeeper zk = attempt == 0 ? connectedHandle() : null;
+        if (zk != null) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            zk.setData(path, value, -1, (rc, p, ctx, stat) -> {
+                if (rc == KeeperException.Code.OK.intValue()) {
+                    f.complete(null);
+                } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                    create(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
+                } else if (rc == KeeperException.Code.NOAUTH.intValue()) {
+                    convert(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
+                } else if (isConnectionProblem(rc)) {
+                    put(path, value, attempt + 1).whenComplete((v, t) -> complete(f, v, t));
+                } else {
+                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                }
+            }, null);
+            return f;
         }
         return recover(async.setData().forPath(path, value), (stat, code) -> {
             if (code == null) {
@@ -315,7 +465,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
         String path = paths.path(key);
-        return bounded("delete \"" + key + "\"", () -> delete(path, 0));
+        return bounded("delete", key, () -> delete(path, 0));
     }
 
     private CompletableFuture<Void> delete(String path, int attempt) {
@@ -352,7 +502,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
     @Override
     public CompletableFuture<Void> deleteWithPrefix(String prefix) {
         Keys.checkPrefix(prefix);
-        return bounded("deleteWithPrefix \"" + prefix + "\"", () -> scan(prefix).thenCompose(found -> {
+        return bounded("deleteWithPrefix", prefix, () -> scan(prefix).thenCompose(found -> {
             // Deepest keys first, so that a parent is usually childless when its turn comes.
             TreeMap<Integer, List<String>> byDepth = new TreeMap<>(Collections.reverseOrder());
             for (String key : found.keySet()) {
@@ -385,7 +535,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
             mode = AddWatchMode.PERSISTENT;
         }
         ZooKeeperWatch watch = new ZooKeeperWatch(this, key, withPrefix, listener, watchPath, mode);
-        return bounded("watch \"" + key + "\"", () -> addWatch(watch).thenApply(x -> {
+        return bounded("watch", key, () -> addWatch(watch).thenApply(x -> {
             watches.add(watch);
             return (KvWatch) watch;
         })).whenComplete((w, t) -> {
@@ -476,6 +626,12 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
                 w.close();
             }
             curator.close();
+            sweeper.cancel(false);
+            Deadline d;
+            while ((d = deadlines.poll()) != null) {
+                d.result.completeExceptionally(new KvStoreException(describe(d.op, d.subject)
+                        + ": the zookeeper client is closed"));
+            }
         }
     }
 
@@ -496,6 +652,57 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
 
     /** Reads a znode; completes with null when it does not exist. */
     private CompletableFuture<Node> read(String path) {
+        ZooKeeper zk = connectedHandle();
+        if (zk != null) {
+            CompletableFuture<Node> f = new CompletableFuture<>();
+            zk.getData(path, false, (rc, p, ctx, data, stat) -> {
+                if (rc == KeeperException.Code.OK.intValue()) {
+                    f.complete(new Node(data, stat));
+                } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                    f.complete(null);
+                } else if (isConnectionProblem(rc)) {
+                    curatorRead(path).whenComplete((n, t) -> complete(f, n, t));
+                } else {
+                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                }
+            }, null);
+            return f;
+        }
+        return curatorRead(path);
+    }
+
+    /**
+     * The ZooKeeper handle when connected, for the hot paths: a plain asynchronous call on it skips
+     * Curator's per-operation bookkeeping. On a connection problem those paths go on through
+     * Curator, which waits for the connection and retries within the timeout.
+     */
+    private ZooKeeper connectedHandle() {
+        if (!curator.getZookeeperClient().isConnected()) {
+            return null;
+        }
+        try {
+            return curator.getZookeeperClient().getZooKeeper();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static boolean isConnectionProblem(int rc) {
+        return rc == KeeperException.Code.CONNECTIONLOSS.intValue()
+                || rc == KeeperException.Code.SESSIONEXPIRED.intValue()
+                || rc == KeeperException.Code.SESSIONMOVED.intValue()
+                || rc == KeeperException.Code.OPERATIONTIMEOUT.intValue();
+    }
+
+    private static <T> void complete(CompletableFuture<T> f, T value, Throwable error) {
+        if (error == null) {
+            f.complete(value);
+        } else {
+            f.completeExceptionally(error);
+        }
+    }
+
+    private CompletableFuture<Node> curatorRead(String path) {
         Stat stat = new Stat();
         return recover(async.getData().storingStatIn(stat).forPath(path), (data, code) -> {
             if (code == null) {
@@ -547,15 +754,37 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
      */
     private static <T, R> CompletableFuture<R> recover(java.util.concurrent.CompletionStage<T> stage,
             java.util.function.BiFunction<T, KeeperException.Code, CompletableFuture<R>> next) {
-        return stage.toCompletableFuture().handle((value, error) -> {
-            if (error == null) {
-                CompletableFuture<R> r = next.apply(value, null);
-                return r == null ? CompletableFuture.<R>completedFuture(null) : r;
+        CompletableFuture<R> out = new CompletableFuture<>();
+        stage.whenComplete((value, error) -> {
+            CompletableFuture<R> r;
+            try {
+                if (error == null) {
+                    r = next.apply(value, null);
+                } else {
+                    KeeperException ke = keeperException(error);
+                    r = ke == null ? null : next.apply(null, ke.code());
+                }
+            } catch (RuntimeException e) {
+                out.completeExceptionally(e);
+                return;
             }
-            KeeperException ke = keeperException(error);
-            CompletableFuture<R> r = ke == null ? null : next.apply(null, ke.code());
-            return r != null ? r : CompletableFuture.<R>failedFuture(error);
-        }).thenCompose(Function.identity());
+            if (r == null) {
+                if (error == null) {
+                    out.complete(null);
+                } else {
+                    out.completeExceptionally(error);
+                }
+                return;
+            }
+            r.whenComplete((v, t) -> {
+                if (t == null) {
+                    out.complete(v);
+                } else {
+                    out.completeExceptionally(t);
+                }
+            });
+        });
+        return out;
     }
 
     static KeeperException keeperException(Throwable t) {
@@ -572,27 +801,55 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
                 + MAX_ATTEMPTS + " attempts: the znode kept changing under concurrent writers"));
     }
 
-    /** Runs an operation bounded by the timeout, with failures turned into kvstore exceptions. */
-    private <T> CompletableFuture<T> bounded(String what, java.util.function.Supplier<CompletableFuture<T>> op) {
+    /**
+     * Runs an operation bounded by the timeout, with failures turned into kvstore exceptions. The
+     * timeout is a FIFO of deadlines swept every few milliseconds (the timeout is the same for every
+     * operation, so deadlines come in order): cheaper than a timer per operation.
+     */
+    private <T> CompletableFuture<T> bounded(String op, String subject, java.util.function.Supplier<CompletableFuture<T>> run) {
         CompletableFuture<T> result = new CompletableFuture<>();
         if (closed.get()) {
-            result.completeExceptionally(new KvStoreException(what + ": the zookeeper client is closed"));
+            result.completeExceptionally(new KvStoreException(describe(op, subject) + ": the zookeeper client is closed"));
             return result;
         }
         CompletableFuture<T> running;
         try {
-            running = op.get();
+            running = run.get();
         } catch (RuntimeException e) {
             running = CompletableFuture.failedFuture(e);
         }
-        running.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((v, t) -> {
+        if (!running.isDone()) {
+            deadlines.add(new Deadline(System.nanoTime() + timeoutNanos, result, op, subject));
+        }
+        running.whenComplete((v, t) -> {
             if (t == null) {
                 result.complete(v);
             } else {
-                result.completeExceptionally(translate(what, t));
+                result.completeExceptionally(translate(describe(op, subject), t));
             }
         });
         return result;
+    }
+
+    private static String describe(String op, String subject) {
+        return op + " \"" + subject + "\"";
+    }
+
+    /** An operation's deadline. */
+    private record Deadline(long nanos, CompletableFuture<?> result, String op, String subject) {
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        Deadline d;
+        while ((d = deadlines.peek()) != null && (d.result.isDone() || now - d.nanos >= 0)) {
+            deadlines.poll();
+            if (!d.result.isDone()) {
+                d.result.completeExceptionally(new KvStoreUnavailableException(describe(d.op, d.subject)
+                        + ": ZooKeeper at " + settings.connectString() + " did not answer within " + settings.timeout(),
+                        new TimeoutException()));
+            }
+        }
     }
 
     private KvStoreException translate(String what, Throwable error) {

@@ -53,6 +53,8 @@ class ZooKeeperRestartIT {
             await().atMost(Duration.ofSeconds(15)).until(() -> events.stream()
                     .anyMatch(e -> e.key().equals("restart/k4") && e.valueAsString().equals("seen")));
             assertThat(events.stream().filter(e -> e.type() == EventType.CONNECTION_DOWN).count()).isEqualTo(1);
+            assertThat(events.stream().filter(e -> e.key().equals("restart/k4")).count())
+                    .as("the watch added again after reconnecting is not doubled").isEqualTo(1);
         }
     }
 }

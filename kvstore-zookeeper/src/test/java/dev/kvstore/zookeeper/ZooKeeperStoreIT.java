@@ -127,6 +127,24 @@ class ZooKeeperStoreIT {
     }
 
     @Test
+    @DisplayName("concurrent puts and deletes of a key that has children all succeed and settle")
+    void concurrentConversions() {
+        put("c/child", "kept");
+        List<java.util.concurrent.CompletableFuture<Void>> ops = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ops.add(i % 3 == 2 ? client.delete(ns + "c")
+                    : client.put(ns + "c", ("v" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        java.util.concurrent.CompletableFuture.allOf(ops.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        client.delete(ns + "c").join();
+        assertThat(get("c")).isEmpty();
+        put("c", "final");
+        assertThat(get("c")).get().extracting(KvPair::valueAsString, KvPair::version).containsExactly("final", 1L);
+        assertThat(get("c/child")).get().extracting(KvPair::valueAsString).isEqualTo("kept");
+        assertThat(client.listKeys(ns).join()).containsExactly(ns + "c", ns + "c/child");
+    }
+
+    @Test
     @DisplayName("a prefix is a raw string prefix: key4 finds key4, key4/x and key40")
     void rawPrefix() {
         for (String k : List.of("key4", "key4/x", "key40", "key5", "key", "ke/y4")) {
@@ -215,6 +233,24 @@ class ZooKeeperStoreIT {
                 && events.get(events.size() - 1).valueAsString().equals("2"));
         assertThat(events).allSatisfy(e -> assertThat(e.key()).isEqualTo(ns + "k"));
         assertThat(events.get(events.size() - 1).version()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("after the session expires the watch is added again on the new session, with CONNECTION_DOWN then UNKNOWN")
+    void sessionExpiry() throws Exception {
+        List<KvEvent> events = new CopyOnWriteArrayList<>();
+        client.watch(ns + "s/", true, events::add).join();
+        long session = ((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getSessionId();
+        ((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getTestable()
+                .injectSessionExpiration();
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.stream().anyMatch(e -> e.type() == EventType.UNKNOWN));
+        assertThat(events.get(0).type()).isEqualTo(EventType.CONNECTION_DOWN);
+        assertThat(events.stream().filter(e -> e.type() == EventType.CONNECTION_DOWN).count()).isEqualTo(1);
+        assertThat(((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getSessionId())
+                .isNotEqualTo(session);
+        put("s/after", "seen");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
+                .anyMatch(e -> e.key().equals(ns + "s/after") && e.type() == EventType.PUT));
     }
 
     @Test
