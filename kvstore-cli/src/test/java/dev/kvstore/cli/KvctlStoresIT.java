@@ -131,6 +131,33 @@ class KvctlStoresIT {
         assertThat(health.out()).startsWith("alive: " + store.type());
     }
 
+    static Stream<Store> storesWithSmallLimits() {
+        return Stream.of(etcd(), zookeeper());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("storesWithSmallLimits")
+    @DisplayName("put from an endless stdin: refused at the store's limit (exit 4), nothing written")
+    void stdinOverLimit(Store store) {
+        String[] f = store.flags(namespace());
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() {
+                return 'x';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+                return len;
+            }
+        };
+        Cli.Result r = cli.run(endless, args(f, "put", "big"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(4);
+        assertThat(r.err()).contains("over the store's limit of").contains("nothing was written");
+        assertThat(cli.run(args(f, "get", "big")).status()).isEqualTo(1);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
     @DisplayName("an unreachable store: get and put exit 3, health exits 3, one line on stderr, within the timeout")
