@@ -199,6 +199,21 @@ class KvctlStoresIT {
         }
     }
 
+    @Test
+    @DisplayName("watch prints CONNECTION_DOWN when the store goes away")
+    void watchConnectionDown() {
+        String ns = namespace();
+        WatchCommandTest.Background watch = new WatchCommandTest.Background(BackendFactory.DEFAULT,
+                args(redis().flags(ns), "watch", "k", "--count", "1")).awaitActive();
+        redis.stop();
+        try {
+            assertThat(watch.status).succeedsWithin(Duration.ofSeconds(20)).isEqualTo(0);
+            assertThat(watch.out()).isEqualTo("CONNECTION_DOWN k" + System.lineSeparator());
+        } finally {
+            redis.restart();
+        }
+    }
+
     /** Binary and awkward data: every byte value, empty, 200 KiB, hostile keys, 500 small keys. */
     static void fill(Backend b) {
         List<CompletableFuture<Void>> puts = new ArrayList<>();
