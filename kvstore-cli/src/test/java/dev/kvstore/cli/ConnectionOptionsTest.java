@@ -159,6 +159,9 @@ class ConnectionOptionsTest {
         assertThat(help.out()).contains("Exit status:").contains("3  store unavailable");
         assertThat(cli.run("watch", "--help").out()).contains("--prefix").contains("--json");
         assertThat(cli.run("--version").status()).isEqualTo(0);
+        Cli.Result helpGet = cli.run("help", "get");
+        assertThat(helpGet.status()).isEqualTo(0);
+        assertThat(helpGet.out()).contains("Usage: kvctl get");
     }
 
     @Test
