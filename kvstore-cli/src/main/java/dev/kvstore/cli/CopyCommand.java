@@ -1,0 +1,139 @@
+package dev.kvstore.cli;
+
+import dev.kvstore.backend.Backend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kvctl copy PREFIX --to-store-type ...}: from one store into another. */
+@Command(name = "copy", mixinStandardHelpOptions = true,
+        description = {"Copy every key under PREFIX into another store (etcd -> redis, say).",
+            "Keys keep their name relative to the path prefix: KEY under --path-prefix is written as KEY "
+                + "under --to-path-prefix (default: the same path prefix).",
+            "Reads the prefix with one list (or --per-key); writes are pipelined, up to --in-flight at once. "
+                + "A progress bar goes to stderr on a terminal; a summary line to stdout at the end."})
+final class CopyCommand extends StoreCommand {
+
+    @Parameters(paramLabel = "PREFIX", arity = "0..1", defaultValue = "",
+            description = "The key prefix (under --path-prefix); default: everything.")
+    String prefix;
+
+    @Option(names = "--to-store-type", paramLabel = "TYPE", required = true, description = "Target storeType.")
+    String toStoreType;
+
+    @Option(names = "--to-address", paramLabel = "HOST:PORT[,...]", defaultValue = "",
+            description = "Target address(es).")
+    String toAddress;
+
+    @Option(names = "--to-path-prefix", paramLabel = "PATH",
+            description = "Target path prefix (default: the source's --path-prefix).")
+    String toPathPrefix;
+
+    @Option(names = "--to-timeout", paramLabel = "DURATION",
+            description = "Target timeout (default: the source's --timeout).")
+    String toTimeout;
+
+    @Option(names = "--to-option", paramLabel = "KEY=VALUE", description = "A target store option; repeatable.")
+    List<String> toOptions = new ArrayList<>();
+
+    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "128",
+            description = "Writes (and with --per-key, reads) in flight at once (default ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Option(names = "--per-key", description = "Read each value with its own get (up to --in-flight at once) "
+            + "instead of one list of the whole prefix: holds only a window of values in memory, for prefixes too "
+            + "large for one list; slower.")
+    boolean perKey;
+
+    @Override
+    int run(Backend source, Io io) throws Exception {
+        if (inFlight < 1) {
+            throw usage("--in-flight must be at least 1, got " + inFlight);
+        }
+        ConnectionSettings from = root.settings();
+        Map<String, String> options = new TreeMap<>();
+        for (String pair : toOptions) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw usage("malformed --to-option \"" + pair + "\": expected KEY=VALUE");
+            }
+            options.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
+        }
+        Duration timeout = toTimeout == null ? from.timeout() : root.connection.parseDuration("--to-timeout", toTimeout);
+        ConnectionSettings to = new ConnectionSettings(toStoreType, toAddress,
+                toPathPrefix == null ? from.pathPrefix() : toPathPrefix, timeout, options);
+
+        long start = System.nanoTime();
+        Backend target = io.backends().open(to);
+        try {
+            PairReader reader = new PairReader(source, prefix, inFlight, perKey);
+            PipelinedWriter writer = new PipelinedWriter(target, inFlight);
+            Progress progress = new Progress(io, reader.size());
+            reader.forEach((key, value) -> {
+                try {
+                    writer.put(key, value);
+                } catch (RuntimeException e) {
+                    root.blame(to);
+                    throw e;
+                }
+                progress.step();
+            });
+            try {
+                writer.finish();
+            } catch (RuntimeException e) {
+                root.blame(to);
+                throw e;
+            }
+            progress.done();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            io.out().println(String.format(Locale.ROOT, "copied %d key(s) (%s) from %s to %s in %.2f s (%.0f keys/s)%s",
+                    writer.written(), Display.bytes(writer.bytes()), from.describe(), to.describe(), seconds,
+                    writer.written() / Math.max(seconds, 1e-9),
+                    reader.vanished() > 0 ? "; " + reader.vanished() + " key(s) deleted while copying" : ""));
+            return ExitStatus.OK;
+        } finally {
+            io.backends().release(target);
+        }
+    }
+
+    /** A progress bar on stderr, only when a person is at a terminal; redrawn at most 10 times a second. */
+    static final class Progress {
+        private final Io io;
+        private final long total;
+        private long count;
+        private long lastDraw;
+
+        Progress(Io io, long total) {
+            this.io = io;
+            this.total = total;
+        }
+
+        void step() {
+            count++;
+            if (!io.terminal()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - lastDraw > 100_000_000L || count == total) {
+                lastDraw = now;
+                int width = 30;
+                int filled = total == 0 ? width : (int) (count * width / total);
+                io.err().print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + count + "/" + total
+                        + " keys");
+                io.err().flush();
+            }
+        }
+
+        void done() {
+            if (io.terminal() && total > 0) {
+                io.err().println();
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.kvstore.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.kvstore.backend.Backend;
+import java.util.Base64;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kvctl dump [PREFIX]}: JSON Lines to stdout. */
+@Command(name = "dump", mixinStandardHelpOptions = true,
+        description = {"Write every key under PREFIX to stdout as JSON Lines, in key order: "
+                + "{\"key\":KEY,\"value\":BASE64}.",
+            "KEY is relative to --path-prefix (as you would give it to 'kvctl get'), so 'load' with another "
+                + "--path-prefix moves the keys under it.",
+            "The prefix is read with one list (fast; every value in memory at once), or with --per-key one get per "
+                + "key, up to --in-flight at once (a key deleted meanwhile is skipped)."})
+final class DumpCommand extends StoreCommand {
+
+    @Parameters(paramLabel = "PREFIX", arity = "0..1", defaultValue = "",
+            description = "The key prefix (under --path-prefix); default: everything.")
+    String prefix;
+
+    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "128",
+            description = "With --per-key: reads in flight at once (default ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Option(names = "--per-key", description = "Read each value with its own get (up to --in-flight at once) "
+            + "instead of one list of the whole prefix: holds only a window of values in memory, for prefixes too "
+            + "large for one list; slower.")
+    boolean perKey;
+
+    @Override
+    int run(Backend backend, Io io) throws Exception {
+        if (inFlight < 1) {
+            throw usage("--in-flight must be at least 1, got " + inFlight);
+        }
+        PairReader reader = new PairReader(backend, prefix, inFlight, perKey);
+        Base64.Encoder b64 = Base64.getEncoder();
+        long count;
+        try (JsonGenerator g = Json.generator(io.out())) {
+            count = reader.forEach((key, value) -> {
+                g.writeStartObject();
+                g.writeStringField("key", key);
+                g.writeStringField("value", b64.encodeToString(value));
+                g.writeEndObject();
+                Json.endLine(g);
+            });
+        }
+        if (io.terminal()) {
+            io.err().println("dumped " + count + " key(s)" + (reader.vanished() > 0
+                    ? " (" + reader.vanished() + " deleted while dumping)" : ""));
+        }
+        return ExitStatus.OK;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.kvstore.cli;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.kvstore.backend.Backend;
+import java.util.Base64;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kvctl load}: JSON Lines from stdin into the store. */
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = {"Read JSON Lines {\"key\":KEY,\"value\":BASE64} from stdin (as 'dump' writes them) and "
+                + "put each KEY under --path-prefix.",
+            "Streams: up to --in-flight writes at once, never the whole input in memory. Other fields are "
+                + "ignored. A malformed line stops the load (exit status 2) after the lines before it."})
+final class LoadCommand extends StoreCommand {
+
+    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "128",
+            description = "Writes in flight at once (default ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Override
+    int run(Backend backend, Io io) throws Exception {
+        if (inFlight < 1) {
+            throw usage("--in-flight must be at least 1, got " + inFlight);
+        }
+        PipelinedWriter writer = new PipelinedWriter(backend, inFlight);
+        Base64.Decoder b64 = Base64.getDecoder();
+        long lines = 0;
+        try (JsonParser p = Json.parser(io.in())) {
+            JsonToken t;
+            while ((t = next(p)) != null) {
+                long line = p.currentLocation().getLineNr();
+                lines++;
+                if (t != JsonToken.START_OBJECT) {
+                    throw new InputException("line " + line + ": expected a JSON object {\"key\",\"value\"}, got "
+                            + t.asString() + "; loaded " + written(writer) + " key(s) before it");
+                }
+                String key = null;
+                String value = null;
+                while ((t = next(p)) != JsonToken.END_OBJECT) {
+                    String field = p.currentName();
+                    t = next(p);
+                    if ("key".equals(field) && t == JsonToken.VALUE_STRING) {
+                        key = p.getText();
+                    } else if ("value".equals(field) && t == JsonToken.VALUE_STRING) {
+                        value = p.getText();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (key == null || value == null) {
+                    throw new InputException("line " + line + ": needs string fields \"key\" and \"value\"; "
+                            + "loaded " + written(writer) + " key(s) before it");
+                }
+                byte[] bytes;
+                try {
+                    bytes = b64.decode(value);
+                } catch (IllegalArgumentException e) {
+                    throw new InputException("line " + line + ": \"value\" is not base64 (" + e.getMessage()
+                            + "); loaded " + written(writer) + " key(s) before it", e);
+                }
+                if (key.isEmpty()) {
+                    throw new InputException("line " + line + ": \"key\" is empty; loaded " + written(writer)
+                            + " key(s) before it");
+                }
+                writer.put(key, bytes);
+            }
+        }
+        writer.finish();
+        io.out().println("loaded " + writer.written() + " key(s) (" + Display.bytes(writer.bytes()) + ") into "
+                + root.settings().describe());
+        return ExitStatus.OK;
+    }
+
+    private static long written(PipelinedWriter w) throws InterruptedException {
+        w.finish();
+        return w.written();
+    }
+
+    private static JsonToken next(JsonParser p) throws java.io.IOException {
+        try {
+            return p.nextToken();
+        } catch (JsonProcessingException e) {
+            throw new InputException("line " + e.getLocation().getLineNr() + ": not JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+}
