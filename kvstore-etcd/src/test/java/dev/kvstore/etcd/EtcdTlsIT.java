@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvStoreConfig;
+import dev.kvstore.KvStoreConfigurationException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.backend.Backend;
@@ -94,7 +96,6 @@ class EtcdTlsIT {
         assertThat(elapsedMillis).as("failing put with timeout %s", FAIL_TIMEOUT)
                 .isLessThan(FAIL_TIMEOUT.toMillis() + MARGIN_MILLIS);
         assertThat(b.isAlive()).isFalse();
-        assertThat(b.performLivenessCheck()).isFalse();
         assertThat(etcd.etcdctl("get", b.fullKey("k"))).isEmpty();
     }
 
@@ -117,10 +118,29 @@ class EtcdTlsIT {
     }
 
     @Test
-    @DisplayName("mutual TLS without a client certificate: unavailable within the timeout")
+    @DisplayName("a client key that is not PKCS#8 (openssl's traditional EC form) fails create with KvStoreConfigurationException")
+    void traditionalKeyFormatIsAConfigurationError() throws Exception {
+        Path sec1 = dir.resolve("client-key-sec1.pem");
+        Process openssl = new ProcessBuilder("openssl", "ec", "-in", certs.clientKey().toString(), "-out", sec1.toString())
+                .redirectErrorStream(true).start();
+        assertThat(openssl.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(openssl.exitValue()).isZero();
+        assertThat(sec1).content().startsWith("-----BEGIN EC PRIVATE KEY-----");
+        KvStoreConfig config = KvStoreConfig.builder().storeType("etcd").address(mutualTls.address())
+                .option(EtcdOptions.TLS_CA_FILE, certs.caCert().toString())
+                .option(EtcdOptions.TLS_CERT_FILE, certs.clientCert().toString())
+                .option(EtcdOptions.TLS_KEY_FILE, sec1.toString()).build();
+        assertThatThrownBy(() -> new EtcdKvStoreProvider().create(config).close())
+                .isInstanceOf(KvStoreConfigurationException.class)
+                .hasMessageContaining(EtcdOptions.TLS_KEY_FILE);
+    }
+
+    @Test
+    @DisplayName("mutual TLS without a client certificate: unavailable within the timeout, liveness check false")
     void mutualTlsWithoutClientCertificate() {
         try (Backend b = backend(mutualTls, FAIL_TIMEOUT, Map.of(EtcdOptions.TLS_CA_FILE, certs.caCert().toString()))) {
             failsInTime(b, mutualTls);
+            assertThat(b.performLivenessCheck()).isFalse();
         }
     }
 
