@@ -148,8 +148,15 @@ public final class EtcdServer implements AutoCloseable {
             Optional<TestCertificates> tls, boolean clientCertAuth) {
         Path etcd = Binaries.require("etcd", Binaries.ETCD_PACKAGES);
         Path etcdctl = Binaries.require("etcdctl", Binaries.ETCD_PACKAGES);
-        EtcdServer server = new EtcdServer(etcd, etcdctl, name, clientPort, peerPort, initialCluster, token,
-                Dirs.create("etcd"), tls, clientCertAuth);
+        Path root = Dirs.create("etcd");
+        EtcdServer server;
+        try {
+            server = new EtcdServer(etcd, etcdctl, name, clientPort, peerPort, initialCluster, token, root, tls,
+                    clientCertAuth);
+        } catch (RuntimeException e) {
+            Dirs.delete(root);   // e.g. unreadable certificates
+            throw e;
+        }
         Reaper.register(server);
         return server;
     }
