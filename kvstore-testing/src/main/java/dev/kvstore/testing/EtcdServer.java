@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
 
 /**
  * An etcd server ({@code /usr/bin/etcd}, 3.4) on free {@code 127.0.0.1} ports with a temporary data
@@ -26,6 +29,10 @@ import java.util.Objects;
  * has no {@code --unsafe-no-fsync}, so every write is synced to disk. The server's output goes to
  * {@code etcd.log} in its directory; a failed start reports the log's tail.
  *
+ * <p>{@link #startWithTls(TestCertificates)} and {@link #startWithMutualTls(TestCertificates)} start
+ * one that serves clients over TLS only ({@code https://127.0.0.1:port}; peers stay plain); its
+ * readiness probe and {@link #etcdctl(String...)} then use the test CA and client certificate.
+ *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
 public final class EtcdServer implements AutoCloseable {
@@ -36,21 +43,25 @@ public final class EtcdServer implements AutoCloseable {
     private final Path etcdctl;
     private final Path root;
     private final ServerProcess process;
+    private final Optional<TestCertificates> tls;
+    private final SSLContext sslContext;
     private boolean closed;
 
     private EtcdServer(Path etcd, Path etcdctl, String name, int clientPort, int peerPort, String initialCluster,
-            String clusterToken, Path root) {
+            String clusterToken, Path root, Optional<TestCertificates> tls, boolean clientCertAuth) {
         this.name = name;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.etcdctl = etcdctl;
         this.root = root;
+        this.tls = tls;
+        this.sslContext = tls.map(TestCertificates::clientSslContext).orElse(null);
         List<String> command = new ArrayList<>(List.of(
                 etcd.toString(),
                 "--name=" + name,
                 "--data-dir=" + root.resolve("data"),
-                "--listen-client-urls=" + url(clientPort),
-                "--advertise-client-urls=" + url(clientPort),
+                "--listen-client-urls=" + clientUrl(),
+                "--advertise-client-urls=" + clientUrl(),
                 "--listen-peer-urls=" + url(peerPort),
                 "--initial-advertise-peer-urls=" + url(peerPort),
                 "--initial-cluster=" + initialCluster,
@@ -60,6 +71,14 @@ public final class EtcdServer implements AutoCloseable {
                 "--snapshot-count=10000",
                 "--logger=zap",
                 "--log-outputs=stderr"));
+        tls.ifPresent(certs -> {
+            command.add("--cert-file=" + certs.serverCert());
+            command.add("--key-file=" + certs.serverKey());
+            if (clientCertAuth) {
+                command.add("--client-cert-auth");
+                command.add("--trusted-ca-file=" + certs.caCert());
+            }
+        });
         this.process = new ServerProcess("etcd " + name + " at 127.0.0.1:" + clientPort, command, root,
                 root.resolve("etcd.log"));
     }
@@ -73,10 +92,44 @@ public final class EtcdServer implements AutoCloseable {
      * @throws IllegalStateException if the server does not become healthy in time (with its log's tail)
      */
     public static EtcdServer start() {
+        return start(Optional.empty(), false);
+    }
+
+    /**
+     * Starts a single-member etcd that serves clients over TLS only, with
+     * {@code certificates.serverCert()} and {@code serverKey()}; clients need not present a
+     * certificate. Waits until it reports healthy over https.
+     *
+     * @param certificates the certificates, e.g. from {@link TestCertificates#generate(Path)}
+     * @return the running server; clients connect to {@code https://} {@link #address()}
+     * @throws AssertionError if {@code etcd} or {@code etcdctl} is not installed
+     * @throws IllegalStateException if the server does not become healthy in time (with its log's tail)
+     */
+    public static EtcdServer startWithTls(TestCertificates certificates) {
+        return start(Optional.of(Objects.requireNonNull(certificates, "certificates")), false);
+    }
+
+    /**
+     * Starts a single-member etcd that serves clients over mutual TLS only: like
+     * {@link #startWithTls(TestCertificates)}, and every client must present a certificate signed by
+     * {@code certificates.caCert()} ({@code --client-cert-auth --trusted-ca-file}).
+     *
+     * @param certificates the certificates, e.g. from {@link TestCertificates#generate(Path)}
+     * @return the running server; clients connect to {@code https://} {@link #address()} with
+     *     {@code certificates.clientCert()} and {@code clientKey()}
+     * @throws AssertionError if {@code etcd} or {@code etcdctl} is not installed
+     * @throws IllegalStateException if the server does not become healthy in time (with its log's tail)
+     */
+    public static EtcdServer startWithMutualTls(TestCertificates certificates) {
+        return start(Optional.of(Objects.requireNonNull(certificates, "certificates")), true);
+    }
+
+    private static EtcdServer start(Optional<TestCertificates> tls, boolean clientCertAuth) {
         int clientPort = FreePorts.next();
         int peerPort = FreePorts.next();
         String name = "etcd-" + clientPort;
-        EtcdServer server = create(name, clientPort, peerPort, name + "=" + url(peerPort), "kvstore-" + clientPort);
+        EtcdServer server = create(name, clientPort, peerPort, name + "=" + url(peerPort), "kvstore-" + clientPort,
+                tls, clientCertAuth);
         try {
             server.process.start(server::isHealthy);
         } catch (RuntimeException e) {
@@ -88,16 +141,33 @@ public final class EtcdServer implements AutoCloseable {
 
     /** Creates a member (not yet started) of a cluster; the caller launches it. */
     static EtcdServer create(String name, int clientPort, int peerPort, String initialCluster, String token) {
+        return create(name, clientPort, peerPort, initialCluster, token, Optional.empty(), false);
+    }
+
+    private static EtcdServer create(String name, int clientPort, int peerPort, String initialCluster, String token,
+            Optional<TestCertificates> tls, boolean clientCertAuth) {
         Path etcd = Binaries.require("etcd", Binaries.ETCD_PACKAGES);
         Path etcdctl = Binaries.require("etcdctl", Binaries.ETCD_PACKAGES);
-        EtcdServer server = new EtcdServer(etcd, etcdctl, name, clientPort, peerPort, initialCluster, token,
-                Dirs.create("etcd"));
+        Path root = Dirs.create("etcd");
+        EtcdServer server;
+        try {
+            server = new EtcdServer(etcd, etcdctl, name, clientPort, peerPort, initialCluster, token, root, tls,
+                    clientCertAuth);
+        } catch (RuntimeException e) {
+            Dirs.delete(root);   // e.g. unreadable certificates
+            throw e;
+        }
         Reaper.register(server);
         return server;
     }
 
     static String url(int port) {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The client URL: {@code http://} or, with TLS, {@code https://127.0.0.1:port}. */
+    private String clientUrl() {
+        return (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + clientPort;
     }
 
     /** The member name given to etcd ({@code --name}). */
@@ -163,6 +233,7 @@ public final class EtcdServer implements AutoCloseable {
 
     /**
      * Runs {@code etcdctl} (API v3) against this server, for example {@code etcdctl("get", "k")}.
+     * With TLS it passes the test CA and client certificate ({@code --cacert --cert --key}).
      *
      * @param args the arguments after the global flags
      * @return what etcdctl printed on standard output
@@ -170,7 +241,16 @@ public final class EtcdServer implements AutoCloseable {
      *     standard error)
      */
     public byte[] etcdctl(String... args) {
-        return runEtcdctl(etcdctl, url(clientPort), args);
+        if (tls.isEmpty()) {
+            return runEtcdctl(etcdctl, url(clientPort), args);
+        }
+        TestCertificates certs = tls.get();
+        List<String> all = new ArrayList<>(List.of("--cacert=" + certs.caCert(), "--cert=" + certs.clientCert(),
+                "--key=" + certs.clientKey()));
+        for (String arg : args) {
+            all.add(Objects.requireNonNull(arg, "arg"));
+        }
+        return runEtcdctl(etcdctl, clientUrl(), all.toArray(String[]::new));
     }
 
     static byte[] runEtcdctl(Path etcdctl, String endpoints, String... args) {
@@ -206,8 +286,11 @@ public final class EtcdServer implements AutoCloseable {
 
     private String http(String method, String path, String body) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url(clientPort) + path).toURL()
+            HttpURLConnection connection = (HttpURLConnection) URI.create(clientUrl() + path).toURL()
                     .openConnection();
+            if (connection instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(sslContext.getSocketFactory());
+            }
             connection.setConnectTimeout(1000);
             connection.setReadTimeout(3000);
             connection.setRequestMethod(method);

@@ -14,6 +14,12 @@
  * (Curator's {@code curator-test}). A server that does not become ready within a bound fails with
  * an {@link java.lang.IllegalStateException} that carries the tail of its log.
  *
+ * <p>For TLS tests, {@link dev.kvstore.testing.TestCertificates#generate(java.nio.file.Path)} makes a
+ * CA, a server certificate for {@code 127.0.0.1} and a client certificate with {@code openssl}, and
+ * {@link dev.kvstore.testing.EtcdServer#startWithTls(TestCertificates)} /
+ * {@link dev.kvstore.testing.EtcdServer#startWithMutualTls(TestCertificates)} start an etcd that serves
+ * clients over TLS only.
+ *
  * <p><b>Null policy.</b> No method in this package accepts {@code null}; a {@code null} argument
  * fails with {@link java.lang.NullPointerException}. No method returns {@code null}.
  */
