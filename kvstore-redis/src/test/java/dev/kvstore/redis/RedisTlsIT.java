@@ -115,6 +115,35 @@ class RedisTlsIT {
     }
 
     @Test
+    @DisplayName("a TLS client against a plain Redis fails within the timeout")
+    void tlsClientOnPlainPort() {
+        try (RedisServer plain = RedisServer.startWithoutPersistence();
+                Backend b = Backend.builder().storeType("redis").address(plain.address()).timeout(TIMEOUT)
+                        .pathPrefix(ns).option(RedisOptions.TLS, "true")
+                        .option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString()).build()) {
+            assertFailsInTime(() -> b.put("k", "v")).hasMessageContaining("within");
+            assertThat(plain.redisCli("EXISTS", ns + "/k")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    @DisplayName("restart over TLS: the watch gets CONNECTION_DOWN, then UNKNOWN after the TLS reconnect, and new writes again")
+    void restartOverTls() {
+        try (Backend b = tlsBackend().option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString()).build()) {
+            List<KvEvent> events = new CopyOnWriteArrayList<>();
+            b.createWatch("r/", true, events::add);
+            redis.restart();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> events.stream().anyMatch(e -> e.type() == EventType.UNKNOWN));
+            assertThat(events).extracting(KvEvent::type).startsWith(EventType.CONNECTION_DOWN);
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(b::performLivenessCheck);
+            b.put("r/after", "1");
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> events.stream().anyMatch(e -> e.type() == EventType.PUT && e.key().endsWith("r/after")));
+        }
+    }
+
+    @Test
     @DisplayName("mutual TLS: with tls-cert-file and tls-key-file the client is let in, without them it is not")
     void clientCertificate() {
         try (RedisServer mutual = RedisServer.startWithMutualTls(tls)) {
