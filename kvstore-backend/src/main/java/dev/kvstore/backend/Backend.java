@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The façade users hold: one store, chosen by its storeType, under a path prefix, with blocking
@@ -218,13 +219,7 @@ public final class Backend implements AutoCloseable {
      */
     public Optional<KvPair> get(String key) {
         String full = key(key);
-        CompletableFuture<Optional<KvPair>> f;
-        try {
-            f = client.get(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return await(f, "get", full);
+        return await(issue(() -> client.get(full)), "get", full);
     }
 
     /**
@@ -238,13 +233,7 @@ public final class Backend implements AutoCloseable {
      */
     public Map<String, KvPair> list(String prefix) {
         String full = prefix(prefix);
-        CompletableFuture<Map<String, KvPair>> f;
-        try {
-            f = client.list(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return await(f, "list", full);
+        return await(issue(() -> client.list(full)), "list", full);
     }
 
     /**
@@ -258,13 +247,7 @@ public final class Backend implements AutoCloseable {
      */
     public List<String> listKeys(String prefix) {
         String full = prefix(prefix);
-        CompletableFuture<List<String>> f;
-        try {
-            f = client.listKeys(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return await(f, "listKeys", full);
+        return await(issue(() -> client.listKeys(full)), "listKeys", full);
     }
 
     /**
@@ -279,13 +262,7 @@ public final class Backend implements AutoCloseable {
      */
     public boolean exists(String key) {
         String full = key(key);
-        CompletableFuture<Boolean> f;
-        try {
-            f = client.exists(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return await(f, "exists", full);
+        return await(issue(() -> client.exists(full)), "exists", full);
     }
 
     /**
@@ -302,13 +279,7 @@ public final class Backend implements AutoCloseable {
     public void put(String key, byte[] value) {
         String full = key(key);
         notNull(value, "value");
-        CompletableFuture<Void> f;
-        try {
-            f = client.put(full, value);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        await(f, "put", full);
+        await(issue(() -> client.put(full, value)), "put", full);
     }
 
     /**
@@ -325,13 +296,7 @@ public final class Backend implements AutoCloseable {
     public void put(String key, String value) {
         String full = key(key);
         byte[] bytes = notNull(value, "value").getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<Void> f;
-        try {
-            f = client.put(full, bytes);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        await(f, "put", full);
+        await(issue(() -> client.put(full, bytes)), "put", full);
     }
 
     /**
@@ -345,13 +310,7 @@ public final class Backend implements AutoCloseable {
      */
     public void delete(String key) {
         String full = key(key);
-        CompletableFuture<Void> f;
-        try {
-            f = client.delete(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        await(f, "delete", full);
+        await(issue(() -> client.delete(full)), "delete", full);
     }
 
     /**
@@ -364,13 +323,7 @@ public final class Backend implements AutoCloseable {
      */
     public void deleteWithPrefix(String prefix) {
         String full = prefix(prefix);
-        CompletableFuture<Void> f;
-        try {
-            f = client.deleteWithPrefix(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        await(f, "deleteWithPrefix", full);
+        await(issue(() -> client.deleteWithPrefix(full)), "deleteWithPrefix", full);
     }
 
     /**
@@ -435,13 +388,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Optional<KvPair>> getAsync(String key) {
         String full = key(key);
-        CompletableFuture<Optional<KvPair>> f;
-        try {
-            f = client.get(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return async(f, "get", full);
+        return async(issue(() -> client.get(full)), "get", full);
     }
 
     /**
@@ -453,13 +400,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Map<String, KvPair>> listAsync(String prefix) {
         String full = prefix(prefix);
-        CompletableFuture<Map<String, KvPair>> f;
-        try {
-            f = client.list(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return async(f, "list", full);
+        return async(issue(() -> client.list(full)), "list", full);
     }
 
     /**
@@ -471,13 +412,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<List<String>> listKeysAsync(String prefix) {
         String full = prefix(prefix);
-        CompletableFuture<List<String>> f;
-        try {
-            f = client.listKeys(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return async(f, "listKeys", full);
+        return async(issue(() -> client.listKeys(full)), "listKeys", full);
     }
 
     /**
@@ -490,13 +425,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Boolean> existsAsync(String key) {
         String full = key(key);
-        CompletableFuture<Boolean> f;
-        try {
-            f = client.exists(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return async(f, "exists", full);
+        return async(issue(() -> client.exists(full)), "exists", full);
     }
 
     /**
@@ -511,13 +440,7 @@ public final class Backend implements AutoCloseable {
     public CompletableFuture<Void> putAsync(String key, byte[] value) {
         String full = key(key);
         notNull(value, "value");
-        CompletableFuture<Void> f;
-        try {
-            f = client.put(full, value);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return async(f, "put", full);
+        return async(issue(() -> client.put(full, value)), "put", full);
     }
 
     /**
@@ -532,13 +455,7 @@ public final class Backend implements AutoCloseable {
     public CompletableFuture<Void> putAsync(String key, String value) {
         String full = key(key);
         byte[] bytes = notNull(value, "value").getBytes(StandardCharsets.UTF_8);
-        CompletableFuture<Void> f;
-        try {
-            f = client.put(full, bytes);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return async(f, "put", full);
+        return async(issue(() -> client.put(full, bytes)), "put", full);
     }
 
     /**
@@ -551,13 +468,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Void> deleteAsync(String key) {
         String full = key(key);
-        CompletableFuture<Void> f;
-        try {
-            f = client.delete(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return async(f, "delete", full);
+        return async(issue(() -> client.delete(full)), "delete", full);
     }
 
     /**
@@ -569,13 +480,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Void> deleteWithPrefixAsync(String prefix) {
         String full = prefix(prefix);
-        CompletableFuture<Void> f;
-        try {
-            f = client.deleteWithPrefix(full);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return async(f, "deleteWithPrefix", full);
+        return async(issue(() -> client.deleteWithPrefix(full)), "deleteWithPrefix", full);
     }
 
     /**
@@ -781,6 +686,15 @@ public final class Backend implements AutoCloseable {
     }
 
     /** An operation refused before it started (bad argument, value too large, closed client). */
+    /** Starts a client operation; an argument error it throws at once is rethrown as {@link #rejected} says. */
+    private <T> CompletableFuture<T> issue(Supplier<CompletableFuture<T>> operation) {
+        try {
+            return operation.get();
+        } catch (RuntimeException e) {
+            throw rejected(e);
+        }
+    }
+
     private RuntimeException rejected(RuntimeException e) {
         liveness.record(!(e instanceof KvStoreUnavailableException));
         return e;
