@@ -79,7 +79,7 @@ final class RedisKvClient implements KvStoreClient {
         this.timeout = settings.timeout();
         RedisURI uri = settings.toUri();
         this.client = RedisClient.create(SharedResources.get(), uri);
-        client.setOptions(clientOptions(timeout));
+        client.setOptions(clientOptions(settings));
         this.commands = new LazyConnection<>(where,
                 () -> client.connectAsync(CODEC, uri).toCompletableFuture());
         this.watches = new RedisWatchHub(settings, client, uri, commands);
@@ -100,13 +100,17 @@ final class RedisKvClient implements KvStoreClient {
         });
     }
 
-    static ClientOptions clientOptions(Duration timeout) {
-        return ClientOptions.builder()
+    static ClientOptions clientOptions(RedisSettings settings) {
+        Duration timeout = settings.timeout();
+        ClientOptions.Builder b = ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build())
-                .build();
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build());
+        if (settings.tls()) {
+            b.sslOptions(settings.sslOptions());
+        }
+        return b.build();
     }
 
     @Override

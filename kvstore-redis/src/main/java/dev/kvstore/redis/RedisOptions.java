@@ -25,6 +25,21 @@ public final class RedisOptions {
      */
     public static final String TLS_VERIFY_PEER = "tls-verify-peer";
 
+    /**
+     * With {@link #TLS}: a PEM file of the certificate authorities to trust instead of the JVM's
+     * trust store (a private CA). The file must exist when the client is created.
+     */
+    public static final String TLS_CA_FILE = "tls-ca-file";
+
+    /**
+     * With {@link #TLS}: a PEM file with the client's certificate (chain), for a Redis that asks for
+     * one ({@code tls-auth-clients yes}); needs {@link #TLS_KEY_FILE}.
+     */
+    public static final String TLS_CERT_FILE = "tls-cert-file";
+
+    /** With {@link #TLS_CERT_FILE}: the client's private key, an unencrypted PKCS#8 PEM file. */
+    public static final String TLS_KEY_FILE = "tls-key-file";
+
     /** storeType {@code redis-sentinel} only: the monitored master's name; default {@value #DEFAULT_MASTER_NAME}. */
     public static final String MASTER_NAME = "master-name";
 

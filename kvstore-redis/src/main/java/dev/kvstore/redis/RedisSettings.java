@@ -4,7 +4,11 @@ import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreConfig.Endpoint;
 import dev.kvstore.KvStoreConfigurationException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,9 +24,11 @@ final class RedisSettings {
     static final String SENTINEL = "redis-sentinel";
 
     private static final Set<String> COMMON_OPTIONS = Set.of(RedisOptions.DATABASE, RedisOptions.USERNAME,
-            RedisOptions.PASSWORD, RedisOptions.TLS, RedisOptions.TLS_VERIFY_PEER, RedisOptions.MAX_VALUE_BYTES);
+            RedisOptions.PASSWORD, RedisOptions.TLS, RedisOptions.TLS_VERIFY_PEER, RedisOptions.TLS_CA_FILE,
+            RedisOptions.TLS_CERT_FILE, RedisOptions.TLS_KEY_FILE, RedisOptions.MAX_VALUE_BYTES);
     private static final Set<String> SENTINEL_OPTIONS = Set.of(RedisOptions.DATABASE, RedisOptions.USERNAME,
-            RedisOptions.PASSWORD, RedisOptions.TLS, RedisOptions.TLS_VERIFY_PEER, RedisOptions.MAX_VALUE_BYTES,
+            RedisOptions.PASSWORD, RedisOptions.TLS, RedisOptions.TLS_VERIFY_PEER, RedisOptions.TLS_CA_FILE,
+            RedisOptions.TLS_CERT_FILE, RedisOptions.TLS_KEY_FILE, RedisOptions.MAX_VALUE_BYTES,
             RedisOptions.MASTER_NAME, RedisOptions.SENTINEL_PASSWORD);
 
     private final String storeType;
@@ -37,6 +43,9 @@ final class RedisSettings {
     private final Optional<String> sentinelPassword;
     private final boolean tls;
     private final boolean verifyPeer;
+    private final Optional<Path> caFile;
+    private final Optional<Path> certFile;
+    private final Optional<Path> keyFile;
     private final long maxValueBytes;
 
     private RedisSettings(KvStoreConfig config, boolean sentinel) {
@@ -65,6 +74,13 @@ final class RedisSettings {
         this.sentinelPassword = config.option(RedisOptions.SENTINEL_PASSWORD).filter(s -> !s.isEmpty());
         this.tls = config.booleanOption(RedisOptions.TLS, false);
         this.verifyPeer = config.booleanOption(RedisOptions.TLS_VERIFY_PEER, true);
+        this.caFile = tlsFile(config, RedisOptions.TLS_CA_FILE);
+        this.certFile = tlsFile(config, RedisOptions.TLS_CERT_FILE);
+        this.keyFile = tlsFile(config, RedisOptions.TLS_KEY_FILE);
+        if (certFile.isPresent() != keyFile.isPresent()) {
+            throw new KvStoreConfigurationException("options " + RedisOptions.TLS_CERT_FILE + " and "
+                    + RedisOptions.TLS_KEY_FILE + " go together: set both or neither");
+        }
         this.maxValueBytes = config.longOption(RedisOptions.MAX_VALUE_BYTES, RedisOptions.DEFAULT_MAX_VALUE_BYTES);
         if (maxValueBytes < 1 || maxValueBytes > RedisOptions.REDIS_MAX_VALUE_BYTES) {
             throw new KvStoreConfigurationException("option " + RedisOptions.MAX_VALUE_BYTES
@@ -76,6 +92,28 @@ final class RedisSettings {
             throw new KvStoreConfigurationException("option " + RedisOptions.MASTER_NAME + " must not be blank");
         }
         this.masterName = master;
+    }
+
+    /** A TLS file option: needs {@code tls=true}, and the file must be readable now. */
+    private Optional<Path> tlsFile(KvStoreConfig config, String option) {
+        Optional<String> value = config.option(option).filter(s -> !s.isBlank());
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!tls) {
+            throw new KvStoreConfigurationException("option " + option + " needs option " + RedisOptions.TLS
+                    + "=true");
+        }
+        Path file;
+        try {
+            file = Path.of(value.get().strip());
+        } catch (InvalidPathException e) {
+            throw new KvStoreConfigurationException("option " + option + ": not a file path: " + value.get(), e);
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new KvStoreConfigurationException("option " + option + ": no readable file " + file);
+        }
+        return Optional.of(file);
     }
 
     /**
@@ -113,6 +151,20 @@ final class RedisSettings {
         }
         if (tls) {
             b.withSsl(true).withVerifyPeer(verifyPeer ? SslVerifyMode.FULL : SslVerifyMode.NONE);
+        }
+        return b.build();
+    }
+
+    /**
+     * lettuce's TLS settings: the trusted CAs ({@link RedisOptions#TLS_CA_FILE}, else the JVM's),
+     * the client certificate if any, and a handshake bounded by the timeout (lettuce's default is
+     * 10 s).
+     */
+    SslOptions sslOptions() {
+        SslOptions.Builder b = SslOptions.builder().jdkSslProvider().handshakeTimeout(timeout);
+        caFile.ifPresent(f -> b.trustManager(f.toFile()));
+        if (certFile.isPresent()) {
+            b.keyManager(certFile.get().toFile(), keyFile.orElseThrow().toFile(), null);
         }
         return b.build();
     }
@@ -158,6 +210,8 @@ final class RedisSettings {
     public String toString() {
         return "RedisSettings[" + describe() + ", database=" + database + ", user=" + username.orElse("(default)")
                 + ", password=" + (password.isPresent() ? "****" : "(none)") + ", tls=" + tls
+                + (tls ? ", verifyPeer=" + verifyPeer + caFile.map(f -> ", caFile=" + f).orElse("")
+                        + certFile.map(f -> ", certFile=" + f).orElse("") : "")
                 + ", timeout=" + timeout + ", maxValueBytes=" + maxValueBytes + "]";
     }
 }

@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreConfigurationException;
 import io.lettuce.core.RedisURI;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RedisSettingsTest {
 
@@ -107,5 +111,27 @@ class RedisSettingsTest {
         assertThat(new RedisSentinelKvStoreProvider().storeType()).isEqualTo("redis-sentinel");
         assertThatThrownBy(() -> new RedisKvStoreProvider().create(redis().option("nope", "1").build()))
                 .isInstanceOf(KvStoreConfigurationException.class);
+    }
+
+    @Test
+    @DisplayName("TLS files: need tls=true, must be readable files, certificate and key go together")
+    void tlsFiles(@TempDir Path dir) throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "pem");
+        RedisSettings s = RedisSettings.of(redis().option("tls", "true").option("tls-ca-file", ca.toString())
+                .option("tls-cert-file", ca.toString()).option("tls-key-file", ca.toString()).build(), false);
+        assertThat(s.sslOptions().getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(s.toString()).contains("caFile=" + ca);
+        assertThatThrownBy(() -> RedisSettings.of(redis().option("tls-ca-file", ca.toString()).build(), false))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("tls-ca-file")
+                .hasMessageContaining("tls=true");
+        assertThatThrownBy(() -> RedisSettings.of(redis().option("tls", "true")
+                .option("tls-ca-file", dir.resolve("missing.crt").toString()).build(), false))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("missing.crt");
+        assertThatThrownBy(() -> RedisSettings.of(redis().option("tls", "true")
+                .option("tls-ca-file", dir.toString()).build(), false))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("no readable file");
+        assertThatThrownBy(() -> RedisSettings.of(redis().option("tls", "true")
+                .option("tls-cert-file", ca.toString()).build(), false))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("tls-key-file");
     }
 }

@@ -30,6 +30,10 @@ import java.util.stream.Collectors;
  * replica is in sync and every sentinel knows the replica and the other two sentinels. The Redis
  * servers keep nothing on disk. Each process logs to a file in its own directory.
  *
+ * <p>{@link #startWithSentinelPassword(String, String)} makes the sentinels themselves ask for a
+ * password ({@code requirepass} in their configuration; they use it with each other too); the Redis
+ * servers ask for none.
+ *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
 public final class RedisSentinelCluster implements AutoCloseable {
@@ -38,6 +42,7 @@ public final class RedisSentinelCluster implements AutoCloseable {
     private static final int QUORUM = 2;
 
     private final String masterName;
+    private final String sentinelPassword; // null: the sentinels ask for none
     private final RedisServer master;
     private final RedisServer replica;
     private final List<Sentinel> sentinels;
@@ -47,8 +52,10 @@ public final class RedisSentinelCluster implements AutoCloseable {
     private record Sentinel(int port, Path dir, ServerProcess process) {
     }
 
-    private RedisSentinelCluster(String masterName, RedisServer master, RedisServer replica) {
+    private RedisSentinelCluster(String masterName, String sentinelPassword, RedisServer master,
+            RedisServer replica) {
         this.masterName = masterName;
+        this.sentinelPassword = sentinelPassword;
         this.master = master;
         this.replica = replica;
         this.sentinels = new ArrayList<>();
@@ -65,6 +72,29 @@ public final class RedisSentinelCluster implements AutoCloseable {
      * @throws IllegalStateException if a process does not become ready in time (with its log's tail)
      */
     public static RedisSentinelCluster start(String masterName) {
+        return start(masterName, null);
+    }
+
+    /**
+     * Like {@link #start(String)}, but every sentinel asks clients for {@code sentinelPassword}
+     * ({@code requirepass}); the master and the replica ask for none.
+     *
+     * @param masterName the name the sentinels know the master by, such as {@code "mymaster"}
+     * @param sentinelPassword the sentinels' password: letters, digits, {@code . _ -}
+     * @return the running cluster
+     * @throws AssertionError if {@code redis-server}, {@code redis-sentinel} or {@code redis-cli}
+     *     is not installed (the message says how to install them)
+     * @throws IllegalStateException if a process does not become ready in time (with its log's tail)
+     */
+    public static RedisSentinelCluster startWithSentinelPassword(String masterName, String sentinelPassword) {
+        Objects.requireNonNull(sentinelPassword, "sentinelPassword");
+        if (!sentinelPassword.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("sentinel password must be letters, digits, '.', '_' or '-'");
+        }
+        return start(masterName, sentinelPassword);
+    }
+
+    private static RedisSentinelCluster start(String masterName, String sentinelPassword) {
         Objects.requireNonNull(masterName, "masterName");
         if (!masterName.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("master name must be letters, digits, '.', '_' or '-': " + masterName);
@@ -75,21 +105,23 @@ public final class RedisSentinelCluster implements AutoCloseable {
         RedisSentinelCluster cluster = null;
         try {
             replica = RedisServer.start(false, List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
-            cluster = new RedisSentinelCluster(masterName, master, replica);
+            cluster = new RedisSentinelCluster(masterName, sentinelPassword, master, replica);
             Reaper.register(cluster);
             RedisServer syncing = replica;
             await("the replica " + replica.address() + " to sync with " + master.address(),
                     () -> infoField(syncing.port(), "replication", "master_link_status").equals("up"));
             for (int i = 0; i < SENTINELS; i++) {
-                cluster.sentinels.add(launchSentinel(redisSentinel, masterName, master.port()));
+                cluster.sentinels.add(launchSentinel(redisSentinel, masterName, master.port(), sentinelPassword));
             }
             for (Sentinel sentinel : cluster.sentinels) {
-                sentinel.process().awaitReady(() -> Resp.pings(sentinel.port()), ServerProcess.READY_TIMEOUT);
+                sentinel.process().awaitReady(() -> Resp.pings(sentinel.port(), sentinelPassword),
+                        ServerProcess.READY_TIMEOUT);
             }
+            RedisSentinelCluster started = cluster;
             for (Sentinel sentinel : cluster.sentinels) {
                 await("sentinel 127.0.0.1:" + sentinel.port() + " to discover the replica and the other sentinels",
-                        () -> size(Resp.call(sentinel.port(), "SENTINEL", "REPLICAS", masterName)) == 1
-                                && size(Resp.call(sentinel.port(), "SENTINEL", "SENTINELS", masterName))
+                        () -> size(started.ask(sentinel, "SENTINEL", "REPLICAS", masterName)) == 1
+                                && size(started.ask(sentinel, "SENTINEL", "SENTINELS", masterName))
                                         == SENTINELS - 1);
             }
             return cluster;
@@ -106,7 +138,8 @@ public final class RedisSentinelCluster implements AutoCloseable {
         }
     }
 
-    private static Sentinel launchSentinel(Path redisSentinel, String masterName, int masterPort) {
+    private static Sentinel launchSentinel(Path redisSentinel, String masterName, int masterPort,
+            String sentinelPassword) {
         int port = FreePorts.next();
         Path dir = Dirs.create("sentinel");
         Path config = dir.resolve("sentinel.conf");
@@ -120,6 +153,7 @@ public final class RedisSentinelCluster implements AutoCloseable {
                 "sentinel down-after-milliseconds " + masterName + " 1000",
                 "sentinel failover-timeout " + masterName + " 3000",
                 "sentinel parallel-syncs " + masterName + " 1",
+                sentinelPassword == null ? "" : "requirepass " + sentinelPassword,
                 "");
         try {
             Files.writeString(config, text, StandardCharsets.UTF_8);
@@ -171,7 +205,7 @@ public final class RedisSentinelCluster implements AutoCloseable {
 
     private String masterAddressFrom(Sentinel sentinel) {
         try {
-            Object reply = Resp.call(sentinel.port(), "SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
+            Object reply = ask(sentinel, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
             if (reply instanceof List<?> hostPort && hostPort.size() == 2) {
                 return hostPort.get(0) + ":" + hostPort.get(1);
             }
@@ -190,7 +224,7 @@ public final class RedisSentinelCluster implements AutoCloseable {
      */
     public void failover() {
         String old = masterAddress();
-        Object reply = Resp.call(sentinels.get(0).port(), "SENTINEL", "FAILOVER", masterName);
+        Object reply = ask(sentinels.get(0), "SENTINEL", "FAILOVER", masterName);
         if (!"OK".equals(reply)) {
             throw new IllegalStateException("SENTINEL FAILOVER " + masterName + " answered " + reply);
         }
@@ -206,6 +240,11 @@ public final class RedisSentinelCluster implements AutoCloseable {
             int port = Integer.parseInt(current.substring(current.lastIndexOf(':') + 1));
             return infoField(port, "replication", "role").equals("master");
         });
+    }
+
+    /** One command to a sentinel, authenticated when the sentinels ask for a password. */
+    private Object ask(Sentinel sentinel, String... command) {
+        return Resp.callAuthenticated(sentinel.port(), sentinelPassword, command);
     }
 
     private static String infoField(int port, String section, String field) {

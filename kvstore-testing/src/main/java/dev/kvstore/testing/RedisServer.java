@@ -25,6 +25,10 @@ import java.util.Objects;
  * comes back empty. The server's output goes to {@code redis.log} in its directory; a failed start
  * reports the log's tail.
  *
+ * <p><b>TLS.</b> {@link #startWithTls(RedisTls)} and {@link #startWithMutualTls(RedisTls)} start a
+ * server that speaks TLS only ({@code --port 0 --tls-port P}): {@link #port()} is the TLS port, and
+ * {@link #redisCli(String...)} connects with {@code --tls}, trusting the test CA.
+ *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
 public final class RedisServer implements AutoCloseable {
@@ -32,17 +36,41 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path redisCli;
     private final Path root;
+    private final Tls tls; // null: plain TCP
     private final ServerProcess process;
     private boolean closed;
 
+    /** How a TLS server is set up: its certificates, and whether clients must present one. */
+    private record Tls(RedisTls certificates, boolean clientCertificates) {
+
+        List<String> serverArgs(int port) {
+            return List.of("--port", "0", "--tls-port", Integer.toString(port),
+                    "--tls-cert-file", certificates.serverCertificate().toString(),
+                    "--tls-key-file", certificates.serverKey().toString(),
+                    "--tls-ca-cert-file", certificates.caCertificate().toString(),
+                    "--tls-auth-clients", clientCertificates ? "yes" : "no");
+        }
+
+        List<String> cliArgs() {
+            List<String> args = new ArrayList<>(List.of("--tls", "--cacert", certificates.caCertificate().toString()));
+            if (clientCertificates) {
+                args.addAll(List.of("--cert", certificates.clientCertificate().toString(),
+                        "--key", certificates.clientKey().toString()));
+            }
+            return args;
+        }
+    }
+
     private RedisServer(Path redisServer, Path redisCli, int port, boolean persistent, List<String> extraArgs,
-            Path root) {
+            Path root, Tls tls) {
         this.port = port;
         this.redisCli = redisCli;
         this.root = root;
-        List<String> command = new ArrayList<>(List.of(
-                redisServer.toString(),
-                "--port", Integer.toString(port),
+        this.tls = tls;
+        List<String> command = new ArrayList<>();
+        command.add(redisServer.toString());
+        command.addAll(tls == null ? List.of("--port", Integer.toString(port)) : tls.serverArgs(port));
+        command.addAll(List.of(
                 "--bind", "127.0.0.1",
                 "--dir", root.toString(),
                 "--daemonize", "no",
@@ -51,7 +79,8 @@ public final class RedisServer implements AutoCloseable {
                 "--appendonly", persistent ? "yes" : "no",
                 "--appendfsync", "no"));
         command.addAll(extraArgs);
-        this.process = new ServerProcess("redis-server at 127.0.0.1:" + port, command, root,
+        this.process = new ServerProcess((tls == null ? "redis-server" : "TLS redis-server") + " at 127.0.0.1:" + port,
+                command, root,
                 root.resolve("redis.log"));
     }
 
@@ -80,12 +109,45 @@ public final class RedisServer implements AutoCloseable {
         return start(false, List.of());
     }
 
+    /**
+     * Starts a Redis server that speaks TLS only, on a free loopback port, with the server
+     * certificate of {@code certificates}; clients need no certificate of their own. Data survives
+     * {@link #restart()} as with {@link #start()}. Returns once a TLS {@code PING} trusting
+     * {@link RedisTls#caCertificate()} answers.
+     *
+     * @param certificates the test certificates; keep them open while the server runs
+     * @return the running server; {@link #port()} is its TLS port
+     * @throws AssertionError if {@code redis-server} or {@code redis-cli} is not installed
+     * @throws IllegalStateException if the server does not answer in time (with its log's tail)
+     */
+    public static RedisServer startWithTls(RedisTls certificates) {
+        return start(true, List.of(), new Tls(Objects.requireNonNull(certificates, "certificates"), false));
+    }
+
+    /**
+     * Like {@link #startWithTls(RedisTls)}, but clients must present a certificate signed by
+     * {@link RedisTls#caCertificate()} ({@code --tls-auth-clients yes}), such as
+     * {@link RedisTls#clientCertificate()}.
+     *
+     * @param certificates the test certificates; keep them open while the server runs
+     * @return the running server; {@link #port()} is its TLS port
+     * @throws AssertionError if {@code redis-server} or {@code redis-cli} is not installed
+     * @throws IllegalStateException if the server does not answer in time (with its log's tail)
+     */
+    public static RedisServer startWithMutualTls(RedisTls certificates) {
+        return start(true, List.of(), new Tls(Objects.requireNonNull(certificates, "certificates"), true));
+    }
+
     /** Starts a server with extra {@code redis-server} arguments, such as {@code --replicaof}. */
     static RedisServer start(boolean persistent, List<String> extraArgs) {
+        return start(persistent, extraArgs, null);
+    }
+
+    private static RedisServer start(boolean persistent, List<String> extraArgs, Tls tls) {
         Path redisServer = Binaries.require("redis-server", Binaries.REDIS_PACKAGES);
         Path redisCli = Binaries.require("redis-cli", Binaries.REDIS_PACKAGES);
         RedisServer server = new RedisServer(redisServer, redisCli, FreePorts.next(), persistent, extraArgs,
-                Dirs.create("redis"));
+                Dirs.create("redis"), tls);
         Reaper.register(server);
         try {
             server.process.start(server::isReady);
@@ -168,21 +230,28 @@ public final class RedisServer implements AutoCloseable {
      *     cannot be reached
      */
     public byte[] redisCliRaw(String... args) {
-        return runRedisCli(redisCli, port, args);
+        return redisCliCommand(args).requireSuccess().stdout();
     }
 
-    static byte[] runRedisCli(Path redisCli, int port, String... args) {
+    private Cli.Result redisCliCommand(String... args) {
         List<String> command = new ArrayList<>(List.of(redisCli.toString(), "-h", "127.0.0.1",
                 "-p", Integer.toString(port)));
+        if (tls != null) {
+            command.addAll(tls.cliArgs());
+        }
         for (String arg : args) {
             command.add(Objects.requireNonNull(arg, "arg"));
         }
-        return Cli.run(command, Map.of()).requireSuccess().stdout();
+        return Cli.run(command, Map.of());
     }
 
-    /** Whether the server answers {@code PING} with {@code PONG} (not {@code LOADING}). */
+    /** Whether the server answers {@code PING} with {@code PONG} (not {@code LOADING}); over TLS with redis-cli. */
     boolean isReady() {
-        return Resp.pings(port);
+        if (tls == null) {
+            return Resp.pings(port);
+        }
+        Cli.Result ping = redisCliCommand("PING");
+        return ping.exitCode() == 0 && ping.stdoutText().strip().equals("PONG");
     }
 
     ServerProcess process() {

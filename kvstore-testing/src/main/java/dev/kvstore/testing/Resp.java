@@ -28,30 +28,57 @@ final class Resp {
 
     /** Sends one command and returns its reply; throws {@link UncheckedIOException} if unreachable. */
     static Object call(int port, String... command) {
+        return callAuthenticated(port, null, command);
+    }
+
+    /**
+     * Sends one command, after {@code AUTH password} when a password is given, and returns its
+     * reply (or the {@code AUTH} error); throws {@link UncheckedIOException} if unreachable.
+     */
+    static Object callAuthenticated(int port, String password, String... command) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(3000);
             OutputStream out = socket.getOutputStream();
             ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.writeBytes(("*" + command.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-            for (String part : command) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-                request.writeBytes(bytes);
-                request.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+            if (password != null) {
+                write(request, "AUTH", password);
             }
+            write(request, command);
             out.write(request.toByteArray());
             out.flush();
-            return read(new BufferedInputStream(socket.getInputStream()));
+            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+            if (password != null) {
+                Object auth = read(in);
+                if (auth instanceof Error) {
+                    return auth;
+                }
+            }
+            return read(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach Redis at 127.0.0.1:" + port, e);
         }
     }
 
+    private static void write(ByteArrayOutputStream request, String... command) {
+        request.writeBytes(("*" + command.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+        for (String part : command) {
+            byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+            request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            request.writeBytes(bytes);
+            request.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     /** Whether the server on {@code port} answers {@code PING} with {@code PONG}. */
     static boolean pings(int port) {
+        return pings(port, null);
+    }
+
+    /** Whether the server on {@code port} answers {@code PING} with {@code PONG}, after {@code AUTH} if given. */
+    static boolean pings(int port, String password) {
         try {
-            return "PONG".equals(call(port, "PING"));
+            return "PONG".equals(callAuthenticated(port, password, "PING"));
         } catch (UncheckedIOException e) {
             return false;
         }
