@@ -1,19 +1,12 @@
 package dev.kvstore.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Test certificates for a TLS Redis, made at run time with {@code openssl} in a temporary
- * directory: a certificate authority, a server certificate it signed (for {@code IP:127.0.0.1} and
- * {@code DNS:localhost}) and a client certificate it signed. Keys are P-256, unencrypted PKCS#8 PEM;
- * certificates are valid for two days.
+ * directory by {@link TestCertificates}: a certificate authority, a server certificate it signed (for
+ * {@code IP:127.0.0.1} and {@code DNS:localhost}) and a client certificate it signed, plus a second,
+ * unrelated authority. Keys are unencrypted PKCS#8 PEM.
  *
  * <pre>{@code
  * try (RedisTls tls = RedisTls.generate(); RedisServer redis = RedisServer.startWithTls(tls)) {
@@ -26,14 +19,15 @@ import java.util.Map;
  */
 public final class RedisTls implements AutoCloseable {
 
-    static final String OPENSSL_PACKAGE = "openssl";
-    private static final String DAYS = "2";
-
     private final Path dir;
+    private final TestCertificates certificates;
+    private final TestCertificates other;
     private boolean closed;
 
-    private RedisTls(Path dir) {
+    private RedisTls(Path dir, TestCertificates certificates, TestCertificates other) {
         this.dir = dir;
+        this.certificates = certificates;
+        this.other = other;
     }
 
     /**
@@ -45,51 +39,16 @@ public final class RedisTls implements AutoCloseable {
      * @throws IllegalStateException if {@code openssl} fails (with its output)
      */
     public static RedisTls generate() {
-        Path openssl = Binaries.require("openssl", OPENSSL_PACKAGE);
-        RedisTls tls = new RedisTls(Dirs.create("redis-tls"));
-        Reaper.register(tls);
+        Path dir = Dirs.create("redis-tls");
         try {
-            tls.makeAuthority(openssl, "ca", "kvstore test CA");
-            tls.makeAuthority(openssl, "other-ca", "kvstore untrusted test CA");
-            tls.makeSigned(openssl, "server", "localhost",
-                    "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
-            tls.makeSigned(openssl, "client", "kvstore test client", "extendedKeyUsage=clientAuth\n");
+            RedisTls tls = new RedisTls(dir, TestCertificates.generate(dir.resolve("trusted")),
+                    TestCertificates.generate(dir.resolve("other")));
+            Reaper.register(tls);
+            return tls;
         } catch (RuntimeException | Error e) {
-            tls.close();
+            Dirs.delete(dir);
             throw e;
         }
-        return tls;
-    }
-
-    private void makeAuthority(Path openssl, String name, String commonName) {
-        run(openssl, "req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", name + ".key", "-out", name + ".crt", "-days", DAYS, "-subj", "/CN=" + commonName,
-                "-addext", "basicConstraints=critical,CA:TRUE",
-                "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-    }
-
-    private void makeSigned(Path openssl, String name, String commonName, String extensions) {
-        Path ext = dir.resolve(name + ".ext");
-        try {
-            Files.writeString(ext, "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n" + extensions,
-                    StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + ext, e);
-        }
-        run(openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + commonName);
-        run(openssl, "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                "-out", name + ".crt", "-days", DAYS, "-extfile", ext.toString());
-    }
-
-    private void run(Path openssl, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(openssl.toString());
-        for (String arg : args) {
-            // Relative file names live in this directory; openssl runs elsewhere.
-            command.add(arg.matches("[a-z-]+\\.(key|crt|csr)") ? dir.resolve(arg).toString() : arg);
-        }
-        Cli.run(command, Map.of()).requireSuccess();
     }
 
     /**
@@ -99,16 +58,16 @@ public final class RedisTls implements AutoCloseable {
      * @return the CA certificate file
      */
     public Path caCertificate() {
-        return dir.resolve("ca.crt");
+        return certificates.caCert();
     }
 
     /**
-     * An authority (PEM) that signed nothing here; trusting only it, a client must reject the server.
+     * An authority (PEM) that signed nothing used here; trusting only it, a client must reject the server.
      *
      * @return the unrelated CA certificate file
      */
     public Path otherCaCertificate() {
-        return dir.resolve("other-ca.crt");
+        return other.caCert();
     }
 
     /**
@@ -117,7 +76,7 @@ public final class RedisTls implements AutoCloseable {
      * @return the server certificate file
      */
     public Path serverCertificate() {
-        return dir.resolve("server.crt");
+        return certificates.serverCert();
     }
 
     /**
@@ -126,7 +85,7 @@ public final class RedisTls implements AutoCloseable {
      * @return the server key file
      */
     public Path serverKey() {
-        return dir.resolve("server.key");
+        return certificates.serverKey();
     }
 
     /**
@@ -135,7 +94,7 @@ public final class RedisTls implements AutoCloseable {
      * @return the client certificate file
      */
     public Path clientCertificate() {
-        return dir.resolve("client.crt");
+        return certificates.clientCert();
     }
 
     /**
@@ -144,7 +103,7 @@ public final class RedisTls implements AutoCloseable {
      * @return the client key file
      */
     public Path clientKey() {
-        return dir.resolve("client.key");
+        return certificates.clientKey();
     }
 
     /** Deletes the certificates and keys. Idempotent. */

@@ -33,7 +33,7 @@ class RedisServerTlsIT {
     @DisplayName("the server certificate names 127.0.0.1 and localhost and chains to the CA, not to the other CA")
     void certificates() {
         try (RedisTls tls = RedisTls.generate()) {
-            Path openssl = Binaries.require("openssl", RedisTls.OPENSSL_PACKAGE);
+            Path openssl = Binaries.require("openssl", "openssl");
             String text = Cli.run(List.of(openssl.toString(), "x509", "-noout", "-ext", "subjectAltName",
                     "-in", tls.serverCertificate().toString()), Map.of()).requireSuccess().stdoutText();
             assertThat(text).contains("IP Address:127.0.0.1").contains("DNS:localhost");
@@ -61,7 +61,7 @@ class RedisServerTlsIT {
     @Test
     @DisplayName("a missing openssl fails with an AssertionError that says how to install it")
     void missingOpenssl() {
-        assertThatThrownBy(() -> Binaries.require("kvstore-no-such-openssl", RedisTls.OPENSSL_PACKAGE))
+        assertThatThrownBy(() -> Binaries.require("kvstore-no-such-openssl", "openssl"))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("apt-get install -y openssl");
     }
