@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,20 +43,12 @@ final class CopyCommand extends StoreCommand {
     @Option(names = "--to-option", paramLabel = "KEY=VALUE", description = "A target store option; repeatable.")
     List<String> toOptions = new ArrayList<>();
 
-    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "128",
-            description = "Writes (and with --per-key, reads) in flight at once (default ${DEFAULT-VALUE}).")
-    int inFlight;
-
-    @Option(names = "--per-key", description = "Read each value with its own get (up to --in-flight at once) "
-            + "instead of one list of the whole prefix: holds only a window of values in memory, for prefixes too "
-            + "large for one list; slower.")
-    boolean perKey;
+    @Mixin
+    ReadOptions read = new ReadOptions();
 
     @Override
     int run(Backend source, Io io) throws Exception {
-        if (inFlight < 1) {
-            throw usage("--in-flight must be at least 1, got " + inFlight);
-        }
+        int inFlight = read.inFlight(this);
         ConnectionSettings from = root.settings();
         Map<String, String> options = new TreeMap<>();
         for (String pair : toOptions) {
@@ -72,7 +65,7 @@ final class CopyCommand extends StoreCommand {
         long start = System.nanoTime();
         Backend target = io.backends().open(to);
         try {
-            PairReader reader = new PairReader(source, prefix, inFlight, perKey);
+            PairReader reader = read.reader(this, source, prefix);
             PipelinedWriter writer = new PipelinedWriter(target, inFlight);
             Progress progress = new Progress(io, reader.size());
             reader.forEach((key, value) -> {

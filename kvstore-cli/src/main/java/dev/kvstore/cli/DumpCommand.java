@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.kvstore.backend.Backend;
 import java.util.Base64;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code kvctl dump [PREFIX]}: JSON Lines to stdout. */
@@ -21,21 +21,12 @@ final class DumpCommand extends StoreCommand {
             description = "The key prefix (under --path-prefix); default: everything.")
     String prefix;
 
-    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "128",
-            description = "With --per-key: reads in flight at once (default ${DEFAULT-VALUE}).")
-    int inFlight;
-
-    @Option(names = "--per-key", description = "Read each value with its own get (up to --in-flight at once) "
-            + "instead of one list of the whole prefix: holds only a window of values in memory, for prefixes too "
-            + "large for one list; slower.")
-    boolean perKey;
+    @Mixin
+    ReadOptions read = new ReadOptions();
 
     @Override
     int run(Backend backend, Io io) throws Exception {
-        if (inFlight < 1) {
-            throw usage("--in-flight must be at least 1, got " + inFlight);
-        }
-        PairReader reader = new PairReader(backend, prefix, inFlight, perKey);
+        PairReader reader = read.reader(this, backend, prefix);
         Base64.Encoder b64 = Base64.getEncoder();
         long count;
         try (JsonGenerator g = Json.generator(io.out())) {
