@@ -15,5 +15,11 @@ public enum KvCapability {
      * Watches deliver one event for every write, with every intermediate value, in commit order.
      * Without it a watch may coalesce rapid writes to one key, delivering at least the last state.
      */
-    EVERY_WRITE_EVENT
+    EVERY_WRITE_EVENT,
+    /**
+     * Every operation's future completes within the configured timeout (plus scheduling slack):
+     * when the store does not answer in time it fails with {@link KvStoreUnavailableException}.
+     * Callers, the Backend among them, then arm no timer of their own per operation.
+     */
+    BOUNDED_BY_TIMEOUT
 }

@@ -1,5 +1,6 @@
 package dev.kvstore.backend;
 
+import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
@@ -84,6 +85,8 @@ public final class Backend implements AutoCloseable {
     private final String pathPrefix;
     private final String keyPrefix;
     private final KvStoreClient client;
+    /** The client bounds every operation by the same timeout: async forms need no timer of ours. */
+    private final boolean clientBoundsTimeout;
     private final Liveness liveness;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -95,6 +98,7 @@ public final class Backend implements AutoCloseable {
         this.pathPrefix = b.pathPrefix;
         this.keyPrefix = pathPrefix.isEmpty() ? "" : pathPrefix + "/";
         this.client = client;
+        this.clientBoundsTimeout = client.capabilities().contains(KvCapability.BOUNDED_BY_TIMEOUT);
         this.liveness = new Liveness(b.livenessQueueCapacity, b.livenessInterval, this::tickCheck);
     }
 
@@ -724,7 +728,8 @@ public final class Backend implements AutoCloseable {
             liveness.record(true);
             return f;
         }
-        return f.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((value, e) -> {
+        CompletableFuture<T> bounded = clientBoundsTimeout ? f : f.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        return bounded.handle((value, e) -> {
             if (e == null) {
                 liveness.record(true);
                 return value;

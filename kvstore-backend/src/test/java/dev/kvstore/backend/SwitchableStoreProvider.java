@@ -9,6 +9,7 @@ import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.memory.MemoryKvStoreProvider;
 import dev.kvstore.spi.KvStoreProvider;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -146,7 +147,11 @@ public final class SwitchableStoreProvider implements KvStoreProvider {
 
         @Override
         public Set<KvCapability> capabilities() {
-            return store.capabilities();
+            // It can hang on purpose, so it does not bound its operations by the timeout.
+            Set<KvCapability> capabilities = EnumSet.noneOf(KvCapability.class);
+            capabilities.addAll(store.capabilities());
+            capabilities.remove(KvCapability.BOUNDED_BY_TIMEOUT);
+            return capabilities;
         }
 
         @Override

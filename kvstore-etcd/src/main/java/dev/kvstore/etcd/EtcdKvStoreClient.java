@@ -71,7 +71,8 @@ import javax.net.ssl.SSLException;
 final class EtcdKvStoreClient implements KvStoreClient {
 
     private static final Set<KvCapability> CAPABILITIES =
-            Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT));
+            Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT,
+                    KvCapability.BOUNDED_BY_TIMEOUT));
 
     /** The smallest possible key: with {@code range_end} {@code "\0"} it means every key. */
     private static final ByteSequence ZERO_KEY = ByteSequence.from(new byte[] {0});

@@ -32,7 +32,8 @@ import java.util.function.Consumer;
 final class MemoryKvStoreClient implements KvStoreClient {
 
     private static final Set<KvCapability> CAPABILITIES =
-            Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT));
+            Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT,
+                    KvCapability.BOUNDED_BY_TIMEOUT));
 
     private final ConcurrentSkipListMap<String, Entry> data = new ConcurrentSkipListMap<>();
     private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();

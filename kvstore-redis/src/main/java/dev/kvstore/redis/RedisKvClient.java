@@ -269,7 +269,8 @@ final class RedisKvClient implements KvStoreClient {
 
     @Override
     public Set<KvCapability> capabilities() {
-        return Set.of();
+        // Lettuce's command timeout and orTimeout on multi-command operations bound every future.
+        return Set.of(KvCapability.BOUNDED_BY_TIMEOUT);
     }
 
     @Override

@@ -69,6 +69,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ZooKeeperKvStoreClient implements KvStoreClient {
 
+    /** Versions, and every operation bounded by the deadline queue. */
+    private static final Set<KvCapability> CAPABILITIES =
+            java.util.Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.BOUNDED_BY_TIMEOUT));
+
+
     static final String STORE_TYPE = "zookeeper";
 
     /** Hidden child holding a re-converted key's version base; never a canonical encoded name. */
@@ -634,7 +639,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
 
     @Override
     public Set<KvCapability> capabilities() {
-        return EnumSet.of(KvCapability.VERSIONS);
+        return CAPABILITIES;
     }
 
     @Override
