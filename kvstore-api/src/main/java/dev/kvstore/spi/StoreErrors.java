@@ -9,7 +9,7 @@ import java.util.function.Predicate;
 
 /**
  * One shape for every store's error messages: {@code <store> <operation> "<key>" failed: <reason>},
- * such as {@code etcd put "a/b" failed: no answer within PT5S}. For an operation on no key (a
+ * such as {@code etcd put "a/b" failed: no answer within the timeout of PT5S}. For an operation on no key (a
  * connection check) the key part is left out: {@code redis ping failed: <reason>}.
  *
  * <p>Every store translates its driver's failures through {@link #translate}, giving only its own
