@@ -1,6 +1,5 @@
 package dev.kvstore.backend;
 
-import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
@@ -9,11 +8,11 @@ import dev.kvstore.KvStoreConfigurationException;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
+import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.StoreErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,7 +97,7 @@ public final class Backend implements AutoCloseable {
         this.pathPrefix = b.pathPrefix;
         this.keyPrefix = pathPrefix.isEmpty() ? "" : pathPrefix + "/";
         this.client = client;
-        this.clientBoundsTimeout = client.capabilities().contains(KvCapability.BOUNDED_BY_TIMEOUT);
+        this.clientBoundsTimeout = BoundedByTimeout.isBounded(client);
         this.liveness = new Liveness(b.livenessQueueCapacity, b.livenessInterval, this::tickCheck);
     }
 
@@ -782,18 +781,29 @@ public final class Backend implements AutoCloseable {
     /**
      * Builds a {@link Backend}. Not thread-safe. Only the storeType is required; the address
      * defaults to empty, the timeout to {@link KvStoreConfig#DEFAULT_TIMEOUT}, the path prefix to
-     * empty (no prefix).
+     * empty (no prefix). The store's settings (storeType, address, timeout, options) are a
+     * {@link KvStoreConfig}: set them one by one here, or all at once with {@link #config}.
      */
     public static final class Builder {
-        private String storeType;
-        private String address = "";
-        private Duration timeout = KvStoreConfig.DEFAULT_TIMEOUT;
+        private KvStoreConfig.Builder config = KvStoreConfig.builder();
         private String pathPrefix = "";
-        private final Map<String, String> options = new HashMap<>();
         private Duration livenessInterval = DEFAULT_LIVENESS_INTERVAL;
         private int livenessQueueCapacity = DEFAULT_LIVENESS_QUEUE_CAPACITY;
 
         private Builder() {
+        }
+
+        /**
+         * Takes the store's settings (storeType, address, timeout and options) from a
+         * configuration, replacing any set before.
+         *
+         * @param config the configuration
+         * @return this builder
+         * @throws NullPointerException if {@code config} is null
+         */
+        public Builder config(KvStoreConfig config) {
+            this.config = Objects.requireNonNull(config, "config").toBuilder();
+            return this;
         }
 
         /**
@@ -804,7 +814,7 @@ public final class Backend implements AutoCloseable {
          * @throws NullPointerException if {@code storeType} is null
          */
         public Builder storeType(String storeType) {
-            this.storeType = Objects.requireNonNull(storeType, "storeType");
+            config.storeType(storeType);
             return this;
         }
 
@@ -816,7 +826,7 @@ public final class Backend implements AutoCloseable {
          * @throws NullPointerException if {@code address} is null
          */
         public Builder address(String address) {
-            this.address = Objects.requireNonNull(address, "address");
+            config.address(address);
             return this;
         }
 
@@ -828,7 +838,7 @@ public final class Backend implements AutoCloseable {
          * @throws NullPointerException if {@code timeout} is null
          */
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            config.timeout(timeout);
             return this;
         }
 
@@ -853,8 +863,7 @@ public final class Backend implements AutoCloseable {
          * @throws NullPointerException if an argument is null
          */
         public Builder option(String name, String value) {
-            Objects.requireNonNull(name, "option name");
-            options.put(name, Objects.requireNonNull(value, () -> "value of option " + name));
+            config.option(name, value);
             return this;
         }
 
@@ -866,7 +875,7 @@ public final class Backend implements AutoCloseable {
          * @throws NullPointerException if the map, a name or a value is null
          */
         public Builder options(Map<String, String> options) {
-            Objects.requireNonNull(options, "options").forEach(this::option);
+            config.options(Objects.requireNonNull(options, "options"));
             return this;
         }
 
@@ -907,11 +916,7 @@ public final class Backend implements AutoCloseable {
          *     or the address, timeout or an option is malformed
          */
         public Backend build() {
-            if (storeType == null) {
-                throw new KvStoreConfigurationException("storeType is required");
-            }
-            KvStoreConfig config = KvStoreConfig.builder().storeType(storeType).address(address)
-                    .timeout(timeout).options(options).build();
+            KvStoreConfig config = this.config.build();
             var provider = StoreRegistry.instance().provider(config.storeType());
             KvStoreClient client;
             try {

@@ -7,6 +7,7 @@ import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.spi.AbstractKvWatch;
+import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Keys;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,11 +30,10 @@ import java.util.function.Consumer;
  * that versions and the order of watch events follow commit order. Operations complete before
  * they return; listeners run on kvstore's listener threads.
  */
-final class MemoryKvStoreClient implements KvStoreClient {
+final class MemoryKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     private static final Set<KvCapability> CAPABILITIES =
-            Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT,
-                    KvCapability.BOUNDED_BY_TIMEOUT));
+            Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT));
 
     private final ConcurrentSkipListMap<String, Entry> data = new ConcurrentSkipListMap<>();
     private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
