@@ -10,6 +10,7 @@ import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Futures;
+import dev.kvstore.spi.Keys;
 import dev.kvstore.spi.StoreErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,6 +53,12 @@ import java.util.function.Supplier;
  * prefix watches are joined the same way, so an empty prefix there means every key under
  * {@code pathPrefix + "/"}. Keys that come back ({@link KvPair#key()}, {@link #list} map keys,
  * {@link #listKeys}, {@link KvEvent#key()}) are the full stored keys, path prefix included.
+ *
+ * <p><b>Limits.</b> A key (or prefix) passed to a Backend is valid Unicode without U+0000 (an
+ * unpaired surrogate fails with {@link IllegalArgumentException} on every store) of at most
+ * {@value KvStoreClient#MAX_KEY_BYTES} UTF-8 bytes, whatever the path prefix; the path prefix has
+ * at most {@value KvStoreClient#MAX_PATH_PREFIX_BYTES} UTF-8 bytes (a longer one fails at
+ * {@link Builder#build()}).
  *
  * <p><b>Timeouts and errors.</b> Each blocking method waits at most {@link #timeout()}, then
  * cancels the operation and throws {@link KvStoreUnavailableException}. A store's
@@ -656,18 +663,19 @@ public final class Backend implements AutoCloseable {
      * liveness (contract §6: a bad argument still means alive).
      */
     private String key(String key) {
-        if (key == null) {
-            throw rejected(new NullPointerException("key"));
-        }
-        if (key.isEmpty()) {
-            throw rejected(new IllegalArgumentException("key must not be empty"));
+        try {
+            Keys.checkKey(key, KvStoreClient.MAX_KEY_BYTES);
+        } catch (RuntimeException e) {
+            throw rejected(e);
         }
         return keyPrefix.isEmpty() ? key : keyPrefix.concat(key);
     }
 
     private String prefix(String prefix) {
-        if (prefix == null) {
-            throw rejected(new NullPointerException("prefix"));
+        try {
+            Keys.checkPrefix(prefix, KvStoreClient.MAX_KEY_BYTES);
+        } catch (RuntimeException e) {
+            throw rejected(e);
         }
         return keyPrefix.isEmpty() ? prefix : keyPrefix.concat(prefix);
     }
@@ -845,7 +853,9 @@ public final class Backend implements AutoCloseable {
         /**
          * Sets the path prefix put before every key with a {@code "/"}.
          *
-         * @param pathPrefix the prefix, used exactly as given; empty for none
+         * @param pathPrefix the prefix, used exactly as given; empty for none; at most
+         *     {@value KvStoreClient#MAX_PATH_PREFIX_BYTES} UTF-8 bytes of valid Unicode without U+0000
+         *     (checked by {@link #build()})
          * @return this builder
          * @throws NullPointerException if {@code pathPrefix} is null
          */
@@ -913,10 +923,15 @@ public final class Backend implements AutoCloseable {
          *
          * @return a new Backend, not alive until an operation or check succeeds
          * @throws KvStoreConfigurationException if the storeType is missing or not on the class path,
-         *     or the address, timeout or an option is malformed
+         *     or the address, timeout, path prefix or an option is malformed
          */
         public Backend build() {
             KvStoreConfig config = this.config.build();
+            try {
+                Keys.checkPrefix(pathPrefix, KvStoreClient.MAX_PATH_PREFIX_BYTES);
+            } catch (IllegalArgumentException e) {
+                throw new KvStoreConfigurationException("path " + e.getMessage(), e);
+            }
             var provider = StoreRegistry.instance().provider(config.storeType());
             KvStoreClient client;
             try {
