@@ -113,7 +113,8 @@ public final class Backend implements AutoCloseable {
      * fail because the store is down.
      *
      * @param storeType the store, such as {@code "etcd"}, {@code "redis"}, {@code "memory"}
-     * @param address one or more {@code host:port}, comma-separated (ignored by {@code memory})
+     * @param address one or more {@code host:port}, comma-separated (for {@code memory}, the name of
+     *     an in-process store shared by every client of that name; empty for a private one)
      * @param timeout how long each operation may take; positive
      * @param pathPrefix put before every key with a {@code "/"}; empty for none
      * @return a new Backend, owned by the caller
