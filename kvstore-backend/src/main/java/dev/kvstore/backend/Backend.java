@@ -9,9 +9,7 @@ import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.spi.BoundedByTimeout;
-import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
-import dev.kvstore.spi.StoreErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,14 +18,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The façade users hold: one store, chosen by its storeType, under a path prefix, with blocking
@@ -87,25 +80,22 @@ public final class Backend implements AutoCloseable {
     private final String storeType;
     private final String address;
     private final Duration timeout;
-    private final long timeoutNanos;
     private final String pathPrefix;
     private final String keyPrefix;
     private final KvStoreClient client;
-    /** The client bounds every operation by the same timeout: async forms need no timer of ours. */
-    private final boolean clientBoundsTimeout;
     private final Liveness liveness;
+    private final Calls calls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Backend(Builder b, KvStoreConfig config, KvStoreClient client) {
         this.storeType = config.storeType();
         this.address = config.address();
         this.timeout = config.timeout();
-        this.timeoutNanos = timeout.toNanos();
         this.pathPrefix = b.pathPrefix;
         this.keyPrefix = pathPrefix.isEmpty() ? "" : pathPrefix + "/";
         this.client = client;
-        this.clientBoundsTimeout = BoundedByTimeout.isBounded(client);
         this.liveness = new Liveness(b.livenessQueueCapacity, b.livenessInterval, this::tickCheck);
+        this.calls = new Calls(storeType, keyPrefix, timeout, BoundedByTimeout.isBounded(client), liveness);
     }
 
     /**
@@ -230,7 +220,7 @@ public final class Backend implements AutoCloseable {
      */
     public Optional<KvPair> get(String key) {
         String full = key(key);
-        return await(issue(() -> client.get(full)), "get", full);
+        return calls.await("get", full, () -> client.get(full));
     }
 
     /**
@@ -244,7 +234,7 @@ public final class Backend implements AutoCloseable {
      */
     public Map<String, KvPair> list(String prefix) {
         String full = prefix(prefix);
-        return await(issue(() -> client.list(full)), "list", full);
+        return calls.await("list", full, () -> client.list(full));
     }
 
     /**
@@ -258,7 +248,7 @@ public final class Backend implements AutoCloseable {
      */
     public List<String> listKeys(String prefix) {
         String full = prefix(prefix);
-        return await(issue(() -> client.listKeys(full)), "listKeys", full);
+        return calls.await("listKeys", full, () -> client.listKeys(full));
     }
 
     /**
@@ -273,7 +263,7 @@ public final class Backend implements AutoCloseable {
      */
     public boolean exists(String key) {
         String full = key(key);
-        return await(issue(() -> client.exists(full)), "exists", full);
+        return calls.await("exists", full, () -> client.exists(full));
     }
 
     /**
@@ -290,7 +280,7 @@ public final class Backend implements AutoCloseable {
     public void put(String key, byte[] value) {
         String full = key(key);
         notNull(value, "value");
-        await(issue(() -> client.put(full, value)), "put", full);
+        calls.await("put", full, () -> client.put(full, value));
     }
 
     /**
@@ -307,7 +297,7 @@ public final class Backend implements AutoCloseable {
     public void put(String key, String value) {
         String full = key(key);
         byte[] bytes = notNull(value, "value").getBytes(StandardCharsets.UTF_8);
-        await(issue(() -> client.put(full, bytes)), "put", full);
+        calls.await("put", full, () -> client.put(full, bytes));
     }
 
     /**
@@ -321,7 +311,7 @@ public final class Backend implements AutoCloseable {
      */
     public void delete(String key) {
         String full = key(key);
-        await(issue(() -> client.delete(full)), "delete", full);
+        calls.await("delete", full, () -> client.delete(full));
     }
 
     /**
@@ -334,7 +324,7 @@ public final class Backend implements AutoCloseable {
      */
     public void deleteWithPrefix(String prefix) {
         String full = prefix(prefix);
-        await(issue(() -> client.deleteWithPrefix(full)), "deleteWithPrefix", full);
+        calls.await("deleteWithPrefix", full, () -> client.deleteWithPrefix(full));
     }
 
     /**
@@ -354,27 +344,7 @@ public final class Backend implements AutoCloseable {
      */
     public KvWatch createWatch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
         String full = watchKey(key, withPrefix, listener);
-        CompletableFuture<KvWatch> f;
-        try {
-            f = client.watch(full, withPrefix, listener);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        try {
-            KvWatch w = f.get(timeoutNanos, TimeUnit.NANOSECONDS);
-            liveness.record(true);
-            return w;
-        } catch (ExecutionException e) {
-            throw failure(e.getCause(), "watch", full);
-        } catch (TimeoutException e) {
-            closeLateWatch(f);
-            throw failure(e, "watch", full);
-        } catch (CancellationException e) {
-            throw new KvStoreException(storeType + " watch of \"" + full + "\" was cancelled", e);
-        } catch (InterruptedException e) {
-            closeLateWatch(f);
-            throw interrupted(e, "watch", full);
-        }
+        return calls.awaitWatch(full, () -> client.watch(full, withPrefix, listener));
     }
 
     /**
@@ -399,7 +369,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Optional<KvPair>> getAsync(String key) {
         String full = key(key);
-        return async(issue(() -> client.get(full)), "get", full);
+        return calls.async("get", full, () -> client.get(full));
     }
 
     /**
@@ -411,7 +381,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Map<String, KvPair>> listAsync(String prefix) {
         String full = prefix(prefix);
-        return async(issue(() -> client.list(full)), "list", full);
+        return calls.async("list", full, () -> client.list(full));
     }
 
     /**
@@ -423,7 +393,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<List<String>> listKeysAsync(String prefix) {
         String full = prefix(prefix);
-        return async(issue(() -> client.listKeys(full)), "listKeys", full);
+        return calls.async("listKeys", full, () -> client.listKeys(full));
     }
 
     /**
@@ -436,7 +406,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Boolean> existsAsync(String key) {
         String full = key(key);
-        return async(issue(() -> client.exists(full)), "exists", full);
+        return calls.async("exists", full, () -> client.exists(full));
     }
 
     /**
@@ -451,7 +421,7 @@ public final class Backend implements AutoCloseable {
     public CompletableFuture<Void> putAsync(String key, byte[] value) {
         String full = key(key);
         notNull(value, "value");
-        return async(issue(() -> client.put(full, value)), "put", full);
+        return calls.async("put", full, () -> client.put(full, value));
     }
 
     /**
@@ -466,7 +436,7 @@ public final class Backend implements AutoCloseable {
     public CompletableFuture<Void> putAsync(String key, String value) {
         String full = key(key);
         byte[] bytes = notNull(value, "value").getBytes(StandardCharsets.UTF_8);
-        return async(issue(() -> client.put(full, bytes)), "put", full);
+        return calls.async("put", full, () -> client.put(full, bytes));
     }
 
     /**
@@ -479,7 +449,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Void> deleteAsync(String key) {
         String full = key(key);
-        return async(issue(() -> client.delete(full)), "delete", full);
+        return calls.async("delete", full, () -> client.delete(full));
     }
 
     /**
@@ -491,7 +461,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Void> deleteWithPrefixAsync(String prefix) {
         String full = prefix(prefix);
-        return async(issue(() -> client.deleteWithPrefix(full)), "deleteWithPrefix", full);
+        return calls.async("deleteWithPrefix", full, () -> client.deleteWithPrefix(full));
     }
 
     /**
@@ -509,31 +479,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<KvWatch> createWatchAsync(String key, boolean withPrefix, Consumer<KvEvent> listener) {
         String full = watchKey(key, withPrefix, listener);
-        CompletableFuture<KvWatch> f;
-        try {
-            f = client.watch(full, withPrefix, listener);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        if (f.isDone() && !f.isCompletedExceptionally()) {
-            liveness.record(true);
-            return f;
-        }
-        // Our own future: the store's is never completed by us, so a late watch reaches us and is closed.
-        CompletableFuture<KvWatch> result = Futures.withTimeout(new CompletableFuture<>(), timeout,
-                () -> failure(new TimeoutException(), "watch", full));
-        f.whenComplete((w, e) -> {
-            if (e == null) {
-                if (result.complete(w)) {
-                    liveness.record(true);
-                } else {
-                    w.close();
-                }
-            } else if (!result.isDone()) {
-                result.completeExceptionally(failure(e, "watch", full));
-            }
-        });
-        return result;
+        return calls.asyncWatch(full, () -> client.watch(full, withPrefix, listener));
     }
 
     // ---- liveness ----
@@ -547,22 +493,7 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the waiting thread was interrupted (its flag is restored)
      */
     public boolean performLivenessCheck() {
-        boolean up;
-        CompletableFuture<Boolean> f = null;
-        try {
-            f = client.isConnectionUp();
-            up = Boolean.TRUE.equals(f.get(timeoutNanos, TimeUnit.NANOSECONDS));
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            throw interrupted(e, "liveness check", "");
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            up = false;
-        } catch (ExecutionException | RuntimeException e) {
-            up = false;
-        }
-        liveness.record(up);
-        return up;
+        return calls.check(client::isConnectionUp);
     }
 
     /**
@@ -572,19 +503,7 @@ public final class Backend implements AutoCloseable {
      * @return completes with the answer within the timeout; never exceptionally
      */
     public CompletableFuture<Boolean> performLivenessCheckAsync() {
-        CompletableFuture<Boolean> f;
-        try {
-            f = client.isConnectionUp();
-        } catch (RuntimeException e) {
-            liveness.record(false);
-            return CompletableFuture.completedFuture(false);
-        }
-        return Futures.withTimeout(f, timeout, () -> StoreErrors.timedOut(storeType, "liveness check", null, timeout))
-                .handle((up, e) -> {
-            boolean state = e == null && Boolean.TRUE.equals(up);
-            liveness.record(state);
-            return state;
-        });
+        return calls.checkAsync(client::isConnectionUp);
     }
 
     /**
@@ -659,124 +578,21 @@ public final class Backend implements AutoCloseable {
         performLivenessCheckAsync().whenComplete((up, e) -> liveness.checkDone());
     }
 
-    /**
-     * Checks a key and joins it to the path prefix. An argument error counts as an answer for
-     * liveness (contract §6: a bad argument still means alive).
-     */
     private String key(String key) {
-        try {
-            Keys.checkKey(key, KvStoreClient.MAX_KEY_BYTES);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return keyPrefix.isEmpty() ? key : keyPrefix.concat(key);
+        return calls.key(key);
     }
 
     private String prefix(String prefix) {
-        try {
-            Keys.checkPrefix(prefix, KvStoreClient.MAX_KEY_BYTES);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        return keyPrefix.isEmpty() ? prefix : keyPrefix.concat(prefix);
+        return calls.prefix(prefix);
     }
 
     private <T> T notNull(T value, String what) {
-        if (value == null) {
-            throw rejected(new NullPointerException(what));
-        }
-        return value;
+        return calls.notNull(value, what);
     }
 
     private String watchKey(String key, boolean withPrefix, Consumer<KvEvent> listener) {
         notNull(listener, "listener");
         return withPrefix ? prefix(key) : key(key);
-    }
-
-    /** An operation refused before it started (bad argument, value too large, closed client). */
-    /** Starts a client operation; an argument error it throws at once is rethrown as {@link #rejected} says. */
-    private <T> CompletableFuture<T> issue(Supplier<CompletableFuture<T>> operation) {
-        try {
-            return operation.get();
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-    }
-
-    private RuntimeException rejected(RuntimeException e) {
-        liveness.record(!(e instanceof KvStoreUnavailableException));
-        return e;
-    }
-
-    private <T> T await(CompletableFuture<T> f, String op, String key) {
-        T value;
-        try {
-            value = f.get(timeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw failure(e.getCause(), op, key);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw failure(e, op, key);
-        } catch (CancellationException e) {
-            throw new KvStoreException(storeType + " " + op + " of \"" + key + "\" was cancelled", e);
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            throw interrupted(e, op, key);
-        }
-        liveness.record(true);
-        return value;
-    }
-
-    private <T> CompletableFuture<T> async(CompletableFuture<T> f, String op, String key) {
-        if (f.isDone() && !f.isCompletedExceptionally()) {
-            liveness.record(true);
-            return f;
-        }
-        CompletableFuture<T> bounded = clientBoundsTimeout ? f
-                : Futures.withTimeout(f, timeout, () -> StoreErrors.timedOut(storeType, op, key, timeout));
-        return bounded.handle((value, e) -> {
-            if (e == null) {
-                liveness.record(true);
-                return value;
-            }
-            throw failure(e, op, key);
-        });
-    }
-
-    /** Maps a failure to what the caller sees, recording liveness. */
-    private RuntimeException failure(Throwable e, String op, String key) {
-        e = Futures.unwrap(e);
-        if (e instanceof TimeoutException) {
-            liveness.record(false);
-            return StoreErrors.timedOut(storeType, op, key, timeout);
-        }
-        if (e instanceof KvStoreUnavailableException) {
-            liveness.record(false);
-            return (KvStoreUnavailableException) e;
-        }
-        if (e instanceof VirtualMachineError) {
-            throw (VirtualMachineError) e;
-        }
-        liveness.record(true);
-        if (e instanceof KvStoreException || e instanceof NullPointerException
-                || e instanceof IllegalArgumentException) {
-            return (RuntimeException) e;
-        }
-        return new KvStoreException(storeType + " " + op + " of \"" + key + "\" failed: " + e, e);
-    }
-
-    private KvStoreException interrupted(InterruptedException e, String op, String key) {
-        Thread.currentThread().interrupt();
-        return new KvStoreException("interrupted while waiting for " + storeType + " " + op
-                + (key.isEmpty() ? "" : " of \"" + key + "\""), e);
-    }
-
-    private static void closeLateWatch(CompletableFuture<KvWatch> f) {
-        f.whenComplete((w, e) -> {
-            if (w != null) {
-                w.close();
-            }
-        });
     }
 
     private static Duration checkPositive(Duration d, String what) {
