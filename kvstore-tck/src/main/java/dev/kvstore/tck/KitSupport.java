@@ -244,8 +244,7 @@ public abstract class KitSupport {
     }
 
     protected Backend backend(String pathPrefix) {
-        Backend b = Backend.builder().storeType(config.storeType()).address(config.address())
-                .timeout(config.timeout()).options(config.options()).pathPrefix(pathPrefix).build();
+        Backend b = Backend.builder().config(config).pathPrefix(pathPrefix).build();
         toClose.add(b);
         return b;
     }

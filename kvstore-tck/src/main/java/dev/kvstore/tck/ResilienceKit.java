@@ -240,8 +240,7 @@ public abstract class ResilienceKit extends WatchKit {
             Optional<KvStoreConfig> cfg = unreachableConfig();
             assumeTrue(cfg.isPresent(), "this store cannot be unreachable (no unreachableConfig())");
             KvStoreConfig c = cfg.get();
-            Backend b = Backend.builder().storeType(c.storeType()).address(c.address()).timeout(c.timeout())
-                    .options(c.options()).pathPrefix(ns + "svc").build();
+            Backend b = Backend.builder().config(c).pathPrefix(ns + "svc").build();
             toClose.add(b);
             return b;
         }
@@ -303,14 +302,14 @@ public abstract class ResilienceKit extends WatchKit {
         }
 
         @Test
-        @DisplayName("the client's own futures fail with KvStoreUnavailableException (within the timeout if it declares BOUNDED_BY_TIMEOUT)")
+        @DisplayName("the client's own futures fail with KvStoreUnavailableException (within the timeout if it is BoundedByTimeout)")
         void clientFails() throws InterruptedException {
             KvStoreConfig c = unreachableConfig().orElse(null);
             assumeTrue(c != null, "this store cannot be unreachable (no unreachableConfig())");
             try (KvStoreClient down = providerFor(c.storeType()).create(c)) {
                 Throwable t = failureOf(() -> down.get(ns + "k"));
                 assertThat(t).isInstanceOf(KvStoreUnavailableException.class);
-                if (down.capabilities().contains(KvCapability.BOUNDED_BY_TIMEOUT)) {
+                if (dev.kvstore.spi.BoundedByTimeout.isBounded(down)) {
                     // The Backend arms no timer for such a store: its own futures must end in time.
                     Duration bound = c.timeout().plusSeconds(3);
                     for (Supplier<CompletableFuture<?>> op : List.<Supplier<CompletableFuture<?>>>of(
@@ -322,7 +321,7 @@ public abstract class ResilienceKit extends WatchKit {
                             f.get(bound.toMillis(), TimeUnit.MILLISECONDS);
                             fail("an operation on an unreachable store succeeded");
                         } catch (TimeoutException e) {
-                            throw new AssertionError("the store declares BOUNDED_BY_TIMEOUT but an operation's future"
+                            throw new AssertionError("the store is BoundedByTimeout but an operation's future"
                                     + " did not complete within " + bound + " (the timeout plus 3 s)", e);
                         } catch (ExecutionException e) {
                             assertThat(e.getCause()).isInstanceOf(KvStoreUnavailableException.class);
