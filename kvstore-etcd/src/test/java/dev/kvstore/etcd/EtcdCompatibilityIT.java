@@ -3,6 +3,7 @@ package dev.kvstore.etcd;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.tck.KvStoreCompatibilityKit;
 import dev.kvstore.testing.EtcdServer;
+import dev.kvstore.testing.TestServer;
 import dev.kvstore.testing.TestServerExtension;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,5 +24,15 @@ class EtcdCompatibilityIT extends KvStoreCompatibilityKit {
     protected Optional<KvStoreConfig> unreachableConfig() {
         return Optional.of(KvStoreConfig.builder().storeType("etcd").address(ETCD.unreachableAddress())
                 .timeout(Duration.ofSeconds(1)).build());
+    }
+
+    @Override
+    protected Optional<TestServer> server() {
+        return Optional.of(ETCD.server());
+    }
+
+    @Override
+    protected Optional<KvStoreConfig> configVia(String proxyAddress) {
+        return Optional.of(config().toBuilder().address(proxyAddress).build());
     }
 }

@@ -3,6 +3,7 @@ package dev.kvstore.redis;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.tck.KvStoreCompatibilityKit;
 import dev.kvstore.testing.RedisServer;
+import dev.kvstore.testing.TestServer;
 import dev.kvstore.testing.TestServerExtension;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,5 +24,15 @@ class RedisCompatibilityIT extends KvStoreCompatibilityKit {
     protected Optional<KvStoreConfig> unreachableConfig() {
         return Optional.of(KvStoreConfig.builder().storeType("redis").address(REDIS.unreachableAddress())
                 .timeout(Duration.ofSeconds(1)).build());
+    }
+
+    @Override
+    protected Optional<TestServer> server() {
+        return Optional.of(REDIS.server());
+    }
+
+    @Override
+    protected Optional<KvStoreConfig> configVia(String proxyAddress) {
+        return Optional.of(config().toBuilder().address(proxyAddress).build());
     }
 }

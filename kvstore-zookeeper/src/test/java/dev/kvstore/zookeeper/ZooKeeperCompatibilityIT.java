@@ -2,6 +2,7 @@ package dev.kvstore.zookeeper;
 
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.tck.KvStoreCompatibilityKit;
+import dev.kvstore.testing.TestServer;
 import dev.kvstore.testing.TestServerExtension;
 import dev.kvstore.testing.ZooKeeperServer;
 import java.time.Duration;
@@ -24,5 +25,15 @@ class ZooKeeperCompatibilityIT extends KvStoreCompatibilityKit {
     protected Optional<KvStoreConfig> unreachableConfig() {
         return Optional.of(KvStoreConfig.builder().storeType("zookeeper").address(ZOOKEEPER.unreachableAddress())
                 .timeout(Duration.ofSeconds(1)).build());
+    }
+
+    @Override
+    protected Optional<TestServer> server() {
+        return Optional.of(ZOOKEEPER.server());
+    }
+
+    @Override
+    protected Optional<KvStoreConfig> configVia(String proxyAddress) {
+        return Optional.of(config().toBuilder().address(proxyAddress).build());
     }
 }
