@@ -104,7 +104,7 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
-     * Creates a Backend, as the seed's {@code NewBackend} did. Does not connect eagerly; does not
+     * Creates a Backend, as the Go library's {@code NewBackend} did. Does not connect eagerly; does not
      * fail because the store is down.
      *
      * @param storeType the store, such as {@code "etcd"}, {@code "redis"}, {@code "memory"}
@@ -768,7 +768,7 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
-     * Enables the liveness channel, as the seed's {@code EnableLivenessChannel}. The first call
+     * Enables the liveness channel, as the Go library's {@code EnableLivenessChannel}. The first call
      * puts the current state in the queue at once; later calls return the same queue.
      *
      * <p>A state is put in the queue when it changes, or when an operation or check records one
@@ -776,7 +776,7 @@ public final class Backend implements AutoCloseable {
      * Nothing ever blocks on the queue: it is bounded (see {@link Builder#livenessQueueCapacity})
      * and, when nobody reads it, the oldest entries are dropped to make room for the newest.
      *
-     * <p>Beyond the seed: while the channel is enabled, a liveness check is started (on one daemon
+     * <p>Beyond the Go library this follows: while the channel is enabled, a liveness check is started (on one daemon
      * thread shared by every Backend) whenever nothing was put in the queue for one interval, so a
      * silent store still reports. {@link #close()} stops it.
      *

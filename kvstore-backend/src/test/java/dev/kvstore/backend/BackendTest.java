@@ -36,7 +36,7 @@ class BackendTest {
     class Paths {
 
         @Test
-        @DisplayName("a key is stored as pathPrefix + \"/\" + key, exactly as the seed")
+        @DisplayName("a key is stored as pathPrefix + \"/\" + key, exactly as the Go library this follows")
         void join() {
             backend.put("Suffix", "v");
             assertThat(backend.fullKey("Suffix")).isEqualTo("Prefix/Suffix");

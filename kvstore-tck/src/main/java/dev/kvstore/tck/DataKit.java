@@ -51,11 +51,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Contract §2–4: basic operations, prefixes, hostile keys, values and versions. */
+/**
+ * The data sections of the contract ({@code docs/CONTRACT.md}): §2 the client's operations, §4 keys,
+ * prefixes, hostile keys, values and versions. Plugin authors extend {@link KvStoreCompatibilityKit}.
+ */
 public abstract class DataKit extends KitSupport {
 
     @Nested
-    @DisplayName("Basic operations")
+    @DisplayName("§2 Basic operations")
     class BasicOperations {
 
         @Test
@@ -168,7 +171,7 @@ public abstract class DataKit extends KitSupport {
     }
 
     @Nested
-    @DisplayName("Prefix semantics")
+    @DisplayName("§4 Prefix semantics")
     class PrefixSemantics {
 
         @Test
@@ -254,7 +257,7 @@ public abstract class DataKit extends KitSupport {
     }
 
     @Nested
-    @DisplayName("Hostile keys")
+    @DisplayName("§4 Hostile keys")
     class HostileKeys {
 
         @ParameterizedTest(name = "key ending {0}")
@@ -372,7 +375,7 @@ public abstract class DataKit extends KitSupport {
     }
 
     @Nested
-    @DisplayName("Values and limits")
+    @DisplayName("§4 Values and limits")
     class ValuesAndLimits {
 
         @Test
@@ -433,7 +436,7 @@ public abstract class DataKit extends KitSupport {
     }
 
     @Nested
-    @DisplayName("Versions")
+    @DisplayName("§4 Versions")
     class Versions {
 
         @Test

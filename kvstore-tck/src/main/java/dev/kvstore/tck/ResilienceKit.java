@@ -51,11 +51,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Contract §3 and §6: concurrency, the Backend over the store, and an unreachable store. */
+/**
+ * Contract ({@code docs/CONTRACT.md}) §2, §3, §6 and §7: one client shared by many threads, the
+ * Backend over the store, and an unreachable store. Plugin authors extend
+ * {@link KvStoreCompatibilityKit}.
+ */
 public abstract class ResilienceKit extends WatchKit {
 
     @Nested
-    @DisplayName("Concurrency")
+    @DisplayName("§2 Concurrency")
     class Concurrency {
 
         @Test
@@ -136,7 +140,7 @@ public abstract class ResilienceKit extends WatchKit {
     }
 
     @Nested
-    @DisplayName("The Backend over this store")
+    @DisplayName("§3 §6 The Backend over this store")
     class BackendOverStore {
 
         @Test
@@ -233,7 +237,7 @@ public abstract class ResilienceKit extends WatchKit {
     }
 
     @Nested
-    @DisplayName("An unreachable store")
+    @DisplayName("§6 §7 An unreachable store")
     class UnreachableStore {
 
         private Backend unreachable() {
