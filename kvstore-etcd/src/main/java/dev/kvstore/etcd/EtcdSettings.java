@@ -21,11 +21,14 @@ import java.util.Optional;
  * @param caFile the trusted CA certificates, if given
  * @param certFile the client certificate, if given (always with {@code keyFile})
  * @param keyFile the client key, if given (always with {@code certFile})
- * @param maxValueSize the largest value sent, derived from the server's request limit
+ * @param maxRequestBytes the server's request limit ({@code --max-request-bytes})
+ * @param maxValueSize the largest value sent: at most the request limit minus {@link #REQUEST_OVERHEAD}
+ * @param maxTxnOps the server's limit on a transaction ({@code --max-txn-ops})
  */
 record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Duration connectTimeout,
         Optional<String> username, Optional<String> password, boolean tls, Optional<Path> caFile,
-        Optional<Path> certFile, Optional<Path> keyFile, long maxValueSize) {
+        Optional<Path> certFile, Optional<Path> keyFile, long maxRequestBytes, long maxValueSize,
+        int maxTxnOps) {
 
     /**
      * Room left in a request for the key (at most {@value dev.kvstore.KvStoreClient#MAX_KEY_BYTES}
@@ -85,8 +88,22 @@ record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Du
                     + MIN_MAX_REQUEST_BYTES + " and " + Integer.MAX_VALUE + ", got " + maxRequestBytes);
         }
 
+        long valueLimit = maxRequestBytes - REQUEST_OVERHEAD;
+        long maxValueSize = config.longOption(EtcdOptions.MAX_VALUE_BYTES, valueLimit);
+        if (maxValueSize < 0 || maxValueSize > valueLimit) {
+            throw new KvStoreConfigurationException("option " + EtcdOptions.MAX_VALUE_BYTES + " must be between 0 and "
+                    + valueLimit + " (" + EtcdOptions.MAX_REQUEST_BYTES + " minus " + REQUEST_OVERHEAD + "), got "
+                    + maxValueSize);
+        }
+
+        long maxTxnOps = config.longOption(EtcdOptions.MAX_TXN_OPS, EtcdOptions.DEFAULT_MAX_TXN_OPS);
+        if (maxTxnOps < 1 || maxTxnOps > Integer.MAX_VALUE) {
+            throw new KvStoreConfigurationException("option " + EtcdOptions.MAX_TXN_OPS + " must be between 1 and "
+                    + Integer.MAX_VALUE + ", got " + maxTxnOps);
+        }
+
         return new EtcdSettings(endpoints, config.timeout(), connectTimeout, username, password, tls,
-                caFile, certFile, keyFile, maxRequestBytes - REQUEST_OVERHEAD);
+                caFile, certFile, keyFile, maxRequestBytes, maxValueSize, (int) maxTxnOps);
     }
 
     private static Optional<Path> file(KvStoreConfig config, String option) {
@@ -113,6 +130,7 @@ record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Du
         return "EtcdSettings[endpoints=" + endpoints + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout
                 + ", username=" + username.orElse("(none)") + ", password=" + (password.isPresent() ? "****" : "(none)")
                 + ", tls=" + tls + ", caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile
-                + ", maxValueSize=" + maxValueSize + "]";
+                + ", maxRequestBytes=" + maxRequestBytes + ", maxValueSize=" + maxValueSize + ", maxTxnOps=" + maxTxnOps
+                + "]";
     }
 }
