@@ -8,7 +8,10 @@ import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfigurationException;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.KvLease;
 import dev.kvstore.KvWatch;
+import dev.kvstore.Txn;
+import dev.kvstore.TxnResult;
 import dev.kvstore.spi.Keys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -40,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -72,7 +76,8 @@ final class EtcdKvStoreClient implements KvStoreClient {
 
     private static final Set<KvCapability> CAPABILITIES =
             Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT,
-                    KvCapability.BOUNDED_BY_TIMEOUT));
+                    KvCapability.BOUNDED_BY_TIMEOUT, KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS,
+                    KvCapability.LEASES, KvCapability.LOCKS));
 
     /** The smallest possible key: with {@code range_end} {@code "\0"} it means every key. */
     private static final ByteSequence ZERO_KEY = ByteSequence.from(new byte[] {0});
@@ -91,15 +96,20 @@ final class EtcdKvStoreClient implements KvStoreClient {
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService completer;
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+    private final EtcdLeases leases;
     private final Queue<Deadline> deadlines = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
     EtcdKvStoreClient(EtcdSettings settings) {
         this.settings = settings;
         this.timeoutNanos = settings.timeout().toNanos();
         int id = CLIENTS.incrementAndGet();
-        this.client = newJetcdClient(settings);
+        KeepAliveClock keepAliveClock = new KeepAliveClock();
+        this.client = newJetcdClient(settings, keepAliveClock);
         this.kv = client.getKVClient();
+        this.leases = new EtcdLeases(this, client.getLeaseClient(), settings.timeout());
+        keepAliveClock.answersTo(leases);
         this.timer = new ScheduledThreadPoolExecutor(1, threads("kvstore-etcd-" + id + "-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
         this.completer = Executors.newCachedThreadPool(threads("kvstore-etcd-" + id + "-callback"));
@@ -107,7 +117,7 @@ final class EtcdKvStoreClient implements KvStoreClient {
         this.timer.scheduleWithFixedDelay(this::expireOverdue, sweep, sweep, TimeUnit.NANOSECONDS);
     }
 
-    private static Client newJetcdClient(EtcdSettings settings) {
+    private static Client newJetcdClient(EtcdSettings settings, KeepAliveClock keepAliveClock) {
         List<URI> uris = new ArrayList<>();
         String scheme = settings.tls() ? "https://" : "http://";
         for (var endpoint : settings.endpoints()) {
@@ -125,7 +135,7 @@ final class EtcdKvStoreClient implements KvStoreClient {
                 .retryMaxDelay(retryMaxDelay)
                 .retryMaxDuration(Duration.ofMillis(timeoutMillis))
                 .maxInboundMessageSize(Integer.MAX_VALUE)
-                .interceptor(new DeadlineInterceptor(settings.timeout()));
+                .interceptor(new DeadlineInterceptor(settings.timeout()), keepAliveClock);
         if (settings.username().isPresent()) {
             builder.user(ByteSequence.from(settings.username().get(), StandardCharsets.UTF_8))
                     .password(ByteSequence.from(settings.password().orElseThrow(), StandardCharsets.UTF_8));
@@ -253,6 +263,27 @@ final class EtcdKvStoreClient implements KvStoreClient {
     }
 
     @Override
+    public CompletableFuture<TxnResult> commit(Txn txn) {
+        Keys.checkTxn(EtcdKvStoreProvider.STORE_TYPE, txn, settings.maxValueSize(), maxTxnSize(), CAPABILITIES);
+        EtcdTxns.Request request = EtcdTxns.prepare(txn, leases, settings.maxRequestBytes());
+        return call("commit", txn.keys().get(0), () -> request.send(kv), r -> TxnResult.of(r.isSucceeded()));
+    }
+
+    /**
+     * The server's {@code --max-txn-ops} ({@link EtcdOptions#MAX_TXN_OPS}, 128 by default), counted
+     * as conditions plus operations (etcd counts each list on its own, so this never exceeds it).
+     */
+    @Override
+    public int maxTxnSize() {
+        return settings.maxTxnOps();
+    }
+
+    @Override
+    public CompletableFuture<KvLease> grantLease(Duration ttl) {
+        return leases.grant(ttl);
+    }
+
+    @Override
     public CompletableFuture<Boolean> isConnectionUp() {
         if (closed) {
             return CompletableFuture.completedFuture(false);
@@ -275,13 +306,14 @@ final class EtcdKvStoreClient implements KvStoreClient {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         for (EtcdWatch watch : List.copyOf(watches)) {
             watch.close();
         }
+        leases.closeAll(); // while operations still work
+        closed = true;
         try {
             client.close();
         } finally {
@@ -350,13 +382,25 @@ final class EtcdKvStoreClient implements KvStoreClient {
         watches.remove(watch);
     }
 
+    // ---- for EtcdLeases
+
+    /** Whether {@link #close()} has begun. */
+    boolean isClosed() {
+        return closing.get();
+    }
+
+    /** The client's callback threads, for work that must not run on jetcd's event loop. */
+    Executor callbackExecutor() {
+        return this::runOnCompleter;
+    }
+
     // ---- helpers
 
     /**
      * Starts an operation and returns a future that completes on one of this client's threads,
      * with the converted result or a translated failure, within the timeout.
      */
-    private <T, R> CompletableFuture<R> call(String op, String key, Supplier<CompletableFuture<T>> operation,
+    <T, R> CompletableFuture<R> call(String op, String key, Supplier<CompletableFuture<T>> operation,
             Function<T, R> convert) {
         CompletableFuture<R> result = new CompletableFuture<>();
         if (closed) {
