@@ -3,6 +3,7 @@ package dev.kvstore.etcd;
 import dev.kvstore.KvLease;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.spi.AbstractKvLease;
+import dev.kvstore.spi.Futures;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * every 500 ms), so a healthy lease has at least two chances per TTL.
  *
  * <p>Threads: answers arrive on jetcd's event loop ({@link #answered}, the jetcd observers) and only
- * move a deadline or hand work on; deadline checks run on the client's timer; grants and revokes
+ * move a deadline or hand work on; deadline checks run on the SPI's timer workers; grants and revokes
  * complete on the client's callback threads; {@code onLost} actions run on the SPI's lease
  * threads. The table of leases is concurrent; each lease's deadline is its own atomic field.
  */
@@ -150,7 +151,7 @@ final class EtcdLeases implements KeepAliveClock.Answers {
         if (left <= 0) {
             lost(lease, "no keep-alive was answered within its TTL of " + lease.ttl());
         } else {
-            client.schedule(() -> check(lease), left);
+            Futures.schedule(() -> check(lease), Duration.ofNanos(left));
         }
     }
 
@@ -243,7 +244,7 @@ final class EtcdLeases implements KeepAliveClock.Answers {
             // jetcd dropped the lease: no answer within its own limit (the TTL, or 10 s for the
             // first keep-alive). Keep trying until our deadline says otherwise.
             if (lease.isActive()) {
-                client.schedule(() -> keepAlive(lease), 0);
+                Futures.schedule(() -> keepAlive(lease), Duration.ZERO);
             }
         }
     }

@@ -2,11 +2,10 @@ package dev.kvstore.etcd;
 
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreConfigurationException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,6 +39,22 @@ record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Du
     static final long MIN_MAX_REQUEST_BYTES = 4096;
 
     /**
+     * Option names from before every store used one kebab-case vocabulary (ZooKeeper's, and the
+     * camelCase forms of etcd's), with what to use instead: they fail with that hint rather than
+     * as merely unknown.
+     */
+    private static final Map<String, String> FORMER_NAMES = Map.of(
+            "maxValueSize", EtcdOptions.MAX_VALUE_BYTES,
+            "maxValueBytes", EtcdOptions.MAX_VALUE_BYTES,
+            "maxRequestBytes", EtcdOptions.MAX_REQUEST_BYTES,
+            "maxTxnOps", EtcdOptions.MAX_TXN_OPS,
+            "connectTimeout", EtcdOptions.CONNECT_TIMEOUT,
+            "tls.trustStore", EtcdOptions.TLS_CA_FILE + " (a PEM file of CA certificates)",
+            "tls.keyStore", EtcdOptions.TLS_CERT_FILE + " and " + EtcdOptions.TLS_KEY_FILE + " (PEM files)",
+            "tls.trustStorePassword", EtcdOptions.TLS_CA_FILE + " (PEM files need no password)",
+            "tls.keyStorePassword", EtcdOptions.TLS_KEY_FILE + " (an unencrypted PKCS#8 PEM key)");
+
+    /**
      * Checks and parses a configuration.
      *
      * @param config the configuration
@@ -47,26 +62,26 @@ record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Du
      * @throws KvStoreConfigurationException naming the address or option that is wrong
      */
     static EtcdSettings from(KvStoreConfig config) {
+        for (String name : config.options().keySet()) {
+            String instead = FORMER_NAMES.get(name);
+            if (instead != null) {
+                throw new KvStoreConfigurationException("option " + name + " is an old name: use " + instead
+                        + " (every store uses the same kebab-case option names)");
+            }
+        }
         config.requireKnownOptions(EtcdOptions.ALL);
         List<KvStoreConfig.Endpoint> endpoints = config.endpoints();
 
-        Optional<String> username = config.option(EtcdOptions.USERNAME);
-        Optional<String> password = config.option(EtcdOptions.PASSWORD);
-        if (username.isPresent() != password.isPresent()) {
-            throw new KvStoreConfigurationException("options " + EtcdOptions.USERNAME + " and "
-                    + EtcdOptions.PASSWORD + " go together: set both or neither");
-        }
-        if (username.isPresent() && username.get().isEmpty()) {
-            throw new KvStoreConfigurationException("option " + EtcdOptions.USERNAME + " must not be empty");
-        }
+        config.requireTogether(EtcdOptions.USERNAME, EtcdOptions.PASSWORD);
+        Optional<String> username = config.isSet(EtcdOptions.USERNAME) ? config.option(EtcdOptions.USERNAME)
+                : Optional.empty();
+        Optional<String> password = config.isSet(EtcdOptions.PASSWORD) ? config.option(EtcdOptions.PASSWORD)
+                : Optional.empty();
 
-        Optional<Path> caFile = file(config, EtcdOptions.TLS_CA_FILE);
-        Optional<Path> certFile = file(config, EtcdOptions.TLS_CERT_FILE);
-        Optional<Path> keyFile = file(config, EtcdOptions.TLS_KEY_FILE);
-        if (certFile.isPresent() != keyFile.isPresent()) {
-            throw new KvStoreConfigurationException("options " + EtcdOptions.TLS_CERT_FILE + " and "
-                    + EtcdOptions.TLS_KEY_FILE + " go together: set both or neither");
-        }
+        Optional<Path> caFile = config.fileOption(EtcdOptions.TLS_CA_FILE);
+        Optional<Path> certFile = config.fileOption(EtcdOptions.TLS_CERT_FILE);
+        Optional<Path> keyFile = config.fileOption(EtcdOptions.TLS_KEY_FILE);
+        config.requireTogether(EtcdOptions.TLS_CERT_FILE, EtcdOptions.TLS_KEY_FILE);
         boolean anyFile = caFile.isPresent() || certFile.isPresent();
         boolean tls = config.booleanOption(EtcdOptions.TLS, anyFile);
         if (!tls && anyFile) {
@@ -106,29 +121,12 @@ record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Du
                 caFile, certFile, keyFile, maxRequestBytes, maxValueSize, (int) maxTxnOps);
     }
 
-    private static Optional<Path> file(KvStoreConfig config, String option) {
-        Optional<String> value = config.option(option);
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        Path path;
-        try {
-            path = Path.of(value.get());
-        } catch (InvalidPathException e) {
-            throw new KvStoreConfigurationException("option " + option + " is not a file path: \"" + value.get() + "\"", e);
-        }
-        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new KvStoreConfigurationException("option " + option + " names " + path
-                    + ", which is not a readable file");
-        }
-        return Optional.of(path);
-    }
-
     /** Never shows the password. */
     @Override
     public String toString() {
         return "EtcdSettings[endpoints=" + endpoints + ", timeout=" + timeout + ", connectTimeout=" + connectTimeout
-                + ", username=" + username.orElse("(none)") + ", password=" + (password.isPresent() ? "****" : "(none)")
+                + ", username=" + username.orElse("(none)") + ", password="
+                + password.map(p -> KvStoreConfig.mask(EtcdOptions.PASSWORD, p)).orElse("(none)")
                 + ", tls=" + tls + ", caFile=" + caFile + ", certFile=" + certFile + ", keyFile=" + keyFile
                 + ", maxRequestBytes=" + maxRequestBytes + ", maxValueSize=" + maxValueSize + ", maxTxnOps=" + maxTxnOps
                 + "]";

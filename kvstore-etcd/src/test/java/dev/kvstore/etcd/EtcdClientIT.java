@@ -13,6 +13,7 @@ import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvValueTooLargeException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.testing.EtcdServer;
+import dev.kvstore.testing.TcpProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -93,7 +94,7 @@ class EtcdClientIT {
             // written while the watch is away, then compacted: the watch cannot replay it
             join(client.put(ns + "c/2", new byte[] {2}));
             join(client.put(ns + "c/2", new byte[] {2}));
-            long revision = join(((EtcdKvStoreClient) client).currentRevision());
+            long revision = join(((EtcdKvStoreClient) client).currentRevision(ns));
             etcd.etcdctl("compaction", String.valueOf(revision));
             proxy.restore();
             await().atMost(Duration.ofSeconds(30)).until(() -> events.size() >= 3);

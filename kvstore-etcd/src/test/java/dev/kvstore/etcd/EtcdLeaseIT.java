@@ -11,6 +11,7 @@ import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvWatch;
 import dev.kvstore.testing.EtcdServer;
+import dev.kvstore.testing.TcpProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * etcd leases against a real etcd: keep-alive on one stream per client, loss reported before etcd
@@ -114,9 +117,11 @@ class EtcdLeaseIT {
         assertThat(keepAliveStreamsStarted() - before).isEqualTo(1);
     }
 
-    @Test
-    @DisplayName("cut off from etcd, the holder's onLost runs within the TTL, before etcd deletes its key")
-    void lossBeforeExpiry() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"cut", "blackhole"})
+    @DisplayName("cut off from etcd (connections reset, or silently dropped), the holder's onLost runs within "
+            + "the TTL, before etcd deletes its key")
+    void lossBeforeExpiry(String fault) throws Exception {
         Duration ttl = Duration.ofSeconds(3);
         try (TcpProxy proxy = TcpProxy.start(etcd.address());
                 KvStoreClient holder = create(proxy.address(), Duration.ofSeconds(1))) {
@@ -132,7 +137,11 @@ class EtcdLeaseIT {
             }));
 
             long cutAt = System.nanoTime();
-            proxy.cut();
+            if (fault.equals("cut")) {
+                proxy.cut();
+            } else {
+                proxy.blackhole();
+            }
             long lost = lostAt.get(ttl.toSeconds() + 2, TimeUnit.SECONDS);
             // the last keep-alive answered was sent before the cut; allow the timer's and a thread's wake-up
             assertThat(Duration.ofNanos(lost - cutAt)).isLessThanOrEqualTo(ttl.plusMillis(200));

@@ -90,6 +90,18 @@ class EtcdSettingsTest {
     }
 
     @Test
+    @DisplayName("an old option name fails with the name to use instead")
+    void oldNames() {
+        assertThatThrownBy(() -> EtcdSettings.from(config().option("maxValueSize", "1000").build()))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("maxValueSize")
+                .hasMessageContaining("max-value-bytes");
+        assertThatThrownBy(() -> EtcdSettings.from(config().option("connectTimeout", "1s").build()))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("connect-timeout");
+        assertThatThrownBy(() -> EtcdSettings.from(config().option("tls.trustStore", "/x.jks").build()))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("tls-ca-file");
+    }
+
+    @Test
     @DisplayName("a malformed or missing address is refused")
     void badAddress() {
         assertThatThrownBy(() -> EtcdSettings.from(config().address("localhost").build()))
