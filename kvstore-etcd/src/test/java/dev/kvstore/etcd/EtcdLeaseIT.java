@@ -12,6 +12,7 @@ import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvWatch;
 import dev.kvstore.testing.EtcdServer;
 import dev.kvstore.testing.TcpProxy;
+import dev.kvstore.testing.TestServerExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,12 +26,11 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,23 +42,15 @@ class EtcdLeaseIT {
 
     private static final byte[] V = "v".getBytes(StandardCharsets.UTF_8);
 
-    private static EtcdServer etcd;
+    @RegisterExtension
+    static final TestServerExtension<EtcdServer> ETCD = TestServerExtension.of(EtcdServer::start);
+
     private KvStoreClient client;
     private String ns;
 
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServer.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
-
     @BeforeEach
     void connect() {
-        client = create(etcd.address(), Duration.ofSeconds(5));
+        client = create(ETCD.address(), Duration.ofSeconds(5));
         ns = "lease-it/" + UUID.randomUUID() + "/";
     }
 
@@ -123,7 +115,7 @@ class EtcdLeaseIT {
             + "the TTL, before etcd deletes its key")
     void lossBeforeExpiry(String fault) throws Exception {
         Duration ttl = Duration.ofSeconds(3);
-        try (TcpProxy proxy = TcpProxy.start(etcd.address());
+        try (TcpProxy proxy = TcpProxy.start(ETCD.address());
                 KvStoreClient holder = create(proxy.address(), Duration.ofSeconds(1))) {
             KvLease lease = join(holder.grantLease(ttl));
             join(holder.put(ns + "k", V, lease));
@@ -160,7 +152,7 @@ class EtcdLeaseIT {
         KvLease lease = join(client.grantLease(Duration.ofSeconds(3)));
         CompletableFuture<Void> lost = new CompletableFuture<>();
         lease.onLost(() -> lost.complete(null));
-        etcd.etcdctl("lease", "revoke", Long.toHexString(lease.id()));
+        ETCD.server().etcdctl("lease", "revoke", Long.toHexString(lease.id()));
         lost.get(3, TimeUnit.SECONDS);
         assertThat(lease.isActive()).isFalse();
     }
@@ -168,7 +160,7 @@ class EtcdLeaseIT {
     @Test
     @DisplayName("closing a client revokes its leases: their keys go at once, not a TTL later")
     void closeRevokes() {
-        KvStoreClient other = create(etcd.address(), Duration.ofSeconds(5));
+        KvStoreClient other = create(ETCD.address(), Duration.ofSeconds(5));
         KvLease lease = join(other.grantLease(Duration.ofSeconds(60)));
         join(other.put(ns + "k", V, lease));
         other.close();
@@ -184,7 +176,7 @@ class EtcdLeaseIT {
 
     /** etcd's count of LeaseKeepAlive streams opened, from its Prometheus metrics. */
     private static long keepAliveStreamsStarted() throws IOException, InterruptedException {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + etcd.address()
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + ETCD.address()
                 + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines()
                 .filter(l -> l.startsWith("grpc_server_started_total{") && l.contains("grpc_method=\"LeaseKeepAlive\""))

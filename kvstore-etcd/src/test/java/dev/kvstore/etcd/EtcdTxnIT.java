@@ -10,6 +10,7 @@ import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.Txn;
 import dev.kvstore.testing.EtcdServer;
+import dev.kvstore.testing.TestServerExtension;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Transactions on a real etcd, where the conformance kit cannot look: etcd's {@code --max-txn-ops}
@@ -36,21 +38,21 @@ class EtcdTxnIT {
 
     private static final byte[] V = "v".getBytes(StandardCharsets.UTF_8);
 
-    private static EtcdServer etcd;
+    @RegisterExtension
+    static final TestServerExtension<EtcdServer> ETCD = TestServerExtension.of(EtcdServer::start);
+
     private static Client jetcd;
     private KvStoreClient client;
     private String ns;
 
     @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServer.start();
-        jetcd = Client.builder().endpoints("http://" + etcd.address()).build();
+    static void connectJetcd() {
+        jetcd = Client.builder().endpoints("http://" + ETCD.address()).build();
     }
 
     @AfterAll
-    static void stopEtcd() {
+    static void closeJetcd() {
         jetcd.close();
-        etcd.close();
     }
 
     @BeforeEach
@@ -65,7 +67,7 @@ class EtcdTxnIT {
     }
 
     private static KvStoreConfig.Builder config() {
-        return KvStoreConfig.builder().storeType("etcd").address(etcd.address()).timeout(Duration.ofSeconds(5));
+        return KvStoreConfig.builder().storeType("etcd").address(ETCD.address()).timeout(Duration.ofSeconds(5));
     }
 
     private static KvStoreClient create(KvStoreConfig.Builder config) {
