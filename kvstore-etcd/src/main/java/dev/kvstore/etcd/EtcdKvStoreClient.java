@@ -12,6 +12,7 @@ import dev.kvstore.KvLease;
 import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import io.etcd.jetcd.ByteSequence;
@@ -214,6 +215,30 @@ final class EtcdKvStoreClient implements KvStoreClient {
 
     @Override
     public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        return watch(key, withPrefix, listener, 0);
+    }
+
+    /**
+     * Honours {@link WatchOptions#fromRevision()} natively (etcd replays from any revision it has
+     * not compacted); the other options are the API's. A compacted revision fails the watch.
+     */
+    @Override
+    public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener,
+            WatchOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (options.fromRevision() == 0) {
+            return KvStoreClient.super.watch(key, withPrefix, listener, options);
+        }
+        if (options.initialState()) {
+            throw new UnsupportedOperationException("etcd: an initial state and a revision to replay from "
+                    + "cannot be combined (" + options + ")");
+        }
+        return watch(key, withPrefix, listener, options.fromRevision());
+    }
+
+    /** A watch from a revision, or from now when {@code fromRevision} is 0. */
+    private CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener,
+            long fromRevision) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(listener, "listener");
         if (withPrefix) {
@@ -228,7 +253,8 @@ final class EtcdKvStoreClient implements KvStoreClient {
         EtcdWatch watch = new EtcdWatch(this, key, withPrefix, listener, range.start(), range.end());
         watches.add(watch);
         CompletableFuture<KvWatch> result = new CompletableFuture<>();
-        Futures.withTimeout(watch.start(), settings.timeout(), () -> EtcdErrors.timedOut("watch", key, settings.timeout()))
+        CompletableFuture<Void> active = fromRevision == 0 ? watch.start() : watch.startAt(fromRevision);
+        Futures.withTimeout(active, settings.timeout(), () -> EtcdErrors.timedOut("watch", key, settings.timeout()))
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         watch.close();

@@ -75,11 +75,23 @@ final class EtcdWatch extends AbstractKvWatch {
                 active.completeExceptionally(failure);
                 return;
             }
-            synchronized (lock) {
-                lastRevision = revision;
-            }
-            open();
+            startAt(revision + 1);
         });
+        return active;
+    }
+
+    /**
+     * Opens the stream at a revision: every change from it on is delivered. If etcd has compacted
+     * it away, the watch fails to start.
+     *
+     * @param revision the first revision to deliver, at least 1
+     * @return completes (on a jetcd thread) when etcd has created the watch
+     */
+    CompletableFuture<Void> startAt(long revision) {
+        synchronized (lock) {
+            lastRevision = revision - 1;
+        }
+        open();
         return active;
     }
 
