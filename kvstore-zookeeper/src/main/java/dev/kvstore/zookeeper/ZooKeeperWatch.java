@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * changed znode is read, asynchronously, and the events are delivered in the order ZooKeeper sent
  * them, each once its read is back. Rapid writes to one key may be seen as fewer events, the last
  * carrying the final state.
+ *
+ * <p>Threads: {@link #process} runs on Curator's event thread and never blocks; reads complete on
+ * it too, and {@link #enqueue} (synchronized on this watch) chains them in order; connection
+ * changes come from Curator's state thread; the listener runs on the SPI's dispatcher.
  */
 final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
 
@@ -32,7 +36,7 @@ final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
 
     ZooKeeperWatch(ZooKeeperKvStoreClient client, String key, boolean withPrefix, Consumer<KvEvent> listener,
             String watchPath, AddWatchMode mode) {
-        super(ZooKeeperKvStoreClient.STORE_TYPE, key, withPrefix, listener);
+        super(ZooKeeperKvStoreProvider.STORE_TYPE, key, withPrefix, listener);
         this.client = client;
         this.watchPath = watchPath;
         this.mode = mode;
@@ -63,7 +67,7 @@ final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
                 break;
             case NodeCreated:
             case NodeDataChanged:
-                resolved = client.readForEvent(event.getPath(), key.get(),
+                resolved = client.reader().readForEvent(event.getPath(), key.get(),
                         event.getType() == Event.EventType.NodeDataChanged)
                         .exceptionally(t -> {
                             LOG.debug("reading {} for a watch event failed", event.getPath(), t);
@@ -105,7 +109,7 @@ final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
                 if (down.compareAndSet(true, false)) {
                     enqueue(CompletableFuture.completedFuture(Optional.of(KvEvent.unknown(key()))));
                     if (!withPrefix()) {
-                        enqueue(client.currentState(watchPath, key()).exceptionally(e -> Optional.empty()));
+                        enqueue(client.reader().currentState(watchPath, key()).exceptionally(e -> Optional.empty()));
                     }
                 }
             } else if (isOpen() && !client.isClosed()) {
