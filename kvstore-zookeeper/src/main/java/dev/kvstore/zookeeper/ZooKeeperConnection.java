@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryUntilElapsed;
@@ -164,6 +166,25 @@ final class ZooKeeperConnection implements AutoCloseable {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /**
+     * The ZooKeeper handle once connected: at once when it is, otherwise after Curator has waited
+     * for the connection (an {@code exists} it retries within the timeout). For requests sent on the
+     * handle itself, which Curator would not send again after a connection loss.
+     */
+    CompletableFuture<ZooKeeper> whenConnected() {
+        ZooKeeper zk = connectedHandle();
+        if (zk != null) {
+            return CompletableFuture.completedFuture(zk);
+        }
+        return async.checkExists().forPath("/").toCompletableFuture().thenApply(s -> {
+            try {
+                return curator.getZookeeperClient().getZooKeeper();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     @Override

@@ -2,10 +2,15 @@ package dev.kvstore.zookeeper;
 
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvLease;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvWatch;
+import dev.kvstore.Txn;
+import dev.kvstore.TxnResult;
+import dev.kvstore.spi.AbstractKvLease;
 import dev.kvstore.spi.Keys;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -31,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * The {@code zookeeper} store on Curator's asynchronous API: checks arguments, bounds every
  * operation by the timeout, translates failures, and hands the work to the classes that do it:
  * {@link ZooKeeperConnection} (set-up), {@link ZooKeeperReader} (reads and the tree scan),
- * {@link ZooKeeperWriter} (puts and deletes), {@link ZooKeeperWatch} (watches).
+ * {@link ZooKeeperWriter} (puts and deletes), {@link ZooKeeperTxn} (transactions),
+ * {@link ZooKeeperLeases} (leases), {@link ZooKeeperWatch} (watches).
  *
  * <p>Keys map onto znodes as {@link KeyPaths} says; the layout of keys and containers is in
  * {@link ZooKeeperWriter}, versions in {@link ZooKeeperReader}.
@@ -43,9 +49,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ZooKeeperKvStoreClient implements KvStoreClient {
 
-    /** Versions, and every operation bounded by the deadline queue. */
-    private static final Set<KvCapability> CAPABILITIES =
-            Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.BOUNDED_BY_TIMEOUT));
+    /** Versions, transactions as multis, leases as ephemeral znodes; every operation bounded by the deadline queue. */
+    private static final Set<KvCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            KvCapability.VERSIONS, KvCapability.BOUNDED_BY_TIMEOUT, KvCapability.CONDITIONAL_WRITES,
+            KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS));
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperKvStoreClient.class);
 
@@ -54,6 +61,8 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
     private final ZooKeeperConnection connection;
     private final ZooKeeperReader reader;
     private final ZooKeeperWriter writer;
+    private final ZooKeeperLeases leases;
+    private final ZooKeeperTxn txns;
     private final ZooKeeperDeadlines deadlines;
     private final Set<ZooKeeperWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -62,8 +71,10 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         this.settings = settings;
         this.paths = settings.paths();
         this.connection = new ZooKeeperConnection(settings);
-        this.reader = new ZooKeeperReader(connection, paths);
+        this.leases = new ZooKeeperLeases(connection, settings);
+        this.reader = new ZooKeeperReader(connection, paths, leases);
         this.writer = new ZooKeeperWriter(connection, reader, paths);
+        this.txns = new ZooKeeperTxn(connection, reader, leases, paths, settings.maxValueSize());
         this.deadlines = new ZooKeeperDeadlines(settings.timeout().toNanos(),
                 (op, subject) -> ZooKeeperErrors.timedOut(op, subject, settings));
         connection.curator().getConnectionStateListenable().addListener(this::stateChanged);
@@ -134,6 +145,27 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         return bounded("deleteWithPrefix", prefix, () -> writer.deleteWithPrefix(prefix));
     }
 
+    // ---- transactions and leases -------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<TxnResult> commit(Txn txn) {
+        Keys.checkTxn(ZooKeeperKvStoreProvider.STORE_TYPE, txn, settings.maxValueSize(), ZooKeeperTxn.MAX_TXN_SIZE,
+                CAPABILITIES);
+        txns.check(txn);
+        return bounded("commit", txn.keys().get(0), () -> txns.commit(txn).thenApply(TxnResult::of));
+    }
+
+    @Override
+    public int maxTxnSize() {
+        return ZooKeeperTxn.MAX_TXN_SIZE;
+    }
+
+    @Override
+    public CompletableFuture<KvLease> grantLease(Duration ttl) {
+        AbstractKvLease.checkTtl(ttl);
+        return bounded("grantLease", ttl.toString(), () -> leases.grant(ttl));
+    }
+
     // ---- watches -------------------------------------------------------------------------------
 
     @Override
@@ -186,6 +218,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
     }
 
     private void stateChanged(CuratorFramework client, ConnectionState state) {
+        leases.stateChanged(state);
         switch (state) {
             case SUSPENDED:
             case LOST:
@@ -227,6 +260,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
             for (ZooKeeperWatch w : List.copyOf(watches)) {
                 w.close();
             }
+            leases.close();
             connection.close();
             deadlines.close(ZooKeeperErrors::closed);
         }

@@ -52,10 +52,12 @@ final class ZooKeeperReader {
 
     private final ZooKeeperConnection connection;
     private final KeyPaths paths;
+    private final ZooKeeperLeases leases;
 
-    ZooKeeperReader(ZooKeeperConnection connection, KeyPaths paths) {
+    ZooKeeperReader(ZooKeeperConnection connection, KeyPaths paths, ZooKeeperLeases leases) {
         this.connection = connection;
         this.paths = paths;
+        this.leases = leases;
     }
 
     /** A key as a pair, or empty for a missing key or a container. */
@@ -64,13 +66,14 @@ final class ZooKeeperReader {
             if (node == null || node.data == null) {
                 return CompletableFuture.completedFuture(Optional.<KvPair>empty());
             }
-            return version(path, node.stat).thenApply(v -> Optional.of(pair(key, node, v)));
+            return version(path, node.stat).thenApply(v -> Optional.of(pair(key, path, node, v)));
         });
     }
 
-    /** The pair of a key znode, with its lease (the session that owns an ephemeral znode). */
-    static KvPair pair(String key, Znode node, long version) {
-        return new KvPair(key, node.data, version, node.stat.getEphemeralOwner());
+    /** The pair of a key znode, with its lease (see {@link ZooKeeperLeases#leaseOf}). */
+    private KvPair pair(String key, String path, Znode node, long version) {
+        long owner = node.stat.getEphemeralOwner();
+        return new KvPair(key, node.data, version, owner == 0 ? 0 : leases.leaseOf(path, owner));
     }
 
     /** Reads a znode; completes with null when it does not exist. */
@@ -172,9 +175,9 @@ final class ZooKeeperReader {
                 String key = levelKeys.get(i);
                 if (node.data != null) {
                     if (node.stat.getAversion() == 0) {
-                        found.put(key, pair(key, node, node.stat.getVersion() + 1L));
+                        found.put(key, pair(key, path, node, node.stat.getVersion() + 1L));
                     } else {
-                        pending.add(version(path, node.stat).thenAccept(v -> found.put(key, pair(key, node, v))));
+                        pending.add(version(path, node.stat).thenAccept(v -> found.put(key, pair(key, path, node, v))));
                     }
                 }
                 if (node.stat.getNumChildren() > 0) {
