@@ -13,6 +13,8 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.WatchOptions;
+import dev.kvstore.spi.Futures;
+import dev.kvstore.spi.StoreErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,9 +26,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -557,14 +557,9 @@ public final class Backend implements AutoCloseable {
             return f;
         }
         // Our own future: the store's is never completed by us, so a late watch reaches us and is closed.
-        CompletableFuture<KvWatch> result = new CompletableFuture<>();
-        ScheduledFuture<?> timer = Liveness.SCHEDULER.schedule(() -> {
-            if (!result.isDone()) {
-                result.completeExceptionally(failure(new TimeoutException(), "watch", full));
-            }
-        }, timeoutNanos, TimeUnit.NANOSECONDS);
+        CompletableFuture<KvWatch> result = Futures.withTimeout(new CompletableFuture<>(), timeout,
+                () -> failure(new TimeoutException(), "watch", full));
         f.whenComplete((w, e) -> {
-            timer.cancel(false);
             if (e == null) {
                 if (result.complete(w)) {
                     liveness.record(true);
@@ -843,7 +838,8 @@ public final class Backend implements AutoCloseable {
             liveness.record(false);
             return CompletableFuture.completedFuture(false);
         }
-        return f.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).handle((up, e) -> {
+        return Futures.withTimeout(f, timeout, () -> StoreErrors.timedOut(storeType, "liveness check", null, timeout))
+                .handle((up, e) -> {
             boolean state = e == null && Boolean.TRUE.equals(up);
             liveness.record(state);
             return state;
@@ -994,7 +990,8 @@ public final class Backend implements AutoCloseable {
             liveness.record(true);
             return f;
         }
-        CompletableFuture<T> bounded = clientBoundsTimeout ? f : f.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+        CompletableFuture<T> bounded = clientBoundsTimeout ? f
+                : Futures.withTimeout(f, timeout, () -> StoreErrors.timedOut(storeType, op, key, timeout));
         return bounded.handle((value, e) -> {
             if (e == null) {
                 liveness.record(true);
@@ -1006,13 +1003,10 @@ public final class Backend implements AutoCloseable {
 
     /** Maps a failure to what the caller sees, recording liveness. */
     private RuntimeException failure(Throwable e, String op, String key) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
+        e = Futures.unwrap(e);
         if (e instanceof TimeoutException) {
             liveness.record(false);
-            return new KvStoreUnavailableException(storeType + " store did not answer " + op + " of \"" + key
-                    + "\" within " + timeout, e);
+            return StoreErrors.timedOut(storeType, op, key, timeout);
         }
         if (e instanceof KvStoreUnavailableException) {
             liveness.record(false);

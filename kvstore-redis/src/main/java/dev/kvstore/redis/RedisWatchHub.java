@@ -304,7 +304,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
                 eventsCheck = null;
             }
             for (Watch w : allWatchers()) {
-                w.connectionLost();
+                w.markConnectionLost();
             }
         }
     }
@@ -377,7 +377,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
             tail = tail.thenRun(r);
         }
 
-        void connectionLost() {
+        void markConnectionLost() {
             if (active && !down) {
                 down = true;
                 signal(() -> {

@@ -215,6 +215,7 @@ public abstract class ResilienceKit extends WatchKit {
         @DisplayName("10,000 operations with an unread liveness channel never block")
         void unreadChannelNeverBlocks() {
             Backend b = backend(ns + "svc");
+            b.put("warm", "v"); // alive before the channel opens: its first entry is then true too
             b.setLivenessChannelInterval(Duration.ofMillis(1));
             BlockingQueue<Boolean> channel = b.enableLivenessChannel();
             List<CompletableFuture<?>> ops = new ArrayList<>();
