@@ -2,39 +2,55 @@ package dev.kvstore.zookeeper;
 
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.spi.Futures;
+import dev.kvstore.spi.StoreErrors;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.apache.zookeeper.KeeperException;
 
 /**
- * Turns ZooKeeper's and Curator's failures into kvstore's exceptions, with the message shape
- * {@code zookeeper <operation> "<key>" failed: <reason>} and the driver's exception as the cause;
- * and the small future plumbing that continues a stage on a ZooKeeper error code.
+ * Turns ZooKeeper's and Curator's failures into kvstore's exceptions through the SPI's
+ * {@link StoreErrors} (message shape {@code zookeeper <operation> "<key>" failed: <reason>}, the
+ * driver's exception as the cause), and the small future plumbing that continues a stage on a
+ * ZooKeeper error code.
  */
 final class ZooKeeperErrors {
+
+    private static final String STORE = ZooKeeperKvStoreProvider.STORE_TYPE;
+
+    /** Codes that mean ZooKeeper could not be reached or could not serve now. */
+    private static final Set<KeeperException.Code> UNAVAILABLE = EnumSet.of(KeeperException.Code.CONNECTIONLOSS,
+            KeeperException.Code.SESSIONEXPIRED, KeeperException.Code.OPERATIONTIMEOUT,
+            KeeperException.Code.SESSIONMOVED, KeeperException.Code.REQUESTTIMEOUT, KeeperException.Code.NOTREADONLY,
+            KeeperException.Code.THROTTLEDOP);
 
     private ZooKeeperErrors() {
     }
 
-    /** {@code zookeeper <op> "<subject>"}, the start of every message. */
-    static String describe(String op, String subject) {
-        return ZooKeeperKvStoreProvider.STORE_TYPE + " " + op + " \"" + subject + "\"";
+    /** A failure with the house message shape and no driver cause. */
+    static KvStoreException failure(String op, String subject, String reason) {
+        return new KvStoreException(StoreErrors.message(STORE, op, subject, reason));
     }
 
-    /** The failure of an operation that did not complete within the timeout (may have been applied). */
-    static KvStoreUnavailableException timedOut(String op, String subject, ZooKeeperSettings settings) {
-        return new KvStoreUnavailableException(describe(op, subject) + " failed: ZooKeeper at "
-                + settings.connectString() + " did not answer within " + settings.timeout()
-                + " (a write may still have been applied)", new TimeoutException());
+    /** A failure with the house message shape and a driver cause. */
+    static KvStoreException failure(String op, String subject, String reason, Throwable cause) {
+        return new KvStoreException(StoreErrors.message(STORE, op, subject, reason), cause);
+    }
+
+    /** The failure of an operation that did not complete within the timeout (a write may have been applied). */
+    static KvStoreUnavailableException timedOut(String op, String subject, Duration timeout) {
+        return new KvStoreUnavailableException(StoreErrors.message(STORE, op, subject, "no answer within the timeout of "
+                + timeout + " (a write may still have been applied)"), new TimeoutException());
     }
 
     /** The failure of an operation started on (or outlived by) a closed client. */
     static KvStoreException closed(String op, String subject) {
-        return new KvStoreException(describe(op, subject) + " failed: the zookeeper client is closed");
+        return failure(op, subject, "the zookeeper client is closed");
     }
 
     /**
@@ -43,48 +59,27 @@ final class ZooKeeperErrors {
      * @return {@link KvStoreUnavailableException} when ZooKeeper could not be reached, the session
      *     expired or the operation timed out; otherwise a {@link KvStoreException}
      */
-    static KvStoreException translate(String op, String subject, Throwable error, ZooKeeperSettings settings,
-            boolean clientClosed) {
-        Throwable t = unwrap(error);
-        if (t instanceof KvStoreException e) {
-            return e;
-        }
-        String what = describe(op, subject) + " failed: ";
-        if (t instanceof TimeoutException) {
-            return timedOut(op, subject, settings);
-        }
+    static KvStoreException translate(String op, String subject, Throwable error, boolean clientClosed) {
+        Throwable t = Futures.unwrap(error);
         KeeperException ke = keeperException(t);
-        if (ke != null) {
-            switch (ke.code()) {
-                case CONNECTIONLOSS:
-                case SESSIONEXPIRED:
-                case OPERATIONTIMEOUT:
-                case SESSIONMOVED:
-                case REQUESTTIMEOUT:
-                case NOTREADONLY:
-                case THROTTLEDOP:
-                    return new KvStoreUnavailableException(what + "ZooKeeper at " + settings.connectString()
-                            + " is unavailable (" + ke.code() + "; a write may still have been applied)", t);
-                case NOAUTH:
-                case AUTHFAILED:
-                    return new KvStoreException(what + "not authorized by ZooKeeper (" + ke.code()
-                            + "); check the username and password options", t);
-                default:
-                    return new KvStoreException(what + ke.getMessage(), t);
-            }
+        if (ke != null && (ke.code() == KeeperException.Code.NOAUTH || ke.code() == KeeperException.Code.AUTHFAILED)) {
+            return new KvStoreException(StoreErrors.message(STORE, op, subject, "not authorized by ZooKeeper ("
+                    + ke.code() + "); check the username and password options"), t);
         }
-        if (clientClosed) {
-            return new KvStoreException(what + "the zookeeper client is closed", t);
+        if (ke == null && clientClosed && !(t instanceof KvStoreException)) {
+            return new KvStoreException(StoreErrors.message(STORE, op, subject, "the zookeeper client is closed"), t);
         }
-        return new KvStoreException(what + t, t);
+        if (ke != null && UNAVAILABLE.contains(ke.code())) {
+            return new KvStoreUnavailableException(StoreErrors.message(STORE, op, subject, "ZooKeeper is unreachable ("
+                    + ke.code() + "; a write may still have been applied)"), t);
+        }
+        return StoreErrors.translate(STORE, op, subject, t, x -> false);
     }
 
-    /** The cause below {@link CompletionException}s and {@link ExecutionException}s. */
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+    /** Whether a failure means ZooKeeper could not be reached (for writes: their outcome is unknown). */
+    static boolean isUnavailable(Throwable t) {
+        KeeperException ke = keeperException(Futures.unwrap(t));
+        return ke != null && UNAVAILABLE.contains(ke.code());
     }
 
     /** The {@link KeeperException} in a failure's causes, or null. */

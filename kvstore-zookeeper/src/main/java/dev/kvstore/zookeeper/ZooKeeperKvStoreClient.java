@@ -9,6 +9,7 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.spi.AbstractKvLease;
+import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import java.time.Duration;
 import java.util.Collections;
@@ -44,12 +45,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> Operations are called from any thread. Curator runs every callback and watch
  * event on its one event thread; nothing here blocks it. Returned futures may complete on that
- * thread or on the timeout sweeper's. Connection-state changes arrive on Curator's state thread
+ * thread or on a {@code kvstore-timer-worker} thread (timeouts). Connection-state changes arrive on Curator's state thread
  * and are passed to every open watch.
  */
 final class ZooKeeperKvStoreClient implements KvStoreClient {
 
-    /** Versions, transactions as multis, leases as ephemeral znodes; every operation bounded by the deadline queue. */
+    /** Versions, transactions as multis, leases as ephemeral znodes; every operation bounded by the timeout. */
     private static final Set<KvCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
             KvCapability.VERSIONS, KvCapability.BOUNDED_BY_TIMEOUT, KvCapability.CONDITIONAL_WRITES,
             KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS));
@@ -63,7 +64,6 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
     private final ZooKeeperWriter writer;
     private final ZooKeeperLeases leases;
     private final ZooKeeperTxn txns;
-    private final ZooKeeperDeadlines deadlines;
     private final Set<ZooKeeperWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -75,8 +75,6 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         this.reader = new ZooKeeperReader(connection, paths, leases);
         this.writer = new ZooKeeperWriter(connection, reader, paths);
         this.txns = new ZooKeeperTxn(connection, reader, leases, paths, settings.maxValueSize());
-        this.deadlines = new ZooKeeperDeadlines(settings.timeout().toNanos(),
-                (op, subject) -> ZooKeeperErrors.timedOut(op, subject, settings));
         connection.curator().getConnectionStateListenable().addListener(this::stateChanged);
         connection.start();
     }
@@ -262,7 +260,6 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
             }
             leases.close();
             connection.close();
-            deadlines.close(ZooKeeperErrors::closed);
         }
     }
 
@@ -288,16 +285,14 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
         } catch (RuntimeException e) {
             running = CompletableFuture.failedFuture(e);
         }
-        if (!running.isDone()) {
-            deadlines.add(result, op, subject);
-        }
         running.whenComplete((v, t) -> {
             if (t == null) {
                 result.complete(v);
             } else {
-                result.completeExceptionally(ZooKeeperErrors.translate(op, subject, t, settings, closed.get()));
+                result.completeExceptionally(ZooKeeperErrors.translate(op, subject, t, closed.get()));
             }
         });
-        return result;
+        return Futures.withTimeout(result, settings.timeout(),
+                () -> ZooKeeperErrors.timedOut(op, subject, settings.timeout()));
     }
 }

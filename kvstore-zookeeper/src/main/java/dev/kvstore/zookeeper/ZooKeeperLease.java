@@ -65,7 +65,7 @@ final class ZooKeeperLease extends AbstractKvLease {
     /** Fails a transaction that would put a key under a lease that is no longer active. */
     void checkUsable(Txn txn) {
         if (!isActive()) {
-            throw new KvStoreException(ZooKeeperErrors.describe("commit", txn.keys().get(0)) + " failed: lease "
+            throw ZooKeeperErrors.failure("commit", txn.keys().get(0), "lease "
                     + id() + " is no longer active");
         }
     }
@@ -74,7 +74,7 @@ final class ZooKeeperLease extends AbstractKvLease {
     void checkSession(long current, Txn txn) {
         if (current != session) {
             registry.lose(this);
-            throw new KvStoreException(ZooKeeperErrors.describe("commit", txn.keys().get(0)) + " failed: lease "
+            throw ZooKeeperErrors.failure("commit", txn.keys().get(0), "lease "
                     + id() + " is lost: its ZooKeeper session ended");
         }
     }

@@ -4,6 +4,7 @@ import static dev.kvstore.zookeeper.ZooKeeperReader.DONE;
 
 import dev.kvstore.KvLease;
 import dev.kvstore.spi.AbstractKvLease;
+import dev.kvstore.spi.Futures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -41,17 +40,12 @@ import org.apache.zookeeper.data.Stat;
  * client put under a lease it holds, and the owning session's id for any other ephemeral znode.
  *
  * <p>Threads: {@link #grant} and {@link #revoke} from any thread; the probe and the deadline check
- * run on one daemon thread shared by every client ({@code kvstore-zookeeper-leases}); replies and
+ * run on the SPI's shared timer thread (short, never blocking); replies and
  * connection-state changes arrive on Curator's threads; the maps are concurrent. Nothing blocks.
  */
 final class ZooKeeperLeases {
 
-    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kvstore-zookeeper-leases");
-        t.setDaemon(true);
-        return t;
-    });
-    private static final long TICK_MILLIS = 100;
+    private static final Duration TICK = Duration.ofMillis(100);
     /** How much earlier than its effective TTL a lease is given up: a tick and some slack. */
     private static final long MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
@@ -85,7 +79,7 @@ final class ZooKeeperLeases {
                 }
                 active.put(lease.id(), lease);
                 if (ticker == null) {
-                    ticker = TICKER.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+                    ticker = Futures.scheduleShortTaskWithFixedDelay(this::tick, TICK, TICK);
                 }
             }
             return lease;

@@ -22,14 +22,16 @@ public final class ZooKeeperOptions {
     public static final String DEFAULT_ROOT_PATH = "/kvstore";
 
     /**
-     * ZooKeeper session timeout, a duration ({@code 30s}, {@code PT30S}); default 30 seconds. The
-     * server clamps it to between 2 and 20 of its ticks. It is also what a lease's TTL means on
-     * ZooKeeper (see the module README).
+     * ZooKeeper session timeout, a duration ({@code 10s}, {@code PT10S}); default 10 seconds, the
+     * default TTL of locks. The server clamps it to between 2 and 20 of its ticks. Leased keys are
+     * ephemeral znodes of the session: the server deletes them a session timeout after it last
+     * heard from a client that died or was cut off, whatever the lease's TTL, so set this to the
+     * TTL your leases use (see the module README).
      */
     public static final String SESSION_TIMEOUT = "session-timeout";
 
-    /** The default {@link #SESSION_TIMEOUT}: 30 seconds. */
-    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(30);
+    /** The default {@link #SESSION_TIMEOUT}: 10 seconds. */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * Digest user name; needs {@link #PASSWORD}. The client then authenticates with the

@@ -2,8 +2,6 @@ package dev.kvstore.zookeeper;
 
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreConfigurationException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -72,23 +70,17 @@ record ZooKeeperSettings(
             throw new KvStoreConfigurationException("option " + ZooKeeperOptions.ROOT_PATH
                     + " must be an absolute znode path such as /kvstore, got \"" + root + "\": " + e.getMessage(), e);
         }
+        config.requireTogether(ZooKeeperOptions.USERNAME, ZooKeeperOptions.PASSWORD);
         Optional<String> user = config.option(ZooKeeperOptions.USERNAME);
         Optional<String> password = config.option(ZooKeeperOptions.PASSWORD);
-        if (user.isPresent() != password.isPresent()) {
-            throw new KvStoreConfigurationException("options " + ZooKeeperOptions.USERNAME + " and "
-                    + ZooKeeperOptions.PASSWORD + " go together: set both or neither");
-        }
         if (user.isPresent() && (user.get().isEmpty() || user.get().indexOf(':') >= 0)) {
             throw new KvStoreConfigurationException("option " + ZooKeeperOptions.USERNAME
                     + " must be non-empty and hold no ':'");
         }
-        Optional<Path> caFile = file(config, ZooKeeperOptions.TLS_CA_FILE);
-        Optional<Path> certFile = file(config, ZooKeeperOptions.TLS_CERT_FILE);
-        Optional<Path> keyFile = file(config, ZooKeeperOptions.TLS_KEY_FILE);
-        if (certFile.isPresent() != keyFile.isPresent()) {
-            throw new KvStoreConfigurationException("options " + ZooKeeperOptions.TLS_CERT_FILE + " and "
-                    + ZooKeeperOptions.TLS_KEY_FILE + " go together: set both or neither");
-        }
+        config.requireTogether(ZooKeeperOptions.TLS_CERT_FILE, ZooKeeperOptions.TLS_KEY_FILE);
+        Optional<Path> caFile = config.fileOption(ZooKeeperOptions.TLS_CA_FILE);
+        Optional<Path> certFile = config.fileOption(ZooKeeperOptions.TLS_CERT_FILE);
+        Optional<Path> keyFile = config.fileOption(ZooKeeperOptions.TLS_KEY_FILE);
         boolean anyFile = caFile.isPresent() || certFile.isPresent();
         boolean tls = config.booleanOption(ZooKeeperOptions.TLS, anyFile);
         if (!tls && anyFile) {
@@ -103,24 +95,6 @@ record ZooKeeperSettings(
         }
         return new ZooKeeperSettings(connect.toString(), config.timeout(), session, paths, user, password, tls,
                 caFile, certFile, keyFile, maxValue);
-    }
-
-    private static Optional<Path> file(KvStoreConfig config, String option) {
-        Optional<String> value = config.option(option);
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        Path path;
-        try {
-            path = Path.of(value.get());
-        } catch (InvalidPathException e) {
-            throw new KvStoreConfigurationException("option " + option + " is not a file path: \"" + value.get() + "\"", e);
-        }
-        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new KvStoreConfigurationException("option " + option + " names " + path
-                    + ", which is not a readable file");
-        }
-        return Optional.of(path);
     }
 
     /** Never shows the password. */

@@ -96,7 +96,7 @@ final class ZooKeeperTxn {
             bytes += c.key().length() * 3L + 64;
         }
         if (bytes > maxRequestBytes) {
-            throw new KvStoreException(ZooKeeperErrors.describe("commit", txn.keys().get(0)) + " failed: the"
+            throw ZooKeeperErrors.failure("commit", txn.keys().get(0), "the"
                     + " transaction needs about " + bytes + " bytes, over the limit of " + maxRequestBytes
                     + " bytes of one ZooKeeper request (max-value-bytes + " + REQUEST_OVERHEAD + ")");
         }
@@ -109,7 +109,7 @@ final class ZooKeeperTxn {
 
     private CompletableFuture<Boolean> attempt(Txn txn, int attempt) {
         if (attempt > ZooKeeperWriter.MAX_ATTEMPTS) {
-            return ZooKeeperWriter.giveUp(paths.path(txn.keys().get(0)));
+            return ZooKeeperWriter.giveUp("commit", txn.keys().get(0));
         }
         List<String> keys = txn.keys();
         List<String> keyPaths = keys.stream().map(paths::path).toList();
@@ -255,7 +255,7 @@ final class ZooKeeperTxn {
             Stat stat = node.stat();
             boolean hasChildren = stat.getNumChildren() > 0 || createdBelow;
             if (lease != null && stat.getNumChildren() > 0) {
-                throw new KvStoreException(ZooKeeperErrors.describe("commit", put.key()) + " failed: a leased key"
+                throw ZooKeeperErrors.failure("commit", put.key(), "a leased key"
                         + " is an ephemeral znode, which cannot have keys below it, and keys exist below this one");
             }
             long owner = stat.getEphemeralOwner();
@@ -396,10 +396,9 @@ final class ZooKeeperTxn {
                                 f.complete(code); // a container whose ACL could not be changed: read again
                             }
                         }
-                        case NOCHILDRENFOREPHEMERALS -> f.completeExceptionally(new KvStoreException(
-                                ZooKeeperErrors.describe("commit", txn.keys().get(0)) + " failed: a key cannot be put"
-                                        + " below a leased key (an ephemeral znode has no children)",
-                                KeeperException.create(code)));
+                        case NOCHILDRENFOREPHEMERALS -> f.completeExceptionally(ZooKeeperErrors.failure("commit",
+                                txn.keys().get(0), "a key cannot be put below a leased key (an ephemeral znode has"
+                                        + " no children)", KeeperException.create(code)));
                         default -> f.completeExceptionally(KeeperException.create(code));
                     }
                 }, null);

@@ -5,7 +5,6 @@ import static dev.kvstore.zookeeper.ZooKeeperErrors.isConnectionProblem;
 import static dev.kvstore.zookeeper.ZooKeeperErrors.recover;
 import static dev.kvstore.zookeeper.ZooKeeperReader.DONE;
 
-import dev.kvstore.KvStoreException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -55,7 +54,7 @@ final class ZooKeeperWriter {
 
     private CompletableFuture<Void> put(String path, byte[] value, int attempt) {
         if (attempt > MAX_ATTEMPTS) {
-            return giveUp(path);
+            return giveUp("write", path);
         }
         ZooKeeper zk = attempt == 0 ? connection.connectedHandle() : null;
         if (zk != null) {
@@ -183,7 +182,7 @@ final class ZooKeeperWriter {
 
     private CompletableFuture<Void> delete(String path, int attempt) {
         if (attempt > MAX_ATTEMPTS) {
-            return giveUp(path);
+            return giveUp("write", path);
         }
         return recover(async.delete().forPath(path), (x, code) -> {
             if (code == null || code == KeeperException.Code.NONODE) {
@@ -236,8 +235,8 @@ final class ZooKeeperWriter {
         return slash <= 0 ? "/" : path.substring(0, slash);
     }
 
-    static <T> CompletableFuture<T> giveUp(String path) {
-        return CompletableFuture.failedFuture(new KvStoreException("gave up on " + path + " after "
-                + MAX_ATTEMPTS + " attempts: the znode kept changing under concurrent writers"));
+    static <T> CompletableFuture<T> giveUp(String op, String subject) {
+        return CompletableFuture.failedFuture(ZooKeeperErrors.failure(op, subject, "gave up after " + MAX_ATTEMPTS
+                + " attempts: the znode kept changing under concurrent writers"));
     }
 }

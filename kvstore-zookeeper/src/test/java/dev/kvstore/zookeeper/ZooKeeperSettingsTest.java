@@ -23,7 +23,7 @@ class ZooKeeperSettingsTest {
     }
 
     @Test
-    @DisplayName("defaults: root /kvstore, 30 s sessions, 1020 KiB values, no TLS, no credentials")
+    @DisplayName("defaults: root /kvstore, 10 s sessions, 1020 KiB values, no TLS, no credentials")
     void defaults() {
         ZooKeeperSettings s = ZooKeeperSettings.of(config().build());
         assertThat(s.connectString()).isEqualTo("127.0.0.1:2181,127.0.0.2:2182");
