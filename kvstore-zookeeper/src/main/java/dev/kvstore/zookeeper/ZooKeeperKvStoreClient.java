@@ -154,6 +154,24 @@ final class ZooKeeperKvStoreClient implements KvStoreClient {
     }
 
     @Override
+    public CompletableFuture<Boolean> putIfAbsent(String key, byte[] value) {
+        Txn txn = Txn.builder().ifAbsent(key).put(key, value).build();
+        Keys.checkTxn(ZooKeeperKvStoreProvider.STORE_TYPE, txn, settings.maxValueSize(), ZooKeeperTxn.MAX_TXN_SIZE,
+                CAPABILITIES);
+        byte[] copy = value.clone();
+        return bounded("putIfAbsent", key, () -> txns.putIfAbsent(txn, key, copy));
+    }
+
+    @Override
+    public CompletableFuture<Boolean> compareAndSet(String key, long expectedVersion, byte[] value) {
+        Txn txn = Txn.builder().ifVersion(key, expectedVersion).put(key, value).build();
+        Keys.checkTxn(ZooKeeperKvStoreProvider.STORE_TYPE, txn, settings.maxValueSize(), ZooKeeperTxn.MAX_TXN_SIZE,
+                CAPABILITIES);
+        byte[] copy = value.clone();
+        return bounded("compareAndSet", key, () -> txns.compareAndSet(txn, key, expectedVersion, copy));
+    }
+
+    @Override
     public int maxTxnSize() {
         return ZooKeeperTxn.MAX_TXN_SIZE;
     }

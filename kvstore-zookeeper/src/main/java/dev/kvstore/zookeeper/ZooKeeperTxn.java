@@ -102,6 +102,63 @@ final class ZooKeeperTxn {
         }
     }
 
+    /**
+     * {@code compareAndSet} in one round trip when the key is what most keys are: created as a key
+     * (no {@value ZooKeeperReader#BASE_NODE} child, so its version is {@code dataVersion + 1}) and
+     * not leased. One {@code multi}: create and delete the hidden child (fails with
+     * {@code NodeExists} for a converted key, {@code NoChildrenForEphemerals} for a leased one,
+     * {@code NoNode} for a missing key), then {@code setData(path, value, version - 1)}
+     * ({@code BadVersion}: another version; {@code NoAuth}: a container, so an absent key). The two
+     * cases this cannot decide go through {@link #commit} with its read.
+     */
+    CompletableFuture<Boolean> compareAndSet(Txn txn, String key, long expectedVersion, byte[] value) {
+        if (expectedVersion == 0 || expectedVersion - 1 > Integer.MAX_VALUE) {
+            return commit(txn);
+        }
+        String path = paths.path(key);
+        String probe = KeyPaths.child(path, ZooKeeperReader.BASE_NODE);
+        List<Op> ops = List.of(Op.create(probe, null, connection.containerAcl(), CreateMode.PERSISTENT),
+                Op.delete(probe, -1), Op.setData(path, value, (int) (expectedVersion - 1)));
+        return fast(ops).thenCompose(code -> {
+            if (code == null) {
+                leases.written(Map.of(), Set.of(path));
+                return CompletableFuture.completedFuture(true);
+            }
+            return switch (code) {
+                case NONODE, BADVERSION, NOAUTH -> CompletableFuture.completedFuture(false);
+                default -> commit(txn);
+            };
+        });
+    }
+
+    /**
+     * {@code putIfAbsent} in one round trip when the parent exists and the key's znode does not:
+     * one {@code create}. An existing znode (maybe a container, so an absent key) or a missing
+     * parent goes through {@link #commit}.
+     */
+    CompletableFuture<Boolean> putIfAbsent(Txn txn, String key, byte[] value) {
+        String path = paths.path(key);
+        List<Op> ops = List.of(Op.create(path, value, connection.keyAcl(), CreateMode.PERSISTENT));
+        return fast(ops).thenCompose(code -> code == null ? CompletableFuture.completedFuture(true) : commit(txn));
+    }
+
+    /** Sends a multi on the handle; null when applied, else the code of the first operation that failed. */
+    private CompletableFuture<KeeperException.Code> fast(List<Op> ops) {
+        return connection.whenConnected().thenCompose(zk -> {
+            CompletableFuture<KeeperException.Code> f = new CompletableFuture<>();
+            zk.multi(ops, (rc, path, ctx, results) -> {
+                if (rc == KeeperException.Code.OK.intValue()) {
+                    f.complete(null);
+                } else if (results == null || ZooKeeperErrors.isConnectionProblem(rc)) {
+                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
+                } else {
+                    f.complete(firstError(rc, results));
+                }
+            }, null);
+            return f;
+        });
+    }
+
     /** Applies a checked transaction; completes with whether its conditions held. */
     CompletableFuture<Boolean> commit(Txn txn) {
         return attempt(txn, 0);
@@ -227,6 +284,9 @@ final class ZooKeeperTxn {
             needParents.addAll(guards);
             return missingParents(needParents).thenCompose(missing -> {
                 for (String p : missing) {
+                    if (createdKeys.contains(p)) {
+                        continue; // a key this transaction creates anyway
+                    }
                     creates.putIfAbsent(p, new Create(null, false, CreateMode.PERSISTENT));
                     if (!isAncestorOfAny(p, createdKeys)) {
                         guards.add(p);

@@ -138,9 +138,8 @@ final class ZooKeeperWriter {
             }
             int base = node.stat().getVersion();
             CompletableFuture<Void> converted = aclSet.thenCompose(x -> {
-                if (base == 0) {
-                    return async.setData().withVersion(0).forPath(path, value).toCompletableFuture().thenApply(s -> null);
-                }
+                // The base is written even when 0: a key without the hidden child is one created as a
+                // key, which the compare-and-set fast path relies on (ZooKeeperTxn#compareAndSet).
                 byte[] baseBytes = Integer.toString(base).getBytes(StandardCharsets.US_ASCII);
                 String baseNode = KeyPaths.child(path, ZooKeeperReader.BASE_NODE);
                 CuratorOp setValue = async.transactionOp().setData().withVersion(base).forPath(path, value);
