@@ -55,9 +55,9 @@ import org.slf4j.LoggerFactory;
  * back, and every operation fails within the timeout with
  * {@link dev.kvstore.KvStoreUnavailableException}.
  */
-final class RedisKvClient implements KvStoreClient {
+final class RedisKvStoreClient implements KvStoreClient {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisKvClient.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisKvStoreClient.class);
 
     /** Keys per {@code SCAN} step (a hint to Redis) and per {@code MGET}/{@code UNLINK} batch. */
     static final int BATCH = 1000;
@@ -73,7 +73,7 @@ final class RedisKvClient implements KvStoreClient {
     private final SentinelFollower follower; // null unless redis-sentinel
     private volatile boolean closed;
 
-    RedisKvClient(RedisSettings settings) {
+    RedisKvStoreClient(RedisSettings settings) {
         this.settings = settings;
         this.where = settings.describe();
         this.timeout = settings.timeout();
@@ -116,14 +116,14 @@ final class RedisKvClient implements KvStoreClient {
     @Override
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
-        return command("GET", key, c -> c.get(key)
+        return command("get", key, c -> c.get(key)
                 .thenApply(v -> v == null ? Optional.<KvPair>empty() : Optional.of(new KvPair(key, v, 0L))));
     }
 
     @Override
     public CompletableFuture<Boolean> exists(String key) {
         Keys.checkKey(key);
-        return command("EXISTS", key, c -> c.exists(key).thenApply(n -> n != null && n > 0));
+        return command("exists", key, c -> c.exists(key).thenApply(n -> n != null && n > 0));
     }
 
     @Override
@@ -132,24 +132,24 @@ final class RedisKvClient implements KvStoreClient {
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
         if (failoverInProgress()) {
-            return writeHeld("SET", key);
+            return writeHeld("put", key);
         }
-        return command("SET", key, c -> c.set(key, copy).thenApply(ok -> null));
+        return command("put", key, c -> c.set(key, copy).thenApply(ok -> null));
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
         if (failoverInProgress()) {
-            return writeHeld("DEL", key);
+            return writeHeld("delete", key);
         }
-        return command("DEL", key, c -> c.del(key).thenApply(n -> null));
+        return command("delete", key, c -> c.del(key).thenApply(n -> null));
     }
 
     @Override
     public CompletableFuture<List<String>> listKeys(String prefix) {
         Keys.checkPrefix(prefix);
-        return multiStep("SCAN", prefix, c -> {
+        return multiStep("listKeys", prefix, c -> {
             Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
             return scan(c, prefix, ScanCursor.INITIAL, page -> {
                 keys.addAll(page);
@@ -161,7 +161,7 @@ final class RedisKvClient implements KvStoreClient {
     @Override
     public CompletableFuture<Map<String, KvPair>> list(String prefix) {
         Keys.checkPrefix(prefix);
-        return multiStep("SCAN+MGET", prefix, c -> {
+        return multiStep("list", prefix, c -> {
             Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
             return scan(c, prefix, ScanCursor.INITIAL, page -> {
                 keys.addAll(page);
@@ -198,9 +198,9 @@ final class RedisKvClient implements KvStoreClient {
     public CompletableFuture<Void> deleteWithPrefix(String prefix) {
         Keys.checkPrefix(prefix);
         if (failoverInProgress()) {
-            return writeHeld("UNLINK", prefix);
+            return writeHeld("deleteWithPrefix", prefix);
         }
-        return multiStep("SCAN+UNLINK", prefix, c -> scan(c, prefix, ScanCursor.INITIAL,
+        return multiStep("deleteWithPrefix", prefix, c -> scan(c, prefix, ScanCursor.INITIAL,
                 page -> c.unlink(page.toArray(String[]::new)).toCompletableFuture()));
     }
 
@@ -235,11 +235,12 @@ final class RedisKvClient implements KvStoreClient {
         } else {
             Keys.checkKey(key);
         }
+        String what = what("watch", key) + (withPrefix ? " (prefix)" : "");
         if (closed) {
-            return CompletableFuture.failedFuture(closedException());
+            return CompletableFuture.failedFuture(closedException(what));
         }
         return translated(watches.watch(key, withPrefix, listener).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS),
-                () -> "watch on \"" + key + "\"" + (withPrefix ? " (prefix)" : "") + " on " + where);
+                () -> what);
     }
 
     @Override
@@ -295,7 +296,7 @@ final class RedisKvClient implements KvStoreClient {
     private <T> CompletableFuture<T> command(String name, String key,
             Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (closed) {
-            return CompletableFuture.failedFuture(closedException());
+            return CompletableFuture.failedFuture(closedException(what(name, key)));
         }
         StatefulRedisConnection<String, byte[]> open = commands.ifOpen();
         CompletableFuture<T> f;
@@ -308,18 +309,18 @@ final class RedisKvClient implements KvStoreClient {
             f = commands.get().thenCompose(c -> op.apply(c.async()))
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-        return translated(f, () -> name + " \"" + key + "\" on " + where);
+        return translated(f, () -> what(name, key));
     }
 
     /** Runs an operation of several commands, the whole bounded by the timeout. */
     private <T> CompletableFuture<T> multiStep(String name, String prefix,
             Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (closed) {
-            return CompletableFuture.failedFuture(closedException());
+            return CompletableFuture.failedFuture(closedException(what(name, prefix)));
         }
         CompletableFuture<T> f = commands.get().thenCompose(c -> op.apply(c.async()))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return translated(f, () -> name + " prefix \"" + prefix + "\" on " + where);
+        return translated(f, () -> what(name, prefix));
     }
 
     /** The future's outcome, its failure translated; {@code what} names the operation, built only on failure. */
@@ -329,10 +330,15 @@ final class RedisKvClient implements KvStoreClient {
             if (e == null) {
                 out.complete(v);
             } else {
-                out.completeExceptionally(closed ? closedException() : RedisErrors.translate(what.get(), e));
+                out.completeExceptionally(closed ? closedException(what.get()) : RedisErrors.translate(what.get(), where, e));
             }
         });
         return out;
+    }
+
+    /** An operation on a key, as error messages name it: {@code redis get "k"}. */
+    private String what(String operation, String key) {
+        return settings.storeType() + " " + operation + " \"" + key + "\"";
     }
 
     /** Whether Sentinel is replacing the master: writes now could be acknowledged and then lost. */
@@ -340,19 +346,19 @@ final class RedisKvClient implements KvStoreClient {
         return follower != null && follower.failoverInProgress();
     }
 
-    private <T> CompletableFuture<T> writeHeld(String name, String key) {
-        return CompletableFuture.failedFuture(new KvStoreUnavailableException(name + " \"" + key + "\" on " + where
-                + " refused: Sentinel is failing the master over; a write now could be acknowledged by the old"
+    private <T> CompletableFuture<T> writeHeld(String operation, String key) {
+        return CompletableFuture.failedFuture(new KvStoreUnavailableException(what(operation, key) + " failed: refused"
+                + " while Sentinel fails the master over (" + where + "); a write now could be acknowledged by the old"
                 + " master and then lost. Retry once the new master is known"));
     }
 
-    private KvStoreException closedException() {
-        return new KvStoreException("the client of " + where + " is closed");
+    private KvStoreException closedException(String what) {
+        return new KvStoreException(what + " failed: the client is closed (" + where + ")");
     }
 
     @Override
     public String toString() {
-        return "RedisKvClient[" + settings + "]";
+        return "RedisKvStoreClient[" + settings + "]";
     }
 
     /**
