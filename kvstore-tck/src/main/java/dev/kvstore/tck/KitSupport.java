@@ -1,0 +1,199 @@
+package dev.kvstore.tck;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+import org.awaitility.Awaitility;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kvstore.EventType;
+import dev.kvstore.KvCapability;
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvPair;
+import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvStoreConfig;
+import dev.kvstore.KvStoreConfigurationException;
+import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.KvValueTooLargeException;
+import dev.kvstore.KvWatch;
+import dev.kvstore.backend.Backend;
+import dev.kvstore.spi.KvStoreProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The kit's plumbing: the client under test, its key namespace and helpers. Plugin authors extend
+ * {@link KvStoreCompatibilityKit}, not this class.
+ */
+public abstract class KitSupport {
+
+    /** For subclasses. */
+    protected KitSupport() {
+    }
+
+
+    /** How long the kit waits for an event or an operation before it fails a test. */
+    protected static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** The client under test, created before each test from {@link #config()}. */
+    protected KvStoreClient client;
+    /** This test's key namespace: every key the test writes starts with it. Ends with {@code /}. */
+    protected String ns;
+
+    /** The configuration {@link #client} was made from. */
+    protected KvStoreConfig config;
+    /** Closed after each test, in order. */
+    protected final List<AutoCloseable> toClose = new ArrayList<>();
+
+    /**
+     * The configuration of a live store of the type under test. Called before each test.
+     *
+     * @return the configuration
+     */
+    protected abstract KvStoreConfig config();
+
+    /**
+     * The configuration of a store of the same type that cannot be reached (say, a port nothing
+     * listens on), with a short timeout (1 to 2 seconds). Empty for a store that cannot be
+     * unreachable, such as the in-process one; the unreachable tests are then skipped.
+     *
+     * @return the configuration, or empty
+     */
+    protected Optional<KvStoreConfig> unreachableConfig() {
+        return Optional.empty();
+    }
+
+    @BeforeEach
+    final void openClient() {
+        config = config();
+        client = providerFor(config.storeType()).create(config);
+        ns = "kvtck-" + UUID.randomUUID().toString().substring(0, 8) + "/";
+    }
+
+    @AfterEach
+    final void closeClient() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        toClose.clear();
+        try {
+            client.deleteWithPrefix(ns).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // the store may be the unreachable one; its test already reported what matters
+        } finally {
+            client.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The provider of a storeType, found on the class path as the Backend finds it. */
+    protected static KvStoreProvider providerFor(String storeType) {
+        for (KvStoreProvider p : ServiceLoader.load(KvStoreProvider.class, KvStoreCompatibilityKit.class.getClassLoader())) {
+            if (p.storeType().equals(storeType)) {
+                return p;
+            }
+        }
+        throw new KvStoreConfigurationException("no KvStoreProvider for storeType " + storeType + " on the class path");
+    }
+
+    /**
+     * Waits for a future and returns its value; rethrows the exception it failed with.
+     *
+     * @param future the future
+     * @param <T> its value's type
+     * @return the value
+     */
+    protected static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new AssertionError("operation failed with a checked exception", cause);
+        } catch (TimeoutException e) {
+            throw new AssertionError("operation did not complete within " + WAIT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** What an operation failed with, whether it threw at once or failed its future. */
+    protected static Throwable failureOf(Supplier<? extends CompletableFuture<?>> operation) {
+        try {
+            await(operation.get());
+        } catch (RuntimeException | Error e) {
+            return e;
+        }
+        return fail("expected the operation to fail, but it succeeded");
+    }
+
+    protected static byte[] bytes(String s) {
+        return s.getBytes(UTF_8);
+    }
+
+    protected void put(String key, String value) {
+        await(client.put(key, bytes(value)));
+    }
+
+    protected Optional<KvPair> get(String key) {
+        return await(client.get(key));
+    }
+
+    protected KvWatch watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        KvWatch w = await(client.watch(key, withPrefix, listener));
+        toClose.add(w);
+        return w;
+    }
+
+    protected EventRecorder recorder() {
+        return new EventRecorder(WAIT);
+    }
+
+    protected boolean has(KvCapability capability) {
+        return client.capabilities().contains(capability);
+    }
+
+    protected Backend backend(String pathPrefix) {
+        Backend b = Backend.builder().storeType(config.storeType()).address(config.address())
+                .timeout(config.timeout()).options(config.options()).pathPrefix(pathPrefix).build();
+        toClose.add(b);
+        return b;
+    }
+}

@@ -1,0 +1,335 @@
+package dev.kvstore.tck;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+import org.awaitility.Awaitility;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.kvstore.EventType;
+import dev.kvstore.KvCapability;
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvPair;
+import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvStoreConfig;
+import dev.kvstore.KvStoreConfigurationException;
+import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.KvValueTooLargeException;
+import dev.kvstore.KvWatch;
+import dev.kvstore.backend.Backend;
+import dev.kvstore.spi.KvStoreProvider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Contract §3 and §6: concurrency, the Backend over the store, and an unreachable store. */
+public abstract class ResilienceKit extends WatchKit {
+
+    @Nested
+    @DisplayName("Concurrency")
+    class Concurrency {
+
+        @Test
+        @DisplayName("eight threads sharing one client write and read 800 keys correctly")
+        void threadsShareOneClient() throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> tasks = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    int thread = t;
+                    tasks.add(pool.submit(() -> {
+                        for (int i = 0; i < 100; i++) {
+                            String key = ns + "t" + thread + "/" + i;
+                            await(client.put(key, bytes(key)));
+                            assertThat(get(key).orElseThrow().valueAsString()).isEqualTo(key);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : tasks) {
+                    f.get(WAIT.toSeconds() * 4, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            Map<String, KvPair> all = await(client.list(ns));
+            assertThat(all).hasSize(800);
+            all.forEach((k, p) -> assertThat(p.valueAsString()).isEqualTo(k));
+        }
+
+        @Test
+        @DisplayName("concurrent puts to one key leave one of the written values (and count every put as a version)")
+        void contendedKey() throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            Set<String> written = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            try {
+                List<Future<?>> tasks = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    int thread = t;
+                    tasks.add(pool.submit(() -> {
+                        for (int i = 0; i < 50; i++) {
+                            String v = thread + "-" + i;
+                            written.add(v);
+                            await(client.put(ns + "hot", bytes(v)));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : tasks) {
+                    f.get(WAIT.toSeconds() * 4, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            KvPair pair = get(ns + "hot").orElseThrow();
+            assertThat(written).contains(pair.valueAsString());
+            if (has(KvCapability.VERSIONS)) {
+                assertThat(pair.version()).isEqualTo(200);
+            }
+        }
+
+        @Test
+        @DisplayName("1,000 asynchronous operations in flight at once all complete")
+        void manyInFlight() {
+            List<CompletableFuture<Void>> puts = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                puts.add(client.put(ns + "f/" + i, bytes("v" + i)));
+            }
+            puts.forEach(KvStoreCompatibilityKit::await);
+            List<CompletableFuture<Optional<KvPair>>> gets = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                gets.add(client.get(ns + "f/" + i));
+            }
+            for (int i = 0; i < 1000; i++) {
+                assertThat(await(gets.get(i)).orElseThrow().valueAsString()).isEqualTo("v" + i);
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("The Backend over this store")
+    class BackendOverStore {
+
+        @Test
+        @DisplayName("Backend.create finds the store by its storeType")
+        void createFindsStore() {
+            Backend b = Backend.create(config.storeType(), config.address(), config.timeout(), ns + "svc");
+            toClose.add(b);
+            assertThat(b.storeType()).isEqualTo(config.storeType());
+            b.put("k", "v");
+            assertThat(b.get("k").orElseThrow().valueAsString()).isEqualTo("v");
+        }
+
+        @Test
+        @DisplayName("keys are pathPrefix + \"/\" + key, and come back as full keys")
+        void pathPrefix() {
+            Backend b = backend(ns + "service/voltha");
+            b.put("key4", "a");
+            b.put("key4/x", bytes("b"));
+            b.put("key40", "c");
+            b.put("other", "d");
+            // The Backend's own client (for the memory store, each client is its own store).
+            assertThat(await(b.client().get(ns + "service/voltha/key4")).orElseThrow().valueAsString()).isEqualTo("a");
+            assertThat(b.get("key4").orElseThrow().key()).isEqualTo(ns + "service/voltha/key4");
+            assertThat(b.list("key4")).containsOnlyKeys(ns + "service/voltha/key4", ns + "service/voltha/key4/x",
+                    ns + "service/voltha/key40");
+            assertThat(b.listKeys("")).containsExactlyInAnyOrder(ns + "service/voltha/key4", ns + "service/voltha/key4/x",
+                    ns + "service/voltha/key40", ns + "service/voltha/other");
+            assertThat(b.exists("other")).isTrue();
+            b.delete("other");
+            assertThat(b.exists("other")).isFalse();
+            b.deleteWithPrefix("key4/");
+            assertThat(b.listKeys("")).containsExactlyInAnyOrder(ns + "service/voltha/key4", ns + "service/voltha/key40");
+        }
+
+        @Test
+        @DisplayName("a watch through the Backend receives full keys, and deleteWatch stops it")
+        void backendWatch() {
+            Backend b = backend(ns + "svc");
+            EventRecorder events = recorder();
+            KvWatch w = b.createWatch("dir/", true, events);
+            EventRecorder sentinel = recorder();
+            b.createWatch("dir/", true, sentinel);
+            b.put("dir/a", "1");
+            events.awaitPut(ns + "svc/dir/a", "1");
+            b.deleteWatch(w);
+            int before = events.events().size();
+            b.put("dir/b", "2");
+            sentinel.awaitPut(ns + "svc/dir/b", "2");
+            assertThat(events.events()).hasSize(before);
+        }
+
+        @Test
+        @DisplayName("liveness: not alive at first; the channel's first value is the current state; a check makes it alive")
+        void liveness() throws Exception {
+            Backend b = backend(ns + "svc");
+            assertThat(b.isAlive()).isFalse();
+            BlockingQueue<Boolean> channel = b.enableLivenessChannel();
+            assertThat(b.enableLivenessChannel()).isSameAs(channel);
+            assertThat(channel.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isFalse();
+            assertThat(b.performLivenessCheck()).isTrue();
+            assertThat(b.isAlive()).isTrue();
+            assertThat(channel.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        }
+
+        @Test
+        @DisplayName("an operation that finds nothing makes a new Backend alive")
+        void operationsUpdateLiveness() {
+            Backend b = backend(ns + "svc");
+            assertThat(b.get("missing")).isEmpty();
+            assertThat(b.isAlive()).isTrue();
+            assertThatThrownBy(() -> b.put("", "x")).isInstanceOf(IllegalArgumentException.class);
+            assertThat(b.isAlive()).isTrue();
+        }
+
+        @Test
+        @DisplayName("10,000 operations with an unread liveness channel never block")
+        void unreadChannelNeverBlocks() {
+            Backend b = backend(ns + "svc");
+            b.setLivenessChannelInterval(Duration.ofMillis(1));
+            BlockingQueue<Boolean> channel = b.enableLivenessChannel();
+            List<CompletableFuture<?>> ops = new ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                ops.add(i % 2 == 0 ? b.putAsync("k" + (i % 100), "v") : b.getAsync("k" + (i % 100)));
+                if (ops.size() == 256) {
+                    ops.forEach(KvStoreCompatibilityKit::await);
+                    ops.clear();
+                }
+            }
+            ops.forEach(KvStoreCompatibilityKit::await);
+            assertThat(b.isAlive()).isTrue();
+            assertThat(channel).isNotEmpty().allMatch(Boolean::booleanValue);
+        }
+    }
+
+    @Nested
+    @DisplayName("An unreachable store")
+    class UnreachableStore {
+
+        private Backend unreachable() {
+            Optional<KvStoreConfig> cfg = unreachableConfig();
+            assumeTrue(cfg.isPresent(), "this store cannot be unreachable (no unreachableConfig())");
+            KvStoreConfig c = cfg.get();
+            Backend b = Backend.builder().storeType(c.storeType()).address(c.address()).timeout(c.timeout())
+                    .options(c.options()).pathPrefix(ns + "svc").build();
+            toClose.add(b);
+            return b;
+        }
+
+        private Duration bound(Backend b) {
+            return b.timeout().plusSeconds(3);
+        }
+
+        private void assertUnavailableWithin(Backend b, String what, Runnable operation) {
+            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+                try {
+                    operation.run();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            Throwable t;
+            try {
+                t = outcome.get(bound(b).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError(what + " did not fail within " + bound(b) + " (the timeout plus 3 s)", e);
+            } catch (InterruptedException | ExecutionException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(t).as(what).isInstanceOf(KvStoreUnavailableException.class);
+        }
+
+        @Test
+        @DisplayName("creating a Backend does not fail; it is not alive")
+        void createDoesNotFail() {
+            Backend b = unreachable();
+            assertThat(b.isAlive()).isFalse();
+        }
+
+        @Test
+        @DisplayName("every operation fails with KvStoreUnavailableException within the timeout")
+        void operationsFail() {
+            Backend b = unreachable();
+            assertUnavailableWithin(b, "put", () -> b.put("k", "v"));
+            assertUnavailableWithin(b, "get", () -> b.get("k"));
+            assertUnavailableWithin(b, "list", () -> b.list("k"));
+            assertUnavailableWithin(b, "listKeys", () -> b.listKeys("k"));
+            assertUnavailableWithin(b, "exists", () -> b.exists("k"));
+            assertUnavailableWithin(b, "delete", () -> b.delete("k"));
+            assertUnavailableWithin(b, "deleteWithPrefix", () -> b.deleteWithPrefix("k"));
+            assertUnavailableWithin(b, "createWatch", () -> b.createWatch("k", true, e -> { }));
+            assertThat(b.isAlive()).isFalse();
+        }
+
+        @Test
+        @DisplayName("the liveness check and the channel say false within the timeout")
+        void livenessFalse() throws Exception {
+            Backend b = unreachable();
+            CompletableFuture<Boolean> check = CompletableFuture.supplyAsync(b::performLivenessCheck);
+            assertThat(check.get(bound(b).toMillis(), TimeUnit.MILLISECONDS)).isFalse();
+            BlockingQueue<Boolean> channel = b.enableLivenessChannel();
+            assertThat(channel.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isFalse();
+        }
+
+        @Test
+        @DisplayName("the client's own futures fail with KvStoreUnavailableException (within the timeout if it declares BOUNDED_BY_TIMEOUT)")
+        void clientFails() throws InterruptedException {
+            KvStoreConfig c = unreachableConfig().orElse(null);
+            assumeTrue(c != null, "this store cannot be unreachable (no unreachableConfig())");
+            try (KvStoreClient down = providerFor(c.storeType()).create(c)) {
+                Throwable t = failureOf(() -> down.get(ns + "k"));
+                assertThat(t).isInstanceOf(KvStoreUnavailableException.class);
+                if (down.capabilities().contains(KvCapability.BOUNDED_BY_TIMEOUT)) {
+                    // The Backend arms no timer for such a store: its own futures must end in time.
+                    Duration bound = c.timeout().plusSeconds(3);
+                    for (Supplier<CompletableFuture<?>> op : List.<Supplier<CompletableFuture<?>>>of(
+                            () -> down.put(ns + "k", bytes("v")), () -> down.list(ns),
+                            () -> down.listKeys(ns), () -> down.exists(ns + "k"), () -> down.delete(ns + "k"),
+                            () -> down.deleteWithPrefix(ns), () -> down.get(ns + "k"))) {
+                        CompletableFuture<?> f = op.get();
+                        try {
+                            f.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+                            fail("an operation on an unreachable store succeeded");
+                        } catch (TimeoutException e) {
+                            throw new AssertionError("the store declares BOUNDED_BY_TIMEOUT but an operation's future"
+                                    + " did not complete within " + bound + " (the timeout plus 3 s)", e);
+                        } catch (ExecutionException e) {
+                            assertThat(e.getCause()).isInstanceOf(KvStoreUnavailableException.class);
+                        }
+                    }
+                }
+                assertThat(await(down.isConnectionUp())).isFalse();
+            }
+        }
+    }
+}
