@@ -26,6 +26,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Transports;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,6 +62,11 @@ final class RedisKvStoreClient implements KvStoreClient {
 
     /** Keys per {@code SCAN} step (a hint to Redis) and per {@code MGET}/{@code UNLINK} batch. */
     static final int BATCH = 1000;
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** The {@code txn.lua} arguments before the value for one plain put: no condition, one operation. */
+    private static final byte[][] PLAIN_PUT_HEAD = {ascii("0"), ascii("1"), ascii("p")};
 
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
@@ -100,6 +106,10 @@ final class RedisKvStoreClient implements KvStoreClient {
         });
     }
 
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
     static ClientOptions clientOptions(RedisSettings settings) {
         Duration timeout = settings.timeout();
         ClientOptions.Builder b = ClientOptions.builder()
@@ -116,8 +126,11 @@ final class RedisKvStoreClient implements KvStoreClient {
     @Override
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
-        return command("get", key, c -> c.get(key)
-                .thenApply(v -> v == null ? Optional.<KvPair>empty() : Optional.of(new KvPair(key, v, 0L))));
+        // The key and the id of its lease (if any) in one atomic read.
+        return command("get", key, c -> c.mget(key, ReservedKeys.leaseOf(key)).thenApply(kvs -> {
+            KeyValue<String, byte[]> kv = kvs.get(0);
+            return kv.hasValue() ? Optional.of(pair(key, kv.getValue(), kvs.get(1))) : Optional.<KvPair>empty();
+        }));
     }
 
     @Override
@@ -134,7 +147,9 @@ final class RedisKvStoreClient implements KvStoreClient {
         if (failoverInProgress()) {
             return writeHeld("put", key);
         }
-        return command("put", key, c -> c.set(key, copy).thenApply(ok -> null));
+        // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
+        return command("put", key, c -> RedisScripts.TXN.run(c, new String[] {key}, PLAIN_PUT_HEAD[0],
+                PLAIN_PUT_HEAD[1], PLAIN_PUT_HEAD[2], copy, EMPTY).thenApply(n -> null));
     }
 
     @Override
@@ -143,7 +158,7 @@ final class RedisKvStoreClient implements KvStoreClient {
         if (failoverInProgress()) {
             return writeHeld("delete", key);
         }
-        return command("delete", key, c -> c.del(key).thenApply(n -> null));
+        return command("delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));
     }
 
     @Override
@@ -170,7 +185,10 @@ final class RedisKvStoreClient implements KvStoreClient {
         });
     }
 
-    /** Reads keys in pipelined batches; keys gone since the scan are left out. */
+    /**
+     * Reads keys with their lease ids in pipelined batches (each batch one atomic {@code MGET} of
+     * the keys and their lease keys); keys gone since the scan are left out.
+     */
     private static CompletableFuture<Map<String, KvPair>> mget(RedisAsyncCommands<String, byte[]> c,
             List<String> keys) {
         if (keys.isEmpty()) {
@@ -178,20 +196,41 @@ final class RedisKvStoreClient implements KvStoreClient {
         }
         List<CompletableFuture<List<KeyValue<String, byte[]>>>> batches = new ArrayList<>();
         for (int i = 0; i < keys.size(); i += BATCH) {
-            String[] batch = keys.subList(i, Math.min(keys.size(), i + BATCH)).toArray(String[]::new);
-            batches.add(c.mget(batch).toCompletableFuture());
+            List<String> batch = keys.subList(i, Math.min(keys.size(), i + BATCH));
+            String[] args = new String[batch.size() * 2];
+            for (int j = 0; j < batch.size(); j++) {
+                args[j] = batch.get(j);
+                args[batch.size() + j] = ReservedKeys.leaseOf(batch.get(j));
+            }
+            batches.add(c.mget(args).toCompletableFuture());
         }
         return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<String, KvPair> result = new TreeMap<>();
             for (CompletableFuture<List<KeyValue<String, byte[]>>> b : batches) {
-                for (KeyValue<String, byte[]> kv : b.join()) {
+                List<KeyValue<String, byte[]>> kvs = b.join();
+                int n = kvs.size() / 2;
+                for (int j = 0; j < n; j++) {
+                    KeyValue<String, byte[]> kv = kvs.get(j);
                     if (kv.hasValue()) {
-                        result.put(kv.getKey(), new KvPair(kv.getKey(), kv.getValue(), 0L));
+                        result.put(kv.getKey(), pair(kv.getKey(), kv.getValue(), kvs.get(n + j)));
                     }
                 }
             }
             return Collections.unmodifiableMap(result);
         });
+    }
+
+    /** A pair read with its lease key: the lease id it names, 0 when none (or unreadable). */
+    private static KvPair pair(String key, byte[] value, KeyValue<String, byte[]> leaseKey) {
+        long lease = 0;
+        if (leaseKey.hasValue()) {
+            try {
+                lease = Long.parseLong(new String(leaseKey.getValue(), StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+                LOG.debug("\"{}\": its lease key holds no lease id; reported without a lease", key);
+            }
+        }
+        return new KvPair(key, value, 0L, lease);
     }
 
     @Override
@@ -200,8 +239,14 @@ final class RedisKvStoreClient implements KvStoreClient {
         if (failoverInProgress()) {
             return writeHeld("deleteWithPrefix", prefix);
         }
-        return multiStep("deleteWithPrefix", prefix, c -> scan(c, prefix, ScanCursor.INITIAL,
-                page -> c.unlink(page.toArray(String[]::new)).toCompletableFuture()));
+        return multiStep("deleteWithPrefix", prefix, c -> scan(c, prefix, ScanCursor.INITIAL, page -> {
+            String[] keys = new String[page.size() * 2];
+            for (int i = 0; i < page.size(); i++) {
+                keys[2 * i] = page.get(i);
+                keys[2 * i + 1] = ReservedKeys.leaseOf(page.get(i));
+            }
+            return c.unlink(keys).toCompletableFuture();
+        }));
     }
 
     /**
@@ -215,7 +260,7 @@ final class RedisKvStoreClient implements KvStoreClient {
         return c.scan(cursor, args).toCompletableFuture().thenCompose((KeyScanCursor<String> step) -> {
             List<String> keys = new ArrayList<>(step.getKeys().size());
             for (String k : step.getKeys()) {
-                if (k.startsWith(prefix)) {
+                if (k.startsWith(prefix) && !ReservedKeys.isReserved(k)) {
                     keys.add(k);
                 }
             }

@@ -231,6 +231,9 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         }
         // The key is everything after the channel's prefix: keys may hold ':' themselves.
         String key = channel.substring(channelPrefix.length());
+        if (ReservedKeys.isReserved(key)) {
+            return; // the store's own bookkeeping
+        }
         CompletableFuture<Change> change = null;
         for (RedisWatch w : watchers) {
             if (!w.isActive() || !w.covers(key)) {

@@ -1,0 +1,16 @@
+-- Revokes lease ARGV[1] (hash KEYS[1]): deletes every key still under it, then the lease.
+-- Returns how many keys were deleted.
+local n = 0
+for _, key in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if key ~= '\0ttl' then
+    local side = '\0kv:key-lease:' .. key
+    if redis.call('GET', side) == ARGV[1] then
+      if redis.call('PTTL', key) ~= -1 then
+        n = n + redis.call('DEL', key)
+      end
+      redis.call('DEL', side)
+    end
+  end
+end
+redis.call('DEL', KEYS[1])
+return n
