@@ -15,5 +15,11 @@ public enum EventType {
      * Changes may have been missed (after a reconnection the store could not replay, or a
      * compacted revision): re-read what this watch covers.
      */
-    UNKNOWN
+    UNKNOWN,
+    /**
+     * The listener's view now equals the store's state as of one read: sent after the initial
+     * state ({@link WatchOptions#withInitialState}) and after each resync
+     * ({@link WatchOptions#withResync}). The event's key is the watched key or prefix.
+     */
+    SYNCED
 }

@@ -21,5 +21,27 @@ public enum KvCapability {
      * when the store does not answer in time it fails with {@link KvStoreUnavailableException}.
      * Callers, the Backend among them, then arm no timer of their own per operation.
      */
-    BOUNDED_BY_TIMEOUT
+    BOUNDED_BY_TIMEOUT,
+    /**
+     * Single-key conditional writes: {@link KvStoreClient#putIfAbsent}, and {@link Txn}s whose
+     * conditions are {@link Txn.Absent}, {@link Txn.Present} or {@link Txn.ValueIs}. Version
+     * conditions ({@link KvStoreClient#compareAndSet}, {@link KvStoreClient#compareAndDelete},
+     * {@link Txn.VersionIs}) need {@link #VERSIONS} too.
+     */
+    CONDITIONAL_WRITES,
+    /**
+     * {@link KvStoreClient#commit(Txn)} of transactions over several keys: every condition is
+     * checked and every operation applied as one atomic, isolated step.
+     */
+    TRANSACTIONS,
+    /**
+     * Leases ({@link KvStoreClient#grantLease}) and keys that live as long as their lease
+     * ({@link KvStoreClient#put(String, byte[], KvLease)}); {@link KvPair#lease()} names a key's lease.
+     */
+    LEASES,
+    /**
+     * Locks with fencing tokens, leader elections and reservations, built by the Backend over
+     * {@link #TRANSACTIONS}, {@link #LEASES} and watches.
+     */
+    LOCKS
 }

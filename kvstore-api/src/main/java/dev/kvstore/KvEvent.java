@@ -72,6 +72,17 @@ public record KvEvent(EventType type, String key, byte[] value, long version) {
     }
 
     /**
+     * A {@link EventType#SYNCED} event for the watch on {@code key}: the listener's view now equals
+     * the store's state as of one read.
+     *
+     * @param key the key or prefix the watch covers
+     * @return the event
+     */
+    public static KvEvent synced(String key) {
+        return new KvEvent(EventType.SYNCED, key, EMPTY, 0L);
+    }
+
+    /**
      * A copy of the value's bytes.
      *
      * @return the value; empty for anything but {@link EventType#PUT}

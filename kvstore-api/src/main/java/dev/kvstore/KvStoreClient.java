@@ -1,7 +1,9 @@
 package dev.kvstore;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -111,6 +113,160 @@ public interface KvStoreClient extends AutoCloseable {
      *     valid key
      */
     CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener);
+
+    /**
+     * Watches a key or prefix with options: initial state, resync after gaps, a bounded queue
+     * ({@link WatchOptions}). The future completes once the watch is active on the store.
+     *
+     * <p>The three-argument {@link #watch(String, boolean, Consumer)} is the store's raw watch
+     * (gaps reported as {@link EventType#UNKNOWN}); this form adds what the options ask for on top.
+     *
+     * @param key the full key, or the raw prefix when {@code withPrefix}
+     * @param withPrefix {@code true} to watch every key starting with {@code key}
+     * @param listener receives the events
+     * @param options what the watch does beyond its key
+     * @return the watch's handle, once active
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code withPrefix} is false and {@code key} is not a
+     *     valid key
+     * @throws UnsupportedOperationException if the options ask for what this store cannot do
+     *     (a revision on a store without revisions)
+     */
+    default CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener,
+            WatchOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (options.initialState() || options.fromRevision() != 0) {
+            throw new UnsupportedOperationException("this store's client does not support " + options);
+        }
+        return watch(key, withPrefix, listener);
+    }
+
+    // ---- conditional writes and transactions (KvCapability.CONDITIONAL_WRITES, TRANSACTIONS) ----
+
+    /**
+     * Applies a transaction atomically: if every condition holds, every operation is applied as one
+     * step; otherwise nothing is written. A watch gets one event per written key.
+     *
+     * <p>A failure with {@link KvStoreUnavailableException} is indeterminate: the transaction may
+     * have been applied. Re-read (with versions) before retrying.
+     *
+     * @param txn the transaction, with full keys
+     * @return whether it was applied
+     * @throws NullPointerException if {@code txn} is null
+     * @throws IllegalArgumentException if a key is not a valid key
+     * @throws UnsupportedOperationException if the store lacks {@link KvCapability#CONDITIONAL_WRITES}
+     *     (or {@link KvCapability#TRANSACTIONS} for several keys, {@link KvCapability#VERSIONS} for
+     *     version conditions, {@link KvCapability#LEASES} for leased puts), before anything is sent
+     * @throws KvStoreException if it holds more than {@link #maxTxnSize()} conditions and
+     *     operations, before anything is sent
+     */
+    default CompletableFuture<TxnResult> commit(Txn txn) {
+        Objects.requireNonNull(txn, "txn");
+        throw new UnsupportedOperationException("this store does not declare " + KvCapability.CONDITIONAL_WRITES
+                + " or " + KvCapability.TRANSACTIONS);
+    }
+
+    /**
+     * The most conditions plus operations one {@link Txn} may hold on this store (at least 64 on
+     * every store that declares {@link KvCapability#TRANSACTIONS}).
+     *
+     * @return the limit; 0 when the store has no transactions
+     */
+    default int maxTxnSize() {
+        return 0;
+    }
+
+    /**
+     * Creates a key only if it does not exist.
+     *
+     * @param key the full key
+     * @param value the value
+     * @return {@code true} if written; {@code false} if the key existed (nothing written)
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is not a valid key
+     * @throws UnsupportedOperationException without {@link KvCapability#CONDITIONAL_WRITES}
+     */
+    default CompletableFuture<Boolean> putIfAbsent(String key, byte[] value) {
+        Txn txn = Txn.builder().ifAbsent(key).put(key, value).build();
+        requireCapability(KvCapability.CONDITIONAL_WRITES);
+        return commit(txn).thenApply(TxnResult::succeeded);
+    }
+
+    /**
+     * Replaces a key's value only if its version is {@code expectedVersion} (0: only if absent).
+     *
+     * @param key the full key
+     * @param expectedVersion the version last read ({@link KvPair#version()}), or 0 for absent
+     * @param value the new value
+     * @return {@code true} if written; {@code false} if the version differed (nothing written)
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is not valid or {@code expectedVersion} negative
+     * @throws UnsupportedOperationException without {@link KvCapability#CONDITIONAL_WRITES} and
+     *     {@link KvCapability#VERSIONS}
+     */
+    default CompletableFuture<Boolean> compareAndSet(String key, long expectedVersion, byte[] value) {
+        Txn txn = Txn.builder().ifVersion(key, expectedVersion).put(key, value).build();
+        requireCapability(KvCapability.CONDITIONAL_WRITES);
+        requireCapability(KvCapability.VERSIONS);
+        return commit(txn).thenApply(TxnResult::succeeded);
+    }
+
+    /**
+     * Deletes a key only if its version is {@code expectedVersion}.
+     *
+     * @param key the full key
+     * @param expectedVersion the version last read; 0 succeeds only when the key is absent
+     * @return {@code true} if the condition held (and the key is gone); {@code false} otherwise
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is not valid or {@code expectedVersion} negative
+     * @throws UnsupportedOperationException without {@link KvCapability#CONDITIONAL_WRITES} and
+     *     {@link KvCapability#VERSIONS}
+     */
+    default CompletableFuture<Boolean> compareAndDelete(String key, long expectedVersion) {
+        Txn txn = Txn.builder().ifVersion(key, expectedVersion).delete(key).build();
+        requireCapability(KvCapability.CONDITIONAL_WRITES);
+        requireCapability(KvCapability.VERSIONS);
+        return commit(txn).thenApply(TxnResult::succeeded);
+    }
+
+    // ---- leases (KvCapability.LEASES) ----
+
+    /**
+     * Grants a lease that the library keeps alive until it is revoked.
+     *
+     * @param ttl whole seconds, at least 2
+     * @return the lease, once granted
+     * @throws NullPointerException if {@code ttl} is null
+     * @throws IllegalArgumentException if {@code ttl} is under 2 seconds or not whole seconds
+     * @throws UnsupportedOperationException without {@link KvCapability#LEASES}
+     */
+    default CompletableFuture<KvLease> grantLease(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl");
+        throw new UnsupportedOperationException("this store does not declare " + KvCapability.LEASES);
+    }
+
+    /**
+     * Creates or replaces a key that lives as long as a lease.
+     *
+     * @param key the full key
+     * @param value the value
+     * @param lease a lease granted by this client
+     * @return completes when written
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is not valid or the lease is not this client's
+     * @throws UnsupportedOperationException without {@link KvCapability#LEASES}
+     */
+    default CompletableFuture<Void> put(String key, byte[] value, KvLease lease) {
+        Txn txn = Txn.builder().put(key, value, lease).build();
+        requireCapability(KvCapability.LEASES);
+        return commit(txn).thenApply(r -> null);
+    }
+
+    private void requireCapability(KvCapability capability) {
+        if (!capabilities().contains(capability)) {
+            throw new UnsupportedOperationException("this store does not declare " + capability);
+        }
+    }
 
     /**
      * Asks the store whether it answers, writing nothing.

@@ -1,9 +1,13 @@
 package dev.kvstore.spi;
 
+import dev.kvstore.KvCapability;
 import dev.kvstore.KvStoreClient;
+import dev.kvstore.Txn;
 import dev.kvstore.KvValueTooLargeException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /** Argument checks every store applies the same way, so that every store fails alike. */
 public final class Keys {
@@ -60,6 +64,54 @@ public final class Keys {
             throw new KvValueTooLargeException(key, value.length, limit);
         }
         return value;
+    }
+
+    /**
+     * Checks a transaction before anything is sent, as every store does: its keys, its values
+     * against the store's value limit, its size against the store's limit, and that the store
+     * has what it needs (versions for version conditions, leases for leased puts).
+     *
+     * @param storeType names the store in the error
+     * @param txn the transaction, with full keys
+     * @param maxValueSize the store's value limit in bytes
+     * @param maxTxnSize the store's limit of conditions plus operations
+     * @param capabilities what the store declares
+     * @return the transaction
+     * @throws NullPointerException if {@code txn} is null
+     * @throws IllegalArgumentException if a key is not valid
+     * @throws dev.kvstore.KvStoreException if it is over {@code maxTxnSize}
+     * @throws KvValueTooLargeException if a value is over {@code maxValueSize}
+     * @throws UnsupportedOperationException if it needs a capability the store lacks
+     */
+    public static Txn checkTxn(String storeType, Txn txn, long maxValueSize, int maxTxnSize,
+            Set<KvCapability> capabilities) {
+        Objects.requireNonNull(txn, "txn");
+        if (!capabilities.contains(KvCapability.CONDITIONAL_WRITES)) {
+            throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.CONDITIONAL_WRITES);
+        }
+        if (txn.needsVersions() && !capabilities.contains(KvCapability.VERSIONS)) {
+            throw new UnsupportedOperationException(storeType + " keeps no versions (" + KvCapability.VERSIONS
+                    + " not declared): version conditions cannot be used; use ifValue or ifAbsent");
+        }
+        if (txn.usesLeases() && !capabilities.contains(KvCapability.LEASES)) {
+            throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.LEASES);
+        }
+        if (txn.size() > maxTxnSize) {
+            throw new dev.kvstore.KvStoreException(storeType + " commit failed: the transaction holds " + txn.size()
+                    + " conditions and operations, over this store's limit of " + maxTxnSize);
+        }
+        List<String> keys = txn.keys();
+        if (keys.size() > 1 && !capabilities.contains(KvCapability.TRANSACTIONS)) {
+            throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.TRANSACTIONS
+                    + ": a transaction may name one key only");
+        }
+        keys.forEach(Keys::checkKey);
+        for (Txn.Operation op : txn.operations()) {
+            if (op instanceof Txn.Put put && put.valueLength() > maxValueSize) {
+                throw new KvValueTooLargeException(put.key(), put.valueLength(), maxValueSize);
+            }
+        }
+        return txn;
     }
 
     /**

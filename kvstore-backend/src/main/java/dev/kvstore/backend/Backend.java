@@ -8,7 +8,11 @@ import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreConfigurationException;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.KvLease;
 import dev.kvstore.KvWatch;
+import dev.kvstore.Txn;
+import dev.kvstore.TxnResult;
+import dev.kvstore.WatchOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -346,10 +350,31 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public KvWatch createWatch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        return createWatch(key, withPrefix, listener, WatchOptions.defaults());
+    }
+
+    /**
+     * Watches a key or prefix with options: initial state, resync after gaps, a bounded queue
+     * ({@link WatchOptions}). Otherwise as {@link #createWatch(String, boolean, Consumer)}.
+     *
+     * @param key the key, or the prefix when {@code withPrefix}, relative to the path prefix
+     * @param withPrefix {@code true} to watch every key starting with {@code key}
+     * @param listener receives the events, on a kvstore thread, never concurrently for one watch
+     * @param options what the watch does beyond its key
+     * @return the watch; close it with {@link #deleteWatch} or {@link KvWatch#close()}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code withPrefix} is false and {@code key} is empty
+     *     or not a valid key
+     * @throws UnsupportedOperationException if the options ask for what the store cannot do
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public KvWatch createWatch(String key, boolean withPrefix, Consumer<KvEvent> listener, WatchOptions options) {
         String full = watchKey(key, withPrefix, listener);
+        notNull(options, "options");
         CompletableFuture<KvWatch> f;
         try {
-            f = client.watch(full, withPrefix, listener);
+            f = client.watch(full, withPrefix, listener, options);
         } catch (RuntimeException e) {
             throw rejected(e);
         }
@@ -501,10 +526,29 @@ public final class Backend implements AutoCloseable {
      *     or not a valid key
      */
     public CompletableFuture<KvWatch> createWatchAsync(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        return createWatchAsync(key, withPrefix, listener, WatchOptions.defaults());
+    }
+
+    /**
+     * Watches a key or prefix with options, asynchronously.
+     *
+     * @param key the key, or the prefix when {@code withPrefix}, relative to the path prefix
+     * @param withPrefix {@code true} to watch every key starting with {@code key}
+     * @param listener receives the events
+     * @param options what the watch does beyond its key
+     * @return the active watch; fails as {@link #createWatch} throws, within the timeout
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code withPrefix} is false and {@code key} is empty
+     *     or not a valid key
+     * @throws UnsupportedOperationException if the options ask for what the store cannot do
+     */
+    public CompletableFuture<KvWatch> createWatchAsync(String key, boolean withPrefix, Consumer<KvEvent> listener,
+            WatchOptions options) {
         String full = watchKey(key, withPrefix, listener);
+        notNull(options, "options");
         CompletableFuture<KvWatch> f;
         try {
-            f = client.watch(full, withPrefix, listener);
+            f = client.watch(full, withPrefix, listener, options);
         } catch (RuntimeException e) {
             throw rejected(e);
         }
@@ -532,6 +576,228 @@ public final class Backend implements AutoCloseable {
             }
         });
         return result;
+    }
+
+    // ---- conditional writes, transactions and leases (contract §8, §9) ----
+
+    /**
+     * Creates a key only if it does not exist ({@link KvCapability#CONDITIONAL_WRITES}).
+     *
+     * @param key the key, relative to the path prefix
+     * @param value the value
+     * @return {@code true} if written; {@code false} if the key existed and nothing was written
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     * @throws UnsupportedOperationException if the store lacks the capability (nothing is sent)
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout; the write
+     *     may have been applied
+     * @throws KvStoreException if the store failed the operation
+     */
+    public boolean putIfAbsent(String key, byte[] value) {
+        return await(putIfAbsentAsync0(key, value), "putIfAbsent", key);
+    }
+
+    /**
+     * Creates a key only if it does not exist, asynchronously.
+     *
+     * @param key the key, relative to the path prefix
+     * @param value the value
+     * @return whether it was written; fails as {@link #putIfAbsent} throws
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is empty or not a valid key
+     * @throws UnsupportedOperationException if the store lacks the capability
+     */
+    public CompletableFuture<Boolean> putIfAbsentAsync(String key, byte[] value) {
+        return async(putIfAbsentAsync0(key, value), "putIfAbsent", key);
+    }
+
+    private CompletableFuture<Boolean> putIfAbsentAsync0(String key, byte[] value) {
+        String full = key(key);
+        notNull(value, "value");
+        return issue(() -> client.putIfAbsent(full, value));
+    }
+
+    /**
+     * Replaces a key's value only if its version is {@code expectedVersion} (0: only if absent);
+     * needs {@link KvCapability#CONDITIONAL_WRITES} and {@link KvCapability#VERSIONS}.
+     *
+     * @param key the key, relative to the path prefix
+     * @param expectedVersion the version last read, or 0 for absent
+     * @param value the new value
+     * @return {@code true} if written; {@code false} if the version differed and nothing was written
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is not valid or {@code expectedVersion} negative
+     * @throws UnsupportedOperationException if the store lacks a capability (nothing is sent)
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout; the write
+     *     may have been applied
+     * @throws KvStoreException if the store failed the operation
+     */
+    public boolean compareAndSet(String key, long expectedVersion, byte[] value) {
+        return await(compareAndSetAsync0(key, expectedVersion, value), "compareAndSet", key);
+    }
+
+    /**
+     * Replaces a key's value only if its version is {@code expectedVersion}, asynchronously.
+     *
+     * @param key the key, relative to the path prefix
+     * @param expectedVersion the version last read, or 0 for absent
+     * @param value the new value
+     * @return whether it was written; fails as {@link #compareAndSet} throws
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is not valid or {@code expectedVersion} negative
+     * @throws UnsupportedOperationException if the store lacks a capability
+     */
+    public CompletableFuture<Boolean> compareAndSetAsync(String key, long expectedVersion, byte[] value) {
+        return async(compareAndSetAsync0(key, expectedVersion, value), "compareAndSet", key);
+    }
+
+    private CompletableFuture<Boolean> compareAndSetAsync0(String key, long expectedVersion, byte[] value) {
+        String full = key(key);
+        notNull(value, "value");
+        return issue(() -> client.compareAndSet(full, expectedVersion, value));
+    }
+
+    /**
+     * Deletes a key only if its version is {@code expectedVersion}; needs
+     * {@link KvCapability#CONDITIONAL_WRITES} and {@link KvCapability#VERSIONS}.
+     *
+     * @param key the key, relative to the path prefix
+     * @param expectedVersion the version last read
+     * @return {@code true} if the version matched and the key is gone; {@code false} otherwise
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is not valid or {@code expectedVersion} negative
+     * @throws UnsupportedOperationException if the store lacks a capability (nothing is sent)
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout; the
+     *     delete may have been applied
+     * @throws KvStoreException if the store failed the operation
+     */
+    public boolean compareAndDelete(String key, long expectedVersion) {
+        return await(compareAndDeleteAsync0(key, expectedVersion), "compareAndDelete", key);
+    }
+
+    /**
+     * Deletes a key only if its version is {@code expectedVersion}, asynchronously.
+     *
+     * @param key the key, relative to the path prefix
+     * @param expectedVersion the version last read
+     * @return whether it was deleted; fails as {@link #compareAndDelete} throws
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if {@code key} is not valid or {@code expectedVersion} negative
+     * @throws UnsupportedOperationException if the store lacks a capability
+     */
+    public CompletableFuture<Boolean> compareAndDeleteAsync(String key, long expectedVersion) {
+        return async(compareAndDeleteAsync0(key, expectedVersion), "compareAndDelete", key);
+    }
+
+    private CompletableFuture<Boolean> compareAndDeleteAsync0(String key, long expectedVersion) {
+        String full = key(key);
+        return issue(() -> client.compareAndDelete(full, expectedVersion));
+    }
+
+    /**
+     * Applies a transaction atomically ({@link Txn}); its keys are relative to the path prefix.
+     *
+     * @param txn the transaction
+     * @return whether every condition held and every operation was applied
+     * @throws NullPointerException if {@code txn} is null
+     * @throws IllegalArgumentException if a key is not valid
+     * @throws UnsupportedOperationException if the store lacks a capability it needs (nothing is sent)
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout; the
+     *     transaction may have been applied
+     * @throws KvStoreException if it is over the store's size limit, or the store failed it
+     */
+    public TxnResult commit(Txn txn) {
+        return await(commitAsync0(txn), "commit", firstKey(txn));
+    }
+
+    /**
+     * Applies a transaction atomically, asynchronously.
+     *
+     * @param txn the transaction, keys relative to the path prefix
+     * @return the outcome; fails as {@link #commit} throws
+     * @throws NullPointerException if {@code txn} is null
+     * @throws IllegalArgumentException if a key is not valid
+     * @throws UnsupportedOperationException if the store lacks a capability it needs
+     */
+    public CompletableFuture<TxnResult> commitAsync(Txn txn) {
+        return async(commitAsync0(txn), "commit", firstKey(txn));
+    }
+
+    private CompletableFuture<TxnResult> commitAsync0(Txn txn) {
+        Txn full = notNull(txn, "txn").mapKeys(this::key);
+        return issue(() -> client.commit(full));
+    }
+
+    private String firstKey(Txn txn) {
+        return txn == null ? "" : fullKey(txn.operations().get(0).key());
+    }
+
+    /**
+     * Grants a lease that the library keeps alive until revoked ({@link KvCapability#LEASES}).
+     *
+     * @param ttl whole seconds, at least 2
+     * @return the lease; close or revoke it to delete its keys
+     * @throws NullPointerException if {@code ttl} is null
+     * @throws IllegalArgumentException if {@code ttl} is under 2 seconds or not whole seconds
+     * @throws UnsupportedOperationException if the store lacks the capability
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public KvLease grantLease(Duration ttl) {
+        notNull(ttl, "ttl");
+        return await(issue(() -> client.grantLease(ttl)), "grantLease", "");
+    }
+
+    /**
+     * Grants a lease, asynchronously.
+     *
+     * @param ttl whole seconds, at least 2
+     * @return the lease; fails as {@link #grantLease} throws
+     * @throws NullPointerException if {@code ttl} is null
+     * @throws IllegalArgumentException if {@code ttl} is under 2 seconds or not whole seconds
+     * @throws UnsupportedOperationException if the store lacks the capability
+     */
+    public CompletableFuture<KvLease> grantLeaseAsync(Duration ttl) {
+        notNull(ttl, "ttl");
+        return async(issue(() -> client.grantLease(ttl)), "grantLease", "");
+    }
+
+    /**
+     * Creates or replaces a key that lives as long as a lease.
+     *
+     * @param key the key, relative to the path prefix
+     * @param value the value
+     * @param lease a lease from {@link #grantLease}
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is not valid or the lease is not this store's
+     * @throws UnsupportedOperationException if the store lacks {@link KvCapability#LEASES}
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout; the write
+     *     may have been applied
+     * @throws KvStoreException if the lease is no longer active, or the store failed the operation
+     */
+    public void put(String key, byte[] value, KvLease lease) {
+        String full = key(key);
+        notNull(value, "value");
+        notNull(lease, "lease");
+        await(issue(() -> client.put(full, value, lease)), "put", full);
+    }
+
+    /**
+     * Creates or replaces a key that lives as long as a lease, asynchronously.
+     *
+     * @param key the key, relative to the path prefix
+     * @param value the value
+     * @param lease a lease from {@link #grantLease}
+     * @return completes when written; fails as {@link #put(String, byte[], KvLease)} throws
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is not valid or the lease is not this store's
+     * @throws UnsupportedOperationException if the store lacks {@link KvCapability#LEASES}
+     */
+    public CompletableFuture<Void> putAsync(String key, byte[] value, KvLease lease) {
+        String full = key(key);
+        notNull(value, "value");
+        notNull(lease, "lease");
+        return async(issue(() -> client.put(full, value, lease)), "put", full);
     }
 
     // ---- liveness ----

@@ -7,7 +7,9 @@ import dev.kvstore.spi.KvStoreProvider;
 import java.util.Set;
 
 /**
- * Provides storeType {@value #STORE_TYPE}: an in-process store. The address is ignored.
+ * Provides storeType {@value #STORE_TYPE}: an in-process store. The address names it: every client of the JVM with the same
+ * address shares one store, which lives while one of them is open; an empty address is a store of the client
+ * alone.
  *
  * <p>Options: {@value #MAX_VALUE_BYTES} (default {@value #DEFAULT_MAX_VALUE_BYTES}), the largest
  * value accepted.
@@ -45,6 +47,6 @@ public final class MemoryKvStoreProvider implements KvStoreProvider {
             throw new dev.kvstore.KvStoreConfigurationException(
                     "option " + MAX_VALUE_BYTES + " must be positive, got " + limit);
         }
-        return new MemoryKvStoreClient(limit);
+        return new MemoryKvStoreClient(config.address(), limit);
     }
 }

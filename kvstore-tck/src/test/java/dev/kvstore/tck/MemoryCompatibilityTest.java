@@ -7,6 +7,6 @@ class MemoryCompatibilityTest extends KvStoreCompatibilityKit {
 
     @Override
     protected KvStoreConfig config() {
-        return KvStoreConfig.builder().storeType("memory").build();
+        return KvStoreConfig.builder().storeType("memory").address("kit").build();
     }
 }
