@@ -2,11 +2,14 @@ package dev.kvstore.redis;
 
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvLease;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
+import dev.kvstore.Txn;
+import dev.kvstore.TxnResult;
 import dev.kvstore.spi.Keys;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
@@ -40,6 +43,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -68,6 +72,9 @@ final class RedisKvStoreClient implements KvStoreClient {
     /** The {@code txn.lua} arguments before the value for one plain put: no condition, one operation. */
     private static final byte[][] PLAIN_PUT_HEAD = {ascii("0"), ascii("1"), ascii("p")};
 
+    private static final Set<KvCapability> CAPABILITIES = Set.of(KvCapability.BOUNDED_BY_TIMEOUT,
+            KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS);
+
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisSettings settings;
@@ -77,6 +84,8 @@ final class RedisKvStoreClient implements KvStoreClient {
     private final LazyConnection<StatefulRedisConnection<String, byte[]>> commands;
     private final RedisWatchHub watches;
     private final SentinelFollower follower; // null unless redis-sentinel
+    private final RedisLeases leases;
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
     RedisKvStoreClient(RedisSettings settings) {
@@ -89,6 +98,7 @@ final class RedisKvStoreClient implements KvStoreClient {
         this.commands = new LazyConnection<>(where,
                 () -> client.connectAsync(CODEC, uri).toCompletableFuture());
         this.watches = new RedisWatchHub(settings, client, uri, commands);
+        this.leases = new RedisLeases(this, settings.storeType(), timeout);
         if (settings.sentinel()) {
             this.follower = new SentinelFollower(settings, client, uri, () -> {
                 SentinelFollower.reconnect(commands.ifOpen(), where);
@@ -144,21 +154,15 @@ final class RedisKvStoreClient implements KvStoreClient {
         Keys.checkKey(key);
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
-        if (failoverInProgress()) {
-            return writeHeld("put", key);
-        }
         // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
-        return command("put", key, c -> RedisScripts.TXN.run(c, new String[] {key}, PLAIN_PUT_HEAD[0],
-                PLAIN_PUT_HEAD[1], PLAIN_PUT_HEAD[2], copy, EMPTY).thenApply(n -> null));
+        return write("put", key, c -> RedisScripts.TXN.run(c, new String[] {key}, PLAIN_PUT_HEAD[0],
+                PLAIN_PUT_HEAD[1], PLAIN_PUT_HEAD[2], copy, EMPTY, EMPTY).thenApply(n -> null));
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
-        if (failoverInProgress()) {
-            return writeHeld("delete", key);
-        }
-        return command("delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));
+        return write("delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));
     }
 
     @Override
@@ -314,16 +318,49 @@ final class RedisKvStoreClient implements KvStoreClient {
     }
 
     @Override
+    public CompletableFuture<TxnResult> commit(Txn txn) {
+        Keys.checkTxn(settings.storeType(), txn, settings.maxValueBytes(), RedisTransactions.MAX_SIZE, CAPABILITIES);
+        RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own);
+        String key = txn.keys().get(0);
+        for (RedisLease lease : call.leases()) {
+            if (lease != null && !lease.isActive()) {
+                return CompletableFuture.failedFuture(new KvStoreException(what("commit", key) + " failed: lease "
+                        + lease.id() + " is no longer active (revoked or lost)"));
+            }
+        }
+        return write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args())).thenApply(r -> {
+            if (r < 0) {
+                RedisLease lease = call.leases().get((int) (-r - 1));
+                leases.goneOnServer(lease);
+                throw new KvStoreException(what("commit", key) + " failed: lease " + lease.id()
+                        + " has expired or was revoked on " + where + "; nothing was written");
+            }
+            return TxnResult.of(r == 1);
+        });
+    }
+
+    @Override
+    public int maxTxnSize() {
+        return RedisTransactions.MAX_SIZE;
+    }
+
+    @Override
+    public CompletableFuture<KvLease> grantLease(Duration ttl) {
+        return leases.grant(ttl);
+    }
+
+    @Override
     public Set<KvCapability> capabilities() {
         // Lettuce's command timeout and orTimeout on multi-command operations bound every future.
-        return Set.of(KvCapability.BOUNDED_BY_TIMEOUT);
+        return CAPABILITIES;
     }
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
+        leases.close(); // revokes this client's leases while the connection is still open
         closed = true;
         if (follower != null) {
             follower.close();
@@ -355,6 +392,15 @@ final class RedisKvStoreClient implements KvStoreClient {
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
         return translated(f, () -> what(name, key));
+    }
+
+    /** Runs one write command; refused while Sentinel fails the master over. */
+    <T> CompletableFuture<T> write(String name, String key,
+            Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
+        if (failoverInProgress()) {
+            return writeHeld(name, key);
+        }
+        return command(name, key, op);
     }
 
     /** Runs an operation of several commands, the whole bounded by the timeout. */

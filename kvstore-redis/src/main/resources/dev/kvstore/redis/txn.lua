@@ -3,7 +3,8 @@
 -- KEYS: the conditions' keys, then the operations' keys, in order.
 -- ARGV[1]: number of conditions; ARGV[2]: number of operations; then two per condition:
 --   kind ('a' absent, 'p' present, 'v' value equals), value ('' unless 'v');
--- then three per operation: kind ('p' put, 'l' leased put, 'd' delete), value, lease id ('' unless 'l').
+-- then four per operation: kind ('p' put, 'l' leased put, 'd' delete), value, lease id and the
+--   lease's owner token ('' unless 'l').
 -- Returns 1 when applied, 0 when a condition did not hold, -j when operation j's lease is gone.
 -- Bookkeeping (see ReservedKeys): '\0kv:key-lease:<key>' holds a leased key's lease id, with the
 -- key's expiry; '\0kv:lease:<id>' is the lease's hash of its keys, expiring with the lease.
@@ -23,16 +24,17 @@ end
 local base = 2 + 2 * nc
 local ttl = {}
 for j = 1, no do
-  local at = base + 3 * (j - 1)
+  local at = base + 4 * (j - 1)
   local lease = ARGV[at + 3]
   if ARGV[at + 1] == 'l' and not ttl[lease] then
-    local t = redis.call('PTTL', R .. 'lease:' .. lease)
-    if t <= 0 then return -j end
+    local hash = R .. 'lease:' .. lease
+    local t = redis.call('PTTL', hash)
+    if t <= 0 or redis.call('HGET', hash, '\0owner') ~= ARGV[at + 4] then return -j end
     ttl[lease] = t
   end
 end
 for j = 1, no do
-  local at = base + 3 * (j - 1)
+  local at = base + 4 * (j - 1)
   local kind, value, lease = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
   local key = KEYS[nc + j]
   local side = R .. 'key-lease:' .. key
