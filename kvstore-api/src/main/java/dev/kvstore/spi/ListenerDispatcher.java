@@ -62,12 +62,8 @@ public final class ListenerDispatcher implements AutoCloseable {
         schedule();
     }
 
-    /**
-     * Whether {@link #close()} was called.
-     *
-     * @return {@code true} once closed
-     */
-    public boolean isClosed() {
+    /** Whether {@link #close()} was called; for tests in this package. */
+    boolean isClosed() {
         return closed;
     }
 

@@ -688,7 +688,7 @@ public final class Backend implements AutoCloseable {
      */
     public KvLease grantLease(Duration ttl) {
         notNull(ttl, "ttl");
-        return calls.await("grantLease", "", () -> client.grantLease(ttl));
+        return calls.await("grantLease", null, () -> client.grantLease(ttl));
     }
 
     /**
@@ -702,7 +702,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<KvLease> grantLeaseAsync(Duration ttl) {
         notNull(ttl, "ttl");
-        return calls.async("grantLease", "", () -> client.grantLease(ttl));
+        return calls.async("grantLease", null, () -> client.grantLease(ttl));
     }
 
     /**
