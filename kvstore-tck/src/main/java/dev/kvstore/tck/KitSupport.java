@@ -19,6 +19,8 @@ import dev.kvstore.KvValueTooLargeException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.spi.KvStoreProvider;
+import dev.kvstore.testing.TcpProxy;
+import dev.kvstore.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,6 +93,57 @@ public abstract class KitSupport {
      */
     protected Optional<KvStoreConfig> unreachableConfig() {
         return Optional.empty();
+    }
+
+    /**
+     * The server under test, for the fault cases (stop, restart, freeze, thaw). Empty for a store
+     * with no server process, such as the in-process one: those cases are then skipped.
+     *
+     * @return the server, or empty
+     */
+    protected Optional<TestServer> server() {
+        return Optional.empty();
+    }
+
+    /**
+     * The configuration of the store under test reached at another address: the kit starts a
+     * {@link TcpProxy} in front of {@code config().address()} and gives its address here, then cuts
+     * or blackholes it to cut one client off the store. Empty when the store cannot be reached
+     * through one proxied address (the in-process store; Sentinel, whose master address comes from
+     * the sentinels): those cases are then skipped.
+     *
+     * @param proxyAddress {@code 127.0.0.1:port} of the proxy
+     * @return the configuration through the proxy, or empty
+     */
+    protected Optional<KvStoreConfig> configVia(String proxyAddress) {
+        return Optional.empty();
+    }
+
+    /**
+     * Starts a proxy in front of the store and a client through it, both closed after the test;
+     * skips the test when {@link #configVia(String)} is empty.
+     *
+     * @return the proxy and the client
+     */
+    protected Proxied proxiedClient() {
+        TcpProxy proxy = TcpProxy.start(config.address());
+        toClose.add(proxy);
+        Optional<KvStoreConfig> via = configVia(proxy.address());
+        org.junit.jupiter.api.Assumptions.assumeTrue(via.isPresent(),
+                "this store cannot be reached through one proxied address (configVia is empty)");
+        KvStoreClient c = providerFor(via.get().storeType()).create(via.get());
+        toClose.add(0, c);
+        return new Proxied(proxy, c, via.get());
+    }
+
+    /**
+     * A client cut off from the store at will.
+     *
+     * @param proxy the proxy between the client and the store
+     * @param client the client, connected through the proxy
+     * @param config the client's configuration (to start a child JVM the same way)
+     */
+    protected record Proxied(TcpProxy proxy, KvStoreClient client, KvStoreConfig config) {
     }
 
     @BeforeEach

@@ -58,13 +58,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <pre>{@code
  * class EtcdCompatibilityIT extends KvStoreCompatibilityKit {
- *     static EtcdServer etcd;
- *     @BeforeAll static void start() { etcd = EtcdServer.start(); }
- *     @AfterAll static void stop() { etcd.close(); }
- *     @Override protected KvStoreConfig config() {
- *         return KvStoreConfig.builder().storeType("etcd").address(etcd.address()).build();
+ *
+ *     @RegisterExtension   // kvstore-testing: starts etcd once for the class, closes it after
+ *     static final TestServerExtension<EtcdServer> ETCD = TestServerExtension.of(EtcdServer::start);
+ *
+ *     @Override
+ *     protected KvStoreConfig config() {
+ *         return KvStoreConfig.builder().storeType("etcd").address(ETCD.address()).build();
  *     }
- *     @Override protected Optional<KvStoreConfig> unreachableConfig() { ... a closed port ... }
+ *
+ *     @Override
+ *     protected Optional<KvStoreConfig> unreachableConfig() {
+ *         return Optional.of(KvStoreConfig.builder().storeType("etcd")
+ *                 .address(ETCD.unreachableAddress()).timeout(Duration.ofSeconds(1)).build());
+ *     }
  * }
  * }</pre>
  *
