@@ -344,7 +344,7 @@ public abstract class CoordinationKit extends LeaseKit {
 
         @Test
         @DisplayName("a store without LOCKS refuses locks, elections and reservations with UnsupportedOperationException")
-        void refused() {
+        void locksRefused() {
             assumeFalse(has(KvCapability.LOCKS), "the store declares LOCKS");
             Backend b = backend("");
             assertThatThrownBy(() -> b.lock(lockName())).isInstanceOf(UnsupportedOperationException.class);

@@ -181,7 +181,7 @@ public abstract class LeaseKit extends TransactionKit {
 
         @Test
         @DisplayName("a store without LEASES fails grantLease, leased puts and register with UnsupportedOperationException, sending nothing")
-        void refused() {
+        void leasesRefused() {
             assumeFalse(has(KvCapability.LEASES), "the store declares LEASES");
             assertThat(failureOf(() -> client.grantLease(SHORT_TTL))).isInstanceOf(UnsupportedOperationException.class);
             assertThatThrownBy(() -> backend("").register("k", bytes("v"), SHORT_TTL))
