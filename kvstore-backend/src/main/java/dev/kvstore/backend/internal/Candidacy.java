@@ -149,10 +149,12 @@ final class Candidacy implements KvElection, Session.Member {
 
     @Override
     public void sessionEnded() {
+        String stale;
         synchronized (this) {
             if (closed) {
                 return;
             }
+            stale = myKey;
             session = null;
             myKey = null;
             leaderKey = null;
@@ -160,10 +162,14 @@ final class Candidacy implements KvElection, Session.Member {
         }
         LOG.warn("candidate \"{}\" of election \"{}\" lost its lease; joining again", candidateId, name);
         serial.execute(this::tell);
-        rejoin(Backoff.FIRST);
+        rejoin(Backoff.FIRST, stale);
     }
 
-    private void rejoin(Duration delay) {
+    /**
+     * Joins again with a new session. The old key goes first (it may outlive the lost lease on the
+     * store for up to its TTL, and would otherwise show this candidate as leader to the others).
+     */
+    private void rejoin(Duration delay, String stale) {
         Futures.schedule(() -> {
             synchronized (this) {
                 if (closed || session != null) {
@@ -171,11 +177,14 @@ final class Candidacy implements KvElection, Session.Member {
                 }
             }
             try {
+                if (stale != null) {
+                    calls.await("delete", stale, () -> calls.client().delete(stale));
+                }
                 join();
                 refresh();
             } catch (RuntimeException e) {
                 LOG.debug("candidate \"{}\" could not join election \"{}\" again; retrying", candidateId, name, e);
-                rejoin(Backoff.next(delay, ttl));
+                rejoin(Backoff.next(delay, ttl), stale);
             }
         }, delay);
     }
