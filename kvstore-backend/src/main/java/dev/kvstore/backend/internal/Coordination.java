@@ -222,6 +222,9 @@ public final class Coordination implements AutoCloseable {
             ending = new ArrayList<>(sessions.values());
             sessions.clear();
         }
+        if (ending.isEmpty() && open.isEmpty() && reservations.isEmpty()) {
+            return;
+        }
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (AutoCloseable c : List.copyOf(open)) {
             all.add(CompletableFuture.runAsync(() -> closeQuietly(c), POOL));

@@ -69,6 +69,10 @@ final class Reservations {
                 + ATTEMPTS + " times in a row");
     }
 
+    boolean isEmpty() {
+        return held.isEmpty();
+    }
+
     boolean renew(String key) {
         Reservation r = held.get(key);
         if (r == null) {
