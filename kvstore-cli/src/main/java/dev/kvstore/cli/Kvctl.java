@@ -37,6 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {GetCommand.class, PutCommand.class, TxnCommand.class, LsCommand.class, RmCommand.class,
             WatchCommand.class, HealthCommand.class, DumpCommand.class, LoadCommand.class,
             CopyCommand.class, BenchCommand.class, DemoCommand.class, CompletionCommand.class,
+            CoordinationCommands.LockCommand.class, CoordinationCommands.ElectCommand.class,
+            CoordinationCommands.LeaderCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {"  0  ok", "  1  key not found",
