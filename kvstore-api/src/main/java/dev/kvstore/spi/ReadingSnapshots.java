@@ -137,6 +137,8 @@ final class ReadingSnapshots implements SnapshotWatch, ListenerDispatcher.Inline
                 touched = null;
             } else if (touched != null && (event.type() == EventType.PUT || event.type() == EventType.DELETE)) {
                 touched.add(event.key());
+            } else if (reading && event.type() == EventType.UNKNOWN) {
+                again = true; // the read in flight may predate this gap
             }
         }
         if (!isMarker) {
