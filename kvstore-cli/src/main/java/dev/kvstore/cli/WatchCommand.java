@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvWatch;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.backend.Backend;
 import java.io.PrintStream;
 import java.util.Base64;
@@ -17,8 +18,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Print one line per change of KEY (or, with --prefix, of every key under it) until "
                 + "interrupted (Ctrl-C) or --count events.",
-            "Text: PUT KEY [vVERSION] VALUE (value escaped onto one line, as ls), or DELETE|CONNECTION_DOWN|UNKNOWN KEY "
-                + "(UNKNOWN: events may have been missed, read again).",
+            "Text: PUT KEY [vVERSION] VALUE (value escaped onto one line, as ls), or DELETE|CONNECTION_DOWN|SYNCED|UNKNOWN "
+                + "KEY. After a gap (a lost connection the store cannot replay) the watch re-reads and prints the "
+                + "difference, then SYNCED; with --no-resync it prints UNKNOWN instead (events may have been missed).",
             "A line on stderr says when the watch is active."})
 final class WatchCommand extends StoreCommand {
 
@@ -31,6 +33,12 @@ final class WatchCommand extends StoreCommand {
     @Option(names = "--json", description = "JSON Lines: {\"type\",\"key\",\"value\" (base64),\"version\"}.")
     boolean json;
 
+    @Option(names = "--initial", description = "First print every existing key as PUT, then SYNCED, then the changes.")
+    boolean initial;
+
+    @Option(names = "--no-resync", description = "Report gaps as UNKNOWN instead of re-reading (the raw watch).")
+    boolean noResync;
+
     @Option(names = "--count", paramLabel = "N", defaultValue = "0",
             description = "Stop after N events (default 0: until interrupted).")
     long count;
@@ -41,7 +49,8 @@ final class WatchCommand extends StoreCommand {
             throw usage("--count must be 0 or more, got " + count);
         }
         BlockingQueue<KvEvent> events = new LinkedBlockingQueue<>();
-        KvWatch watch = backend.createWatch(key, prefix, events::add);
+        KvWatch watch = backend.createWatch(key, prefix, events::add,
+                WatchOptions.defaults().withInitialState(initial).withResync(!noResync));
         Thread hook = new Thread(() -> {
             backend.deleteWatch(watch);
             io.out().flush();
