@@ -34,10 +34,13 @@ import org.slf4j.LoggerFactory;
  * nothing per key.
  *
  * <p><b>Events.</b> A {@code PUT} or {@code DELETE} from the store is queued and becomes the
- * view's state for its key once the listener is handed it. Two are dropped: one equal to a state
- * that a read (not an event) put in the view (the read already told the listener), and a
- * {@code DELETE} of a key the view lacks once the view is complete (after the initial state or a
- * resync). {@code CONNECTION_DOWN} passes through. {@code UNKNOWN} (a gap) asks for a snapshot
+ * view's state for its key once the listener is handed it. These are dropped: a {@code PUT} equal to
+ * a state that a read (not an event) put in the view (the read already told the listener); a
+ * {@code PUT} equal to the view's state with a version (the same version and value twice is one
+ * state reported twice, as a store that reads a key per notification does when writes coalesce;
+ * without versions, on Redis, the same value written twice cannot be told from one write reported
+ * twice, so it passes); and a {@code DELETE} of a key the view lacks once the view is complete
+ * (after the initial state or a resync). {@code CONNECTION_DOWN} passes through. {@code UNKNOWN} (a gap) asks for a snapshot
  * when resync is on, else passes through.
  *
  * <p><b>Snapshots</b> (initial state and resync): for every key of the read, of the view, or both,
@@ -257,8 +260,8 @@ public final class GapFreeWatch implements KvWatch {
         KeyState now = current(event.key());
         if (event.type() == EventType.PUT) {
             KeyState next = KeyState.of(event.value(), event.version(), false);
-            if (now != null && now.fromRead && now.sameAs(next)) {
-                return; // a read already told the listener
+            if (now != null && now.sameAs(next) && (now.fromRead || event.version() != 0)) {
+                return; // a read already told the listener, or the store repeats a versioned state
             }
             add(new Item(event, next, true));
         } else if (now != null || !complete) {

@@ -202,7 +202,13 @@ public abstract class GapFreeWatchKit extends TransactionKit {
                     if (a.type() == EventType.PUT && b.type() == EventType.PUT) {
                         int x = Integer.parseInt(a.valueAsString());
                         int y = Integer.parseInt(b.valueAsString());
-                        assertThat(y).as("values of %s go up without repeats: %s", k, list).isGreaterThan(x);
+                        if (has(KvCapability.VERSIONS)) {
+                            assertThat(y).as("values of %s go up without repeats: %s", k, list).isGreaterThan(x);
+                        } else {
+                            // Without versions (Redis) a value read once per notification may repeat when
+                            // writes coalesce: the store cannot tell that from the same value written twice.
+                            assertThat(y).as("values of %s never go back: %s", k, list).isGreaterThanOrEqualTo(x);
+                        }
                         if (has(KvCapability.EVERY_WRITE_EVENT)) {
                             assertThat(y).as("no gap in the values of %s: %s", k, list).isEqualTo(x + 1);
                         }
