@@ -36,15 +36,18 @@ class GapFreeWatchTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     /** A client whose raw watch events and read results the test supplies. */
-    static final class HandClient implements KvStoreClient {
-        final BlockingQueue<CompletableFuture<Map<String, KvPair>>> reads = new LinkedBlockingQueue<>();
-        volatile RawWatch raw;
-
+    static final class HandClient extends HandClientOps {
         @Override
         public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
             raw = new RawWatch(key, withPrefix, listener);
             return CompletableFuture.completedFuture(raw);
         }
+    }
+
+    /** Reads the test completes by hand; every other operation is unsupported. */
+    abstract static class HandClientOps implements KvStoreClient {
+        final BlockingQueue<CompletableFuture<Map<String, KvPair>>> reads = new LinkedBlockingQueue<>();
+        volatile RawWatch raw;
 
         @Override
         public CompletableFuture<Map<String, KvPair>> list(String prefix) {
@@ -289,6 +292,73 @@ class GapFreeWatchTest {
         assertThat(listener.events.get(listener.events.size() - 1)).isEqualTo(KvEvent.unknown("p/"));
         assertThat(client.reads).isEmpty();
         w.close();
+    }
+
+    /** A store that places snapshots exactly in its stream: the test plays the store. */
+    static final class ExactClient extends HandClientBase implements SnapshotWatchSource {
+        volatile WatchFeed feed;
+        final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean closed;
+
+        @Override
+        public CompletableFuture<SnapshotWatch> watchWithSnapshots(String key, boolean withPrefix, WatchOptions options,
+                WatchFeed feed) {
+            this.feed = feed;
+            if (options.initialState()) {
+                feed.snapshot(state(pair("p/a", "1", 1)));
+            }
+            return CompletableFuture.completedFuture(new SnapshotWatch() {
+                @Override
+                public void requestSnapshot() {
+                    requests.incrementAndGet();
+                }
+
+                @Override
+                public String key() {
+                    return key;
+                }
+
+                @Override
+                public boolean withPrefix() {
+                    return withPrefix;
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return !closed;
+                }
+
+                @Override
+                public void close() {
+                    closed = true;
+                }
+            });
+        }
+    }
+
+    /** The operations a {@link SnapshotWatchSource} test does not use. */
+    abstract static class HandClientBase extends HandClientOps {
+        @Override
+        public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+            throw new UnsupportedOperationException("the raw watch is not used for a SnapshotWatchSource");
+        }
+    }
+
+    @Test
+    void aSnapshotWatchSourceIsUsedInsteadOfReads() throws Exception {
+        ExactClient client = new ExactClient();
+        Listener listener = new Listener(false);
+        KvWatch w = client.watch("p/", true, listener, WatchOptions.defaults().withInitialState(true)).get();
+        listener.awaitSynced(1);
+        client.feed.event(put("p/b", "1", 1));
+        client.feed.event(KvEvent.unknown("p/"));
+        await().atMost(WAIT).until(() -> client.requests.get() == 1);
+        client.feed.snapshot(state(pair("p/b", "1", 1), pair("p/c", "1", 1)));
+        listener.awaitSynced(2);
+        assertThat(listener.events).containsExactly(put("p/a", "1", 1), KvEvent.synced("p/"), put("p/b", "1", 1),
+                KvEvent.delete("p/a"), put("p/c", "1", 1), KvEvent.synced("p/"));
+        w.close();
+        assertThat(client.closed).isTrue();
     }
 
     @Test
