@@ -25,7 +25,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Benchmark main (not a test) for watches without gaps, on memory, etcd, Redis and ZooKeeper
- * started on free loopback ports. Per store it prints:
+ * started on free loopback ports (arguments: the stores to run, default all). Per store it prints:
  * <ul>
  *   <li>put→event latency (p50/p99, 2,000 sequential puts) through a Backend watch with resync on
  *       (the default) against the store's raw watch ({@code KvStoreClient.watch}, three arguments);
@@ -49,16 +49,20 @@ public final class WatchBenchmark {
      * @param args ignored
      */
     public static void main(String[] args) throws Exception {
-        try (EtcdServer etcd = EtcdServer.start(); RedisServer redis = RedisServer.start();
-             ZooKeeperServer zookeeper = ZooKeeperServer.start()) {
-            String[][] stores = {{"memory", ""}, {"etcd", etcd.address()}, {"redis", redis.address()},
-                {"zookeeper", zookeeper.address()}};
-            System.out.printf("%-10s %22s %22s %7s | %14s %14s %7s | %16s%n", "store", "watch p50/p99 raw ms",
-                    "Backend (resync) ms", "ratio", "list 2,000 ms", "initial ms", "ratio", "resync 10,000 ms");
-            for (String[] store : stores) {
-                try (Backend b = Backend.builder().storeType(store[0]).address(store[1]).timeout(TIMEOUT)
+        List<String> wanted = args.length == 0 ? List.of("memory", "etcd", "redis", "zookeeper") : List.of(args);
+        System.out.printf("%-10s %22s %22s %7s | %14s %14s %7s | %16s%n", "store", "watch p50/p99 raw ms",
+                "Backend (resync) ms", "ratio", "list 2,000 ms", "initial ms", "ratio", "resync 10,000 ms");
+        for (String store : wanted) {
+            try (AutoCloseable server = switch (store) {
+                case "etcd" -> EtcdServer.start();
+                case "redis" -> RedisServer.start();
+                case "zookeeper" -> ZooKeeperServer.start();
+                default -> () -> { };
+            }) {
+                String address = server instanceof dev.kvstore.testing.TestServer t ? t.address() : "";
+                try (Backend b = Backend.builder().storeType(store).address(address).timeout(TIMEOUT)
                         .pathPrefix("wbench").build()) {
-                    run(store[0], b);
+                    run(store, b);
                 }
             }
         }
