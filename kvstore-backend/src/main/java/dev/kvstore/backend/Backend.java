@@ -344,6 +344,8 @@ public final class Backend implements AutoCloseable {
      * Watches a key, or every key with a raw string prefix. When this returns the watch is active
      * on the store: a write made after it is seen. Events carry full keys. If the store does not
      * confirm the watch within the timeout this throws, and a watch confirmed later is closed.
+     * Uses {@link WatchOptions#defaults()}: gaps are resynced (the listener gets the difference,
+     * then {@code SYNCED}) and at most {@value WatchOptions#DEFAULT_QUEUE_LIMIT} changes wait for it.
      *
      * @param key the key, or the prefix when {@code withPrefix}, relative to the path prefix
      * @param withPrefix {@code true} to watch every key starting with {@code key}

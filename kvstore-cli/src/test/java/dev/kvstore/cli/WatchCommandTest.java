@@ -105,6 +105,20 @@ class WatchCommandTest {
     }
 
     @Test
+    @DisplayName("watch --initial prints every existing key, then SYNCED, then the changes")
+    void initial() {
+        Backend store = backends.backend(BasicCommandsTest.MEMORY);
+        store.put("cfg/a", "1");
+        store.put("cfg/b", "2");
+        Background watch = new Background(backends, "watch", "--prefix", "cfg/", "--initial", "--count", "4")
+                .awaitActive();
+        store.put("cfg/c", "3");
+        assertThat(watch.status).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(0);
+        assertThat(watch.out().lines()).containsExactly("PUT cfg/a v1 1", "PUT cfg/b v1 2", "SYNCED cfg/",
+                "PUT cfg/c v1 3");
+    }
+
+    @Test
     @DisplayName("the watch ends when its thread is interrupted, exit 0")
     void interrupted() throws Exception {
         Background watch = new Background(backends, "watch", "x");
