@@ -97,37 +97,6 @@ public final class Futures {
     }
 
     /**
-     * Runs a task at a fixed delay between the end of one run and the start of the next, on the
-     * shared timer thread itself. The task must be short and must not block (check a flag, complete
-     * a future, start an asynchronous call); anything longer belongs in {@link #schedule}.
-     *
-     * @param task the short task
-     * @param initialDelay until the first run
-     * @param delay between runs
-     * @return the periodic task; {@code cancel(false)} stops it
-     * @throws NullPointerException if an argument is null
-     */
-    public static ScheduledFuture<?> scheduleShortTaskWithFixedDelay(Runnable task, Duration initialDelay,
-            Duration delay) {
-        Objects.requireNonNull(task, "task");
-        return TIMER.scheduleWithFixedDelay(task, initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * Runs a short task once, after a delay, on the shared timer thread itself. The task must be
-     * short and must not block; anything longer belongs in {@link #schedule}.
-     *
-     * @param task the short task
-     * @param delay how long to wait first
-     * @return the scheduled task; {@code cancel(false)} before it is due stops it
-     * @throws NullPointerException if an argument is null
-     */
-    public static ScheduledFuture<?> scheduleShortTask(Runnable task, Duration delay) {
-        Objects.requireNonNull(task, "task");
-        return TIMER.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /**
      * How many tasks wait on the shared timer; for tests that check nothing is left behind.
      *
      * @return the timer's queue length
