@@ -13,6 +13,7 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.WatchOptions;
+import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import io.etcd.jetcd.ByteSequence;
@@ -71,12 +72,11 @@ import javax.net.ssl.SSLException;
  * with {@link KvStoreUnavailableException} when the timeout passes ({@link Futures#withTimeout},
  * on the SPI's one timer), whatever jetcd's retries do.
  */
-final class EtcdKvStoreClient implements KvStoreClient {
+final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     private static final Set<KvCapability> CAPABILITIES =
             Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT,
-                    KvCapability.BOUNDED_BY_TIMEOUT, KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS,
-                    KvCapability.LEASES, KvCapability.LOCKS));
+                    KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS));
 
     /** The smallest possible key: with {@code range_end} {@code "\0"} it means every key. */
     private static final ByteSequence ZERO_KEY = ByteSequence.from(new byte[] {0});

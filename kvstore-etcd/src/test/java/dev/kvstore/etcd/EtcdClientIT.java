@@ -72,7 +72,7 @@ class EtcdClientIT {
     void valueLimit() {
         long limit = client.maxValueSize();
         assertThat(limit).isEqualTo(EtcdOptions.DEFAULT_MAX_REQUEST_BYTES - EtcdSettings.REQUEST_OVERHEAD);
-        String key = ns + "b".repeat(512 - ns.length());
+        String key = ns + "b".repeat(KvStoreClient.MAX_FULL_KEY_BYTES - ns.length()); // the longest full key
         assertThatThrownBy(() -> client.put(key, new byte[(int) limit + 1]))
                 .isInstanceOf(KvValueTooLargeException.class).hasMessageContaining(String.valueOf(limit));
         assertThat(join(client.exists(key))).isFalse();
