@@ -97,6 +97,23 @@ public final class Futures {
     }
 
     /**
+     * Runs a task at a fixed delay between the end of one run and the start of the next, on the
+     * shared timer thread itself. The task must be short and must not block (check a flag, complete
+     * a future, start an asynchronous call); anything longer belongs in {@link #schedule}.
+     *
+     * @param task the short task
+     * @param initialDelay until the first run
+     * @param delay between runs
+     * @return the periodic task; {@code cancel(false)} stops it
+     * @throws NullPointerException if an argument is null
+     */
+    public static ScheduledFuture<?> scheduleShortTaskWithFixedDelay(Runnable task, Duration initialDelay,
+            Duration delay) {
+        Objects.requireNonNull(task, "task");
+        return TIMER.scheduleWithFixedDelay(task, initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
      * How many tasks wait on the shared timer; for tests that check nothing is left behind.
      *
      * @return the timer's queue length
