@@ -227,7 +227,8 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
      * The gap-free watch's source ({@link dev.kvstore.spi.GapFreeWatch}, behind the four-argument
      * watch): an initial state is a read at revision R followed by a watch from R + 1, a resync a
      * read placed exactly in the stream by its revision, and {@link WatchOptions#fromRevision()} a
-     * watch from that revision (a compacted one fails the watch).
+     * watch from that revision (a compacted one is a gap: etcd creates the watch, then says the
+     * revision is gone, and the watch reports {@code UNKNOWN} to the gap-free layer, which resyncs).
      */
     @Override
     public CompletableFuture<SnapshotWatch> watchWithSnapshots(String key, boolean withPrefix, WatchOptions options,

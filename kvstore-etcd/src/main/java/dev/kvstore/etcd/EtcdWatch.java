@@ -176,7 +176,8 @@ final class EtcdWatch extends AbstractKvWatch implements SnapshotWatch {
 
     /**
      * Opens the stream at a revision: every change from it on is delivered. If etcd has compacted
-     * it away, the watch fails to start.
+     * it away, etcd still creates the watch and then cancels it as compacted: that is reported as
+     * a gap and the watch goes on from the current revision.
      *
      * @param revision the first revision to deliver, at least 1
      * @return completes (on a jetcd thread) when etcd has created the watch
