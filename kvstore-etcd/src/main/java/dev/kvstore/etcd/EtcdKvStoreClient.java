@@ -13,14 +13,19 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.WatchOptions;
+import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
+import dev.kvstore.spi.SnapshotWatch;
+import dev.kvstore.spi.SnapshotWatchSource;
+import dev.kvstore.spi.WatchFeed;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.grpc.CallOptions;
@@ -71,12 +76,11 @@ import javax.net.ssl.SSLException;
  * with {@link KvStoreUnavailableException} when the timeout passes ({@link Futures#withTimeout},
  * on the SPI's one timer), whatever jetcd's retries do.
  */
-final class EtcdKvStoreClient implements KvStoreClient {
+final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, SnapshotWatchSource {
 
     private static final Set<KvCapability> CAPABILITIES =
             Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT,
-                    KvCapability.BOUNDED_BY_TIMEOUT, KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS,
-                    KvCapability.LEASES, KvCapability.LOCKS));
+                    KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS));
 
     /** The smallest possible key: with {@code range_end} {@code "\0"} it means every key. */
     private static final ByteSequence ZERO_KEY = ByteSequence.from(new byte[] {0});
@@ -215,32 +219,35 @@ final class EtcdKvStoreClient implements KvStoreClient {
 
     @Override
     public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
-        return watch(key, withPrefix, listener, 0);
+        Objects.requireNonNull(listener, "listener");
+        return open(key, withPrefix, listener, null, EtcdWatch::start).thenApply(w -> w);
     }
 
     /**
-     * Honours {@link WatchOptions#fromRevision()} natively (etcd replays from any revision it has
-     * not compacted); the other options are the API's. A compacted revision fails the watch.
+     * The gap-free watch's source ({@link dev.kvstore.spi.GapFreeWatch}, behind the four-argument
+     * watch): an initial state is a read at revision R followed by a watch from R + 1, a resync a
+     * read placed exactly in the stream by its revision, and {@link WatchOptions#fromRevision()} a
+     * watch from that revision (a compacted one is a gap: etcd creates the watch, then says the
+     * revision is gone, and the watch reports {@code UNKNOWN} to the gap-free layer, which resyncs).
      */
     @Override
-    public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener,
-            WatchOptions options) {
+    public CompletableFuture<SnapshotWatch> watchWithSnapshots(String key, boolean withPrefix, WatchOptions options,
+            WatchFeed feed) {
         Objects.requireNonNull(options, "options");
-        if (options.fromRevision() == 0) {
-            return KvStoreClient.super.watch(key, withPrefix, listener, options);
-        }
-        if (options.initialState()) {
+        Objects.requireNonNull(feed, "feed");
+        if (options.initialState() && options.fromRevision() != 0) {
             throw new UnsupportedOperationException("etcd: an initial state and a revision to replay from "
                     + "cannot be combined (" + options + ")");
         }
-        return watch(key, withPrefix, listener, options.fromRevision());
+        Function<EtcdWatch, CompletableFuture<Void>> starter = options.initialState() ? EtcdWatch::startAfterSnapshot
+                : options.fromRevision() != 0 ? w -> w.startAt(options.fromRevision()) : EtcdWatch::start;
+        return open(key, withPrefix, event -> { }, feed, starter).thenApply(w -> w);
     }
 
-    /** A watch from a revision, or from now when {@code fromRevision} is 0. */
-    private CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener,
-            long fromRevision) {
+    /** Opens a watch with {@code starter}, bounded by the timeout; a watch that fails is closed. */
+    private CompletableFuture<EtcdWatch> open(String key, boolean withPrefix, Consumer<KvEvent> listener,
+            WatchFeed feed, Function<EtcdWatch, CompletableFuture<Void>> starter) {
         Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(listener, "listener");
         if (withPrefix) {
             Keys.checkPrefix(key);
         } else {
@@ -250,11 +257,11 @@ final class EtcdKvStoreClient implements KvStoreClient {
             return CompletableFuture.failedFuture(closedException("watch", key));
         }
         Range range = withPrefix ? Range.of(key) : new Range(bytes(key), null);
-        EtcdWatch watch = new EtcdWatch(this, key, withPrefix, listener, range.start(), range.end());
+        EtcdWatch watch = new EtcdWatch(this, key, withPrefix, listener, range, feed);
         watches.add(watch);
-        CompletableFuture<KvWatch> result = new CompletableFuture<>();
-        CompletableFuture<Void> active = fromRevision == 0 ? watch.start() : watch.startAt(fromRevision);
-        Futures.withTimeout(active, settings.timeout(), () -> EtcdErrors.timedOut("watch", key, settings.timeout()))
+        CompletableFuture<EtcdWatch> result = new CompletableFuture<>();
+        Futures.withTimeout(starter.apply(watch), settings.timeout(),
+                        () -> EtcdErrors.timedOut("watch", key, settings.timeout()))
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
                         watch.close();
@@ -357,6 +364,18 @@ final class EtcdKvStoreClient implements KvStoreClient {
         return call("watch", watchedKey, () -> kv.get(ZERO_KEY, COUNT_ONLY), r -> r.getHeader().getRevision());
     }
 
+    /**
+     * Reads every key of a watch's range, and the revision the read saw. Completes on one of this
+     * client's threads; bounded by the timeout.
+     *
+     * @param watchedKey the key or prefix of the watch, for error messages
+     * @param range the range
+     */
+    CompletableFuture<GetResponse> readRange(String watchedKey, Range range) {
+        GetOption option = range.end() == null ? GetOption.DEFAULT : GetOption.builder().withRange(range.end()).build();
+        return call("watch", watchedKey, () -> kv.get(range.start(), option), r -> r);
+    }
+
     void forget(EtcdWatch watch) {
         watches.remove(watch);
     }
@@ -435,7 +454,7 @@ final class EtcdKvStoreClient implements KvStoreClient {
         return ByteSequence.from(key, StandardCharsets.UTF_8);
     }
 
-    private static KvPair pair(KeyValue kv) {
+    static KvPair pair(KeyValue kv) {
         return new KvPair(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(),
                 kv.getVersion(), kv.getLease());
     }

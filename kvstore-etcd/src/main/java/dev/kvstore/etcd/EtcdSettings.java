@@ -30,7 +30,7 @@ record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Du
         int maxTxnOps) {
 
     /**
-     * Room left in a request for the key (at most {@value dev.kvstore.KvStoreClient#MAX_KEY_BYTES}
+     * Room left in a request for the key (at most {@value dev.kvstore.KvStoreClient#MAX_FULL_KEY_BYTES}
      * bytes) and etcd's request header and framing.
      */
     static final long REQUEST_OVERHEAD = 1024;

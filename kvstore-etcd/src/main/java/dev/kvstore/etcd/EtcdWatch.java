@@ -1,18 +1,24 @@
 package dev.kvstore.etcd;
 
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.spi.AbstractKvWatch;
 import dev.kvstore.spi.Futures;
+import dev.kvstore.spi.SnapshotWatch;
+import dev.kvstore.spi.WatchFeed;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -32,21 +38,30 @@ import org.slf4j.LoggerFactory;
  * <p>jetcd's own resumption is not used: each stream ({@link Attempt}) is closed at its first
  * error and replaced, so that what is delivered and what is resumed stay under this class's lock.
  *
+ * <p>Behind a gap-free watch ({@link SnapshotWatch}, with a {@link WatchFeed}) the events go to the
+ * feed instead of a listener, and snapshots of the range are put exactly in the stream by
+ * revision: a range read at revision R is sent at once, and the events at or below R that the
+ * stream has not delivered yet are then dropped (the snapshot holds them); a read that saw less
+ * than was already delivered is made again. An initial state is a read at R and a stream from R + 1.
+ *
  * <p>Threads: jetcd calls back on its event loop; there this class only hands events to the SPI's
  * delivery line (which runs no user code). Reads of the current revision complete on the client's
  * callback threads, re-opening after a back-off runs on the SPI's timer workers. Everything that
- * delivers or changes the revision does so under {@code lock}; jetcd is never called under it.
+ * delivers (to the line or the feed, so feed calls are never concurrent and keep stream order) or
+ * changes the revision does so under {@code lock}; jetcd is never called under it.
  * The connection bookkeeping (one {@code CONNECTION_DOWN} per loss) is {@link AbstractKvWatch}'s.
  */
-final class EtcdWatch extends AbstractKvWatch {
+final class EtcdWatch extends AbstractKvWatch implements SnapshotWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(EtcdWatch.class);
     private static final long FIRST_BACKOFF_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 2_000;
 
     private final EtcdKvStoreClient client;
+    private final EtcdKvStoreClient.Range range;
     private final ByteSequence start;
     private final ByteSequence end;
+    private final WatchFeed feed; // null: events go to the listener
     private final CompletableFuture<Void> active = new CompletableFuture<>();
     private final Object lock = new Object();
 
@@ -55,13 +70,17 @@ final class EtcdWatch extends AbstractKvWatch {
     private long lastRevision;
     private boolean stopped;
     private long backoffMillis = FIRST_BACKOFF_MILLIS;
+    private long skipThrough; // events at or below this revision are in a snapshot already sent
+    private boolean snapshotPending;
 
     EtcdWatch(EtcdKvStoreClient client, String key, boolean withPrefix, Consumer<KvEvent> listener,
-            ByteSequence start, ByteSequence end) {
+            EtcdKvStoreClient.Range range, WatchFeed feed) {
         super(EtcdKvStoreProvider.STORE_TYPE, key, withPrefix, listener);
         this.client = client;
-        this.start = start;
-        this.end = end;
+        this.range = range;
+        this.start = range.start();
+        this.end = range.end();
+        this.feed = feed;
     }
 
     /**
@@ -81,8 +100,84 @@ final class EtcdWatch extends AbstractKvWatch {
     }
 
     /**
+     * Reads the range, sends it to the feed as the initial state, and opens the stream right after
+     * the read's revision.
+     *
+     * @return completes when etcd has created the watch, after the snapshot was sent
+     */
+    CompletableFuture<Void> startAfterSnapshot() {
+        client.readRange(key(), range).whenComplete((response, failure) -> {
+            if (failure != null) {
+                active.completeExceptionally(failure);
+                return;
+            }
+            long revision = response.getHeader().getRevision();
+            synchronized (lock) {
+                skipThrough = revision;
+                feed.snapshot(state(response));
+            }
+            startAt(revision + 1);
+        });
+        return active;
+    }
+
+    @Override
+    public void requestSnapshot() {
+        synchronized (lock) {
+            if (stopped || snapshotPending) {
+                return; // the snapshot under way answers this request too
+            }
+            snapshotPending = true;
+        }
+        readSnapshot(FIRST_BACKOFF_MILLIS);
+    }
+
+    /** Reads the range and sends it in line, or reads again if it saw less than was delivered. */
+    private void readSnapshot(long retryMillis) {
+        client.readRange(key(), range).whenComplete((response, failure) -> {
+            synchronized (lock) {
+                if (stopped) {
+                    return;
+                }
+                if (failure == null && response.getHeader().getRevision() >= lastRevision) {
+                    long revision = response.getHeader().getRevision();
+                    snapshotPending = false;
+                    skipThrough = Math.max(skipThrough, revision);
+                    lastRevision = Math.max(lastRevision, revision); // a new stream resumes after it
+                    feed.snapshot(state(response));
+                    return;
+                }
+            }
+            if (failure != null) {
+                LOG.debug("etcd watch on \"{}\": reading a snapshot failed; retrying", key(), failure);
+            }
+            Futures.schedule(() -> readSnapshot(Math.min(MAX_BACKOFF_MILLIS, retryMillis * 2)),
+                    Duration.ofMillis(failure == null ? 0 : retryMillis));
+        });
+    }
+
+    private static Map<String, KvPair> state(GetResponse response) {
+        Map<String, KvPair> state = new LinkedHashMap<>();
+        for (KeyValue kv : response.getKvs()) {
+            KvPair pair = EtcdKvStoreClient.pair(kv);
+            state.put(pair.key(), pair);
+        }
+        return state;
+    }
+
+    /** Sends an event to the feed, or to the listener through the delivery line. Holds the lock. */
+    private void emit(KvEvent event) {
+        if (feed != null) {
+            feed.event(event);
+        } else {
+            deliverInOrder(CompletableFuture.completedFuture(event));
+        }
+    }
+
+    /**
      * Opens the stream at a revision: every change from it on is delivered. If etcd has compacted
-     * it away, the watch fails to start.
+     * it away, etcd still creates the watch and then cancels it as compacted: that is reported as
+     * a gap and the watch goes on from the current revision.
      *
      * @param revision the first revision to deliver, at least 1
      * @return completes (on a jetcd thread) when etcd has created the watch
@@ -173,6 +268,9 @@ final class EtcdWatch extends AbstractKvWatch {
         if (connectionLost()) {
             LOG.info("etcd watch on \"{}\" lost its connection ({}); resuming from revision {} when etcd is back",
                     key(), failure.getMessage(), lastRevision + 1);
+            if (feed != null) {
+                feed.event(KvEvent.connectionDown(key()));
+            }
         }
     }
 
@@ -200,18 +298,14 @@ final class EtcdWatch extends AbstractKvWatch {
                     return;
                 }
                 lastRevision = Math.max(lastRevision, revision);
-                onGap();
+                if (feed != null) {
+                    feed.event(KvEvent.unknown(key())); // the gap-free watch then asks for a snapshot
+                } else {
+                    onGap();
+                }
             }
             open();
         });
-    }
-
-    /**
-     * An event that needs no read. It goes through the same line as {@code CONNECTION_DOWN} and
-     * gaps ({@link #deliverInOrder}), so their order holds and a later gap is reported again.
-     */
-    private static CompletableFuture<KvEvent> resolved(KvEvent event) {
-        return CompletableFuture.completedFuture(event);
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
@@ -255,13 +349,16 @@ final class EtcdWatch extends AbstractKvWatch {
                 for (WatchEvent event : response.getEvents()) {
                     KeyValue kv = event.getKeyValue();
                     lastRevision = Math.max(lastRevision, kv.getModRevision());
+                    if (kv.getModRevision() <= skipThrough) {
+                        continue; // a snapshot sent already holds it
+                    }
                     String key = kv.getKey().toString(StandardCharsets.UTF_8);
                     if (!covers(key)) {
                         continue;
                     }
                     switch (event.getEventType()) {
-                        case PUT -> deliverInOrder(resolved(KvEvent.put(key, kv.getValue().getBytes(), kv.getVersion())));
-                        case DELETE -> deliverInOrder(resolved(KvEvent.delete(key)));
+                        case PUT -> emit(KvEvent.put(key, kv.getValue().getBytes(), kv.getVersion()));
+                        case DELETE -> emit(KvEvent.delete(key));
                         default -> LOG.debug("etcd watch on \"{}\": ignoring event of type {}", key(), event.getEventType());
                     }
                 }

@@ -26,7 +26,7 @@ import java.util.Map;
  * forgotten with it (a later stream starts afresh), which can only make a deadline earlier.
  *
  * <p>Threads: gRPC calls {@code sendMessage} and {@code onMessage} on jetcd's event loop; the
- * per-stream map is guarded by itself, and {@link Answers#answered} must not block.
+ * per-stream {@link Unanswered} is synchronized, and {@link Answers#answered} must not block.
  */
 final class KeepAliveClock implements ClientInterceptor {
 
@@ -60,7 +60,7 @@ final class KeepAliveClock implements ClientInterceptor {
         if (!KEEP_ALIVE.equals(method.getFullMethodName())) {
             return call;
         }
-        Map<Long, ArrayDeque<Long>> unanswered = new HashMap<>();
+        Unanswered unanswered = new Unanswered();
         return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
             @Override
             public void start(Listener<A> listener, Metadata headers) {
@@ -68,14 +68,7 @@ final class KeepAliveClock implements ClientInterceptor {
                     @Override
                     public void onMessage(A message) {
                         if (message instanceof LeaseKeepAliveResponse response) {
-                            Long sentAt;
-                            synchronized (unanswered) {
-                                ArrayDeque<Long> times = unanswered.get(response.getID());
-                                sentAt = times == null ? null : times.poll();
-                                if (times != null && times.isEmpty()) {
-                                    unanswered.remove(response.getID());
-                                }
-                            }
+                            Long sentAt = unanswered.answered(response.getID());
                             if (sentAt != null) {
                                 answers.answered(response.getID(), sentAt, response.getTTL());
                             }
@@ -88,16 +81,40 @@ final class KeepAliveClock implements ClientInterceptor {
             @Override
             public void sendMessage(Q message) {
                 if (message instanceof LeaseKeepAliveRequest request) {
-                    long now = System.nanoTime();
-                    synchronized (unanswered) {
-                        ArrayDeque<Long> times = unanswered.computeIfAbsent(request.getID(), id -> new ArrayDeque<>());
-                        if (times.size() < MAX_UNANSWERED) {
-                            times.add(now);
-                        }
-                    }
+                    unanswered.sent(request.getID(), System.nanoTime());
                 }
                 super.sendMessage(message);
             }
         };
+    }
+
+    /** The send times of the unanswered requests of one stream, per lease, oldest first. Thread-safe. */
+    static final class Unanswered {
+        private final Map<Long, ArrayDeque<Long>> times = new HashMap<>();
+
+        /** A request for the lease was sent at {@code atNanos}. */
+        synchronized void sent(long leaseId, long atNanos) {
+            ArrayDeque<Long> queue = times.computeIfAbsent(leaseId, id -> new ArrayDeque<>());
+            if (queue.size() < MAX_UNANSWERED) {
+                queue.add(atNanos);
+            }
+        }
+
+        /**
+         * An answer for the lease came: the send time of the request it answers.
+         *
+         * @return the send time, or {@code null} if no request of the lease is unanswered
+         */
+        synchronized Long answered(long leaseId) {
+            ArrayDeque<Long> queue = times.get(leaseId);
+            if (queue == null) {
+                return null;
+            }
+            Long sentAt = queue.poll();
+            if (queue.isEmpty()) {
+                times.remove(leaseId);
+            }
+            return sentAt;
+        }
     }
 }

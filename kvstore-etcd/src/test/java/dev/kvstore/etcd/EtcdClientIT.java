@@ -72,7 +72,7 @@ class EtcdClientIT {
     void valueLimit() {
         long limit = client.maxValueSize();
         assertThat(limit).isEqualTo(EtcdOptions.DEFAULT_MAX_REQUEST_BYTES - EtcdSettings.REQUEST_OVERHEAD);
-        String key = ns + "b".repeat(512 - ns.length());
+        String key = ns + "b".repeat(KvStoreClient.MAX_FULL_KEY_BYTES - ns.length()); // the longest full key
         assertThatThrownBy(() -> client.put(key, new byte[(int) limit + 1]))
                 .isInstanceOf(KvValueTooLargeException.class).hasMessageContaining(String.valueOf(limit));
         assertThat(join(client.exists(key))).isFalse();
@@ -136,7 +136,8 @@ class EtcdClientIT {
     }
 
     @Test
-    @DisplayName("WatchOptions.fromRevision replays every change since that revision; a compacted one fails the watch")
+    @DisplayName("WatchOptions.fromRevision replays every change since that revision; a compacted one is a gap "
+            + "that the watch resyncs (current state, then SYNCED)")
     void fromRevision() {
         long first = join(((EtcdKvStoreClient) client).currentRevision(ns)) + 1;
         join(client.put(ns + "h/a", new byte[] {1}));
@@ -153,8 +154,12 @@ class EtcdClientIT {
         watch.close();
 
         etcd.etcdctl("compaction", String.valueOf(join(((EtcdKvStoreClient) client).currentRevision(ns))));
-        assertThatThrownBy(() -> join(client.watch(ns + "h/", true, e -> { }, from)))
-                .hasCauseInstanceOf(KvStoreException.class).hasMessageContaining("compacted");
+        List<KvEvent> resynced = new CopyOnWriteArrayList<>();
+        KvWatch late = join(client.watch(ns + "h/", true, resynced::add, from));
+        await().atMost(Duration.ofSeconds(10)).until(() -> resynced.size() == 2);
+        assertThat(resynced).extracting(KvEvent::type).containsExactly(EventType.PUT, EventType.SYNCED);
+        assertThat(resynced.get(0).key()).isEqualTo(ns + "h/b");
+        late.close();
     }
 
     @Test
