@@ -48,6 +48,7 @@ public final class RedisCasBenchmark {
             """;
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final int INCREMENTS_PER_ROUND = 3_000;
+    private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
 
     private RedisCasBenchmark() {
     }
@@ -111,7 +112,8 @@ public final class RedisCasBenchmark {
                                 .findFirst().orElse("?").strip(), Runtime.getRuntime().availableProcessors(), ROUNDS);
                 System.out.printf("%-22s %12s %10s | %12s %10s | %6s%n", "threads", "driver op/s", "conflicts",
                         "Backend op/s", "conflicts", "ratio");
-                sync.set("driver-warm", "0".getBytes(StandardCharsets.US_ASCII));
+                sync.set("driver-warm", ZERO);
+                backend.put("backend-warm", ZERO);
                 run(driver, "driver-warm", 4, 2_000);
                 run(viaBackend, "backend-warm", 4, 2_000);
                 for (int threads : new int[] {1, 16}) {
@@ -119,6 +121,9 @@ public final class RedisCasBenchmark {
                     Result bestBackend = null;
                     double[] ratios = new double[ROUNDS];
                     for (int r = 0; r < ROUNDS; r++) {
+                        // Both counters start at "0", so both sides compare by value from the first try.
+                        sync.set("driver-" + threads + "-" + r, ZERO);
+                        backend.put("backend-" + threads + "-" + r, ZERO);
                         Result d = run(driver, "driver-" + threads + "-" + r, threads, INCREMENTS_PER_ROUND);
                         Result b = run(viaBackend, "backend-" + threads + "-" + r, threads, INCREMENTS_PER_ROUND);
                         check("driver-" + threads + "-" + r, sync.get("driver-" + threads + "-" + r));
