@@ -1,5 +1,8 @@
 package dev.kvstore;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -221,6 +224,98 @@ public final class KvStoreConfig {
     }
 
     /**
+     * A file option: the path of a file that must exist and be readable now, so that a wrong path
+     * fails at creation rather than at the first connection.
+     *
+     * @param name the option's name
+     * @return the file, or empty when the option is unset or blank
+     * @throws KvStoreConfigurationException if the value is not a path, or names no readable
+     *     regular file
+     */
+    public java.util.Optional<Path> fileOption(String name) {
+        if (!isSet(name)) {
+            return java.util.Optional.empty();
+        }
+        String value = options.get(name).strip();
+        Path path;
+        try {
+            path = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new KvStoreConfigurationException("option " + name + " must be a file path, got \"" + value + "\"", e);
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new KvStoreConfigurationException("option " + name + " names " + path.toAbsolutePath()
+                    + ", which is not a readable file");
+        }
+        return java.util.Optional.of(path);
+    }
+
+    /**
+     * Whether an option is set to something: present and not blank. The checks below count a
+     * blank value as unset.
+     *
+     * @param name the option's name
+     * @return {@code true} if it has a non-blank value
+     */
+    public boolean isSet(String name) {
+        String v = options.get(name);
+        return v != null && !v.isBlank();
+    }
+
+    /**
+     * Fails unless the options are all set or all unset, such as a client certificate and its key.
+     *
+     * @param names the options that go together
+     * @throws KvStoreConfigurationException naming them all when only some are set
+     */
+    public void requireTogether(String... names) {
+        long set = java.util.Arrays.stream(names).filter(this::isSet).count();
+        if (set != 0 && set != names.length) {
+            throw new KvStoreConfigurationException("options " + String.join(" and ", names)
+                    + " go together: set all or none of them");
+        }
+    }
+
+    /**
+     * Fails if {@code option} is set but {@code needed} is not, such as a username without its
+     * password (a password alone may be fine).
+     *
+     * @param option the option that needs another
+     * @param needed the option it needs
+     * @throws KvStoreConfigurationException naming both
+     */
+    public void requireWith(String option, String needed) {
+        if (isSet(option) && !isSet(needed)) {
+            throw new KvStoreConfigurationException("option " + option + " needs option " + needed + " too");
+        }
+    }
+
+    /**
+     * An option's value as it may be shown to a person: {@code ****} for a
+     * {@linkplain #isSecret secret} option, the value otherwise. Every store shows options only
+     * through this method or {@link #toString()}.
+     *
+     * @param name the option's name
+     * @return the shown value, or empty when the option is unset
+     */
+    public java.util.Optional<String> shownOption(String name) {
+        String v = options.get(name);
+        return v == null ? java.util.Optional.empty() : java.util.Optional.of(mask(name, v));
+    }
+
+    /**
+     * A value as it may be shown to a person: {@code ****} if the option is a
+     * {@linkplain #isSecret secret}, the value otherwise.
+     *
+     * @param optionName the option's name
+     * @param value its value
+     * @return the value, or {@code ****}
+     */
+    public static String mask(String optionName, String value) {
+        return isSecret(optionName) ? "****" : value;
+    }
+
+    /**
      * Fails if an option is set that is not among {@code known}: a misspelt option is an error,
      * not silently ignored.
      *
@@ -251,7 +346,7 @@ public final class KvStoreConfig {
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
-        options.forEach((k, v) -> shown.put(k, isSecret(k) ? "****" : v));
+        options.forEach((k, v) -> shown.put(k, mask(k, v)));
         return "KvStoreConfig[storeType=" + storeType + ", address=" + address + ", timeout=" + timeout
                 + ", options=" + shown + "]";
     }

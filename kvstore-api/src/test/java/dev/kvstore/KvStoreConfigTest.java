@@ -84,4 +84,39 @@ class KvStoreConfigTest {
         assertThat(c.toBuilder().build()).isEqualTo(c).hasSameHashCodeAs(c);
         assertThat(c.toBuilder().option("a", "2").build()).isNotEqualTo(c);
     }
+
+    @Test
+    void fileOptionsMustNameAReadableFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "x");
+        KvStoreConfig c = etcd().option("tls-ca-file", " " + ca + " ").option("blank", " ")
+                .option("missing", dir.resolve("nope.pem").toString()).option("dir", dir.toString()).build();
+        assertThat(c.fileOption("tls-ca-file")).contains(ca);
+        assertThat(c.fileOption("blank")).isEmpty();
+        assertThat(c.fileOption("unset")).isEmpty();
+        assertThatThrownBy(() -> c.fileOption("missing")).isInstanceOf(KvStoreConfigurationException.class)
+                .hasMessageContaining("option missing names").hasMessageContaining("not a readable file");
+        assertThatThrownBy(() -> c.fileOption("dir")).isInstanceOf(KvStoreConfigurationException.class);
+    }
+
+    @Test
+    void optionsThatGoTogether() {
+        etcd().build().requireTogether("tls-cert-file", "tls-key-file");
+        etcd().option("tls-cert-file", "c").option("tls-key-file", "k").build().requireTogether("tls-cert-file", "tls-key-file");
+        assertThatThrownBy(() -> etcd().option("tls-cert-file", "c").option("tls-key-file", "").build()
+                .requireTogether("tls-cert-file", "tls-key-file")).isInstanceOf(KvStoreConfigurationException.class)
+                .hasMessage("options tls-cert-file and tls-key-file go together: set all or none of them");
+        etcd().option("password", "p").build().requireWith("username", "password");
+        assertThatThrownBy(() -> etcd().option("username", "u").build().requireWith("username", "password"))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessage("option username needs option password too");
+    }
+
+    @Test
+    void secretsAreMaskedThroughTheConfig() {
+        KvStoreConfig c = etcd().option("sentinel-password", "hunter2").option("username", "u").build();
+        assertThat(c.shownOption("sentinel-password")).contains("****");
+        assertThat(c.shownOption("username")).contains("u");
+        assertThat(c.shownOption("unset")).isEmpty();
+        assertThat(KvStoreConfig.mask("auth-token", "t")).isEqualTo("****");
+        assertThat(c.toString()).doesNotContain("hunter2");
+    }
 }

@@ -62,21 +62,13 @@ public final class ListenerDispatcher implements AutoCloseable {
         schedule();
     }
 
-    /**
-     * Whether {@link #close()} was called.
-     *
-     * @return {@code true} once closed
-     */
-    public boolean isClosed() {
+    /** Whether {@link #close()} was called; for tests in this package. */
+    boolean isClosed() {
         return closed;
     }
 
-    /**
-     * How many events wait for the listener.
-     *
-     * @return the number of queued events
-     */
-    public int pending() {
+    /** How many events wait for the listener; for tests in this package. */
+    int pending() {
         return queue.size();
     }
 

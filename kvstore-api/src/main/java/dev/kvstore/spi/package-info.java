@@ -1,6 +1,11 @@
 /**
  * The service-provider interface: what a plugin author implements to add a store, and the small
- * helpers every store needs to keep the contract (key checks, listener delivery off I/O threads).
+ * helpers every store needs to keep the contract, written once so that no store has its own copy:
+ * {@link dev.kvstore.spi.Keys} (argument checks), {@link dev.kvstore.spi.ListenerDispatcher} and
+ * {@link dev.kvstore.spi.AbstractKvWatch} (delivery off I/O threads, one {@code CONNECTION_DOWN} per
+ * loss, {@code UNKNOWN} after a gap), {@link dev.kvstore.spi.OrderedDelivery} (events read
+ * asynchronously, delivered in order), {@link dev.kvstore.spi.Futures} (unwrapping, timeouts on one
+ * shared timer) and {@link dev.kvstore.spi.StoreErrors} (one error-message shape).
  * Register a {@link dev.kvstore.spi.KvStoreProvider} with {@code @AutoService(KvStoreProvider.class)}
  * and prove the store with the conformance kit ({@code kvstore-tck}).
  *

@@ -1,10 +1,10 @@
 package dev.kvstore.backend;
 
+import dev.kvstore.spi.Futures;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,17 +13,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>{@link #record} is on every operation's path: when the state is unchanged and no push is due
  * it reads two volatile fields and returns, taking no lock and reading no clock. The tick of the
- * shared scheduler marks a push as due once an interval has passed since the last push. A push takes the lock and
+ * shared timer marks a push as due once an interval has passed since the last push. A push takes the lock and
  * never blocks: the queue is bounded and the oldest entries are dropped to make room.
  *
- * <p>While the channel is enabled a task on the {@linkplain #SCHEDULER shared scheduler} starts a
- * liveness check whenever nothing was pushed for one interval, so that a silent store still
- * reports.
+ * <p>While the channel is enabled a task on the shared timer ({@link Futures#schedule}, run on a
+ * {@code kvstore-timer-worker} thread) starts a liveness check whenever nothing was pushed for one
+ * interval, so that a silent store still reports.
  */
 final class Liveness {
-
-    /** One daemon thread for every Backend: liveness ticks and watch-creation timeouts. */
-    static final ScheduledThreadPoolExecutor SCHEDULER = newScheduler();
 
     /** Shortest delay between two ticks, so that a tiny interval cannot spin the scheduler. */
     private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -176,7 +173,7 @@ final class Liveness {
         if (tick != null) {
             tick.cancel(false);
         }
-        tick = SCHEDULER.schedule(this::onTick, delayNanos, TimeUnit.NANOSECONDS);
+        tick = Futures.schedule(this::onTick, Duration.ofNanos(delayNanos));
     }
 
     private void onTick() {
@@ -200,13 +197,4 @@ final class Liveness {
         }
     }
 
-    private static ScheduledThreadPoolExecutor newScheduler() {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "kvstore-backend-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
-        s.setRemoveOnCancelPolicy(true);
-        return s;
-    }
 }

@@ -3,12 +3,11 @@ package dev.kvstore.cli;
 import dev.kvstore.KvStoreConfigurationException;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.spi.Futures;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import picocli.CommandLine;
@@ -130,7 +129,7 @@ public final class Kvctl implements Callable<Integer> {
     }
 
     private static int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
-        Throwable t = unwrap(ex);
+        Throwable t = Futures.unwrap(ex);
         Kvctl root = root(cl);
         String where = root != null && root.lastSettings != null ? root.lastSettings.describe() : "the store";
         int status;
@@ -161,13 +160,6 @@ public final class Kvctl implements Callable<Integer> {
         }
         err.flush();
         return status;
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     private static Kvctl root(CommandLine cl) {

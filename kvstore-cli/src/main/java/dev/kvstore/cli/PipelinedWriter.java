@@ -1,6 +1,7 @@
 package dev.kvstore.cli;
 
 import dev.kvstore.backend.Backend;
+import dev.kvstore.spi.Futures;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +48,7 @@ final class PipelinedWriter {
         f.whenComplete((v, e) -> {
             inFlight.remove(key, f);
             if (e != null) {
-                failure.compareAndSet(null, Kvctl.unwrap(e));
+                failure.compareAndSet(null, Futures.unwrap(e));
             } else {
                 written.incrementAndGet();
                 bytes.addAndGet(value.length);

@@ -3,35 +3,36 @@ package dev.kvstore.etcd;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.tck.KvStoreCompatibilityKit;
 import dev.kvstore.testing.EtcdServer;
-import dev.kvstore.testing.FreePorts;
+import dev.kvstore.testing.TestServer;
+import dev.kvstore.testing.TestServerExtension;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The whole conformance kit against a real etcd. */
 class EtcdCompatibilityIT extends KvStoreCompatibilityKit {
 
-    private static EtcdServer etcd;
-
-    @BeforeAll
-    static void startEtcd() {
-        etcd = EtcdServer.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        etcd.close();
-    }
+    @RegisterExtension
+    static final TestServerExtension<EtcdServer> ETCD = TestServerExtension.of(EtcdServer::start);
 
     @Override
     protected KvStoreConfig config() {
-        return KvStoreConfig.builder().storeType("etcd").address(etcd.address()).build();
+        return KvStoreConfig.builder().storeType("etcd").address(ETCD.address()).build();
     }
 
     @Override
     protected Optional<KvStoreConfig> unreachableConfig() {
-        return Optional.of(KvStoreConfig.builder().storeType("etcd").address("127.0.0.1:" + FreePorts.closedPort())
+        return Optional.of(KvStoreConfig.builder().storeType("etcd").address(ETCD.unreachableAddress())
                 .timeout(Duration.ofSeconds(1)).build());
+    }
+
+    @Override
+    protected Optional<TestServer> server() {
+        return Optional.of(ETCD.server());
+    }
+
+    @Override
+    protected Optional<KvStoreConfig> configVia(String proxyAddress) {
+        return Optional.of(config().toBuilder().address(proxyAddress).build());
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * and its delivery chain. Delivers through the SPI's dispatcher, in the order the changes were
  * queued, each once its value has been read.
  *
- * <p>Threads: {@link #enqueue}, {@link #connectionLost()} and {@link #resumed()} are called by
+ * <p>Threads: {@link #enqueue}, {@link #markConnectionLost()} and {@link #resumed()} are called by
  * lettuce's I/O threads (pub/sub messages and connection events) through {@link RedisWatchHub};
  * they only append to the chain under this object's lock and never block. The chain runs on
  * whichever thread completes the read it waits for (a lettuce thread) and only queues events to
@@ -75,7 +75,7 @@ final class RedisWatch extends AbstractKvWatch {
     }
 
     /** The pub/sub connection dropped: one {@code CONNECTION_DOWN} per loss. */
-    void connectionLost() {
+    void markConnectionLost() {
         if (active && !down) {
             down = true;
             signal(() -> {

@@ -313,7 +313,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
                 eventsCheck = null;
             }
             for (RedisWatch w : allWatchers()) {
-                w.connectionLost();
+                w.markConnectionLost();
             }
         }
     }

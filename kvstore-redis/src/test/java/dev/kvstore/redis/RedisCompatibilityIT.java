@@ -2,37 +2,37 @@ package dev.kvstore.redis;
 
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.tck.KvStoreCompatibilityKit;
-import dev.kvstore.testing.FreePorts;
 import dev.kvstore.testing.RedisServer;
+import dev.kvstore.testing.TestServer;
+import dev.kvstore.testing.TestServerExtension;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The whole conformance kit against one real {@code redis-server}. */
 class RedisCompatibilityIT extends KvStoreCompatibilityKit {
 
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.startWithoutPersistence();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final TestServerExtension<RedisServer> REDIS = TestServerExtension.of(RedisServer::startWithoutPersistence);
 
     @Override
     protected KvStoreConfig config() {
-        return KvStoreConfig.builder().storeType("redis").address(redis.address()).timeout(Duration.ofSeconds(5))
-                .build();
+        return KvStoreConfig.builder().storeType("redis").address(REDIS.address()).timeout(Duration.ofSeconds(5)).build();
     }
 
     @Override
     protected Optional<KvStoreConfig> unreachableConfig() {
-        return Optional.of(KvStoreConfig.builder().storeType("redis").address("127.0.0.1:" + FreePorts.closedPort())
+        return Optional.of(KvStoreConfig.builder().storeType("redis").address(REDIS.unreachableAddress())
                 .timeout(Duration.ofSeconds(1)).build());
+    }
+
+    @Override
+    protected Optional<TestServer> server() {
+        return Optional.of(REDIS.server());
+    }
+
+    @Override
+    protected Optional<KvStoreConfig> configVia(String proxyAddress) {
+        return Optional.of(config().toBuilder().address(proxyAddress).build());
     }
 }

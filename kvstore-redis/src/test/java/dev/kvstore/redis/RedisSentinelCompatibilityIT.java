@@ -2,12 +2,11 @@ package dev.kvstore.redis;
 
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.tck.KvStoreCompatibilityKit;
-import dev.kvstore.testing.FreePorts;
 import dev.kvstore.testing.RedisSentinelCluster;
+import dev.kvstore.testing.TestServerExtension;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole conformance kit through Sentinel: a master, one replica and three sentinels on
@@ -15,28 +14,19 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class RedisSentinelCompatibilityIT extends KvStoreCompatibilityKit {
 
-    private static RedisSentinelCluster cluster;
-
-    @BeforeAll
-    static void startCluster() {
-        cluster = RedisSentinelCluster.start(RedisOptions.DEFAULT_MASTER_NAME);
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final TestServerExtension<RedisSentinelCluster> SENTINEL =
+            TestServerExtension.of(() -> RedisSentinelCluster.start(RedisOptions.DEFAULT_MASTER_NAME));
 
     @Override
     protected KvStoreConfig config() {
-        return KvStoreConfig.builder().storeType("redis-sentinel").address(cluster.sentinelAddress())
+        return KvStoreConfig.builder().storeType("redis-sentinel").address(SENTINEL.address())
                 .timeout(Duration.ofSeconds(5)).build();
     }
 
     @Override
     protected Optional<KvStoreConfig> unreachableConfig() {
-        return Optional.of(KvStoreConfig.builder().storeType("redis-sentinel")
-                .address("127.0.0.1:" + FreePorts.closedPort() + ",127.0.0.1:" + FreePorts.closedPort())
+        return Optional.of(KvStoreConfig.builder().storeType("redis-sentinel").address(SENTINEL.unreachableAddress())
                 .timeout(Duration.ofSeconds(1)).build());
     }
 }

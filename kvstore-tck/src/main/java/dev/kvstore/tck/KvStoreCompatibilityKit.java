@@ -53,18 +53,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 
 /**
- * The kvstore contract as tests. A store proves itself with a subclass that supplies the
- * configuration of a live server:
+ * The kvstore contract ({@code docs/CONTRACT.md} in the repository) as tests. Each {@code @Nested}
+ * group's display name starts with the number of the section it checks, such as "§4 Hostile keys";
+ * a failure in the JUnit report names the section broken. A store proves itself with a subclass
+ * that supplies the configuration of a live server:
  *
  * <pre>{@code
  * class EtcdCompatibilityIT extends KvStoreCompatibilityKit {
- *     static EtcdServer etcd;
- *     @BeforeAll static void start() { etcd = EtcdServer.start(); }
- *     @AfterAll static void stop() { etcd.close(); }
- *     @Override protected KvStoreConfig config() {
- *         return KvStoreConfig.builder().storeType("etcd").address(etcd.address()).build();
+ *
+ *     @RegisterExtension   // kvstore-testing: starts etcd once for the class, closes it after
+ *     static final TestServerExtension<EtcdServer> ETCD = TestServerExtension.of(EtcdServer::start);
+ *
+ *     @Override
+ *     protected KvStoreConfig config() {
+ *         return KvStoreConfig.builder().storeType("etcd").address(ETCD.address()).build();
  *     }
- *     @Override protected Optional<KvStoreConfig> unreachableConfig() { ... a closed port ... }
+ *
+ *     @Override
+ *     protected Optional<KvStoreConfig> unreachableConfig() {
+ *         return Optional.of(KvStoreConfig.builder().storeType("etcd")
+ *                 .address(ETCD.unreachableAddress()).timeout(Duration.ofSeconds(1)).build());
+ *     }
  * }
  * }</pre>
  *

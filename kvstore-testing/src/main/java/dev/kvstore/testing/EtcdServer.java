@@ -35,7 +35,7 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
-public final class EtcdServer implements AutoCloseable {
+public final class EtcdServer implements TestServer {
 
     private final String name;
     private final int clientPort;
@@ -189,6 +189,7 @@ public final class EtcdServer implements AutoCloseable {
      *
      * @return the address clients connect to
      */
+    @Override
     public String address() {
         return "127.0.0.1:" + clientPort;
     }
@@ -206,6 +207,7 @@ public final class EtcdServer implements AutoCloseable {
      * Stops the server (SIGTERM, then SIGKILL after a bound) and keeps its data and port. Does nothing
      * if it is not running.
      */
+    @Override
     public void stop() {
         process.stop();
     }
@@ -216,6 +218,7 @@ public final class EtcdServer implements AutoCloseable {
      *
      * @throws IllegalStateException if the server was closed, or does not become healthy in time
      */
+    @Override
     public synchronized void restart() {
         checkOpen();
         process.stop();
@@ -227,6 +230,7 @@ public final class EtcdServer implements AutoCloseable {
      *
      * @return {@code true} between a start and a stop
      */
+    @Override
     public boolean isRunning() {
         return process.isRunning();
     }
@@ -318,6 +322,38 @@ public final class EtcdServer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(process + " is closed");
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true}: the server is a process of its own
+     */
+    @Override
+    public boolean canFreeze() {
+        return true;
+    }
+
+    /** Suspends the server process (SIGSTOP to its pid); its sockets stay open. Idempotent. */
+    @Override
+    public void freeze() {
+        process.freeze();
+    }
+
+    /** Resumes the server process (SIGCONT) if it is frozen. */
+    @Override
+    public void thaw() {
+        process.thaw();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true} between {@link #freeze()} and {@link #thaw()}
+     */
+    @Override
+    public boolean isFrozen() {
+        return process.isFrozen();
     }
 
     /** Stops the server and deletes its data directory. Idempotent. */

@@ -34,9 +34,16 @@ import java.util.stream.Collectors;
  * password ({@code requirepass} in their configuration; they use it with each other too); the Redis
  * servers ask for none.
  *
+ * <p>As a {@link TestServer}, {@link #address()} is the sentinels' addresses (what a client is
+ * given), and {@link #stop()}, {@link #freeze()} and {@link #thaw()} act on the Redis server that is
+ * the master when they are called: the data server, which is what a test of a stalled or lost
+ * store needs. The sentinels promote the replica about 1 s after a master stops answering (a
+ * frozen master included). {@link #restart()} starts every stopped Redis server again (a former
+ * master comes back empty and the sentinels make it a replica).
+ *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
-public final class RedisSentinelCluster implements AutoCloseable {
+public final class RedisSentinelCluster implements TestServer {
 
     private static final int SENTINELS = 3;
     private static final int QUORUM = 2;
@@ -46,6 +53,7 @@ public final class RedisSentinelCluster implements AutoCloseable {
     private final RedisServer master;
     private final RedisServer replica;
     private final List<Sentinel> sentinels;
+    private RedisServer frozen; // the master frozen by freeze(), or null
     private boolean closed;
 
     /** One sentinel process with its directory. */
@@ -216,6 +224,109 @@ public final class RedisSentinelCluster implements AutoCloseable {
     }
 
     /**
+     * The sentinels' addresses, as {@link #sentinelAddress()}: what a Sentinel-aware client is given.
+     *
+     * @return {@code "127.0.0.1:p1,127.0.0.1:p2,127.0.0.1:p3"}
+     */
+    @Override
+    public String address() {
+        return sentinelAddress();
+    }
+
+    /** The Redis server that the sentinels report as the master now. */
+    private RedisServer currentMaster() {
+        String address = masterAddress();
+        return replica.address().equals(address) ? replica : master;
+    }
+
+    /**
+     * Stops the Redis server that is the master now (SIGTERM, then SIGKILL after a bound); the
+     * sentinels then promote the replica. Does nothing if it is not running.
+     *
+     * @throws IllegalStateException if no sentinel answers
+     */
+    @Override
+    public synchronized void stop() {
+        currentMaster().stop();
+    }
+
+    /**
+     * Starts every stopped Redis server of the cluster again on its port and waits until it answers.
+     *
+     * @throws IllegalStateException if the cluster was closed, or a server does not answer in time
+     */
+    @Override
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        thaw();
+        for (RedisServer server : List.of(master, replica)) {
+            if (!server.isRunning()) {
+                server.restart();
+            }
+        }
+    }
+
+    /**
+     * Whether both Redis servers and every sentinel run.
+     *
+     * @return {@code true} if every process of the cluster runs
+     */
+    @Override
+    public synchronized boolean isRunning() {
+        return !closed && master.isRunning() && replica.isRunning()
+                && sentinels.stream().allMatch(s -> s.process().isRunning());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true}: the master is a process of its own
+     */
+    @Override
+    public boolean canFreeze() {
+        return true;
+    }
+
+    /**
+     * Suspends the Redis server that is the master now (SIGSTOP). Idempotent. The sentinels keep
+     * running and promote the replica after about a second.
+     *
+     * @throws IllegalStateException if no sentinel answers, or the master is not running
+     */
+    @Override
+    public synchronized void freeze() {
+        if (frozen == null) {
+            RedisServer target = currentMaster();
+            target.freeze();
+            frozen = target;
+        }
+    }
+
+    /** Resumes the server {@link #freeze()} suspended, if any. */
+    @Override
+    public synchronized void thaw() {
+        if (frozen != null) {
+            try {
+                frozen.thaw();
+            } finally {
+                frozen = null;
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true} between {@link #freeze()} and {@link #thaw()}
+     */
+    @Override
+    public synchronized boolean isFrozen() {
+        return frozen != null;
+    }
+
+    /**
      * Makes the sentinels promote the replica ({@code SENTINEL FAILOVER}) and returns once every
      * sentinel reports the new master and the new master says it is one.
      *
@@ -285,6 +396,7 @@ public final class RedisSentinelCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        thaw();
         try {
             for (Sentinel sentinel : sentinels) {
                 try {

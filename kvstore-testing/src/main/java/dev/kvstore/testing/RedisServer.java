@@ -31,7 +31,7 @@ import java.util.Objects;
  *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements TestServer {
 
     private final int port;
     private final Path redisCli;
@@ -163,6 +163,7 @@ public final class RedisServer implements AutoCloseable {
      *
      * @return the address clients connect to
      */
+    @Override
     public String address() {
         return "127.0.0.1:" + port;
     }
@@ -180,6 +181,7 @@ public final class RedisServer implements AutoCloseable {
      * Stops the server (SIGTERM, then SIGKILL after a bound) and keeps its data and port. Does nothing
      * if it is not running.
      */
+    @Override
     public void stop() {
         process.stop();
     }
@@ -190,6 +192,7 @@ public final class RedisServer implements AutoCloseable {
      *
      * @throws IllegalStateException if the server was closed, or does not answer in time
      */
+    @Override
     public synchronized void restart() {
         if (closed) {
             throw new IllegalStateException(process + " is closed");
@@ -203,6 +206,7 @@ public final class RedisServer implements AutoCloseable {
      *
      * @return {@code true} between a start and a stop
      */
+    @Override
     public boolean isRunning() {
         return process.isRunning();
     }
@@ -256,6 +260,38 @@ public final class RedisServer implements AutoCloseable {
 
     ServerProcess process() {
         return process;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true}: the server is a process of its own
+     */
+    @Override
+    public boolean canFreeze() {
+        return true;
+    }
+
+    /** Suspends the server process (SIGSTOP to its pid); its sockets stay open. Idempotent. */
+    @Override
+    public void freeze() {
+        process.freeze();
+    }
+
+    /** Resumes the server process (SIGCONT) if it is frozen. */
+    @Override
+    public void thaw() {
+        process.thaw();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true} between {@link #freeze()} and {@link #thaw()}
+     */
+    @Override
+    public boolean isFrozen() {
+        return process.isFrozen();
     }
 
     /** Stops the server and deletes its data directory. Idempotent. */

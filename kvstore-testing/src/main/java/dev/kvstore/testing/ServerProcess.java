@@ -26,6 +26,7 @@ final class ServerProcess {
     private final Path workDir;
     private final Path logFile;
     private Process process;
+    private boolean frozen;
 
     ServerProcess(String name, List<String> command, Path workDir, Path logFile) {
         this.name = name;
@@ -89,11 +90,37 @@ final class ServerProcess {
         return process.pid();
     }
 
+    /** Suspends the process (SIGSTOP). Idempotent. */
+    synchronized void freeze() {
+        if (!isRunning()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        if (!frozen) {
+            Signals.stop(process.pid());
+            frozen = true;
+        }
+    }
+
+    /** Resumes the process (SIGCONT) if it is frozen. */
+    synchronized void thaw() {
+        if (frozen) {
+            frozen = false;
+            if (process.isAlive()) {
+                Signals.resume(process.pid());
+            }
+        }
+    }
+
+    synchronized boolean isFrozen() {
+        return frozen;
+    }
+
     /** Stops the process (and any child it forked): SIGTERM, then SIGKILL after a bound. Idempotent. */
     synchronized void stop() {
         if (process == null) {
             return;
         }
+        thaw();
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         try {
@@ -113,6 +140,7 @@ final class ServerProcess {
         if (process == null) {
             return;
         }
+        frozen = false;
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,75 +13,112 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.util.ServiceUtils;
 
 /**
- * A standalone ZooKeeper server (3.9) running in this JVM, on a free {@code 127.0.0.1} port with a
- * temporary data directory, using Curator's {@code TestingServer}.
+ * A standalone ZooKeeper server (3.9) in a child JVM of its own, on a free {@code 127.0.0.1} port
+ * with a temporary data directory.
  *
  * <pre>{@code
  * try (ZooKeeperServer zk = ZooKeeperServer.start()) {
  *     zk.zkCli("create", "/k", "v");
  *     String address = zk.address();   // "127.0.0.1:41234"
+ *     zk.freeze();                     // SIGSTOP: sessions stall, nothing answers
  * }
  * }</pre>
  *
- * <p>The server uses a 1 s tick (sessions of 2 s to 20 s), no limit on connections per client
- * address, and no admin HTTP server (this class sets the system property
- * {@code zookeeper.admin.enableServer=false}). ZooKeeper's embedded server would end the JVM with
- * {@code System.exit} if it died; this class makes that only log. Its log goes through SLF4J.
+ * <p><b>Why a child JVM.</b> The server runs {@code org.apache.zookeeper.server.ZooKeeperServerMain}
+ * with this JVM's class path ({@link ChildJvm#classPath()}), not in the test's own JVM, so that it
+ * is a process like etcd and Redis: {@link #freeze()} suspends it with SIGSTOP (a server in the
+ * test's JVM cannot be suspended without suspending the test), a crash of the server cannot end
+ * the test JVM, and client and server do not share one heap and garbage collector. A start costs
+ * a JVM start (about a second here).
  *
- * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits. The server's
- * threads are not daemons: a plain {@code main} that leaves one open does not end by itself
- * (JUnit's Surefire and Failsafe end their JVM with {@code System.exit}, which runs the cleanup).
+ * <p>The server uses a 1 s tick (sessions of 2 s to 20 s), no limit on connections per client
+ * address, no admin HTTP server, and {@code forceSync=no} (its log is written to the operating
+ * system at once, so even a SIGKILL loses nothing, but not synced to disk). Its output goes to
+ * {@code zookeeper.log} in its directory; a failed start reports the log's tail.
+ *
+ * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
-public final class ZooKeeperServer implements AutoCloseable {
+public final class ZooKeeperServer implements TestServer {
 
     /** The Debian package's command-line client. */
     static final Path ZK_CLI = Path.of("/usr/share/zookeeper/bin/zkCli.sh");
 
     static final int TICK_MILLIS = 1000;
 
+    private static final String MAIN_CLASS = "org.apache.zookeeper.server.ZooKeeperServerMain";
+
     private final int port;
     private final Path root;
-    private final TestingServer server;
-    private boolean running;
+    private final ServerProcess process;
     private boolean closed;
 
-    private ZooKeeperServer(int port, Path root, TestingServer server) {
+    private ZooKeeperServer(int port, Path root) {
         this.port = port;
         this.root = root;
-        this.server = server;
+        Path config = root.resolve("zoo.cfg");
+        try {
+            Files.createDirectories(root.resolve("data"));
+            Files.writeString(config, String.join("\n",
+                    "tickTime=" + TICK_MILLIS,
+                    "dataDir=" + root.resolve("data"),
+                    "clientPort=" + port,
+                    "clientPortAddress=127.0.0.1",
+                    "maxClientCnxns=0",
+                    "admin.enableServer=false",
+                    "forceSync=no",
+                    "4lw.commands.whitelist=srvr,ruok",
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + config, e);
+        }
+        List<String> command = ChildJvm.command(MAIN_CLASS, List.of(config.toString()),
+                List.of("-Xmx256m", "-Dzookeeper.admin.enableServer=false"));
+        this.process = new ServerProcess("ZooKeeper at 127.0.0.1:" + port, command, root, root.resolve("zookeeper.log"));
     }
 
     /**
-     * Starts a standalone ZooKeeper in this JVM on a free loopback port and waits until it serves.
+     * Starts a standalone ZooKeeper in a child JVM on a free loopback port and waits until it serves.
      *
      * @return the running server
-     * @throws IllegalStateException if the server cannot start
+     * @throws IllegalStateException if the server does not serve in time (with its log's tail)
      */
     public static ZooKeeperServer start() {
-        disableAdminServer();
-        int port = FreePorts.next();
         Path root = Dirs.create("zookeeper");
-        InstanceSpec spec = instanceSpec(root, port, -1, -1, -1);
-        TestingServer server;
+        ZooKeeperServer zooKeeper;
         try {
-            server = new TestingServer(spec, false);
-        } catch (Exception e) {
+            zooKeeper = new ZooKeeperServer(FreePorts.next(), root);
+        } catch (RuntimeException e) {
             Dirs.delete(root);
-            throw new IllegalStateException("cannot create ZooKeeper on 127.0.0.1:" + port, e);
+            throw e;
         }
-        ZooKeeperServer zooKeeper = new ZooKeeperServer(port, root, server);
         Reaper.register(zooKeeper);
         try {
-            zooKeeper.restart();
+            zooKeeper.process.start(zooKeeper::isServing);
         } catch (RuntimeException e) {
             zooKeeper.close();
             throw e;
         }
         return zooKeeper;
+    }
+
+    /** Whether the server answers the {@code srvr} command as a running standalone server. */
+    private boolean isServing() {
+        return srvr(port).contains("Mode: standalone");
+    }
+
+    /** The reply to ZooKeeper's {@code srvr} four-letter command, or "" if there is none. */
+    static String srvr(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write("srvr".getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     static void disableAdminServer() {
@@ -117,6 +155,7 @@ public final class ZooKeeperServer implements AutoCloseable {
      *
      * @return the connect string clients use
      */
+    @Override
     public String address() {
         return "127.0.0.1:" + port;
     }
@@ -130,47 +169,70 @@ public final class ZooKeeperServer implements AutoCloseable {
         return port;
     }
 
-    /** Stops the server and keeps its data and port; clients lose their connection. Idempotent. */
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        try {
-            server.stop();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stop ZooKeeper at " + address(), e);
-        }
+    /**
+     * Stops the server (SIGTERM, then SIGKILL after a bound) and keeps its data and port; clients
+     * lose their connection. Does nothing if it is not running.
+     */
+    @Override
+    public void stop() {
+        process.stop();
     }
 
     /**
      * Starts the server again on the same port and data (stopping it first if it runs) and waits
-     * until it accepts connections.
+     * until it serves.
      *
-     * @throws IllegalStateException if the server was closed or cannot start
+     * @throws IllegalStateException if the server was closed or does not serve in time
      */
+    @Override
     public synchronized void restart() {
         if (closed) {
-            throw new IllegalStateException("ZooKeeper at " + address() + " is closed");
+            throw new IllegalStateException(process + " is closed");
         }
-        try {
-            server.restart();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start ZooKeeper at " + address(), e);
-        } finally {
-            neverExitJvm();
-        }
-        running = true;
-        awaitListening(port);
+        process.stop();
+        process.start(this::isServing);
     }
 
     /**
-     * Whether the server runs.
+     * Whether the server process is alive.
      *
      * @return {@code true} between a start and a stop
      */
-    public synchronized boolean isRunning() {
-        return running;
+    @Override
+    public boolean isRunning() {
+        return process.isRunning();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true}: the server is a child JVM of its own
+     */
+    @Override
+    public boolean canFreeze() {
+        return true;
+    }
+
+    /** Suspends the server's JVM (SIGSTOP to its pid); its sockets stay open. Idempotent. */
+    @Override
+    public void freeze() {
+        process.freeze();
+    }
+
+    /** Resumes the server's JVM (SIGCONT) if it is frozen. */
+    @Override
+    public void thaw() {
+        process.thaw();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true} between {@link #freeze()} and {@link #thaw()}
+     */
+    @Override
+    public boolean isFrozen() {
+        return process.isFrozen();
     }
 
     /**
@@ -235,11 +297,8 @@ public final class ZooKeeperServer implements AutoCloseable {
             return;
         }
         closed = true;
-        running = false;
         try {
-            server.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot stop ZooKeeper at " + address(), e);
+            process.stop();
         } finally {
             Dirs.delete(root);
             Reaper.unregister(this);
@@ -253,6 +312,6 @@ public final class ZooKeeperServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ZooKeeper at " + address();
+        return process.toString();
     }
 }
