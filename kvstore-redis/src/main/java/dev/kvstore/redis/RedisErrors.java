@@ -108,7 +108,8 @@ final class RedisErrors {
         }
         if (e instanceof RedisCommandExecutionException) {
             String m = String.valueOf(e.getMessage());
-            return m.startsWith("MASTERDOWN") || m.startsWith("TRYAGAIN");
+            // NOREPLICAS: min-replicas-to-write not met (a master cut off from its replicas).
+            return m.startsWith("MASTERDOWN") || m.startsWith("TRYAGAIN") || m.startsWith("NOREPLICAS");
         }
         if (e instanceof RedisException) {
             String m = String.valueOf(e.getMessage());

@@ -26,6 +26,7 @@ class RedisErrorsTest {
             new RedisException("Currently not connected. Commands are rejected."),
             new RedisException("Connection disconnected"),
             new RedisLoadingException("LOADING Redis is loading the dataset in memory"),
+            new RedisCommandExecutionException("NOREPLICAS Not enough good replicas to write."),
             new TimeoutException(),
         };
         for (Throwable f : failures) {
