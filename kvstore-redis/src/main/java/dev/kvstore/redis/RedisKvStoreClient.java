@@ -9,6 +9,7 @@ import dev.kvstore.KvStoreException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
+import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import dev.kvstore.spi.StoreErrors;
@@ -58,9 +59,16 @@ import org.slf4j.LoggerFactory;
  * <p>While Redis is unreachable, commands are rejected at once rather than queued
  * ({@code REJECT_COMMANDS}): nothing written while disconnected is sent later behind the caller's
  * back, and every operation fails within the timeout with
- * {@link dev.kvstore.KvStoreUnavailableException}.
+ * {@link dev.kvstore.KvStoreUnavailableException}. Every future is bounded by the timeout
+ * (lettuce's command timeout, or {@code Futures.withTimeout} where several commands or a
+ * connection attempt are involved), hence {@link BoundedByTimeout}.
+ *
+ * <p>Threads: operations are called from any user thread and never block; their futures complete
+ * on lettuce's I/O threads (callers must not block there). Watches are {@link RedisWatchHub}'s,
+ * leases {@link RedisLeases}', Sentinel events {@link SentinelFollower}'s. {@link #close()} may
+ * come from any thread, once.
  */
-final class RedisKvStoreClient implements KvStoreClient {
+final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisKvStoreClient.class);
 
@@ -72,8 +80,7 @@ final class RedisKvStoreClient implements KvStoreClient {
     /** The {@code txn.lua} arguments before the value for one plain put: no condition, one operation. */
     private static final byte[][] PLAIN_PUT_HEAD = {ascii("0"), ascii("1"), ascii("p")};
 
-    private static final Set<KvCapability> CAPABILITIES = Set.of(KvCapability.BOUNDED_BY_TIMEOUT,
-            KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS);
+    private static final Set<KvCapability> CAPABILITIES = Set.of(KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS);
 
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
@@ -352,7 +359,6 @@ final class RedisKvStoreClient implements KvStoreClient {
 
     @Override
     public Set<KvCapability> capabilities() {
-        // Lettuce's command timeout and orTimeout on multi-command operations bound every future.
         return CAPABILITIES;
     }
 
