@@ -2,6 +2,8 @@ package dev.kvstore.redis;
 
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.spi.Futures;
+import dev.kvstore.spi.StoreErrors;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandInterruptedException;
@@ -11,63 +13,80 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisReadOnlyException;
 import java.io.IOException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
-/** Translates lettuce's exceptions into kvstore's, keeping the driver's as the cause. */
+/**
+ * Translates lettuce's exceptions into kvstore's, keeping the driver's as the cause, in the shape
+ * every store uses ({@link StoreErrors#message}: {@code redis get "k" failed: <reason>}); the
+ * reason names the server ({@code redis at host:port}, or the master and its sentinels).
+ */
 final class RedisErrors {
 
     private RedisErrors() {
     }
 
     /**
-     * Translates a failure into the message shape every store uses:
-     * {@code <store> <operation> "<key>" failed: <reason>}.
+     * Translates a failure.
      *
-     * @param what the store, operation and key, such as {@code redis get "a"}
+     * @param storeType {@code redis} or {@code redis-sentinel}
      * @param where the server, such as {@code redis at 127.0.0.1:6379}
+     * @param operation the operation, such as {@code get}
+     * @param key the key or prefix it was for; {@code null} when none
      * @param failure what lettuce (or a future) failed with
      * @return {@link KvStoreUnavailableException} when Redis could not be reached or did not
      *     answer in time; otherwise {@link KvStoreException}; a {@link KvStoreException} as is when
      *     its message already names the operation, else one of the same kind that does
      */
-    static KvStoreException translate(String what, String where, Throwable failure) {
-        Throwable e = unwrap(failure);
+    static KvStoreException translate(String storeType, String where, String operation, String key,
+            Throwable failure) {
+        Throwable e = Futures.unwrap(failure);
         if (e instanceof KvStoreException k) {
-            return reworded(what, k);
+            return reworded(StoreErrors.message(storeType, operation, key, ""), k);
         }
         if (e instanceof TimeoutException || e instanceof RedisCommandTimeoutException) {
-            return new KvStoreUnavailableException(what + " failed: no answer from " + where + " within the timeout", e);
+            return new KvStoreUnavailableException(StoreErrors.message(storeType, operation, key,
+                    "no answer from " + where + " within the timeout"), e);
         }
         if (isUnavailable(e)) {
-            return new KvStoreUnavailableException(what + " failed: " + where + " unreachable (" + describe(e) + ")", e);
+            return new KvStoreUnavailableException(StoreErrors.message(storeType, operation, key,
+                    where + " unreachable (" + StoreErrors.describe(e) + ")"), e);
         }
-        return new KvStoreException(what + " failed: " + describe(e) + " (" + where + ")", e);
+        return new KvStoreException(StoreErrors.message(storeType, operation, key,
+                StoreErrors.describe(e) + " (" + where + ")"), e);
     }
 
-    /** A store exception that already says why, named after the operation it failed. */
-    private static KvStoreException reworded(String what, KvStoreException k) {
+    /** An operation that got no answer within the timeout (a connection not yet open, several commands). */
+    static KvStoreUnavailableException timedOut(String storeType, String where, String operation, String key) {
+        return new KvStoreUnavailableException(StoreErrors.message(storeType, operation, key,
+                "no answer from " + where + " within the timeout"), new TimeoutException());
+    }
+
+    /** An operation on a closed client. */
+    static KvStoreException closed(String storeType, String where, String operation, String key) {
+        return new KvStoreException(StoreErrors.message(storeType, operation, key,
+                "the client is closed (" + where + ")"));
+    }
+
+    /** A write refused while Sentinel fails the master over. */
+    static KvStoreUnavailableException writeHeld(String storeType, String where, String operation, String key) {
+        return new KvStoreUnavailableException(StoreErrors.message(storeType, operation, key,
+                "refused while Sentinel fails the master over (" + where + "); a write now could be acknowledged by"
+                        + " the old master and then lost. Retry once the new master is known"));
+    }
+
+    /**
+     * A store exception that already says why, named after the operation it failed.
+     *
+     * @param head the message's start for this operation, up to and including {@code "failed: "}
+     */
+    private static KvStoreException reworded(String head, KvStoreException k) {
         String message = String.valueOf(k.getMessage());
-        if (message.startsWith(what)) {
+        if (message.startsWith(head)) {
             return k;
         }
-        String shaped = what + " failed: " + message;
+        String shaped = head + message;
         return k instanceof KvStoreUnavailableException ? new KvStoreUnavailableException(shaped, k)
                 : new KvStoreException(shaped, k);
-    }
-
-    /** The failure's message, with its root cause's when that says more. */
-    static String describe(Throwable e) {
-        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        if (root != e && root.getMessage() != null && !message.contains(root.getMessage())) {
-            message += ": " + root.getMessage();
-        }
-        return message;
     }
 
     /** Whether a (unwrapped) failure means Redis cannot be reached or cannot serve right now. */
@@ -89,7 +108,8 @@ final class RedisErrors {
         }
         if (e instanceof RedisCommandExecutionException) {
             String m = String.valueOf(e.getMessage());
-            return m.startsWith("MASTERDOWN") || m.startsWith("TRYAGAIN");
+            // NOREPLICAS: min-replicas-to-write not met (a master cut off from its replicas).
+            return m.startsWith("MASTERDOWN") || m.startsWith("TRYAGAIN") || m.startsWith("NOREPLICAS");
         }
         if (e instanceof RedisException) {
             String m = String.valueOf(e.getMessage());
@@ -103,13 +123,5 @@ final class RedisErrors {
     private static boolean isAuthError(String message) {
         return message != null && (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
                 || message.startsWith("NOPERM") || message.contains("invalid password"));
-    }
-
-    static Throwable unwrap(Throwable t) {
-        Throwable e = t;
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 }

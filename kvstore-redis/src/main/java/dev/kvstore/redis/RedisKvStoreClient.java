@@ -6,11 +6,13 @@ import dev.kvstore.KvLease;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
-import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
+import dev.kvstore.spi.BoundedByTimeout;
+import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
+import dev.kvstore.spi.StoreErrors;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
@@ -46,7 +48,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +59,16 @@ import org.slf4j.LoggerFactory;
  * <p>While Redis is unreachable, commands are rejected at once rather than queued
  * ({@code REJECT_COMMANDS}): nothing written while disconnected is sent later behind the caller's
  * back, and every operation fails within the timeout with
- * {@link dev.kvstore.KvStoreUnavailableException}.
+ * {@link dev.kvstore.KvStoreUnavailableException}. Every future is bounded by the timeout
+ * (lettuce's command timeout, or {@code Futures.withTimeout} where several commands or a
+ * connection attempt are involved), hence {@link BoundedByTimeout}.
+ *
+ * <p>Threads: operations are called from any user thread and never block; their futures complete
+ * on lettuce's I/O threads (callers must not block there). Watches are {@link RedisWatchHub}'s,
+ * leases {@link RedisLeases}', Sentinel events {@link SentinelFollower}'s. {@link #close()} may
+ * come from any thread, once.
  */
-final class RedisKvStoreClient implements KvStoreClient {
+final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisKvStoreClient.class);
 
@@ -72,12 +80,12 @@ final class RedisKvStoreClient implements KvStoreClient {
     /** The {@code txn.lua} arguments before the value for one plain put: no condition, one operation. */
     private static final byte[][] PLAIN_PUT_HEAD = {ascii("0"), ascii("1"), ascii("p")};
 
-    private static final Set<KvCapability> CAPABILITIES = Set.of(KvCapability.BOUNDED_BY_TIMEOUT,
-            KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS);
+    private static final Set<KvCapability> CAPABILITIES = Set.of(KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS);
 
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisSettings settings;
+    private final String storeType;
     private final String where;
     private final Duration timeout;
     private final RedisClient client;
@@ -90,6 +98,7 @@ final class RedisKvStoreClient implements KvStoreClient {
 
     RedisKvStoreClient(RedisSettings settings) {
         this.settings = settings;
+        this.storeType = settings.storeType();
         this.where = settings.describe();
         this.timeout = settings.timeout();
         RedisURI uri = settings.toUri();
@@ -284,12 +293,12 @@ final class RedisKvStoreClient implements KvStoreClient {
         } else {
             Keys.checkKey(key);
         }
-        String what = what("watch", key) + (withPrefix ? " (prefix)" : "");
+        String op = withPrefix ? "watch (prefix)" : "watch";
         if (closed) {
-            return CompletableFuture.failedFuture(closedException(what));
+            return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, op, key));
         }
-        return translated(watches.watch(key, withPrefix, listener).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS),
-                () -> what);
+        return translated(Futures.withTimeout(watches.watch(key, withPrefix, listener), timeout,
+                () -> RedisErrors.timedOut(storeType, where, op, key)), op, key);
     }
 
     @Override
@@ -300,9 +309,8 @@ final class RedisKvStoreClient implements KvStoreClient {
         if (follower != null) {
             follower.ensureListening();
         }
-        return commands.get()
-                .thenCompose(c -> c.async().ping().toCompletableFuture())
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        return Futures.withTimeout(commands.get().thenCompose(c -> c.async().ping().toCompletableFuture()), timeout,
+                () -> RedisErrors.timedOut(storeType, where, "isConnectionUp", null))
                 .handle((pong, e) -> {
                     if (e != null) {
                         LOG.debug("{}: PING failed", where, e);
@@ -324,16 +332,16 @@ final class RedisKvStoreClient implements KvStoreClient {
         String key = txn.keys().get(0);
         for (RedisLease lease : call.leases()) {
             if (lease != null && !lease.isActive()) {
-                return CompletableFuture.failedFuture(new KvStoreException(what("commit", key) + " failed: lease "
-                        + lease.id() + " is no longer active (revoked or lost)"));
+                return CompletableFuture.failedFuture(new KvStoreException(StoreErrors.message(storeType, "commit", key,
+                        "lease " + lease.id() + " is no longer active (revoked or lost); nothing was written")));
             }
         }
         return write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args())).thenApply(r -> {
             if (r < 0) {
                 RedisLease lease = call.leases().get((int) (-r - 1));
                 leases.goneOnServer(lease);
-                throw new KvStoreException(what("commit", key) + " failed: lease " + lease.id()
-                        + " has expired or was revoked on " + where + "; nothing was written");
+                throw new KvStoreException(StoreErrors.message(storeType, "commit", key, "lease " + lease.id()
+                        + " has expired or was revoked on " + where + "; nothing was written"));
             }
             return TxnResult.of(r == 1);
         });
@@ -351,7 +359,6 @@ final class RedisKvStoreClient implements KvStoreClient {
 
     @Override
     public Set<KvCapability> capabilities() {
-        // Lettuce's command timeout and orTimeout on multi-command operations bound every future.
         return CAPABILITIES;
     }
 
@@ -378,7 +385,7 @@ final class RedisKvStoreClient implements KvStoreClient {
     private <T> CompletableFuture<T> command(String name, String key,
             Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (closed) {
-            return CompletableFuture.failedFuture(closedException(what(name, key)));
+            return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, name, key));
         }
         StatefulRedisConnection<String, byte[]> open = commands.ifOpen();
         CompletableFuture<T> f;
@@ -388,10 +395,10 @@ final class RedisKvStoreClient implements KvStoreClient {
             if (follower != null) {
                 follower.ensureListening();
             }
-            f = commands.get().thenCompose(c -> op.apply(c.async()))
-                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            f = Futures.withTimeout(commands.get().thenCompose(c -> op.apply(c.async())), timeout,
+                    () -> RedisErrors.timedOut(storeType, where, name, key));
         }
-        return translated(f, () -> what(name, key));
+        return translated(f, name, key);
     }
 
     /** Runs one write command; refused while Sentinel fails the master over. */
@@ -407,29 +414,25 @@ final class RedisKvStoreClient implements KvStoreClient {
     private <T> CompletableFuture<T> multiStep(String name, String prefix,
             Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (closed) {
-            return CompletableFuture.failedFuture(closedException(what(name, prefix)));
+            return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, name, prefix));
         }
-        CompletableFuture<T> f = commands.get().thenCompose(c -> op.apply(c.async()))
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return translated(f, () -> what(name, prefix));
+        CompletableFuture<T> f = Futures.withTimeout(commands.get().thenCompose(c -> op.apply(c.async())), timeout,
+                () -> RedisErrors.timedOut(storeType, where, name, prefix));
+        return translated(f, name, prefix);
     }
 
-    /** The future's outcome, its failure translated; {@code what} names the operation, built only on failure. */
-    private <T> CompletableFuture<T> translated(CompletableFuture<T> f, Supplier<String> what) {
+    /** The future's outcome, its failure translated into {@code <store> <operation> "<key>" failed: ...}. */
+    private <T> CompletableFuture<T> translated(CompletableFuture<T> f, String operation, String key) {
         CompletableFuture<T> out = new CompletableFuture<>();
         f.whenComplete((v, e) -> {
             if (e == null) {
                 out.complete(v);
             } else {
-                out.completeExceptionally(closed ? closedException(what.get()) : RedisErrors.translate(what.get(), where, e));
+                out.completeExceptionally(closed ? RedisErrors.closed(storeType, where, operation, key)
+                        : RedisErrors.translate(storeType, where, operation, key, e));
             }
         });
         return out;
-    }
-
-    /** An operation on a key, as error messages name it: {@code redis get "k"}. */
-    private String what(String operation, String key) {
-        return settings.storeType() + " " + operation + " \"" + key + "\"";
     }
 
     /** Whether Sentinel is replacing the master: writes now could be acknowledged and then lost. */
@@ -438,13 +441,7 @@ final class RedisKvStoreClient implements KvStoreClient {
     }
 
     private <T> CompletableFuture<T> writeHeld(String operation, String key) {
-        return CompletableFuture.failedFuture(new KvStoreUnavailableException(what(operation, key) + " failed: refused"
-                + " while Sentinel fails the master over (" + where + "); a write now could be acknowledged by the old"
-                + " master and then lost. Retry once the new master is known"));
-    }
-
-    private KvStoreException closedException(String what) {
-        return new KvStoreException(what + " failed: the client is closed (" + where + ")");
+        return CompletableFuture.failedFuture(RedisErrors.writeHeld(storeType, where, operation, key));
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One lease granted by a {@link RedisLeases}: its id and owner token on the server, when its last
  * successful keep-alive was sent, and its two timers (the next keep-alive, the loss deadline).
  *
- * <p>Threads: the timers run on the owning {@link RedisLeases}' scheduler thread; keep-alive
+ * <p>Threads: the timers run on the SPI's shared timer ({@code Futures}); keep-alive
  * replies arrive on lettuce threads and only update volatile fields and reschedule the deadline
  * (the scheduler takes tasks from any thread). {@code revoke()} comes from user threads. The timer
  * fields are guarded by this object's monitor.

@@ -3,6 +3,7 @@ package dev.kvstore.redis;
 import dev.kvstore.KvLease;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.spi.AbstractKvLease;
+import dev.kvstore.spi.Futures;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,13 +13,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,22 +32,20 @@ import org.slf4j.LoggerFactory;
  * else can take what it held. A keep-alive that finds the lease gone (expired, revoked, or lost
  * with the server's data) marks it lost at once.
  *
- * <p>Threads: one scheduler thread per client (created with the first lease) runs the keep-alive
- * ticks and the loss deadlines; replies arrive on lettuce threads and only record the time and
- * reschedule, never block. {@link #grant}, {@link #revoke} and {@link #close()} come from user
- * threads. The set of active leases is concurrent; the scheduler field is guarded by this.
+ * <p>Threads: the SPI's shared timer ({@link Futures}) runs the keep-alive ticks (short: they only
+ * send a command) and the loss deadlines; replies arrive on lettuce threads and only record the
+ * time and reschedule, never block. {@link #grant}, {@link #revoke} and {@link #close()} come
+ * from user threads. The set of active leases is concurrent; {@code closed} is guarded by this.
  */
 final class RedisLeases implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLeases.class);
-    private static final AtomicInteger THREADS = new AtomicInteger();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final RedisKvStoreClient client;
     private final String storeType;
     private final Duration timeout;
     private final Set<RedisLease> active = ConcurrentHashMap.newKeySet();
-    private ScheduledExecutorService scheduler; // guarded by this
     private boolean closed; // guarded by this
 
     RedisLeases(RedisKvStoreClient client, String storeType, Duration timeout) {
@@ -103,23 +98,10 @@ final class RedisLeases implements AutoCloseable {
                 return;
             }
             active.add(lease);
-            ScheduledFuture<?> tick = scheduler().scheduleAtFixedRate(() -> keepAlive(lease), interval, interval,
-                    TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> tick = Futures.scheduleShortTaskWithFixedDelay(() -> keepAlive(lease),
+                    Duration.ofMillis(interval), Duration.ofMillis(interval));
             lease.timers(tick, deadline(lease));
         }
-    }
-
-    private synchronized ScheduledExecutorService scheduler() {
-        if (scheduler == null) {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "kvstore-redis-leases-" + THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            s.setRemoveOnCancelPolicy(true);
-            scheduler = s;
-        }
-        return scheduler;
     }
 
     /** Schedules the loss check for the lease's last confirmed keep-alive; {@code null} once closed. */
@@ -128,11 +110,7 @@ final class RedisLeases implements AutoCloseable {
             return null;
         }
         long due = lease.lastConfirmedSend() + TimeUnit.MILLISECONDS.toNanos(lease.ttlMillis - margin(lease));
-        try {
-            return scheduler().schedule(() -> checkDeadline(lease), due - System.nanoTime(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            return null;
-        }
+        return Futures.schedule(() -> checkDeadline(lease), Duration.ofNanos(Math.max(0, due - System.nanoTime())));
     }
 
     private static long margin(RedisLease lease) {
@@ -194,13 +172,11 @@ final class RedisLeases implements AutoCloseable {
      */
     @Override
     public void close() {
-        ScheduledExecutorService s;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            s = scheduler;
         }
         List<CompletableFuture<Void>> revokes = new ArrayList<>();
         for (RedisLease lease : List.copyOf(active)) {
@@ -219,9 +195,6 @@ final class RedisLeases implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (KvStoreException e) {
             LOG.debug("{}: revoking leases on close failed", storeType, e);
-        }
-        if (s != null) {
-            s.shutdownNow();
         }
     }
 

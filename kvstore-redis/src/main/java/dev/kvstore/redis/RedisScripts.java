@@ -1,5 +1,6 @@
 package dev.kvstore.redis;
 
+import dev.kvstore.spi.Futures;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -64,7 +65,7 @@ enum RedisScripts {
         CompletableFuture<Long> first = c.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args)
                 .toCompletableFuture();
         return first.exceptionallyCompose(e -> {
-            if (!(RedisErrors.unwrap(e) instanceof RedisNoScriptException)) {
+            if (!(Futures.unwrap(e) instanceof RedisNoScriptException)) {
                 return CompletableFuture.failedFuture(e);
             }
             return c.scriptLoad(source).toCompletableFuture()

@@ -6,8 +6,6 @@ import dev.kvstore.KvStoreConfigurationException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,22 +86,16 @@ final class RedisSettings {
                     "option " + RedisOptions.DATABASE + " must be a database index from 0, got " + db);
         }
         this.database = (int) db;
+        config.requireWith(RedisOptions.USERNAME, RedisOptions.PASSWORD);
         this.username = config.option(RedisOptions.USERNAME).filter(s -> !s.isEmpty());
         this.password = config.option(RedisOptions.PASSWORD).filter(s -> !s.isEmpty());
-        if (username.isPresent() && password.isEmpty()) {
-            throw new KvStoreConfigurationException("option " + RedisOptions.USERNAME + " needs option "
-                    + RedisOptions.PASSWORD + " too");
-        }
         this.sentinelPassword = config.option(RedisOptions.SENTINEL_PASSWORD).filter(s -> !s.isEmpty());
         this.tls = config.booleanOption(RedisOptions.TLS, false);
         this.verifyPeer = config.booleanOption(RedisOptions.TLS_VERIFY_PEER, true);
         this.caFile = tlsFile(config, RedisOptions.TLS_CA_FILE);
         this.certFile = tlsFile(config, RedisOptions.TLS_CERT_FILE);
         this.keyFile = tlsFile(config, RedisOptions.TLS_KEY_FILE);
-        if (certFile.isPresent() != keyFile.isPresent()) {
-            throw new KvStoreConfigurationException("options " + RedisOptions.TLS_CERT_FILE + " and "
-                    + RedisOptions.TLS_KEY_FILE + " go together: set both or neither");
-        }
+        config.requireTogether(RedisOptions.TLS_CERT_FILE, RedisOptions.TLS_KEY_FILE);
         this.maxValueBytes = config.longOption(RedisOptions.MAX_VALUE_BYTES, RedisOptions.DEFAULT_MAX_VALUE_BYTES);
         if (maxValueBytes < 1 || maxValueBytes > RedisOptions.REDIS_MAX_VALUE_BYTES) {
             throw new KvStoreConfigurationException("option " + RedisOptions.MAX_VALUE_BYTES
@@ -119,24 +111,11 @@ final class RedisSettings {
 
     /** A TLS file option: needs {@code tls=true}, and the file must be readable now. */
     private Optional<Path> tlsFile(KvStoreConfig config, String option) {
-        Optional<String> value = config.option(option).filter(s -> !s.isBlank());
-        if (value.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!tls) {
+        if (config.isSet(option) && !tls) {
             throw new KvStoreConfigurationException("option " + option + " needs option " + RedisOptions.TLS
                     + "=true");
         }
-        Path file;
-        try {
-            file = Path.of(value.get().strip());
-        } catch (InvalidPathException e) {
-            throw new KvStoreConfigurationException("option " + option + ": not a file path: " + value.get(), e);
-        }
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new KvStoreConfigurationException("option " + option + ": no readable file " + file);
-        }
-        return Optional.of(file);
+        return config.fileOption(option);
     }
 
     /**
@@ -232,7 +211,7 @@ final class RedisSettings {
     @Override
     public String toString() {
         return "RedisSettings[" + describe() + ", database=" + database + ", user=" + username.orElse("(default)")
-                + ", password=" + (password.isPresent() ? "****" : "(none)") + ", tls=" + tls
+                + ", password=" + password.map(p -> KvStoreConfig.mask(RedisOptions.PASSWORD, p)).orElse("(none)") + ", tls=" + tls
                 + (tls ? ", verifyPeer=" + verifyPeer + caFile.map(f -> ", caFile=" + f).orElse("")
                         + certFile.map(f -> ", certFile=" + f).orElse("") : "")
                 + ", timeout=" + timeout + ", maxValueBytes=" + maxValueBytes + "]";

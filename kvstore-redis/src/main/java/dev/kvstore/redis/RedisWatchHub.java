@@ -3,6 +3,8 @@ package dev.kvstore.redis;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvWatch;
+import dev.kvstore.spi.Futures;
+import dev.kvstore.spi.StoreErrors;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -12,6 +14,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -19,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +54,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
     private final String where;
     private final String storeType;
     private final String channelPrefix;
-    private final long timeoutMillis;
+    private final Duration timeout;
     private final LazyConnection<StatefulRedisConnection<String, byte[]>> commands;
     private final LazyConnection<StatefulRedisPubSubConnection<String, String>> pubsub;
 
@@ -67,7 +69,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         this.where = settings.describe();
         this.storeType = settings.storeType();
         this.channelPrefix = KeyspaceEvents.channelPrefix(settings.database());
-        this.timeoutMillis = settings.timeout().toMillis();
+        this.timeout = settings.timeout();
         this.commands = commands;
         this.pubsub = new LazyConnection<>(where + " (watches)",
                 () -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture().thenApply(c -> {
@@ -158,14 +160,14 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         check.whenComplete((v, e) -> {
             if (e == null) {
                 explained.complete(null);
-            } else if (RedisErrors.isUnavailable(RedisErrors.unwrap(e))) {
+            } else if (RedisErrors.isUnavailable(Futures.unwrap(e))) {
                 explained.completeExceptionally(e);
             } else {
                 explained.completeExceptionally(new KvStoreException("watches need keyspace notifications from " + where
                         + ", but CONFIG GET/SET " + KeyspaceEvents.SETTING
-                        + " failed (" + RedisErrors.describe(RedisErrors.unwrap(e)) + "). Have the operator set "
+                        + " failed (" + StoreErrors.describe(Futures.unwrap(e)) + "). Have the operator set "
                         + KeyspaceEvents.SETTING + " to include the flags " + KeyspaceEvents.NEEDED
-                        + " (for example \"KEA\"), or allow CONFIG for this user", RedisErrors.unwrap(e)));
+                        + " (for example \"KEA\"), or allow CONFIG for this user", Futures.unwrap(e)));
             }
         });
         eventsCheck = explained;
@@ -234,52 +236,39 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         if (ReservedKeys.isReserved(key)) {
             return; // the store's own bookkeeping
         }
-        CompletableFuture<Change> change = null;
+        CompletableFuture<KvEvent> change = null;
         for (RedisWatch w : watchers) {
             if (!w.isActive() || !w.covers(key)) {
                 continue;
             }
             if (change == null) {
                 if (KeyspaceEvents.DELETIONS.contains(event)) {
-                    change = GONE;
+                    change = CompletableFuture.completedFuture(KvEvent.delete(key));
                 } else if (KeyspaceEvents.WRITES.contains(event)) {
                     change = read(key);
                 } else {
                     return; // expire, persist, other types' events: the string value did not change
                 }
             }
-            w.enqueue(key, change);
+            w.enqueue(change);
         }
     }
 
-    /** Reads a key's value now; never fails (a failed read is a {@link Failed}). */
-    private CompletableFuture<Change> read(String key) {
+    /**
+     * Reads a key's value now: a {@code PUT} with it, or a {@code DELETE} when the key is gone. A
+     * failed read fails the future, which the watch reports as a gap ({@code UNKNOWN}).
+     */
+    private CompletableFuture<KvEvent> read(String key) {
         StatefulRedisConnection<String, byte[]> c = commands.ifOpen();
         CompletableFuture<byte[]> value = c != null ? c.async().get(key).toCompletableFuture()
-                : commands.get().thenCompose(open -> open.async().get(key).toCompletableFuture())
-                        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
-        return value.handle((v, e) -> {
+                : Futures.withTimeout(commands.get().thenCompose(open -> open.async().get(key).toCompletableFuture()),
+                        timeout, () -> RedisErrors.timedOut(storeType, where, "read after a change", key));
+        return value.whenComplete((v, e) -> {
             if (e != null) {
                 LOG.debug("{}: reading \"{}\" after its change failed; its watches get UNKNOWN", where, key, e);
-                return new Failed();
             }
-            return (Change) new Value(v);
-        });
+        }).thenApply(v -> v == null ? KvEvent.delete(key) : KvEvent.put(key, v, 0L));
     }
-
-    /** What a key holds after a change, as read. */
-    sealed interface Change permits Value, Failed {
-    }
-
-    /** The value read; {@code null} bytes when the key is gone. */
-    record Value(byte[] bytes) implements Change {
-    }
-
-    /** The read failed: the watch gets {@code UNKNOWN}. */
-    record Failed() implements Change {
-    }
-
-    private static final CompletableFuture<Change> GONE = CompletableFuture.completedFuture(new Value(null));
 
     private void resubscribed(List<RedisWatch> watchers) {
         List<RedisWatch> resumed = new ArrayList<>();

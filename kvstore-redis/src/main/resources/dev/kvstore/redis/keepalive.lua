@@ -7,10 +7,12 @@ redis.call('PEXPIRE', KEYS[1], ARGV[2])
 for _, key in ipairs(redis.call('HKEYS', KEYS[1])) do
   if string.byte(key, 1) ~= 0 then
     local side = '\0kv:key-lease:' .. key
-    if redis.call('GET', side) == ARGV[1] and redis.call('PTTL', key) > 0 then
+    local ours = redis.call('GET', side) == ARGV[1]
+    if ours and redis.call('PTTL', key) > 0 then
       redis.call('PEXPIRE', key, ARGV[2])
       redis.call('PEXPIRE', side, ARGV[2])
     else
+      if ours then redis.call('DEL', side) end
       redis.call('HDEL', KEYS[1], key)
     end
   end

@@ -26,10 +26,11 @@ class RedisErrorsTest {
             new RedisException("Currently not connected. Commands are rejected."),
             new RedisException("Connection disconnected"),
             new RedisLoadingException("LOADING Redis is loading the dataset in memory"),
+            new RedisCommandExecutionException("NOREPLICAS Not enough good replicas to write."),
             new TimeoutException(),
         };
         for (Throwable f : failures) {
-            KvStoreException e = RedisErrors.translate("redis get \"k\"", "redis at h:1", new CompletionException(f));
+            KvStoreException e = RedisErrors.translate("redis", "redis at h:1", "get", "k", new CompletionException(f));
             assertThat(e).isInstanceOf(KvStoreUnavailableException.class).hasCause(f).hasMessageStartingWith("redis get \"k\" failed: ");
         }
     }
@@ -41,19 +42,19 @@ class RedisErrorsTest {
                 new RedisCommandExecutionException("WRONGPASS invalid username-password pair"));
         Throwable wrongType = new RedisCommandExecutionException("WRONGTYPE Operation against a key holding the wrong kind of value");
         for (Throwable f : new Throwable[] {wrongPass, wrongType}) {
-            KvStoreException e = RedisErrors.translate("redis get \"k\"", "redis at h:1", f);
+            KvStoreException e = RedisErrors.translate("redis", "redis at h:1", "get", "k", f);
             assertThat(e).isNotInstanceOf(KvStoreUnavailableException.class).hasCause(f);
         }
-        assertThat(RedisErrors.translate("redis get \"k\"", "redis at h:1", wrongPass)).hasMessageContaining("WRONGPASS");
+        assertThat(RedisErrors.translate("redis", "redis at h:1", "get", "k", wrongPass)).hasMessageContaining("WRONGPASS");
     }
 
     @Test
     @DisplayName("a KvStoreException that names the operation passes through; another is reworded, keeping its kind")
     void passThrough() {
         KvStoreException mine = new KvStoreException("redis get \"k\" failed: mine");
-        assertThat(RedisErrors.translate("redis get \"k\"", "y", new CompletionException(mine))).isSameAs(mine);
+        assertThat(RedisErrors.translate("redis", "y", "get", "k", new CompletionException(mine))).isSameAs(mine);
         KvStoreException bare = new KvStoreUnavailableException("held");
-        assertThat(RedisErrors.translate("redis put \"k\"", "y", bare))
+        assertThat(RedisErrors.translate("redis", "y", "put", "k", bare))
                 .isInstanceOf(KvStoreUnavailableException.class).hasCause(bare)
                 .hasMessageStartingWith("redis put \"k\" failed: held");
     }

@@ -200,6 +200,20 @@ class RedisLeaseIT {
     }
 
     @Test
+    @DisplayName("a SET from redis-cli over a leased key detaches it: lease 0 after the next keep-alive, and revoke leaves it")
+    void cliSetDetaches() {
+        try (Backend b = backend()) {
+            KvLease lease = b.grantLease(TTL);
+            b.put("c", bytes("leased"), lease);
+            redis.redisCli("SET", ns + "/c", "from-cli");
+            await().atMost(TTL).until(() -> b.get("c").map(KvPair::lease).orElse(-1L) == 0L);
+            lease.revoke();
+            assertThat(b.get("c")).map(KvPair::valueAsString).hasValue("from-cli");
+            assertThat(pttl("c")).isEqualTo(-1L);
+        }
+    }
+
+    @Test
     @DisplayName("a leased put inside a transaction; a revoked lease or another client's lease is refused, nothing written")
     void leasedPutInTxn() {
         try (Backend b = backend(); Backend other = backend()) {

@@ -141,7 +141,7 @@ class RedisSettingsTest {
                 .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("missing.crt");
         assertThatThrownBy(() -> RedisSettings.of(redis().option("tls", "true")
                 .option("tls-ca-file", dir.toString()).build(), false))
-                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("no readable file");
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("not a readable file");
         assertThatThrownBy(() -> RedisSettings.of(redis().option("tls", "true")
                 .option("tls-cert-file", ca.toString()).build(), false))
                 .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("tls-key-file");

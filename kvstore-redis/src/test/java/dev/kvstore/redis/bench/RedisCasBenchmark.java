@@ -31,9 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Both sides share one connection between their threads, as the Backend does. Redis keeps no
  * versions, so the comparison is by value.
  *
- * <p>Prints, per thread count, each side's successful increments per second and conflicts (the
- * best of the rounds) and the ratio Backend / driver (the median of the rounds' ratios; 1.0 = as
- * fast). Run: {@code mvn -B -o -q -pl kvstore-redis -am test-compile -Predis-benchmark
+ * <p>Prints, per thread count, each side's successful increments per second, conflicts and
+ * attempts per second (the best of the rounds) and the ratios Backend / driver of increments and
+ * of attempts (the median of the rounds' ratios; 1.0 = as fast). Under contention the increment
+ * rate swings with how the threads happen to collide; the attempt rate shows each side's cost. Run: {@code mvn -B -o -q -pl kvstore-redis -am test-compile -Predis-benchmark
  * -Dbench.main=dev.kvstore.redis.bench.RedisCasBenchmark}. Not a test.
  */
 public final class RedisCasBenchmark {
@@ -48,6 +49,7 @@ public final class RedisCasBenchmark {
             """;
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final int INCREMENTS_PER_ROUND = 3_000;
+    private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
 
     private RedisCasBenchmark() {
     }
@@ -62,6 +64,11 @@ public final class RedisCasBenchmark {
     record Result(long increments, double seconds, long conflicts) {
         double opsPerSecond() {
             return increments / seconds;
+        }
+
+        /** Compare-and-set attempts per second, won or lost: the cost per round trip pair. */
+        double attemptsPerSecond() {
+            return (increments + conflicts) / seconds;
         }
     }
 
@@ -109,30 +116,38 @@ public final class RedisCasBenchmark {
                         + " (get + commit ifValue), %d cores, best of %d rounds, ratio = median of rounds%n",
                         redis.redisCli("INFO", "server").lines().filter(l -> l.startsWith("redis_version"))
                                 .findFirst().orElse("?").strip(), Runtime.getRuntime().availableProcessors(), ROUNDS);
-                System.out.printf("%-22s %12s %10s | %12s %10s | %6s%n", "threads", "driver op/s", "conflicts",
-                        "Backend op/s", "conflicts", "ratio");
-                sync.set("driver-warm", "0".getBytes(StandardCharsets.US_ASCII));
+                System.out.printf("%-12s %12s %10s %11s | %12s %10s %11s | %6s %9s%n", "threads", "driver op/s",
+                        "conflicts", "attempts/s", "Backend op/s", "conflicts", "attempts/s", "ratio", "att.ratio");
+                sync.set("driver-warm", ZERO);
+                backend.put("backend-warm", ZERO);
                 run(driver, "driver-warm", 4, 2_000);
                 run(viaBackend, "backend-warm", 4, 2_000);
                 for (int threads : new int[] {1, 16}) {
                     Result bestDriver = null;
                     Result bestBackend = null;
                     double[] ratios = new double[ROUNDS];
+                    double[] attemptRatios = new double[ROUNDS];
                     for (int r = 0; r < ROUNDS; r++) {
+                        // Both counters start at "0", so both sides compare by value from the first try.
+                        sync.set("driver-" + threads + "-" + r, ZERO);
+                        backend.put("backend-" + threads + "-" + r, ZERO);
                         Result d = run(driver, "driver-" + threads + "-" + r, threads, INCREMENTS_PER_ROUND);
                         Result b = run(viaBackend, "backend-" + threads + "-" + r, threads, INCREMENTS_PER_ROUND);
                         check("driver-" + threads + "-" + r, sync.get("driver-" + threads + "-" + r));
                         check("backend-" + threads + "-" + r,
                                 backend.get("backend-" + threads + "-" + r).orElseThrow().value());
                         ratios[r] = b.opsPerSecond() / d.opsPerSecond();
+                        attemptRatios[r] = b.attemptsPerSecond() / d.attemptsPerSecond();
                         bestDriver = bestDriver == null || d.opsPerSecond() > bestDriver.opsPerSecond() ? d : bestDriver;
                         bestBackend = bestBackend == null || b.opsPerSecond() > bestBackend.opsPerSecond() ? b : bestBackend;
                     }
                     Arrays.sort(ratios);
-                    System.out.printf("%-22s %12.0f %10d | %12.0f %10d | %6.2f%n",
+                    Arrays.sort(attemptRatios);
+                    System.out.printf("%-12s %12.0f %10d %11.0f | %12.0f %10d %11.0f | %6.2f %9.2f%n",
                             threads + (threads == 1 ? " thread" : " threads"), bestDriver.opsPerSecond(),
-                            bestDriver.conflicts(), bestBackend.opsPerSecond(), bestBackend.conflicts(),
-                            ratios[ROUNDS / 2]);
+                            bestDriver.conflicts(), bestDriver.attemptsPerSecond(), bestBackend.opsPerSecond(),
+                            bestBackend.conflicts(), bestBackend.attemptsPerSecond(), ratios[ROUNDS / 2],
+                            attemptRatios[ROUNDS / 2]);
                 }
             } finally {
                 client.shutdown();
