@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Contract §9: leases and self-healing registrations. */
-public abstract class LeaseKit extends TransactionKit {
+public abstract class LeaseKit extends GapFreeWatchKit {
 
     /** The TTL the fault cases use: short, so that they finish quickly. */
     protected static final Duration SHORT_TTL = Duration.ofSeconds(3);

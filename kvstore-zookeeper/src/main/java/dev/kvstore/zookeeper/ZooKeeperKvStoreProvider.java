@@ -19,6 +19,9 @@ import dev.kvstore.spi.KvStoreProvider;
 @AutoService(KvStoreProvider.class)
 public final class ZooKeeperKvStoreProvider implements KvStoreProvider {
 
+    /** The store type served: {@value}. */
+    public static final String STORE_TYPE = "zookeeper";
+
     /** Creates the provider; stateless. */
     public ZooKeeperKvStoreProvider() {
     }
@@ -30,7 +33,7 @@ public final class ZooKeeperKvStoreProvider implements KvStoreProvider {
      */
     @Override
     public String storeType() {
-        return ZooKeeperKvStoreClient.STORE_TYPE;
+        return STORE_TYPE;
     }
 
     /**
@@ -43,6 +46,6 @@ public final class ZooKeeperKvStoreProvider implements KvStoreProvider {
      */
     @Override
     public KvStoreClient create(KvStoreConfig config) {
-        return new ZooKeeperKvStoreClient(Settings.of(config));
+        return new ZooKeeperKvStoreClient(ZooKeeperSettings.of(config));
     }
 }

@@ -2,10 +2,10 @@ package dev.kvstore.zookeeper;
 
 import dev.kvstore.KvEvent;
 import dev.kvstore.spi.AbstractKvWatch;
+import dev.kvstore.spi.Futures;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.WatchedEvent;
@@ -19,20 +19,24 @@ import org.slf4j.LoggerFactory;
  * changed znode is read, asynchronously, and the events are delivered in the order ZooKeeper sent
  * them, each once its read is back. Rapid writes to one key may be seen as fewer events, the last
  * carrying the final state.
+ *
+ * <p>Threads: {@link #process} runs on Curator's event thread and never blocks; reads complete on
+ * it too, and the SPI's ordered delivery keeps ZooKeeper's order; connection changes come from
+ * Curator's state thread; re-adding after a failure runs on the SPI's timer workers; the listener
+ * runs on the SPI's dispatcher.
  */
 final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperWatch.class);
+    private static final Duration RETRY = Duration.ofMillis(500);
 
     private final ZooKeeperKvStoreClient client;
     private final String watchPath;
     private final AddWatchMode mode;
-    private final AtomicBoolean down = new AtomicBoolean();
-    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
     ZooKeeperWatch(ZooKeeperKvStoreClient client, String key, boolean withPrefix, Consumer<KvEvent> listener,
             String watchPath, AddWatchMode mode) {
-        super(ZooKeeperKvStoreClient.STORE_TYPE, key, withPrefix, listener);
+        super(ZooKeeperKvStoreProvider.STORE_TYPE, key, withPrefix, listener);
         this.client = client;
         this.watchPath = watchPath;
         this.mode = mode;
@@ -56,61 +60,44 @@ final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
         if (key.isEmpty() || !covers(key.get())) {
             return;
         }
-        CompletableFuture<Optional<KvEvent>> resolved;
         switch (event.getType()) {
             case NodeDeleted:
-                resolved = CompletableFuture.completedFuture(Optional.of(KvEvent.delete(key.get())));
+                deliverInOrder(CompletableFuture.completedFuture(KvEvent.delete(key.get())));
                 break;
             case NodeCreated:
             case NodeDataChanged:
-                resolved = client.readForEvent(event.getPath(), key.get(),
-                        event.getType() == Event.EventType.NodeDataChanged)
-                        .exceptionally(t -> {
-                            LOG.debug("reading {} for a watch event failed", event.getPath(), t);
-                            return Optional.of(KvEvent.unknown(key()));
-                        });
+                // A failed read is a gap: the SPI delivers UNKNOWN for it, in line.
+                deliverInOrder(client.reader().readForEvent(event.getPath(), key.get(),
+                        event.getType() == Event.EventType.NodeDataChanged).thenApply(e -> e.orElse(null)));
                 break;
             default:
-                return;
+                break;
         }
-        enqueue(resolved);
-    }
-
-    /** Delivers an event once it and every event before it are resolved. */
-    private synchronized void enqueue(CompletableFuture<Optional<KvEvent>> resolved) {
-        tail = tail.thenCombine(resolved, (x, e) -> {
-            e.ifPresent(this::deliver);
-            return null;
-        });
     }
 
     /** The connection is suspended or the session lost: one {@code CONNECTION_DOWN} per loss. */
     void connectionDown() {
-        if (isOpen() && down.compareAndSet(false, true)) {
-            deliverConnectionDown();
-        }
+        connectionLost();
     }
 
     /**
      * Connected again: adds the watch again (a new session has none; in the same session it is a
-     * no-op), then sends {@code UNKNOWN}, since changes made meanwhile were not seen. A key watch
-     * then also re-reads its key and sends its current state ({@code PUT} or {@code DELETE}).
+     * no-op), then reports the gap ({@code UNKNOWN}), since changes made meanwhile were not seen. A
+     * key watch then also re-reads its key and sends its current state ({@code PUT} or
+     * {@code DELETE}).
      */
     void reconnected() {
-        if (!isOpen() || !down.get()) {
+        if (!isOpen() || !isConnectionDown()) {
             return;
         }
         client.addWatch(this).whenComplete((x, t) -> {
             if (t == null) {
-                if (down.compareAndSet(true, false)) {
-                    enqueue(CompletableFuture.completedFuture(Optional.of(KvEvent.unknown(key()))));
-                    if (!withPrefix()) {
-                        enqueue(client.currentState(watchPath, key()).exceptionally(e -> Optional.empty()));
-                    }
+                if (connectionRestored(true) && !withPrefix()) {
+                    deliverInOrder(client.reader().currentState(watchPath, key()).thenApply(e -> e.orElse(null)));
                 }
             } else if (isOpen() && !client.isClosed()) {
                 LOG.debug("adding the watch on {} again failed; retrying", watchPath, t);
-                CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS).execute(this::reconnected);
+                Futures.schedule(this::reconnected, RETRY);
             }
         });
     }

@@ -83,7 +83,7 @@ class KeyPathsTest {
         assertThat(paths.key("/kvstore/%%2")).isEmpty();
         assertThat(paths.key("/kvstore/%%2x")).isEmpty();
         assertThat(paths.key("/kvstore/%%ff")).isEmpty();
-        assertThat(paths.key("/kvstore/a/" + ZooKeeperKvStoreClient.BASE_NODE)).isEmpty();
+        assertThat(paths.key("/kvstore/a/" + ZooKeeperReader.BASE_NODE)).isEmpty();
         assertThat(top.key("/zookeeper")).isEmpty();
         assertThat(top.key("/zookeeper/quota")).isEmpty();
         assertThat(top.segment("zookeeper", false)).contains("zookeeper");

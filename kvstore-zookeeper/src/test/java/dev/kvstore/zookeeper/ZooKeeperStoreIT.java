@@ -199,7 +199,7 @@ class ZooKeeperStoreIT {
     }
 
     @Test
-    @DisplayName("rootPath=/ puts keys at the top of the tree and never reports ZooKeeper's own /zookeeper")
+    @DisplayName("root-path=/ puts keys at the top of the tree and never reports ZooKeeper's own /zookeeper")
     void rootAtTop() {
         String top = "top" + NAMESPACES.incrementAndGet();
         try (KvStoreClient atTop = new ZooKeeperKvStoreProvider().create(config()
