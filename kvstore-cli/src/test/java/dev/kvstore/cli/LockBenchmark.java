@@ -55,11 +55,24 @@ public final class LockBenchmark {
     }
 
     private static void row(String store, double recipe, double nativeOps) {
-        System.out.printf("%-10s %12.0f %12s %7s%n", store, recipe, Double.isNaN(nativeOps) ? "-" : String.format("%.0f", nativeOps),
-                Double.isNaN(nativeOps) ? "-" : String.format("%.2f", recipe / nativeOps));
+        System.out.printf("%-10s %12s %12s %7s%n", store, format(recipe, "%.0f"), format(nativeOps, "%.0f"),
+                format(recipe / nativeOps, "%.2f"));
+    }
+
+    private static String format(double value, String pattern) {
+        return Double.isNaN(value) ? "-" : String.format(pattern, value);
     }
 
     private static double recipe(String storeType, String address, Duration each) throws Exception {
+        try {
+            return recipeOps(storeType, address, each);
+        } catch (UnsupportedOperationException e) {
+            System.out.println(storeType + ": " + e.getMessage());
+            return Double.NaN;
+        }
+    }
+
+    private static double recipeOps(String storeType, String address, Duration each) throws Exception {
         try (Backend b = Backend.builder().storeType(storeType).address(address).pathPrefix("bench").build()) {
             KvLock lock = b.lock("lock", Duration.ofSeconds(10));
             return measure(each, () -> {

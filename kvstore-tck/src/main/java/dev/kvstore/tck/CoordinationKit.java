@@ -156,7 +156,7 @@ public abstract class CoordinationKit extends LeaseKit {
             holder.kill();
             long killed = System.nanoTime();
             KvLockHandle h = next.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(Duration.ofNanos(since(killed))).isLessThanOrEqualTo(SHORT_TTL.plus(GRACE));
+            assertThat(Duration.ofNanos(since(killed))).isLessThanOrEqualTo(deadHolderBound());
             assertThat(h.fencingToken()).isGreaterThan(token);
             h.release();
         }
@@ -247,8 +247,8 @@ public abstract class CoordinationKit extends LeaseKit {
             rest.remove(leaderJvm);
             leaderJvm.kill();
             long killed = System.nanoTime();
-            Awaitility.await().atMost(SHORT_TTL.plus(GRACE)).until(() -> believers(rest, children).size() == 1);
-            assertThat(Duration.ofNanos(since(killed))).isLessThanOrEqualTo(SHORT_TTL.plus(GRACE));
+            Awaitility.await().atMost(deadHolderBound()).until(() -> believers(rest, children).size() == 1);
+            assertThat(Duration.ofNanos(since(killed))).isLessThanOrEqualTo(deadHolderBound());
             String next = believers(rest, children).get(0);
             assertThat(next).isNotEqualTo(leader);
             Awaitility.await().atMost(WAIT).until(() -> observer.leader(name).equals(Optional.of(next)));
