@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Why that converges.</b> A read starts at t0 (recording begins), and its result is handed on
  * when a marker, sent through the raw watch's own delivery line once the read is back, comes out
- * of that line. Keys with an event between t0 and the marker are "touched"; the snapshot settles
+ * of that line (behind every event the store had received by then, even one still being read). Keys with an event between t0 and the marker are "touched"; the snapshot settles
  * only the others. The raw watch (contract §5) reports every change made while it is active, per
  * key in commit order, the last event carrying the final state. So for each key:
  * <ul>
@@ -201,7 +201,8 @@ final class ReadingSnapshots implements SnapshotWatch, ListenerDispatcher.Inline
             w = raw;
         }
         if (w instanceof AbstractKvWatch line && line.isOpen()) {
-            line.deliver(m); // behind every event the raw watch has handed on so far
+            // Behind every event the raw watch has handed on or is still reading (its ordered line).
+            line.deliverInOrder(CompletableFuture.completedFuture(m));
         } else {
             accept(m);
         }

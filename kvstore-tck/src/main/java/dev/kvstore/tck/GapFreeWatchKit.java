@@ -53,7 +53,7 @@ public abstract class GapFreeWatchKit extends TransactionKit {
      */
     protected static final class View implements Consumer<KvEvent> {
         private final Map<String, String> view = new ConcurrentHashMap<>();
-        private final List<KvEvent> events = new CopyOnWriteArrayList<>();
+        private final List<KvEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void accept(KvEvent e) {
@@ -72,11 +72,13 @@ public abstract class GapFreeWatchKit extends TransactionKit {
 
         /** Every event so far. */
         List<KvEvent> events() {
-            return List.copyOf(events);
+            synchronized (events) {
+                return List.copyOf(events);
+            }
         }
 
         long count(EventType type) {
-            return events.stream().filter(e -> e.type() == type).count();
+            return events().stream().filter(e -> e.type() == type).count();
         }
     }
 
@@ -157,7 +159,9 @@ public abstract class GapFreeWatchKit extends TransactionKit {
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<Integer> writing = CompletableFuture.supplyAsync(() -> {
                 int n = 0;
-                for (int round = 1; !stop.get() || round <= 20; round++) {
+                // At most 300 rounds (6,000 changes): under the default queue limit, so no overflow
+                // (and its resync) can hide a gap, however fast the store and slow the listener.
+                for (int round = 1; (!stop.get() || round <= 20) && round <= 300; round++) {
                     for (int k = 0; k < 10; k++) { // k0..k9 and n0..n9 count up; d<round> goes
                         await(writer.put(prefix + "k" + k, bytes(String.valueOf(round))));
                         await(writer.put(prefix + "n" + k, bytes(String.valueOf(round))));
