@@ -89,10 +89,12 @@ public final class KvStoreMetrics implements BackendObserver {
             this.registry = registry;
             this.store = backend.storeType();
             for (EventType t : EventType.values()) {
-                events.put(t, Counter.builder(WATCH_EVENTS)
-                        .description("Events delivered to kvstore watch listeners")
-                        .tags("store", store, "type", t.name().toLowerCase(Locale.ROOT))
-                        .register(registry));
+                events.put(
+                        t,
+                        Counter.builder(WATCH_EVENTS)
+                                .description("Events delivered to kvstore watch listeners")
+                                .tags("store", store, "type", t.name().toLowerCase(Locale.ROOT))
+                                .register(registry));
             }
             Tags tags = Tags.of("store", store, "address", backend.address(), "namespace", backend.pathPrefix());
             gauges = List.of(
@@ -112,8 +114,8 @@ public final class KvStoreMetrics implements BackendObserver {
         public OperationObservation start(String operation) {
             Timer[] byOutcome = timers.computeIfAbsent(operation, op -> new Timer[Outcome.values().length]);
             long start = System.nanoTime();
-            return (outcome, error) -> timer(byOutcome, operation, outcome)
-                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return (outcome, error) ->
+                    timer(byOutcome, operation, outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
 
         /**

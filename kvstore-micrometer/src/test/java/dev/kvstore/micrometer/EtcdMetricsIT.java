@@ -53,13 +53,28 @@ class EtcdMetricsIT {
             assertThat(count("put", "success")).isEqualTo(1);
             assertThat(count("get", "success")).isEqualTo(1);
             assertThat(count("get", "not_found")).isEqualTo(1);
-            assertThat(registry.get(KvStoreMetrics.ALIVE).tag("store", "etcd").gauge().value()).isEqualTo(1);
-            assertThat(registry.get(KvStoreMetrics.WATCHES_ACTIVE).tag("store", "etcd").gauge().value())
+            assertThat(registry.get(KvStoreMetrics.ALIVE)
+                            .tag("store", "etcd")
+                            .gauge()
+                            .value())
                     .isEqualTo(1);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(registry.get(KvStoreMetrics.WATCH_EVENTS)
-                            .tags("store", "etcd", "type", "put").counter().count()).isEqualTo(1));
+            assertThat(registry.get(KvStoreMetrics.WATCHES_ACTIVE)
+                            .tag("store", "etcd")
+                            .gauge()
+                            .value())
+                    .isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(registry.get(KvStoreMetrics.WATCH_EVENTS)
+                                    .tags("store", "etcd", "type", "put")
+                                    .counter()
+                                    .count())
+                            .isEqualTo(1));
             b.deleteWatch(w);
-            assertThat(registry.get(KvStoreMetrics.WATCHES_ACTIVE).tag("store", "etcd").gauge().value()).isZero();
+            assertThat(registry.get(KvStoreMetrics.WATCHES_ACTIVE)
+                            .tag("store", "etcd")
+                            .gauge()
+                            .value())
+                    .isZero();
         }
     }
 
@@ -71,7 +86,11 @@ class EtcdMetricsIT {
             assertThat(b.performLivenessCheck()).isFalse();
             assertThat(count("get", "unavailable")).isEqualTo(1);
             assertThat(count("livenessCheck", "unavailable")).isEqualTo(1);
-            assertThat(registry.get(KvStoreMetrics.ALIVE).tag("store", "etcd").gauge().value()).isZero();
+            assertThat(registry.get(KvStoreMetrics.ALIVE)
+                            .tag("store", "etcd")
+                            .gauge()
+                            .value())
+                    .isZero();
         }
     }
 }

@@ -40,7 +40,9 @@ class KvStoreMetricsTest {
     }
 
     private double gauge(String gauge) {
-        Gauge g = registry.find(gauge).tags("store", "memory", "address", name, "namespace", "svc").gauge();
+        Gauge g = registry.find(gauge)
+                .tags("store", "memory", "address", name, "namespace", "svc")
+                .gauge();
         return g == null ? Double.NaN : g.value();
     }
 
@@ -55,9 +57,16 @@ class KvStoreMetricsTest {
         assertThat(count("put", "success")).isEqualTo(2);
         assertThat(count("get", "success")).isEqualTo(1);
         assertThat(count("get", "not_found")).isEqualTo(2);
-        assertThat(registry.find(KvStoreMetrics.OPERATIONS).tag("outcome", "error").timer()).isNull();
-        assertThat(registry.get(KvStoreMetrics.OPERATIONS).tags("operation", "put").timer()
-                .takeSnapshot().percentileValues()).isEmpty();
+        assertThat(registry.find(KvStoreMetrics.OPERATIONS)
+                        .tag("outcome", "error")
+                        .timer())
+                .isNull();
+        assertThat(registry.get(KvStoreMetrics.OPERATIONS)
+                        .tags("operation", "put")
+                        .timer()
+                        .takeSnapshot()
+                        .percentileValues())
+                .isEmpty();
     }
 
     @Test
@@ -86,10 +95,16 @@ class KvStoreMetricsTest {
         backend.put("k", "1");
         backend.delete("k");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(registry.get(KvStoreMetrics.WATCH_EVENTS).tags("store", "memory", "type", "put").counter()
-                    .count()).isEqualTo(1);
-            assertThat(registry.get(KvStoreMetrics.WATCH_EVENTS).tags("store", "memory", "type", "delete").counter()
-                    .count()).isEqualTo(1);
+            assertThat(registry.get(KvStoreMetrics.WATCH_EVENTS)
+                            .tags("store", "memory", "type", "put")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get(KvStoreMetrics.WATCH_EVENTS)
+                            .tags("store", "memory", "type", "delete")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
         });
         backend.deleteWatch(w);
         assertThat(gauge(KvStoreMetrics.WATCHES_ACTIVE)).isZero();

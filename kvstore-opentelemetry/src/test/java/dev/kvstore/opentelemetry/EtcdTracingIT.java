@@ -109,16 +109,20 @@ class EtcdTracingIT {
                 assertThat(otel.spansNamed("get " + prefix)).isEmpty();
             }
             await().atMost(Duration.ofSeconds(10)).until(f::isDone);
-            assertThatThrownBy(f::join).isInstanceOf(CompletionException.class)
+            assertThatThrownBy(f::join)
+                    .isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(KvStoreUnavailableException.class);
             assertThatThrownBy(() -> b.put("k", "v")).isInstanceOf(KvStoreUnavailableException.class);
         }
-        assertThat(otel.spans()).filteredOn(s -> s.getName().startsWith("get ") || s.getName().startsWith("put "))
+        assertThat(otel.spans())
+                .filteredOn(s -> s.getName().startsWith("get ") || s.getName().startsWith("put "))
                 .hasSize(2)
                 .allSatisfy(s -> {
                     assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-                    assertThat(s.getEvents()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("exception"));
-                    assertThat(s.getAttributes().get(ERROR_TYPE)).isEqualTo(KvStoreUnavailableException.class.getName());
+                    assertThat(s.getEvents())
+                            .anySatisfy(e -> assertThat(e.getName()).isEqualTo("exception"));
+                    assertThat(s.getAttributes().get(ERROR_TYPE))
+                            .isEqualTo(KvStoreUnavailableException.class.getName());
                 });
     }
 

@@ -53,9 +53,16 @@ class KvStoreTracingTest {
         backend.performLivenessCheck();
         assertThat(otel.spans())
                 .extracting(SpanData::getName)
-                .containsExactly("put service/voltha", "get service/voltha", "list service/voltha",
-                        "exists service/voltha", "delete service/voltha", "deleteWithPrefix service/voltha",
-                        "createWatch service/voltha", "deleteWatch service/voltha", "livenessCheck service/voltha");
+                .containsExactly(
+                        "put service/voltha",
+                        "get service/voltha",
+                        "list service/voltha",
+                        "exists service/voltha",
+                        "delete service/voltha",
+                        "deleteWithPrefix service/voltha",
+                        "createWatch service/voltha",
+                        "deleteWatch service/voltha",
+                        "livenessCheck service/voltha");
         SpanData get = otel.only("get service/voltha");
         assertThat(get.getKind()).isEqualTo(SpanKind.CLIENT);
         assertThat(get.getAttributes().get(DB_SYSTEM_NAME)).isEqualTo("memory");
@@ -64,7 +71,8 @@ class KvStoreTracingTest {
         // A memory store's address is a name, not host:port.
         assertThat(get.getAttributes().get(SERVER_ADDRESS)).isNull();
         assertThat(get.getAttributes().get(SERVER_PORT)).isNull();
-        assertThat(otel.spans()).allSatisfy(s -> assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET));
+        assertThat(otel.spans())
+                .allSatisfy(s -> assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET));
     }
 
     @Test
@@ -123,7 +131,8 @@ class KvStoreTracingTest {
     void hostPort() {
         assertThat(KvStoreTracing.HostPort.first("127.0.0.1:2379,127.0.0.1:2380"))
                 .isEqualTo(new KvStoreTracing.HostPort("127.0.0.1", 2379));
-        assertThat(KvStoreTracing.HostPort.first("http://[::1]:6379")).isEqualTo(new KvStoreTracing.HostPort("::1", 6379));
+        assertThat(KvStoreTracing.HostPort.first("http://[::1]:6379"))
+                .isEqualTo(new KvStoreTracing.HostPort("::1", 6379));
         assertThat(KvStoreTracing.HostPort.first("shared-name")).isNull();
         assertThat(KvStoreTracing.HostPort.first("")).isNull();
     }

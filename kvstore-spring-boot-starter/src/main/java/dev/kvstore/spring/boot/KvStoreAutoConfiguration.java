@@ -65,7 +65,8 @@ public class KvStoreAutoConfiguration {
                     .options(properties.getOptions())
                     .livenessInterval(properties.getLivenessInterval());
         } catch (RuntimeException e) {
-            throw new KvStoreStartupException(propertyOf(e.getMessage(), properties),
+            throw new KvStoreStartupException(
+                    propertyOf(e.getMessage(), properties),
                     new KvStoreConfigurationException("kvstore: " + e.getMessage(), e));
         }
         observers.orderedStream().forEach(b::observer);

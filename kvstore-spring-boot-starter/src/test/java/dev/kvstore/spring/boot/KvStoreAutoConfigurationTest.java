@@ -15,8 +15,8 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,8 +35,8 @@ import org.springframework.core.io.support.PropertiesLoaderUtils;
 /** The auto-configuration, with ApplicationContextRunner, on the memory store. */
 class KvStoreAutoConfigurationTest {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(KvStoreAutoConfiguration.class));
+    private final ApplicationContextRunner runner =
+            new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(KvStoreAutoConfiguration.class));
 
     private final String name = "boot-" + UUID.randomUUID();
 
@@ -44,8 +44,12 @@ class KvStoreAutoConfigurationTest {
     @DisplayName("a Backend bean from kvstore.* properties, closed with the context")
     void backend() {
         Backend[] seen = new Backend[1];
-        runner.withPropertyValues("kvstore.store-type=memory", "kvstore.address=" + name, "kvstore.timeout=2s",
-                        "kvstore.path-prefix=svc", "kvstore.liveness-interval=10s",
+        runner.withPropertyValues(
+                        "kvstore.store-type=memory",
+                        "kvstore.address=" + name,
+                        "kvstore.timeout=2s",
+                        "kvstore.path-prefix=svc",
+                        "kvstore.liveness-interval=10s",
                         "kvstore.options.max-value-bytes=100")
                 .run(context -> {
                     Backend b = context.getBean(Backend.class);
@@ -61,7 +65,9 @@ class KvStoreAutoConfigurationTest {
                     HealthIndicator health = context.getBean("kvstoreHealthIndicator", HealthIndicator.class);
                     var h = health.health();
                     assertThat(h.getStatus()).isEqualTo(Status.UP);
-                    assertThat(h.getDetails()).containsEntry("storeType", "memory").containsEntry("address", name)
+                    assertThat(h.getDetails())
+                            .containsEntry("storeType", "memory")
+                            .containsEntry("address", name)
                             .containsKey("lastCheck");
                 });
         assertThatThrownBy(() -> seen[0].get("k")).isInstanceOf(RuntimeException.class);
@@ -70,24 +76,26 @@ class KvStoreAutoConfigurationTest {
     @Test
     @DisplayName("a store whose jar is missing: the failure analysis names the artifact")
     void missingStoreJar() {
-        runner.withPropertyValues("kvstore.store-type=redis", "kvstore.address=127.0.0.1:6379").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis a = new KvStoreFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(a).isNotNull();
-            assertThat(a.getDescription()).contains("kvstore.store-type");
-            assertThat(a.getAction()).contains("dev.kvstore:kvstore-redis");
-        });
+        runner.withPropertyValues("kvstore.store-type=redis", "kvstore.address=127.0.0.1:6379")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis a = new KvStoreFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(a).isNotNull();
+                    assertThat(a.getDescription()).contains("kvstore.store-type");
+                    assertThat(a.getAction()).contains("dev.kvstore:kvstore-redis");
+                });
     }
 
     @Test
     @DisplayName("a bad option: the failure analysis names the option's property")
     void badOption() {
-        runner.withPropertyValues("kvstore.store-type=memory", "kvstore.options.bogus=1").run(context -> {
-            assertThat(context).hasFailed();
-            FailureAnalysis a = new KvStoreFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(a.getDescription()).contains("kvstore.options.bogus");
-            assertThat(a.getAction()).contains("kvstore.options.bogus");
-        });
+        runner.withPropertyValues("kvstore.store-type=memory", "kvstore.options.bogus=1")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    FailureAnalysis a = new KvStoreFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(a.getDescription()).contains("kvstore.options.bogus");
+                    assertThat(a.getAction()).contains("kvstore.options.bogus");
+                });
     }
 
     @Test
@@ -129,12 +137,14 @@ class KvStoreAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context).hasSingleBean(KvStoreMetrics.class).hasSingleBean(KvStoreTracing.class);
                     context.getBean(Backend.class).put("k", "v");
-                    assertThat(context.getBean(MeterRegistry.class).get(KvStoreMetrics.OPERATIONS)
+                    assertThat(context.getBean(MeterRegistry.class)
+                                    .get(KvStoreMetrics.OPERATIONS)
                                     .tags("store", "memory", "operation", "put", "outcome", "success")
                                     .timer()
                                     .count())
                             .isEqualTo(1);
-                    assertThat(spans.getFinishedSpanItems()).anySatisfy(s -> assertThat(s.getName()).isEqualTo("put"));
+                    assertThat(spans.getFinishedSpanItems())
+                            .anySatisfy(s -> assertThat(s.getName()).isEqualTo("put"));
                 });
         sdk.close();
     }
@@ -143,7 +153,8 @@ class KvStoreAutoConfigurationTest {
     @DisplayName("without them, no observer beans")
     void noObservers() {
         runner.withPropertyValues("kvstore.store-type=memory").run(context -> {
-            assertThat(context).hasSingleBean(Backend.class)
+            assertThat(context)
+                    .hasSingleBean(Backend.class)
                     .doesNotHaveBean(KvStoreMetrics.class)
                     .doesNotHaveBean(KvStoreTracing.class);
         });
@@ -155,8 +166,14 @@ class KvStoreAutoConfigurationTest {
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             assertThat(in).isNotNull();
             String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(json).contains("\"kvstore.store-type\"", "\"kvstore.address\"", "\"kvstore.timeout\"",
-                    "\"kvstore.path-prefix\"", "\"kvstore.liveness-interval\"", "\"kvstore.options\"");
+            assertThat(json)
+                    .contains(
+                            "\"kvstore.store-type\"",
+                            "\"kvstore.address\"",
+                            "\"kvstore.timeout\"",
+                            "\"kvstore.path-prefix\"",
+                            "\"kvstore.liveness-interval\"",
+                            "\"kvstore.options\"");
         }
     }
 }

@@ -71,7 +71,10 @@ class KvStoreHealthIT {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -83,18 +86,22 @@ class KvStoreHealthIT {
         assertThat(up.body()).contains("\"kvstore\":{\"status\":\"UP\"").contains("\"storeType\":\"etcd\"");
 
         ETCD.server().stop();
-        await().atMost(TIMEOUT.plus(INTERVAL)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-            HttpResponse<String> down = get("/actuator/health");
-            assertThat(down.statusCode()).isEqualTo(503);
-            assertThat(down.body()).contains("\"kvstore\":{\"status\":\"DOWN\"");
-        });
+        await().atMost(TIMEOUT.plus(INTERVAL))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    HttpResponse<String> down = get("/actuator/health");
+                    assertThat(down.statusCode()).isEqualTo(503);
+                    assertThat(down.body()).contains("\"kvstore\":{\"status\":\"DOWN\"");
+                });
 
         ETCD.server().restart();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            HttpResponse<String> again = get("/actuator/health");
-            assertThat(again.statusCode()).isEqualTo(200);
-            assertThat(again.body()).contains("\"kvstore\":{\"status\":\"UP\"");
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    HttpResponse<String> again = get("/actuator/health");
+                    assertThat(again.statusCode()).isEqualTo(200);
+                    assertThat(again.body()).contains("\"kvstore\":{\"status\":\"UP\"");
+                });
     }
 
     @Test
@@ -105,7 +112,8 @@ class KvStoreHealthIT {
         b.get("k");
         HttpResponse<String> timer = get("/actuator/metrics/kvstore.operations?tag=operation:put&tag=outcome:success");
         assertThat(timer.statusCode()).isEqualTo(200);
-        assertThat(timer.body()).contains("\"name\":\"kvstore.operations\"")
+        assertThat(timer.body())
+                .contains("\"name\":\"kvstore.operations\"")
                 .contains("{\"statistic\":\"COUNT\",\"value\":1.0}")
                 .contains("\"tag\":\"store\"", "\"etcd\"");
     }
