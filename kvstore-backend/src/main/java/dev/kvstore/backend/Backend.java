@@ -16,11 +16,14 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.WatchOptions;
+import dev.kvstore.backend.observe.BackendInstrumentation;
+import dev.kvstore.backend.observe.BackendObserver;
 import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Keys;
 import dev.kvstore.backend.internal.Coordination;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,6 +100,8 @@ public final class Backend implements AutoCloseable {
     private final Liveness liveness;
     private final Calls calls;
     private final Coordination coordination;
+    /** Null without observers. */
+    private final BackendInstrumentation instrumentation;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Backend(Builder b, KvStoreConfig config, KvStoreClient client) {
@@ -107,8 +112,21 @@ public final class Backend implements AutoCloseable {
         this.keyPrefix = pathPrefix.isEmpty() ? "" : pathPrefix + "/";
         this.client = client;
         this.liveness = new Liveness(b.livenessQueueCapacity, b.livenessInterval, this::tickCheck);
-        this.calls = new Calls(storeType, keyPrefix, timeout, BoundedByTimeout.isBounded(client), liveness);
+        this.instrumentation = attach(b.observers);
+        this.calls = new Calls(storeType, keyPrefix, timeout, BoundedByTimeout.isBounded(client), liveness,
+                instrumentation);
         this.coordination = new Coordination(client, storeType, timeout, liveness::record, this::key);
+    }
+
+    private BackendInstrumentation attach(List<BackendObserver> observers) {
+        if (observers.isEmpty()) {
+            return null;
+        }
+        List<BackendInstrumentation> parts = new ArrayList<>();
+        for (BackendObserver o : observers) {
+            parts.add(Objects.requireNonNull(o.attach(this), () -> o + " attached no instrumentation"));
+        }
+        return parts.size() == 1 ? parts.get(0) : new CompositeInstrumentation(parts);
     }
 
     /**
@@ -380,7 +398,7 @@ public final class Backend implements AutoCloseable {
     public KvWatch createWatch(String key, boolean withPrefix, Consumer<KvEvent> listener, WatchOptions options) {
         String full = watchKey(key, withPrefix, listener);
         notNull(options, "options");
-        return calls.awaitWatch(full, () -> client.watch(full, withPrefix, listener, options));
+        return calls.awaitWatch(full, () -> client.watch(full, withPrefix, calls.listener(listener), options));
     }
 
     /**
@@ -390,7 +408,7 @@ public final class Backend implements AutoCloseable {
      * @throws NullPointerException if {@code watch} is null
      */
     public void deleteWatch(KvWatch watch) {
-        Objects.requireNonNull(watch, "watch").close();
+        calls.deleteWatch(Objects.requireNonNull(watch, "watch"));
     }
 
     // ---- asynchronous operations ----
@@ -534,7 +552,7 @@ public final class Backend implements AutoCloseable {
             WatchOptions options) {
         String full = watchKey(key, withPrefix, listener);
         notNull(options, "options");
-        return calls.asyncWatch(full, () -> client.watch(full, withPrefix, listener, options));
+        return calls.asyncWatch(full, () -> client.watch(full, withPrefix, calls.listener(listener), options));
     }
 
     // ---- conditional writes, transactions and leases (contract §8, §9) ----
@@ -975,6 +993,9 @@ public final class Backend implements AutoCloseable {
             liveness.close();
             coordination.close();
             client.close();
+            if (instrumentation != null) {
+                instrumentation.close();
+            }
         }
     }
 
@@ -1036,6 +1057,7 @@ public final class Backend implements AutoCloseable {
         private String pathPrefix = "";
         private Duration livenessInterval = DEFAULT_LIVENESS_INTERVAL;
         private int livenessQueueCapacity = DEFAULT_LIVENESS_QUEUE_CAPACITY;
+        private final List<BackendObserver> observers = new ArrayList<>();
 
         private Builder() {
         }
@@ -1154,6 +1176,20 @@ public final class Backend implements AutoCloseable {
                 throw new IllegalArgumentException("liveness queue capacity must be at least 1, got " + capacity);
             }
             this.livenessQueueCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Adds an observer that instruments the Backend (metrics, tracing); see
+         * {@link dev.kvstore.backend.observe}. Each call adds one; with none, nothing is observed.
+         *
+         * @param observer the observer, such as {@code kvstore-micrometer}'s or
+         *     {@code kvstore-opentelemetry}'s
+         * @return this builder
+         * @throws NullPointerException if {@code observer} is null
+         */
+        public Builder observer(BackendObserver observer) {
+            observers.add(Objects.requireNonNull(observer, "observer"));
             return this;
         }
 

@@ -3,16 +3,22 @@ package dev.kvstore.backend;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.KvEvent;
 import dev.kvstore.KvWatch;
+import dev.kvstore.backend.observe.BackendInstrumentation;
+import dev.kvstore.backend.observe.OperationObservation;
+import dev.kvstore.backend.observe.OperationObservation.Outcome;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import dev.kvstore.spi.StoreErrors;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -31,8 +37,15 @@ import java.util.function.Supplier;
  * <p>Threads: any thread may call any method; blocking methods block only their caller, for at
  * most the timeout. Asynchronous results complete on the client's thread, or on a
  * {@code kvstore-timer-worker} thread when the timeout passes first.
+ *
+ * <p>Instrumentation: with a {@link BackendInstrumentation} every operation it runs is observed
+ * (started on the caller's thread, ended when the caller gets the result); without one (null) the
+ * only cost is one null check per operation.
  */
 final class Calls {
+
+    /** The observed name of {@link #check} and {@link #checkAsync}. */
+    private static final String LIVENESS_CHECK = "livenessCheck";
 
     private final String storeType;
     /** The path prefix and its "/", or empty for none. */
@@ -42,14 +55,18 @@ final class Calls {
     /** The client bounds every operation by the same timeout: async forms need no timer of ours. */
     private final boolean clientBoundsTimeout;
     private final Liveness liveness;
+    /** Null when the Backend has no observer. */
+    private final BackendInstrumentation instrumentation;
 
-    Calls(String storeType, String keyPrefix, Duration timeout, boolean clientBoundsTimeout, Liveness liveness) {
+    Calls(String storeType, String keyPrefix, Duration timeout, boolean clientBoundsTimeout, Liveness liveness,
+            BackendInstrumentation instrumentation) {
         this.storeType = storeType;
         this.keyPrefix = keyPrefix;
         this.timeout = timeout;
         this.timeoutNanos = timeout.toNanos();
         this.clientBoundsTimeout = clientBoundsTimeout;
         this.liveness = liveness;
+        this.instrumentation = instrumentation;
     }
 
     /**
@@ -107,6 +124,13 @@ final class Calls {
      * @return its value
      */
     <T> T await(String op, String key, Supplier<CompletableFuture<T>> operation) {
+        if (instrumentation != null) {
+            return observe(op, () -> awaitPlain(op, key, operation));
+        }
+        return awaitPlain(op, key, operation);
+    }
+
+    private <T> T awaitPlain(String op, String key, Supplier<CompletableFuture<T>> operation) {
         CompletableFuture<T> f = issue(operation);
         return await(f, op, key, () -> f.cancel(true));
     }
@@ -120,6 +144,13 @@ final class Calls {
      * @return completes with its value, or exceptionally as {@link #await} throws
      */
     <T> CompletableFuture<T> async(String op, String key, Supplier<CompletableFuture<T>> operation) {
+        if (instrumentation != null) {
+            return observeAsync(op, () -> asyncPlain(op, key, operation));
+        }
+        return asyncPlain(op, key, operation);
+    }
+
+    private <T> CompletableFuture<T> asyncPlain(String op, String key, Supplier<CompletableFuture<T>> operation) {
         CompletableFuture<T> f = issue(operation);
         if (f.isDone() && !f.isCompletedExceptionally()) {
             liveness.record(true);
@@ -145,6 +176,13 @@ final class Calls {
      * @return the active watch
      */
     KvWatch awaitWatch(String key, Supplier<CompletableFuture<KvWatch>> operation) {
+        if (instrumentation != null) {
+            return observe("createWatch", () -> awaitWatchPlain(key, operation));
+        }
+        return awaitWatchPlain(key, operation);
+    }
+
+    private KvWatch awaitWatchPlain(String key, Supplier<CompletableFuture<KvWatch>> operation) {
         CompletableFuture<KvWatch> f = issue(operation);
         return await(f, "watch", key, () -> closeLateWatch(f));
     }
@@ -158,6 +196,13 @@ final class Calls {
      * @return completes with the active watch
      */
     CompletableFuture<KvWatch> asyncWatch(String key, Supplier<CompletableFuture<KvWatch>> operation) {
+        if (instrumentation != null) {
+            return observeAsync("createWatch", () -> asyncWatchPlain(key, operation));
+        }
+        return asyncWatchPlain(key, operation);
+    }
+
+    private CompletableFuture<KvWatch> asyncWatchPlain(String key, Supplier<CompletableFuture<KvWatch>> operation) {
         CompletableFuture<KvWatch> f = issue(operation);
         if (f.isDone() && !f.isCompletedExceptionally()) {
             liveness.record(true);
@@ -187,6 +232,13 @@ final class Calls {
      * @return {@code true} if it answered yes in time
      */
     boolean check(Supplier<CompletableFuture<Boolean>> check) {
+        if (instrumentation != null) {
+            return observe(LIVENESS_CHECK, () -> checkPlain(check));
+        }
+        return checkPlain(check);
+    }
+
+    private boolean checkPlain(Supplier<CompletableFuture<Boolean>> check) {
         boolean up;
         CompletableFuture<Boolean> f = null;
         try {
@@ -212,6 +264,13 @@ final class Calls {
      * @return completes with the answer within the timeout; never exceptionally
      */
     CompletableFuture<Boolean> checkAsync(Supplier<CompletableFuture<Boolean>> check) {
+        if (instrumentation != null) {
+            return observeAsync(LIVENESS_CHECK, () -> checkAsyncPlain(check));
+        }
+        return checkAsyncPlain(check);
+    }
+
+    private CompletableFuture<Boolean> checkAsyncPlain(Supplier<CompletableFuture<Boolean>> check) {
         CompletableFuture<Boolean> f;
         try {
             f = check.get();
@@ -238,6 +297,107 @@ final class Calls {
     RuntimeException rejected(RuntimeException e) {
         liveness.record(!(e instanceof KvStoreUnavailableException));
         return e;
+    }
+
+    /**
+     * The listener a watch is opened with: the user's, or with an instrumentation one that shows
+     * each event to it first.
+     *
+     * @param listener the user's listener
+     * @return the listener to give the client
+     */
+    Consumer<KvEvent> listener(Consumer<KvEvent> listener) {
+        BackendInstrumentation i = instrumentation;
+        if (i == null) {
+            return listener;
+        }
+        return event -> {
+            i.watchEvent(event);
+            listener.accept(event);
+        };
+    }
+
+    /**
+     * Closes a watch, observed as {@code deleteWatch}.
+     *
+     * @param watch the watch
+     */
+    void deleteWatch(KvWatch watch) {
+        if (instrumentation == null) {
+            watch.close();
+            return;
+        }
+        observe("deleteWatch", () -> {
+            watch.close();
+            return null;
+        });
+    }
+
+    /** Runs a blocking form under an observation. */
+    private <T> T observe(String op, Supplier<T> call) {
+        OperationObservation o = instrumentation.start(op);
+        T value;
+        try {
+            value = call.get();
+        } catch (RuntimeException | Error e) {
+            o.end(outcome(e), e);
+            throw e;
+        }
+        opened(value);
+        o.end(outcome(op, value), null);
+        return value;
+    }
+
+    /**
+     * Runs an asynchronous form under an observation, ended when its future completes and before
+     * the caller's future is completed (inside {@link OperationObservation#complete}). Cancelling
+     * the caller's future cancels the form's.
+     */
+    private <T> CompletableFuture<T> observeAsync(String op, Supplier<CompletableFuture<T>> call) {
+        OperationObservation o = instrumentation.start(op);
+        CompletableFuture<T> f;
+        try {
+            f = call.get();
+        } catch (RuntimeException | Error e) {
+            o.end(outcome(e), e);
+            throw e;
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        f.whenComplete((value, e) -> {
+            if (e == null) {
+                opened(value);
+                o.end(outcome(op, value), null);
+                o.complete(() -> result.complete(value));
+            } else {
+                Throwable cause = Futures.unwrap(e);
+                o.end(outcome(cause), cause);
+                o.complete(() -> result.completeExceptionally(e));
+            }
+        });
+        result.whenComplete((value, e) -> {
+            if (result.isCancelled()) {
+                f.cancel(true);
+            }
+        });
+        return result;
+    }
+
+    private void opened(Object value) {
+        if (value instanceof KvWatch w) {
+            instrumentation.watchOpened(w);
+        }
+    }
+
+    private static Outcome outcome(String op, Object value) {
+        if (value instanceof Optional<?> o && o.isEmpty()) {
+            return Outcome.NOT_FOUND;
+        }
+        // A liveness check that got no answer in time is the store being unavailable.
+        return LIVENESS_CHECK.equals(op) && Boolean.FALSE.equals(value) ? Outcome.UNAVAILABLE : Outcome.SUCCESS;
+    }
+
+    private static Outcome outcome(Throwable e) {
+        return e instanceof KvStoreUnavailableException ? Outcome.UNAVAILABLE : Outcome.ERROR;
     }
 
     /** Starts a client operation; an error it throws at once is rethrown as {@link #rejected} says. */

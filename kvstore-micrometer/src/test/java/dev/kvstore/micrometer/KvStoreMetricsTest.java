@@ -1,0 +1,126 @@
+package dev.kvstore.micrometer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.kvstore.KvWatch;
+import dev.kvstore.backend.Backend;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Metrics of a Backend on the in-process memory store. */
+class KvStoreMetricsTest {
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final String name = "metrics-" + UUID.randomUUID();
+    private final Backend backend = Backend.builder()
+            .storeType("memory")
+            .address(name)
+            .timeout(Duration.ofSeconds(5))
+            .pathPrefix("svc")
+            .observer(new KvStoreMetrics(registry))
+            .build();
+
+    @AfterEach
+    void close() {
+        backend.close();
+    }
+
+    private long count(String operation, String outcome) {
+        Timer t = registry.find(KvStoreMetrics.OPERATIONS)
+                .tags("store", "memory", "operation", operation, "outcome", outcome)
+                .timer();
+        return t == null ? 0 : t.count();
+    }
+
+    private double gauge(String gauge) {
+        Gauge g = registry.find(gauge)
+                .tags("store", "memory", "address", name, "namespace", "svc")
+                .gauge();
+        return g == null ? Double.NaN : g.value();
+    }
+
+    @Test
+    @DisplayName("kvstore.operations counts each operation by outcome, blocking and async alike")
+    void operations() {
+        backend.put("a", "1");
+        backend.putAsync("b", "2").join();
+        backend.get("a");
+        backend.get("missing");
+        backend.getAsync("missing").join();
+        assertThat(count("put", "success")).isEqualTo(2);
+        assertThat(count("get", "success")).isEqualTo(1);
+        assertThat(count("get", "not_found")).isEqualTo(2);
+        assertThat(registry.find(KvStoreMetrics.OPERATIONS)
+                        .tag("outcome", "error")
+                        .timer())
+                .isNull();
+        assertThat(registry.get(KvStoreMetrics.OPERATIONS)
+                        .tags("operation", "put")
+                        .timer()
+                        .takeSnapshot()
+                        .percentileValues())
+                .isEmpty();
+    }
+
+    @Test
+    @DisplayName("a failed operation is counted with outcome error")
+    void error() {
+        Backend closed = Backend.builder()
+                .storeType("memory")
+                .address(name)
+                .observer(new KvStoreMetrics(registry))
+                .build();
+        closed.close();
+        try {
+            closed.get("a");
+        } catch (RuntimeException expected) {
+            // a closed client refuses it
+        }
+        assertThat(count("get", "error")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("watch events are counted by type; kvstore.watches.active follows open watches")
+    void watches() {
+        assertThat(gauge(KvStoreMetrics.WATCHES_ACTIVE)).isZero();
+        KvWatch w = backend.createWatch("k", false, e -> {});
+        assertThat(gauge(KvStoreMetrics.WATCHES_ACTIVE)).isEqualTo(1);
+        backend.put("k", "1");
+        backend.delete("k");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(registry.get(KvStoreMetrics.WATCH_EVENTS)
+                            .tags("store", "memory", "type", "put")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(registry.get(KvStoreMetrics.WATCH_EVENTS)
+                            .tags("store", "memory", "type", "delete")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+        });
+        backend.deleteWatch(w);
+        assertThat(gauge(KvStoreMetrics.WATCHES_ACTIVE)).isZero();
+        assertThat(count("createWatch", "success")).isEqualTo(1);
+        assertThat(count("deleteWatch", "success")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("kvstore.alive is 1 once the store answered, and the gauges go with the Backend")
+    void alive() {
+        assertThat(gauge(KvStoreMetrics.ALIVE)).isZero();
+        assertThat(backend.performLivenessCheck()).isTrue();
+        assertThat(gauge(KvStoreMetrics.ALIVE)).isEqualTo(1);
+        assertThat(count("livenessCheck", "success")).isEqualTo(1);
+        backend.close();
+        assertThat(gauge(KvStoreMetrics.ALIVE)).isNaN();
+        assertThat(gauge(KvStoreMetrics.WATCHES_ACTIVE)).isNaN();
+    }
+}
