@@ -17,10 +17,13 @@ public enum KvCapability {
      */
     EVERY_WRITE_EVENT,
     /**
-     * Every operation's future completes within the configured timeout (plus scheduling slack):
-     * when the store does not answer in time it fails with {@link KvStoreUnavailableException}.
-     * Callers, the Backend among them, then arm no timer of their own per operation.
+     * Every operation's future completes within the configured timeout.
+     *
+     * @deprecated a contract between a store and the façade, not a user-facing feature: a client
+     *     implements {@link dev.kvstore.spi.BoundedByTimeout} instead. Still honoured until every
+     *     store has switched, then removed.
      */
+    @Deprecated
     BOUNDED_BY_TIMEOUT,
     /**
      * Single-key conditional writes: {@link KvStoreClient#putIfAbsent}, and {@link Txn}s whose

@@ -20,14 +20,30 @@ import java.util.function.Consumer;
  * {@link KvStoreException}: {@link KvStoreUnavailableException} when the store cannot be reached
  * or did not answer in time. Argument errors ({@code null}, empty key) are thrown at once.
  *
- * <p>Keys are non-empty strings without U+0000 of at most {@value #MAX_KEY_BYTES} UTF-8 bytes.
+ * <p>Keys are non-empty strings of valid Unicode (no unpaired surrogate) without U+0000. A key
+ * a user passes to the Backend has at most {@value #MAX_KEY_BYTES} UTF-8 bytes and a Backend's
+ * path prefix at most {@value #MAX_PATH_PREFIX_BYTES}, so the full keys a client is given have at
+ * most {@value #MAX_FULL_KEY_BYTES} ({@code prefix + "/" + key}); every store accepts that.
  * A prefix is a raw string prefix (no globbing, no path semantics); the empty prefix means every
  * key.
  */
 public interface KvStoreClient extends AutoCloseable {
 
-    /** The longest key, in UTF-8 bytes, that every store accepts. */
+    /**
+     * The longest key, in UTF-8 bytes, a user passes to the Backend: it round-trips under any
+     * path prefix of up to {@link #MAX_PATH_PREFIX_BYTES}.
+     */
     int MAX_KEY_BYTES = 512;
+
+    /** The longest path prefix of a Backend, in UTF-8 bytes. */
+    int MAX_PATH_PREFIX_BYTES = 256;
+
+    /**
+     * The longest full key, in UTF-8 bytes, that every store's client accepts: a key of
+     * {@link #MAX_KEY_BYTES} under a path prefix of {@link #MAX_PATH_PREFIX_BYTES} and the
+     * {@code "/"} between them.
+     */
+    int MAX_FULL_KEY_BYTES = MAX_PATH_PREFIX_BYTES + 1 + MAX_KEY_BYTES;
 
     /**
      * Reads one key.

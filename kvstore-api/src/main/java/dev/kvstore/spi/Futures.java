@@ -114,20 +114,6 @@ public final class Futures {
     }
 
     /**
-     * Runs a short task once, after a delay, on the shared timer thread itself. The task must be
-     * short and must not block; anything longer belongs in {@link #schedule}.
-     *
-     * @param task the short task
-     * @param delay how long to wait first
-     * @return the scheduled task; {@code cancel(false)} before it is due stops it
-     * @throws NullPointerException if an argument is null
-     */
-    public static ScheduledFuture<?> scheduleShortTask(Runnable task, Duration delay) {
-        Objects.requireNonNull(task, "task");
-        return TIMER.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    /**
      * How many tasks wait on the shared timer; for tests that check nothing is left behind.
      *
      * @return the timer's queue length

@@ -4,7 +4,6 @@ import dev.kvstore.KvCapability;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.Txn;
 import dev.kvstore.KvValueTooLargeException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -16,35 +15,65 @@ public final class Keys {
     }
 
     /**
-     * Checks a key.
+     * Checks a full key, as a client is given it.
      *
      * @param key the key
      * @return the key
      * @throws NullPointerException if {@code key} is null
-     * @throws IllegalArgumentException if it is empty, holds U+0000, or is over
-     *     {@link KvStoreClient#MAX_KEY_BYTES} UTF-8 bytes
+     * @throws IllegalArgumentException if it is empty, holds U+0000 or an unpaired surrogate (a
+     *     lone half of a UTF-16 pair, which has no UTF-8 form), or is over
+     *     {@link KvStoreClient#MAX_FULL_KEY_BYTES} UTF-8 bytes
      */
     public static String checkKey(String key) {
+        return checkKey(key, KvStoreClient.MAX_FULL_KEY_BYTES);
+    }
+
+    /**
+     * Checks a key against a given length limit; the Backend checks the key its user passes with
+     * {@link KvStoreClient#MAX_KEY_BYTES}.
+     *
+     * @param key the key
+     * @param maxBytes its longest length in UTF-8 bytes
+     * @return the key
+     * @throws NullPointerException if {@code key} is null
+     * @throws IllegalArgumentException if it is empty, holds U+0000 or an unpaired surrogate, or
+     *     is over {@code maxBytes} UTF-8 bytes
+     */
+    public static String checkKey(String key, int maxBytes) {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty()) {
             throw new IllegalArgumentException("key must not be empty");
         }
-        checkChars(key, "key");
+        checkChars(key, "key", maxBytes);
         return key;
     }
 
     /**
-     * Checks a prefix (which may be empty, meaning every key).
+     * Checks a full prefix (which may be empty, meaning every key), as a client is given it.
      *
      * @param prefix the prefix
      * @return the prefix
      * @throws NullPointerException if {@code prefix} is null
-     * @throws IllegalArgumentException if it holds U+0000 or is over
-     *     {@link KvStoreClient#MAX_KEY_BYTES} UTF-8 bytes
+     * @throws IllegalArgumentException if it holds U+0000 or an unpaired surrogate, or is over
+     *     {@link KvStoreClient#MAX_FULL_KEY_BYTES} UTF-8 bytes
      */
     public static String checkPrefix(String prefix) {
+        return checkPrefix(prefix, KvStoreClient.MAX_FULL_KEY_BYTES);
+    }
+
+    /**
+     * Checks a prefix (which may be empty) against a given length limit.
+     *
+     * @param prefix the prefix
+     * @param maxBytes its longest length in UTF-8 bytes
+     * @return the prefix
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws IllegalArgumentException if it holds U+0000 or an unpaired surrogate, or is over
+     *     {@code maxBytes} UTF-8 bytes
+     */
+    public static String checkPrefix(String prefix, int maxBytes) {
         Objects.requireNonNull(prefix, "prefix");
-        checkChars(prefix, "prefix");
+        checkChars(prefix, "prefix", maxBytes);
         return prefix;
     }
 
@@ -126,17 +155,36 @@ public final class Keys {
         return withPrefix ? key.startsWith(watched) : key.equals(watched);
     }
 
-    private static void checkChars(String s, String what) {
-        if (s.indexOf('\u0000') >= 0) {
-            throw new IllegalArgumentException(what + " must not contain U+0000");
-        }
-        // Fast path: every char is at most 3 UTF-8 bytes.
-        if (s.length() * 3 > KvStoreClient.MAX_KEY_BYTES) {
-            int bytes = s.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > KvStoreClient.MAX_KEY_BYTES) {
-                throw new IllegalArgumentException(what + " is " + bytes + " UTF-8 bytes, over the limit of "
-                        + KvStoreClient.MAX_KEY_BYTES);
+    /**
+     * One pass: no U+0000, every surrogate paired, at most {@code maxBytes} UTF-8 bytes. An
+     * unpaired surrogate has no UTF-8 form: drivers would turn it into {@code ?}, so that
+     * {@code "x\uD800y"} would overwrite {@code "x?y"}.
+     */
+    private static void checkChars(String s, String what, int maxBytes) {
+        int bytes = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (c == '\u0000') {
+                    throw new IllegalArgumentException(what + " must not contain U+0000");
+                }
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(what + " holds an unpaired surrogate U+"
+                        + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT) + " at index " + i
+                        + ": it is not valid Unicode and has no UTF-8 form");
+            } else {
+                bytes += 3;
             }
+        }
+        if (bytes > maxBytes) {
+            throw new IllegalArgumentException(what + " is " + bytes + " UTF-8 bytes, over the limit of " + maxBytes);
         }
     }
 }

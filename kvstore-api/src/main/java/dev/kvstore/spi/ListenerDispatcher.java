@@ -71,12 +71,8 @@ public final class ListenerDispatcher implements AutoCloseable {
         return closed;
     }
 
-    /**
-     * How many events wait for the listener.
-     *
-     * @return the number of queued events
-     */
-    public int pending() {
+    /** How many events wait for the listener; for tests in this package. */
+    int pending() {
         return queue.size();
     }
 

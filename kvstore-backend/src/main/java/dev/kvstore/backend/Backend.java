@@ -13,25 +13,19 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.WatchOptions;
-import dev.kvstore.spi.Futures;
-import dev.kvstore.spi.StoreErrors;
+import dev.kvstore.spi.BoundedByTimeout;
+import dev.kvstore.spi.Keys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The façade users hold: one store, chosen by its storeType, under a path prefix, with blocking
@@ -57,6 +51,12 @@ import java.util.function.Supplier;
  * prefix watches are joined the same way, so an empty prefix there means every key under
  * {@code pathPrefix + "/"}. Keys that come back ({@link KvPair#key()}, {@link #list} map keys,
  * {@link #listKeys}, {@link KvEvent#key()}) are the full stored keys, path prefix included.
+ *
+ * <p><b>Limits.</b> A key (or prefix) passed to a Backend is valid Unicode without U+0000 (an
+ * unpaired surrogate fails with {@link IllegalArgumentException} on every store) of at most
+ * {@value KvStoreClient#MAX_KEY_BYTES} UTF-8 bytes, whatever the path prefix; the path prefix has
+ * at most {@value KvStoreClient#MAX_PATH_PREFIX_BYTES} UTF-8 bytes (a longer one fails at
+ * {@link Builder#build()}).
  *
  * <p><b>Timeouts and errors.</b> Each blocking method waits at most {@link #timeout()}, then
  * cancels the operation and throws {@link KvStoreUnavailableException}. A store's
@@ -85,33 +85,31 @@ public final class Backend implements AutoCloseable {
     private final String storeType;
     private final String address;
     private final Duration timeout;
-    private final long timeoutNanos;
     private final String pathPrefix;
     private final String keyPrefix;
     private final KvStoreClient client;
-    /** The client bounds every operation by the same timeout: async forms need no timer of ours. */
-    private final boolean clientBoundsTimeout;
     private final Liveness liveness;
+    private final Calls calls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Backend(Builder b, KvStoreConfig config, KvStoreClient client) {
         this.storeType = config.storeType();
         this.address = config.address();
         this.timeout = config.timeout();
-        this.timeoutNanos = timeout.toNanos();
         this.pathPrefix = b.pathPrefix;
         this.keyPrefix = pathPrefix.isEmpty() ? "" : pathPrefix + "/";
         this.client = client;
-        this.clientBoundsTimeout = client.capabilities().contains(KvCapability.BOUNDED_BY_TIMEOUT);
         this.liveness = new Liveness(b.livenessQueueCapacity, b.livenessInterval, this::tickCheck);
+        this.calls = new Calls(storeType, keyPrefix, timeout, BoundedByTimeout.isBounded(client), liveness);
     }
 
     /**
-     * Creates a Backend, as the seed's {@code NewBackend} did. Does not connect eagerly; does not
+     * Creates a Backend, as the Go library's {@code NewBackend} did. Does not connect eagerly; does not
      * fail because the store is down.
      *
      * @param storeType the store, such as {@code "etcd"}, {@code "redis"}, {@code "memory"}
-     * @param address one or more {@code host:port}, comma-separated (ignored by {@code memory})
+     * @param address one or more {@code host:port}, comma-separated (for {@code memory}, the name of
+     *     an in-process store shared by every client of that name; empty for a private one)
      * @param timeout how long each operation may take; positive
      * @param pathPrefix put before every key with a {@code "/"}; empty for none
      * @return a new Backend, owned by the caller
@@ -227,7 +225,7 @@ public final class Backend implements AutoCloseable {
      */
     public Optional<KvPair> get(String key) {
         String full = key(key);
-        return await(issue(() -> client.get(full)), "get", full);
+        return calls.await("get", full, () -> client.get(full));
     }
 
     /**
@@ -241,7 +239,7 @@ public final class Backend implements AutoCloseable {
      */
     public Map<String, KvPair> list(String prefix) {
         String full = prefix(prefix);
-        return await(issue(() -> client.list(full)), "list", full);
+        return calls.await("list", full, () -> client.list(full));
     }
 
     /**
@@ -255,7 +253,7 @@ public final class Backend implements AutoCloseable {
      */
     public List<String> listKeys(String prefix) {
         String full = prefix(prefix);
-        return await(issue(() -> client.listKeys(full)), "listKeys", full);
+        return calls.await("listKeys", full, () -> client.listKeys(full));
     }
 
     /**
@@ -270,7 +268,7 @@ public final class Backend implements AutoCloseable {
      */
     public boolean exists(String key) {
         String full = key(key);
-        return await(issue(() -> client.exists(full)), "exists", full);
+        return calls.await("exists", full, () -> client.exists(full));
     }
 
     /**
@@ -287,7 +285,7 @@ public final class Backend implements AutoCloseable {
     public void put(String key, byte[] value) {
         String full = key(key);
         notNull(value, "value");
-        await(issue(() -> client.put(full, value)), "put", full);
+        calls.await("put", full, () -> client.put(full, value));
     }
 
     /**
@@ -304,7 +302,7 @@ public final class Backend implements AutoCloseable {
     public void put(String key, String value) {
         String full = key(key);
         byte[] bytes = notNull(value, "value").getBytes(StandardCharsets.UTF_8);
-        await(issue(() -> client.put(full, bytes)), "put", full);
+        calls.await("put", full, () -> client.put(full, bytes));
     }
 
     /**
@@ -318,7 +316,7 @@ public final class Backend implements AutoCloseable {
      */
     public void delete(String key) {
         String full = key(key);
-        await(issue(() -> client.delete(full)), "delete", full);
+        calls.await("delete", full, () -> client.delete(full));
     }
 
     /**
@@ -331,7 +329,7 @@ public final class Backend implements AutoCloseable {
      */
     public void deleteWithPrefix(String prefix) {
         String full = prefix(prefix);
-        await(issue(() -> client.deleteWithPrefix(full)), "deleteWithPrefix", full);
+        calls.await("deleteWithPrefix", full, () -> client.deleteWithPrefix(full));
     }
 
     /**
@@ -372,27 +370,7 @@ public final class Backend implements AutoCloseable {
     public KvWatch createWatch(String key, boolean withPrefix, Consumer<KvEvent> listener, WatchOptions options) {
         String full = watchKey(key, withPrefix, listener);
         notNull(options, "options");
-        CompletableFuture<KvWatch> f;
-        try {
-            f = client.watch(full, withPrefix, listener, options);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        try {
-            KvWatch w = f.get(timeoutNanos, TimeUnit.NANOSECONDS);
-            liveness.record(true);
-            return w;
-        } catch (ExecutionException e) {
-            throw failure(e.getCause(), "watch", full);
-        } catch (TimeoutException e) {
-            closeLateWatch(f);
-            throw failure(e, "watch", full);
-        } catch (CancellationException e) {
-            throw new KvStoreException(storeType + " watch of \"" + full + "\" was cancelled", e);
-        } catch (InterruptedException e) {
-            closeLateWatch(f);
-            throw interrupted(e, "watch", full);
-        }
+        return calls.awaitWatch(full, () -> client.watch(full, withPrefix, listener, options));
     }
 
     /**
@@ -417,7 +395,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Optional<KvPair>> getAsync(String key) {
         String full = key(key);
-        return async(issue(() -> client.get(full)), "get", full);
+        return calls.async("get", full, () -> client.get(full));
     }
 
     /**
@@ -429,7 +407,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Map<String, KvPair>> listAsync(String prefix) {
         String full = prefix(prefix);
-        return async(issue(() -> client.list(full)), "list", full);
+        return calls.async("list", full, () -> client.list(full));
     }
 
     /**
@@ -441,7 +419,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<List<String>> listKeysAsync(String prefix) {
         String full = prefix(prefix);
-        return async(issue(() -> client.listKeys(full)), "listKeys", full);
+        return calls.async("listKeys", full, () -> client.listKeys(full));
     }
 
     /**
@@ -454,7 +432,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Boolean> existsAsync(String key) {
         String full = key(key);
-        return async(issue(() -> client.exists(full)), "exists", full);
+        return calls.async("exists", full, () -> client.exists(full));
     }
 
     /**
@@ -469,7 +447,7 @@ public final class Backend implements AutoCloseable {
     public CompletableFuture<Void> putAsync(String key, byte[] value) {
         String full = key(key);
         notNull(value, "value");
-        return async(issue(() -> client.put(full, value)), "put", full);
+        return calls.async("put", full, () -> client.put(full, value));
     }
 
     /**
@@ -484,7 +462,7 @@ public final class Backend implements AutoCloseable {
     public CompletableFuture<Void> putAsync(String key, String value) {
         String full = key(key);
         byte[] bytes = notNull(value, "value").getBytes(StandardCharsets.UTF_8);
-        return async(issue(() -> client.put(full, bytes)), "put", full);
+        return calls.async("put", full, () -> client.put(full, bytes));
     }
 
     /**
@@ -497,7 +475,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Void> deleteAsync(String key) {
         String full = key(key);
-        return async(issue(() -> client.delete(full)), "delete", full);
+        return calls.async("delete", full, () -> client.delete(full));
     }
 
     /**
@@ -509,7 +487,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<Void> deleteWithPrefixAsync(String prefix) {
         String full = prefix(prefix);
-        return async(issue(() -> client.deleteWithPrefix(full)), "deleteWithPrefix", full);
+        return calls.async("deleteWithPrefix", full, () -> client.deleteWithPrefix(full));
     }
 
     /**
@@ -546,31 +524,7 @@ public final class Backend implements AutoCloseable {
             WatchOptions options) {
         String full = watchKey(key, withPrefix, listener);
         notNull(options, "options");
-        CompletableFuture<KvWatch> f;
-        try {
-            f = client.watch(full, withPrefix, listener, options);
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-        if (f.isDone() && !f.isCompletedExceptionally()) {
-            liveness.record(true);
-            return f;
-        }
-        // Our own future: the store's is never completed by us, so a late watch reaches us and is closed.
-        CompletableFuture<KvWatch> result = Futures.withTimeout(new CompletableFuture<>(), timeout,
-                () -> failure(new TimeoutException(), "watch", full));
-        f.whenComplete((w, e) -> {
-            if (e == null) {
-                if (result.complete(w)) {
-                    liveness.record(true);
-                } else {
-                    w.close();
-                }
-            } else if (!result.isDone()) {
-                result.completeExceptionally(failure(e, "watch", full));
-            }
-        });
-        return result;
+        return calls.asyncWatch(full, () -> client.watch(full, withPrefix, listener, options));
     }
 
     // ---- conditional writes, transactions and leases (contract §8, §9) ----
@@ -589,7 +543,9 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public boolean putIfAbsent(String key, byte[] value) {
-        return await(putIfAbsentAsync0(key, value), "putIfAbsent", key);
+        String full = key(key);
+        notNull(value, "value");
+        return calls.await("putIfAbsent", full, () -> client.putIfAbsent(full, value));
     }
 
     /**
@@ -603,14 +559,11 @@ public final class Backend implements AutoCloseable {
      * @throws UnsupportedOperationException if the store lacks the capability
      */
     public CompletableFuture<Boolean> putIfAbsentAsync(String key, byte[] value) {
-        return async(putIfAbsentAsync0(key, value), "putIfAbsent", key);
-    }
-
-    private CompletableFuture<Boolean> putIfAbsentAsync0(String key, byte[] value) {
         String full = key(key);
         notNull(value, "value");
-        return issue(() -> client.putIfAbsent(full, value));
+        return calls.async("putIfAbsent", full, () -> client.putIfAbsent(full, value));
     }
+
 
     /**
      * Replaces a key's value only if its version is {@code expectedVersion} (0: only if absent);
@@ -628,7 +581,9 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public boolean compareAndSet(String key, long expectedVersion, byte[] value) {
-        return await(compareAndSetAsync0(key, expectedVersion, value), "compareAndSet", key);
+        String full = key(key);
+        notNull(value, "value");
+        return calls.await("compareAndSet", full, () -> client.compareAndSet(full, expectedVersion, value));
     }
 
     /**
@@ -643,14 +598,11 @@ public final class Backend implements AutoCloseable {
      * @throws UnsupportedOperationException if the store lacks a capability
      */
     public CompletableFuture<Boolean> compareAndSetAsync(String key, long expectedVersion, byte[] value) {
-        return async(compareAndSetAsync0(key, expectedVersion, value), "compareAndSet", key);
-    }
-
-    private CompletableFuture<Boolean> compareAndSetAsync0(String key, long expectedVersion, byte[] value) {
         String full = key(key);
         notNull(value, "value");
-        return issue(() -> client.compareAndSet(full, expectedVersion, value));
+        return calls.async("compareAndSet", full, () -> client.compareAndSet(full, expectedVersion, value));
     }
+
 
     /**
      * Deletes a key only if its version is {@code expectedVersion}; needs
@@ -667,7 +619,8 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the store failed the operation
      */
     public boolean compareAndDelete(String key, long expectedVersion) {
-        return await(compareAndDeleteAsync0(key, expectedVersion), "compareAndDelete", key);
+        String full = key(key);
+        return calls.await("compareAndDelete", full, () -> client.compareAndDelete(full, expectedVersion));
     }
 
     /**
@@ -681,13 +634,10 @@ public final class Backend implements AutoCloseable {
      * @throws UnsupportedOperationException if the store lacks a capability
      */
     public CompletableFuture<Boolean> compareAndDeleteAsync(String key, long expectedVersion) {
-        return async(compareAndDeleteAsync0(key, expectedVersion), "compareAndDelete", key);
+        String full = key(key);
+        return calls.async("compareAndDelete", full, () -> client.compareAndDelete(full, expectedVersion));
     }
 
-    private CompletableFuture<Boolean> compareAndDeleteAsync0(String key, long expectedVersion) {
-        String full = key(key);
-        return issue(() -> client.compareAndDelete(full, expectedVersion));
-    }
 
     /**
      * Applies a transaction atomically ({@link Txn}); its keys are relative to the path prefix.
@@ -702,7 +652,8 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if it is over the store's size limit, or the store failed it
      */
     public TxnResult commit(Txn txn) {
-        return await(commitAsync0(txn), "commit", firstKey(txn));
+        Txn full = notNull(txn, "txn").mapKeys(this::key);
+        return calls.await("commit", firstKey(full), () -> client.commit(full));
     }
 
     /**
@@ -715,16 +666,13 @@ public final class Backend implements AutoCloseable {
      * @throws UnsupportedOperationException if the store lacks a capability it needs
      */
     public CompletableFuture<TxnResult> commitAsync(Txn txn) {
-        return async(commitAsync0(txn), "commit", firstKey(txn));
+        Txn full = notNull(txn, "txn").mapKeys(this::key);
+        return calls.async("commit", firstKey(full), () -> client.commit(full));
     }
 
-    private CompletableFuture<TxnResult> commitAsync0(Txn txn) {
-        Txn full = notNull(txn, "txn").mapKeys(this::key);
-        return issue(() -> client.commit(full));
-    }
 
     private String firstKey(Txn txn) {
-        return txn == null ? "" : fullKey(txn.operations().get(0).key());
+        return txn.operations().get(0).key();
     }
 
     /**
@@ -740,7 +688,7 @@ public final class Backend implements AutoCloseable {
      */
     public KvLease grantLease(Duration ttl) {
         notNull(ttl, "ttl");
-        return await(issue(() -> client.grantLease(ttl)), "grantLease", "");
+        return calls.await("grantLease", "", () -> client.grantLease(ttl));
     }
 
     /**
@@ -754,7 +702,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<KvLease> grantLeaseAsync(Duration ttl) {
         notNull(ttl, "ttl");
-        return async(issue(() -> client.grantLease(ttl)), "grantLease", "");
+        return calls.async("grantLease", "", () -> client.grantLease(ttl));
     }
 
     /**
@@ -774,7 +722,7 @@ public final class Backend implements AutoCloseable {
         String full = key(key);
         notNull(value, "value");
         notNull(lease, "lease");
-        await(issue(() -> client.put(full, value, lease)), "put", full);
+        calls.await("put", full, () -> client.put(full, value, lease));
     }
 
     /**
@@ -792,7 +740,7 @@ public final class Backend implements AutoCloseable {
         String full = key(key);
         notNull(value, "value");
         notNull(lease, "lease");
-        return async(issue(() -> client.put(full, value, lease)), "put", full);
+        return calls.async("put", full, () -> client.put(full, value, lease));
     }
 
     // ---- liveness ----
@@ -806,22 +754,7 @@ public final class Backend implements AutoCloseable {
      * @throws KvStoreException if the waiting thread was interrupted (its flag is restored)
      */
     public boolean performLivenessCheck() {
-        boolean up;
-        CompletableFuture<Boolean> f = null;
-        try {
-            f = client.isConnectionUp();
-            up = Boolean.TRUE.equals(f.get(timeoutNanos, TimeUnit.NANOSECONDS));
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            throw interrupted(e, "liveness check", "");
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            up = false;
-        } catch (ExecutionException | RuntimeException e) {
-            up = false;
-        }
-        liveness.record(up);
-        return up;
+        return calls.check(client::isConnectionUp);
     }
 
     /**
@@ -831,23 +764,11 @@ public final class Backend implements AutoCloseable {
      * @return completes with the answer within the timeout; never exceptionally
      */
     public CompletableFuture<Boolean> performLivenessCheckAsync() {
-        CompletableFuture<Boolean> f;
-        try {
-            f = client.isConnectionUp();
-        } catch (RuntimeException e) {
-            liveness.record(false);
-            return CompletableFuture.completedFuture(false);
-        }
-        return Futures.withTimeout(f, timeout, () -> StoreErrors.timedOut(storeType, "liveness check", null, timeout))
-                .handle((up, e) -> {
-            boolean state = e == null && Boolean.TRUE.equals(up);
-            liveness.record(state);
-            return state;
-        });
+        return calls.checkAsync(client::isConnectionUp);
     }
 
     /**
-     * Enables the liveness channel, as the seed's {@code EnableLivenessChannel}. The first call
+     * Enables the liveness channel, as the Go library's {@code EnableLivenessChannel}. The first call
      * puts the current state in the queue at once; later calls return the same queue.
      *
      * <p>A state is put in the queue when it changes, or when an operation or check records one
@@ -855,7 +776,7 @@ public final class Backend implements AutoCloseable {
      * Nothing ever blocks on the queue: it is bounded (see {@link Builder#livenessQueueCapacity})
      * and, when nobody reads it, the oldest entries are dropped to make room for the newest.
      *
-     * <p>Beyond the seed: while the channel is enabled, a liveness check is started (on one daemon
+     * <p>Beyond the Go library this follows: while the channel is enabled, a liveness check is started (on one daemon
      * thread shared by every Backend) whenever nothing was put in the queue for one interval, so a
      * silent store still reports. {@link #close()} stops it.
      *
@@ -918,123 +839,21 @@ public final class Backend implements AutoCloseable {
         performLivenessCheckAsync().whenComplete((up, e) -> liveness.checkDone());
     }
 
-    /**
-     * Checks a key and joins it to the path prefix. An argument error counts as an answer for
-     * liveness (contract §6: a bad argument still means alive).
-     */
     private String key(String key) {
-        if (key == null) {
-            throw rejected(new NullPointerException("key"));
-        }
-        if (key.isEmpty()) {
-            throw rejected(new IllegalArgumentException("key must not be empty"));
-        }
-        return keyPrefix.isEmpty() ? key : keyPrefix.concat(key);
+        return calls.key(key);
     }
 
     private String prefix(String prefix) {
-        if (prefix == null) {
-            throw rejected(new NullPointerException("prefix"));
-        }
-        return keyPrefix.isEmpty() ? prefix : keyPrefix.concat(prefix);
+        return calls.prefix(prefix);
     }
 
     private <T> T notNull(T value, String what) {
-        if (value == null) {
-            throw rejected(new NullPointerException(what));
-        }
-        return value;
+        return calls.notNull(value, what);
     }
 
     private String watchKey(String key, boolean withPrefix, Consumer<KvEvent> listener) {
         notNull(listener, "listener");
         return withPrefix ? prefix(key) : key(key);
-    }
-
-    /** An operation refused before it started (bad argument, value too large, closed client). */
-    /** Starts a client operation; an argument error it throws at once is rethrown as {@link #rejected} says. */
-    private <T> CompletableFuture<T> issue(Supplier<CompletableFuture<T>> operation) {
-        try {
-            return operation.get();
-        } catch (RuntimeException e) {
-            throw rejected(e);
-        }
-    }
-
-    private RuntimeException rejected(RuntimeException e) {
-        liveness.record(!(e instanceof KvStoreUnavailableException));
-        return e;
-    }
-
-    private <T> T await(CompletableFuture<T> f, String op, String key) {
-        T value;
-        try {
-            value = f.get(timeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            throw failure(e.getCause(), op, key);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            throw failure(e, op, key);
-        } catch (CancellationException e) {
-            throw new KvStoreException(storeType + " " + op + " of \"" + key + "\" was cancelled", e);
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            throw interrupted(e, op, key);
-        }
-        liveness.record(true);
-        return value;
-    }
-
-    private <T> CompletableFuture<T> async(CompletableFuture<T> f, String op, String key) {
-        if (f.isDone() && !f.isCompletedExceptionally()) {
-            liveness.record(true);
-            return f;
-        }
-        CompletableFuture<T> bounded = clientBoundsTimeout ? f
-                : Futures.withTimeout(f, timeout, () -> StoreErrors.timedOut(storeType, op, key, timeout));
-        return bounded.handle((value, e) -> {
-            if (e == null) {
-                liveness.record(true);
-                return value;
-            }
-            throw failure(e, op, key);
-        });
-    }
-
-    /** Maps a failure to what the caller sees, recording liveness. */
-    private RuntimeException failure(Throwable e, String op, String key) {
-        e = Futures.unwrap(e);
-        if (e instanceof TimeoutException) {
-            liveness.record(false);
-            return StoreErrors.timedOut(storeType, op, key, timeout);
-        }
-        if (e instanceof KvStoreUnavailableException) {
-            liveness.record(false);
-            return (KvStoreUnavailableException) e;
-        }
-        if (e instanceof VirtualMachineError) {
-            throw (VirtualMachineError) e;
-        }
-        liveness.record(true);
-        if (e instanceof KvStoreException || e instanceof NullPointerException
-                || e instanceof IllegalArgumentException) {
-            return (RuntimeException) e;
-        }
-        return new KvStoreException(storeType + " " + op + " of \"" + key + "\" failed: " + e, e);
-    }
-
-    private KvStoreException interrupted(InterruptedException e, String op, String key) {
-        Thread.currentThread().interrupt();
-        return new KvStoreException("interrupted while waiting for " + storeType + " " + op
-                + (key.isEmpty() ? "" : " of \"" + key + "\""), e);
-    }
-
-    private static void closeLateWatch(CompletableFuture<KvWatch> f) {
-        f.whenComplete((w, e) -> {
-            if (w != null) {
-                w.close();
-            }
-        });
     }
 
     private static Duration checkPositive(Duration d, String what) {
@@ -1048,18 +867,29 @@ public final class Backend implements AutoCloseable {
     /**
      * Builds a {@link Backend}. Not thread-safe. Only the storeType is required; the address
      * defaults to empty, the timeout to {@link KvStoreConfig#DEFAULT_TIMEOUT}, the path prefix to
-     * empty (no prefix).
+     * empty (no prefix). The store's settings (storeType, address, timeout, options) are a
+     * {@link KvStoreConfig}: set them one by one here, or all at once with {@link #config}.
      */
     public static final class Builder {
-        private String storeType;
-        private String address = "";
-        private Duration timeout = KvStoreConfig.DEFAULT_TIMEOUT;
+        private KvStoreConfig.Builder config = KvStoreConfig.builder();
         private String pathPrefix = "";
-        private final Map<String, String> options = new HashMap<>();
         private Duration livenessInterval = DEFAULT_LIVENESS_INTERVAL;
         private int livenessQueueCapacity = DEFAULT_LIVENESS_QUEUE_CAPACITY;
 
         private Builder() {
+        }
+
+        /**
+         * Takes the store's settings (storeType, address, timeout and options) from a
+         * configuration, replacing any set before.
+         *
+         * @param config the configuration
+         * @return this builder
+         * @throws NullPointerException if {@code config} is null
+         */
+        public Builder config(KvStoreConfig config) {
+            this.config = Objects.requireNonNull(config, "config").toBuilder();
+            return this;
         }
 
         /**
@@ -1070,7 +900,7 @@ public final class Backend implements AutoCloseable {
          * @throws NullPointerException if {@code storeType} is null
          */
         public Builder storeType(String storeType) {
-            this.storeType = Objects.requireNonNull(storeType, "storeType");
+            config.storeType(storeType);
             return this;
         }
 
@@ -1082,7 +912,7 @@ public final class Backend implements AutoCloseable {
          * @throws NullPointerException if {@code address} is null
          */
         public Builder address(String address) {
-            this.address = Objects.requireNonNull(address, "address");
+            config.address(address);
             return this;
         }
 
@@ -1094,14 +924,16 @@ public final class Backend implements AutoCloseable {
          * @throws NullPointerException if {@code timeout} is null
          */
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            config.timeout(timeout);
             return this;
         }
 
         /**
          * Sets the path prefix put before every key with a {@code "/"}.
          *
-         * @param pathPrefix the prefix, used exactly as given; empty for none
+         * @param pathPrefix the prefix, used exactly as given; empty for none; at most
+         *     {@value KvStoreClient#MAX_PATH_PREFIX_BYTES} UTF-8 bytes of valid Unicode without U+0000
+         *     (checked by {@link #build()})
          * @return this builder
          * @throws NullPointerException if {@code pathPrefix} is null
          */
@@ -1119,8 +951,7 @@ public final class Backend implements AutoCloseable {
          * @throws NullPointerException if an argument is null
          */
         public Builder option(String name, String value) {
-            Objects.requireNonNull(name, "option name");
-            options.put(name, Objects.requireNonNull(value, () -> "value of option " + name));
+            config.option(name, value);
             return this;
         }
 
@@ -1132,7 +963,7 @@ public final class Backend implements AutoCloseable {
          * @throws NullPointerException if the map, a name or a value is null
          */
         public Builder options(Map<String, String> options) {
-            Objects.requireNonNull(options, "options").forEach(this::option);
+            config.options(Objects.requireNonNull(options, "options"));
             return this;
         }
 
@@ -1170,14 +1001,15 @@ public final class Backend implements AutoCloseable {
          *
          * @return a new Backend, not alive until an operation or check succeeds
          * @throws KvStoreConfigurationException if the storeType is missing or not on the class path,
-         *     or the address, timeout or an option is malformed
+         *     or the address, timeout, path prefix or an option is malformed
          */
         public Backend build() {
-            if (storeType == null) {
-                throw new KvStoreConfigurationException("storeType is required");
+            KvStoreConfig config = this.config.build();
+            try {
+                Keys.checkPrefix(pathPrefix, KvStoreClient.MAX_PATH_PREFIX_BYTES);
+            } catch (IllegalArgumentException e) {
+                throw new KvStoreConfigurationException("path " + e.getMessage(), e);
             }
-            KvStoreConfig config = KvStoreConfig.builder().storeType(storeType).address(address)
-                    .timeout(timeout).options(options).build();
             var provider = StoreRegistry.instance().provider(config.storeType());
             KvStoreClient client;
             try {

@@ -24,13 +24,19 @@ import java.util.TreeSet;
  */
 final class StoreRegistry {
 
-    /** Where the project's own storeTypes come from, for the error message of a missing one. */
-    static final Map<String, String> KNOWN_ARTIFACTS = Collections.unmodifiableMap(new TreeMap<>(Map.of(
-            "etcd", "dev.kvstore:kvstore-etcd",
-            "memory", "dev.kvstore:kvstore-memory",
-            "redis", "dev.kvstore:kvstore-redis",
-            "redis-sentinel", "dev.kvstore:kvstore-redis",
-            "zookeeper", "dev.kvstore:kvstore-zookeeper")));
+    /**
+     * The one table of the project's own store artifacts and the storeTypes each provides, for the
+     * error message of a missing one. A store outside this project needs no entry: an unknown
+     * storeType's message then lists the storeTypes found.
+     */
+    static final Map<String, List<String>> ARTIFACTS = Map.of(
+            "dev.kvstore:kvstore-etcd", List.of("etcd"),
+            "dev.kvstore:kvstore-memory", List.of("memory"),
+            "dev.kvstore:kvstore-redis", List.of("redis", "redis-sentinel"),
+            "dev.kvstore:kvstore-zookeeper", List.of("zookeeper"));
+
+    /** {@link #ARTIFACTS} by storeType. */
+    private static final Map<String, String> ARTIFACT_OF = artifactByStoreType();
 
     /** Guards against a provider iterator that keeps failing on the same entry. */
     private static final int MAX_FAILURES = 64;
@@ -137,7 +143,7 @@ final class StoreRegistry {
 
     private KvStoreConfigurationException unknown(String storeType) {
         StringBuilder m = new StringBuilder();
-        String artifact = KNOWN_ARTIFACTS.get(storeType);
+        String artifact = ARTIFACT_OF.get(storeType);
         if (artifact != null) {
             m.append("storeType \"").append(storeType).append("\" is not on the class path: add ")
                     .append(artifact).append(". ");
@@ -148,7 +154,7 @@ final class StoreRegistry {
                 .append('.');
         if (artifact == null) {
             Map<String, List<String>> missing = new TreeMap<>();
-            KNOWN_ARTIFACTS.forEach((type, art) -> {
+            ARTIFACT_OF.forEach((type, art) -> {
                 if (!providers.containsKey(type)) {
                     missing.computeIfAbsent(art, a -> new ArrayList<>()).add(type);
                 }
@@ -190,6 +196,12 @@ final class StoreRegistry {
                     + provider.getClass().getName() + ".storeType() returned no storeType");
         }
         return Objects.requireNonNull(type).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static Map<String, String> artifactByStoreType() {
+        Map<String, String> byType = new TreeMap<>();
+        ARTIFACTS.forEach((artifact, types) -> types.forEach(type -> byType.put(type, artifact)));
+        return Collections.unmodifiableMap(byType);
     }
 
     /** Holds the class path's registry: loaded on first use, once. */

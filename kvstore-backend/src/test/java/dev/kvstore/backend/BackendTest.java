@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvPair;
+import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvWatch;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ class BackendTest {
     class Paths {
 
         @Test
-        @DisplayName("a key is stored as pathPrefix + \"/\" + key, exactly as the seed")
+        @DisplayName("a key is stored as pathPrefix + \"/\" + key, exactly as the Go library this follows")
         void join() {
             backend.put("Suffix", "v");
             assertThat(backend.fullKey("Suffix")).isEqualTo("Prefix/Suffix");
@@ -200,6 +201,14 @@ class BackendTest {
                 assertThat(b.livenessChannelInterval()).isEqualTo(Duration.ofSeconds(7));
                 assertThat(b.client().maxValueSize()).isEqualTo(10);
                 assertThat(b.toString()).contains("memory", "svc", "alive=false");
+            }
+            KvStoreConfig config = KvStoreConfig.builder().storeType("MEMORY").timeout(Duration.ofMillis(900))
+                    .option("max-value-bytes", "5").build();
+            try (Backend b = Backend.builder().address("replaced:1").config(config).pathPrefix("p").build()) {
+                assertThat(b.storeType()).isEqualTo("memory");
+                assertThat(b.address()).isEmpty();
+                assertThat(b.timeout()).isEqualTo(Duration.ofMillis(900));
+                assertThat(b.client().maxValueSize()).isEqualTo(5);
             }
             assertThatThrownBy(() -> Backend.builder().livenessQueueCapacity(0)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> Backend.builder().livenessInterval(Duration.ofSeconds(-1)))

@@ -9,7 +9,6 @@ import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.memory.MemoryKvStoreProvider;
 import dev.kvstore.spi.KvStoreProvider;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,11 +146,8 @@ public final class SwitchableStoreProvider implements KvStoreProvider {
 
         @Override
         public Set<KvCapability> capabilities() {
-            // It can hang on purpose, so it does not bound its operations by the timeout.
-            Set<KvCapability> capabilities = EnumSet.noneOf(KvCapability.class);
-            capabilities.addAll(store.capabilities());
-            capabilities.remove(KvCapability.BOUNDED_BY_TIMEOUT);
-            return capabilities;
+            // It can hang on purpose, so it is not BoundedByTimeout (the wrapped memory client is).
+            return store.capabilities();
         }
 
         @Override

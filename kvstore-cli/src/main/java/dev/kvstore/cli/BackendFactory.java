@@ -10,11 +10,8 @@ interface BackendFactory {
 
     /** The factory of the real tool: a new Backend for each command, closed when the command ends. */
     BackendFactory DEFAULT = settings -> Backend.builder()
-            .storeType(settings.storeType())
-            .address(settings.address())
-            .timeout(settings.timeout())
+            .config(settings.config())
             .pathPrefix(settings.pathPrefix())
-            .options(settings.options())
             .build();
 
     /**

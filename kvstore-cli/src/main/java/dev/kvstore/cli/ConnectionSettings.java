@@ -27,6 +27,15 @@ record ConnectionSettings(String storeType, String address, String pathPrefix, D
         options = Map.copyOf(options);
     }
 
+    /**
+     * The store's part of these settings, as the Backend takes it.
+     *
+     * @throws dev.kvstore.KvStoreConfigurationException for a blank storeType or a timeout that is not positive
+     */
+    KvStoreConfig config() {
+        return KvStoreConfig.builder().storeType(storeType).address(address).timeout(timeout).options(options).build();
+    }
+
     /** For messages: storeType, address and path prefix, never an option value. */
     String describe() {
         StringBuilder b = new StringBuilder(storeType);
@@ -42,7 +51,7 @@ record ConnectionSettings(String storeType, String address, String pathPrefix, D
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
-        options.forEach((k, v) -> shown.put(k, KvStoreConfig.isSecret(k) ? "****" : v));
+        options.forEach((k, v) -> shown.put(k, KvStoreConfig.mask(k, v)));
         return "ConnectionSettings[" + describe() + ", timeout=" + timeout + ", options=" + shown + "]";
     }
 }

@@ -2,13 +2,18 @@ package dev.kvstore.etcd;
 
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.spi.Futures;
+import dev.kvstore.spi.StoreErrors;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.grpc.Status;
 import java.io.IOException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.time.Duration;
 
-/** Turns jetcd's and gRPC's failures into kvstore's exceptions, keeping them as the cause. */
+/**
+ * Turns jetcd's and gRPC's failures into kvstore's exceptions, in the shape every store uses
+ * ({@code etcd <operation> "<key>" failed: <reason>}, through {@link StoreErrors}), keeping them as
+ * the cause. What is etcd's own is the test of "unreachable" and the reading of gRPC codes.
+ */
 final class EtcdErrors {
 
     private EtcdErrors() {
@@ -17,21 +22,38 @@ final class EtcdErrors {
     /**
      * Translates a failure of an operation.
      *
-     * @param what the operation, for the message (such as {@code get "a/b"})
+     * @param operation the operation, such as {@code get}
+     * @param key the key or prefix it was on; {@code null} for none
      * @param failure what jetcd completed the future with
      * @return {@link KvStoreUnavailableException} when etcd could not be reached or did not answer
      *     in time; otherwise a {@link KvStoreException}
      */
-    static KvStoreException translate(String what, Throwable failure) {
-        Throwable t = unwrap(failure);
-        if (t instanceof KvStoreException e) {
-            return e;
-        }
-        if (isUnavailable(t)) {
-            return new KvStoreUnavailableException("etcd " + what + " failed: etcd is unreachable or did not answer ("
-                    + describe(t) + ")", t);
-        }
-        return new KvStoreException("etcd " + what + " failed: " + describe(t), t);
+    static KvStoreException translate(String operation, String key, Throwable failure) {
+        return StoreErrors.translate(EtcdKvStoreProvider.STORE_TYPE, operation, key, failure, EtcdErrors::isUnavailable);
+    }
+
+    /**
+     * The failure of an operation that got no answer within the timeout.
+     *
+     * @param operation the operation
+     * @param key the key or prefix; {@code null} for none
+     * @param timeout the timeout that passed
+     * @return the exception
+     */
+    static KvStoreUnavailableException timedOut(String operation, String key, Duration timeout) {
+        return StoreErrors.timedOut(EtcdKvStoreProvider.STORE_TYPE, operation, key, timeout);
+    }
+
+    /**
+     * A failure that is not etcd's: the operation cannot be done, for the reason given.
+     *
+     * @param operation the operation
+     * @param key the key or prefix; {@code null} for none
+     * @param reason why
+     * @return the exception
+     */
+    static KvStoreException failed(String operation, String key, String reason) {
+        return new KvStoreException(StoreErrors.message(EtcdKvStoreProvider.STORE_TYPE, operation, key, reason));
     }
 
     /**
@@ -42,7 +64,7 @@ final class EtcdErrors {
      * @return {@code true} if the store is unreachable
      */
     static boolean isUnavailable(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Futures.unwrap(failure);
         if (t instanceof KvStoreUnavailableException) {
             return true;
         }
@@ -65,7 +87,7 @@ final class EtcdErrors {
      * @return the code; {@link Status.Code#UNKNOWN} when none is found
      */
     static Status.Code code(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Futures.unwrap(failure);
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof EtcdException e) {
                 try {
@@ -79,17 +101,5 @@ final class EtcdErrors {
             }
         }
         return Status.fromThrowable(t).getCode();
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static String describe(Throwable t) {
-        String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message;
     }
 }

@@ -8,7 +8,12 @@ import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfigurationException;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.KvLease;
 import dev.kvstore.KvWatch;
+import dev.kvstore.Txn;
+import dev.kvstore.TxnResult;
+import dev.kvstore.WatchOptions;
+import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -16,7 +21,6 @@ import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.grpc.CallOptions;
@@ -37,14 +41,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,19 +61,22 @@ import javax.net.ssl.SSLException;
  *
  * <p>Threads. jetcd runs its callbacks on a same-thread executor, so responses are handled
  * on the vert.x event loop without a hop to jetcd's pool. No user code runs there: every
- * future this client returns is completed on the client's own {@code kvstore-etcd-*} threads,
- * and watch events go through the SPI's {@link dev.kvstore.spi.ListenerDispatcher}.
+ * future this client returns is completed on the client's own {@code kvstore-etcd-N-callback}
+ * threads (or, on a timeout, the SPI's timer workers), watch events go through the SPI's
+ * {@link dev.kvstore.spi.ListenerDispatcher}, and leases' {@code onLost} actions run on the SPI's
+ * lease threads ({@link EtcdLeases}). {@link #close()} may be called from any thread.
  *
  * <p>Time. Every operation is bounded by the configured timeout: each gRPC call carries that
  * deadline (jetcd would otherwise wait for a connection forever), and the returned future fails
- * with {@link KvStoreUnavailableException} when the timeout passes (checked every 1/20 of the
- * timeout, 5 to 100 ms), whatever jetcd's retries do.
+ * with {@link KvStoreUnavailableException} when the timeout passes ({@link Futures#withTimeout},
+ * on the SPI's one timer), whatever jetcd's retries do.
  */
 final class EtcdKvStoreClient implements KvStoreClient {
 
     private static final Set<KvCapability> CAPABILITIES =
             Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT,
-                    KvCapability.BOUNDED_BY_TIMEOUT));
+                    KvCapability.BOUNDED_BY_TIMEOUT, KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS,
+                    KvCapability.LEASES, KvCapability.LOCKS));
 
     /** The smallest possible key: with {@code range_end} {@code "\0"} it means every key. */
     private static final ByteSequence ZERO_KEY = ByteSequence.from(new byte[] {0});
@@ -83,31 +87,28 @@ final class EtcdKvStoreClient implements KvStoreClient {
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final EtcdSettings settings;
-    private final long timeoutNanos;
     private final Client client;
     private final KV kv;
     private final Object watchClientLock = new Object();
     private volatile Watch watchClient;
-    private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService completer;
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
-    private final Queue<Deadline> deadlines = new ConcurrentLinkedQueue<>();
+    private final EtcdLeases leases;
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
     EtcdKvStoreClient(EtcdSettings settings) {
         this.settings = settings;
-        this.timeoutNanos = settings.timeout().toNanos();
         int id = CLIENTS.incrementAndGet();
-        this.client = newJetcdClient(settings);
+        KeepAliveClock keepAliveClock = new KeepAliveClock();
+        this.client = newJetcdClient(settings, keepAliveClock);
         this.kv = client.getKVClient();
-        this.timer = new ScheduledThreadPoolExecutor(1, threads("kvstore-etcd-" + id + "-timer"));
-        this.timer.setRemoveOnCancelPolicy(true);
+        this.leases = new EtcdLeases(this, client.getLeaseClient(), settings.timeout());
+        keepAliveClock.answersTo(leases);
         this.completer = Executors.newCachedThreadPool(threads("kvstore-etcd-" + id + "-callback"));
-        long sweep = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(TimeUnit.MILLISECONDS.toNanos(100), timeoutNanos / 20));
-        this.timer.scheduleWithFixedDelay(this::expireOverdue, sweep, sweep, TimeUnit.NANOSECONDS);
     }
 
-    private static Client newJetcdClient(EtcdSettings settings) {
+    private static Client newJetcdClient(EtcdSettings settings, KeepAliveClock keepAliveClock) {
         List<URI> uris = new ArrayList<>();
         String scheme = settings.tls() ? "https://" : "http://";
         for (var endpoint : settings.endpoints()) {
@@ -125,7 +126,7 @@ final class EtcdKvStoreClient implements KvStoreClient {
                 .retryMaxDelay(retryMaxDelay)
                 .retryMaxDuration(Duration.ofMillis(timeoutMillis))
                 .maxInboundMessageSize(Integer.MAX_VALUE)
-                .interceptor(new DeadlineInterceptor(settings.timeout()));
+                .interceptor(new DeadlineInterceptor(settings.timeout()), keepAliveClock);
         if (settings.username().isPresent()) {
             builder.user(ByteSequence.from(settings.username().get(), StandardCharsets.UTF_8))
                     .password(ByteSequence.from(settings.password().orElseThrow(), StandardCharsets.UTF_8));
@@ -214,6 +215,30 @@ final class EtcdKvStoreClient implements KvStoreClient {
 
     @Override
     public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        return watch(key, withPrefix, listener, 0);
+    }
+
+    /**
+     * Honours {@link WatchOptions#fromRevision()} natively (etcd replays from any revision it has
+     * not compacted); the other options are the API's. A compacted revision fails the watch.
+     */
+    @Override
+    public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener,
+            WatchOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (options.fromRevision() == 0) {
+            return KvStoreClient.super.watch(key, withPrefix, listener, options);
+        }
+        if (options.initialState()) {
+            throw new UnsupportedOperationException("etcd: an initial state and a revision to replay from "
+                    + "cannot be combined (" + options + ")");
+        }
+        return watch(key, withPrefix, listener, options.fromRevision());
+    }
+
+    /** A watch from a revision, or from now when {@code fromRevision} is 0. */
+    private CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener,
+            long fromRevision) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(listener, "listener");
         if (withPrefix) {
@@ -221,35 +246,45 @@ final class EtcdKvStoreClient implements KvStoreClient {
         } else {
             Keys.checkKey(key);
         }
-        String what = "watch \"" + key + "\"" + (withPrefix ? " (prefix)" : "");
         if (closed) {
-            return CompletableFuture.failedFuture(closedException(what));
+            return CompletableFuture.failedFuture(closedException("watch", key));
         }
         Range range = withPrefix ? Range.of(key) : new Range(bytes(key), null);
         EtcdWatch watch = new EtcdWatch(this, key, withPrefix, listener, range.start(), range.end());
         watches.add(watch);
         CompletableFuture<KvWatch> result = new CompletableFuture<>();
-        AtomicBoolean decided = new AtomicBoolean();
-        Future<?> deadline = schedule(() -> {
-            if (decided.compareAndSet(false, true)) {
-                watch.close();
-                completeExceptionally(result, new KvStoreUnavailableException("etcd " + what
-                        + " failed: not active within the timeout of " + settings.timeout()));
-            }
-        }, timeoutNanos);
-        watch.start().whenComplete((ignored, failure) -> {
-            deadline.cancel(false);
-            if (!decided.compareAndSet(false, true)) {
-                return;
-            }
-            if (failure != null) {
-                watch.close();
-                completeExceptionally(result, EtcdErrors.translate(what, failure));
-            } else {
-                complete(result, watch);
-            }
-        });
+        CompletableFuture<Void> active = fromRevision == 0 ? watch.start() : watch.startAt(fromRevision);
+        Futures.withTimeout(active, settings.timeout(), () -> EtcdErrors.timedOut("watch", key, settings.timeout()))
+                .whenComplete((ignored, failure) -> {
+                    if (failure != null) {
+                        watch.close();
+                        completeExceptionally(result, EtcdErrors.translate("watch", key, failure));
+                    } else {
+                        complete(result, watch);
+                    }
+                });
         return result;
+    }
+
+    @Override
+    public CompletableFuture<TxnResult> commit(Txn txn) {
+        Keys.checkTxn(EtcdKvStoreProvider.STORE_TYPE, txn, settings.maxValueSize(), maxTxnSize(), CAPABILITIES);
+        EtcdTxns.Request request = EtcdTxns.prepare(txn, leases, settings.maxRequestBytes());
+        return call("commit", txn.keys().get(0), () -> request.send(kv), r -> TxnResult.of(r.isSucceeded()));
+    }
+
+    /**
+     * The server's {@code --max-txn-ops} ({@link EtcdOptions#MAX_TXN_OPS}, 128 by default), counted
+     * as conditions plus operations (etcd counts each list on its own, so this never exceeds it).
+     */
+    @Override
+    public int maxTxnSize() {
+        return settings.maxTxnOps();
+    }
+
+    @Override
+    public CompletableFuture<KvLease> grantLease(Duration ttl) {
+        return leases.grant(ttl);
     }
 
     @Override
@@ -275,17 +310,17 @@ final class EtcdKvStoreClient implements KvStoreClient {
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         for (EtcdWatch watch : List.copyOf(watches)) {
             watch.close();
         }
+        leases.closeAll(); // while operations still work
+        closed = true;
         try {
             client.close();
         } finally {
-            timer.shutdownNow();
             completer.shutdown();
         }
     }
@@ -314,40 +349,28 @@ final class EtcdKvStoreClient implements KvStoreClient {
 
     /**
      * The store's current revision, read with a count-only get of a key nobody writes. Completes
-     * on a jetcd thread; bounded by the timeout.
+     * on one of this client's threads; bounded by the timeout.
+     *
+     * @param watchedKey the key or prefix of the watch that needs it, for error messages
      */
-    CompletableFuture<Long> currentRevision() {
-        CompletableFuture<Long> result = new CompletableFuture<>();
-        CompletableFuture<GetResponse> read;
-        try {
-            read = kv.get(ZERO_KEY, COUNT_ONLY);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        Future<?> deadline = schedule(() -> result.completeExceptionally(
-                new KvStoreUnavailableException("etcd did not answer within " + settings.timeout())), timeoutNanos);
-        read.whenComplete((r, failure) -> {
-            deadline.cancel(false);
-            if (failure != null) {
-                result.completeExceptionally(failure);
-            } else {
-                result.complete(r.getHeader().getRevision());
-            }
-        });
-        return result;
-    }
-
-    /** Runs a task later on the timer; a no-op once the client is closed. */
-    Future<?> schedule(Runnable task, long delayNanos) {
-        try {
-            return timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closedAlready) {
-            return CompletableFuture.completedFuture(null);
-        }
+    CompletableFuture<Long> currentRevision(String watchedKey) {
+        return call("watch", watchedKey, () -> kv.get(ZERO_KEY, COUNT_ONLY), r -> r.getHeader().getRevision());
     }
 
     void forget(EtcdWatch watch) {
         watches.remove(watch);
+    }
+
+    // ---- for EtcdLeases
+
+    /** Whether {@link #close()} has begun. */
+    boolean isClosed() {
+        return closing.get();
+    }
+
+    /** The client's callback threads, for work that must not run on jetcd's event loop. */
+    Executor callbackExecutor() {
+        return this::runOnCompleter;
     }
 
     // ---- helpers
@@ -355,62 +378,37 @@ final class EtcdKvStoreClient implements KvStoreClient {
     /**
      * Starts an operation and returns a future that completes on one of this client's threads,
      * with the converted result or a translated failure, within the timeout.
+     *
+     * @param op the operation, for error messages
+     * @param key its key or prefix, for error messages; {@code null} for none
      */
-    private <T, R> CompletableFuture<R> call(String op, String key, Supplier<CompletableFuture<T>> operation,
+    <T, R> CompletableFuture<R> call(String op, String key, Supplier<CompletableFuture<T>> operation,
             Function<T, R> convert) {
         CompletableFuture<R> result = new CompletableFuture<>();
         if (closed) {
-            result.completeExceptionally(closedException(describe(op, key)));
+            result.completeExceptionally(closedException(op, key));
             return result;
         }
         CompletableFuture<T> pending;
         try {
             pending = operation.get();
         } catch (RuntimeException e) {
-            result.completeExceptionally(closed ? closedException(describe(op, key)) : EtcdErrors.translate(describe(op, key), e));
+            result.completeExceptionally(closed ? closedException(op, key) : EtcdErrors.translate(op, key, e));
             return result;
         }
-        deadlines.offer(new Deadline(System.nanoTime() + timeoutNanos, result, op, key));
+        Futures.withTimeout(result, settings.timeout(), () -> EtcdErrors.timedOut(op, key, settings.timeout()));
         pending.whenComplete((value, failure) -> runOnCompleter(() -> {
             if (failure != null) {
-                String what = describe(op, key);
-                result.completeExceptionally(closed ? closedException(what) : EtcdErrors.translate(what, failure));
+                result.completeExceptionally(closed ? closedException(op, key) : EtcdErrors.translate(op, key, failure));
                 return;
             }
             try {
                 result.complete(convert.apply(value));
             } catch (RuntimeException e) {
-                result.completeExceptionally(EtcdErrors.translate(describe(op, key), e));
+                result.completeExceptionally(EtcdErrors.translate(op, key, e));
             }
         }));
         return result;
-    }
-
-    /**
-     * Fails the operations whose timeout has passed. Every operation has the same timeout, so the
-     * queue is in deadline order: one cheap append per operation, no timer to cancel.
-     */
-    private void expireOverdue() {
-        long now = System.nanoTime();
-        Deadline d;
-        while ((d = deadlines.peek()) != null) {
-            if (!d.result().isDone() && now - d.atNanos() < 0) {
-                return;
-            }
-            deadlines.poll();
-            if (!d.result().isDone()) {
-                completeExceptionally(d.result(), new KvStoreUnavailableException("etcd " + describe(d.op(), d.key())
-                        + " failed: no answer within the timeout of " + settings.timeout()));
-            }
-        }
-    }
-
-    private static String describe(String op, String key) {
-        return key == null ? op : op + " \"" + key + "\"";
-    }
-
-    /** When an operation's result must be complete. */
-    private record Deadline(long atNanos, CompletableFuture<?> result, String op, String key) {
     }
 
     private <T> void complete(CompletableFuture<T> future, T value) {
@@ -429,8 +427,8 @@ final class EtcdKvStoreClient implements KvStoreClient {
         }
     }
 
-    private static KvStoreException closedException(String what) {
-        return new KvStoreException("etcd " + what + " failed: the client is closed");
+    private static KvStoreException closedException(String op, String key) {
+        return EtcdErrors.failed(op, key, "the client is closed");
     }
 
     private static ByteSequence bytes(String key) {

@@ -45,9 +45,26 @@ public final class EtcdOptions {
     /** etcd's default {@code --max-request-bytes}: 1.5 MiB. */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1_572_864L;
 
+    /**
+     * The largest value a put may carry, in bytes; larger values are refused before sending with
+     * {@link dev.kvstore.KvValueTooLargeException}. Defaults to, and may not exceed,
+     * {@link #MAX_REQUEST_BYTES} minus 1 KiB (room for the key and the request's framing).
+     */
+    public static final String MAX_VALUE_BYTES = "max-value-bytes";
+
+    /**
+     * The server's {@code --max-txn-ops} (default {@value #DEFAULT_MAX_TXN_OPS}): a transaction with
+     * more conditions plus operations than this is refused before sending. Set it when the server
+     * allows more.
+     */
+    public static final String MAX_TXN_OPS = "max-txn-ops";
+
+    /** etcd's default {@code --max-txn-ops}: 128. */
+    public static final int DEFAULT_MAX_TXN_OPS = 128;
+
     /** Every option name above. */
     public static final Set<String> ALL = Set.of(USERNAME, PASSWORD, TLS, TLS_CA_FILE, TLS_CERT_FILE,
-            TLS_KEY_FILE, CONNECT_TIMEOUT, MAX_REQUEST_BYTES);
+            TLS_KEY_FILE, CONNECT_TIMEOUT, MAX_REQUEST_BYTES, MAX_VALUE_BYTES, MAX_TXN_OPS);
 
     private EtcdOptions() {
     }

@@ -3,6 +3,7 @@ package dev.kvstore.etcd;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.spi.AbstractKvWatch;
+import dev.kvstore.spi.Futures;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -11,8 +12,8 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>jetcd's own resumption is not used: each stream ({@link Attempt}) is closed at its first
  * error and replaced, so that what is delivered and what is resumed stay under this class's lock.
- * jetcd calls back on its event loop; this class only queues events for the dispatcher there.
+ *
+ * <p>Threads: jetcd calls back on its event loop; there this class only hands events to the SPI's
+ * delivery line (which runs no user code). Reads of the current revision complete on the client's
+ * callback threads, re-opening after a back-off runs on the SPI's timer workers. Everything that
+ * delivers or changes the revision does so under {@code lock}; jetcd is never called under it.
+ * The connection bookkeeping (one {@code CONNECTION_DOWN} per loss) is {@link AbstractKvWatch}'s.
  */
 final class EtcdWatch extends AbstractKvWatch {
 
@@ -47,7 +53,6 @@ final class EtcdWatch extends AbstractKvWatch {
     // guarded by lock
     private Attempt current;
     private long lastRevision;
-    private boolean down;
     private boolean stopped;
     private long backoffMillis = FIRST_BACKOFF_MILLIS;
 
@@ -65,16 +70,28 @@ final class EtcdWatch extends AbstractKvWatch {
      * @return completes (on a jetcd thread) when etcd has created the watch
      */
     CompletableFuture<Void> start() {
-        client.currentRevision().whenComplete((revision, failure) -> {
+        client.currentRevision(key()).whenComplete((revision, failure) -> {
             if (failure != null) {
                 active.completeExceptionally(failure);
                 return;
             }
-            synchronized (lock) {
-                lastRevision = revision;
-            }
-            open();
+            startAt(revision + 1);
         });
+        return active;
+    }
+
+    /**
+     * Opens the stream at a revision: every change from it on is delivered. If etcd has compacted
+     * it away, the watch fails to start.
+     *
+     * @param revision the first revision to deliver, at least 1
+     * @return completes (on a jetcd thread) when etcd has created the watch
+     */
+    CompletableFuture<Void> startAt(long revision) {
+        synchronized (lock) {
+            lastRevision = revision - 1;
+        }
+        open();
         return active;
     }
 
@@ -90,7 +107,7 @@ final class EtcdWatch extends AbstractKvWatch {
             attempt.cancel();
         }
         client.forget(this);
-        active.completeExceptionally(new KvStoreException("etcd watch on \"" + key() + "\" was closed"));
+        active.completeExceptionally(EtcdErrors.failed("watch", key(), "the watch was closed"));
     }
 
     /**
@@ -153,23 +170,24 @@ final class EtcdWatch extends AbstractKvWatch {
     }
 
     private void markDown(Throwable failure) {
-        if (!down) {
-            down = true;
+        if (connectionLost()) {
             LOG.info("etcd watch on \"{}\" lost its connection ({}); resuming from revision {} when etcd is back",
                     key(), failure.getMessage(), lastRevision + 1);
-            deliverConnectionDown();
         }
     }
 
     private void reopenLater() {
         long delay = backoffMillis;
         backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
-        client.schedule(this::open, TimeUnit.MILLISECONDS.toNanos(delay));
+        Futures.schedule(this::open, Duration.ofMillis(delay));
     }
 
-    /** After a compaction: read the current revision, report UNKNOWN, watch from there. */
+    /**
+     * After a compaction: read the current revision, report the gap ({@link #onGap()}: by default
+     * {@code UNKNOWN}), watch from there.
+     */
     private void resync() {
-        client.currentRevision().whenComplete((revision, failure) -> {
+        client.currentRevision(key()).whenComplete((revision, failure) -> {
             synchronized (lock) {
                 if (stopped || current != null) {
                     return;
@@ -178,14 +196,22 @@ final class EtcdWatch extends AbstractKvWatch {
                     markDown(failure);
                     long delay = backoffMillis;
                     backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
-                    client.schedule(this::resync, TimeUnit.MILLISECONDS.toNanos(delay));
+                    Futures.schedule(this::resync, Duration.ofMillis(delay));
                     return;
                 }
                 lastRevision = Math.max(lastRevision, revision);
-                deliverUnknown();
+                onGap();
             }
             open();
         });
+    }
+
+    /**
+     * An event that needs no read. It goes through the same line as {@code CONNECTION_DOWN} and
+     * gaps ({@link #deliverInOrder}), so their order holds and a later gap is reported again.
+     */
+    private static CompletableFuture<KvEvent> resolved(KvEvent event) {
+        return CompletableFuture.completedFuture(event);
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
@@ -219,8 +245,7 @@ final class EtcdWatch extends AbstractKvWatch {
                     return;
                 }
                 if (response.isCreatedNotify()) {
-                    if (down) {
-                        down = false;
+                    if (connectionRestored(false)) { // resumed exactly after the last revision delivered
                         LOG.info("etcd watch on \"{}\" resumed from revision {}", key(), lastRevision + 1);
                     }
                     backoffMillis = FIRST_BACKOFF_MILLIS;
@@ -235,8 +260,8 @@ final class EtcdWatch extends AbstractKvWatch {
                         continue;
                     }
                     switch (event.getEventType()) {
-                        case PUT -> deliver(KvEvent.put(key, kv.getValue().getBytes(), kv.getVersion()));
-                        case DELETE -> deliver(KvEvent.delete(key));
+                        case PUT -> deliverInOrder(resolved(KvEvent.put(key, kv.getValue().getBytes(), kv.getVersion())));
+                        case DELETE -> deliverInOrder(resolved(KvEvent.delete(key)));
                         default -> LOG.debug("etcd watch on \"{}\": ignoring event of type {}", key(), event.getEventType());
                     }
                 }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The seed's Backend tests, ported: a Backend on a live etcd, and one on a dead address. */
+/** The Backend tests of the Go library this follows, ported: a Backend on a live etcd, and one on a dead address. */
 class EtcdBackendIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -71,7 +71,7 @@ class EtcdBackendIT {
     }
 
     @Test
-    @DisplayName("keys are joined to the path prefix with a slash, as the seed's makePath")
+    @DisplayName("keys are joined to the path prefix with a slash, as the Go library's makePath")
     void pathJoin() {
         try (Backend b = Backend.create("etcd", etcd.address(), TIMEOUT, "Prefix")) {
             assertThat(b.fullKey("Suffix")).isEqualTo("Prefix/Suffix");

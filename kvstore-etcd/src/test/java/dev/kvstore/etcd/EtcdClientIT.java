@@ -12,7 +12,9 @@ import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvValueTooLargeException;
 import dev.kvstore.KvWatch;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.testing.EtcdServer;
+import dev.kvstore.testing.TcpProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -93,7 +95,7 @@ class EtcdClientIT {
             // written while the watch is away, then compacted: the watch cannot replay it
             join(client.put(ns + "c/2", new byte[] {2}));
             join(client.put(ns + "c/2", new byte[] {2}));
-            long revision = join(((EtcdKvStoreClient) client).currentRevision());
+            long revision = join(((EtcdKvStoreClient) client).currentRevision(ns));
             etcd.etcdctl("compaction", String.valueOf(revision));
             proxy.restore();
             await().atMost(Duration.ofSeconds(30)).until(() -> events.size() >= 3);
@@ -131,6 +133,28 @@ class EtcdClientIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 7);
             watch.close();
         }
+    }
+
+    @Test
+    @DisplayName("WatchOptions.fromRevision replays every change since that revision; a compacted one fails the watch")
+    void fromRevision() {
+        long first = join(((EtcdKvStoreClient) client).currentRevision(ns)) + 1;
+        join(client.put(ns + "h/a", new byte[] {1}));
+        join(client.put(ns + "h/a", new byte[] {2}));
+        join(client.delete(ns + "h/a"));
+        List<KvEvent> events = new CopyOnWriteArrayList<>();
+        WatchOptions from = WatchOptions.defaults().withFromRevision(first);
+        KvWatch watch = join(client.watch(ns + "h/", true, events::add, from));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 3);
+        assertThat(events).extracting(KvEvent::type).containsExactly(EventType.PUT, EventType.PUT, EventType.DELETE);
+        assertThat(events.get(1).value()).containsExactly(2);
+        join(client.put(ns + "h/b", new byte[] {3}));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 4);
+        watch.close();
+
+        etcd.etcdctl("compaction", String.valueOf(join(((EtcdKvStoreClient) client).currentRevision(ns))));
+        assertThatThrownBy(() -> join(client.watch(ns + "h/", true, e -> { }, from)))
+                .hasCauseInstanceOf(KvStoreException.class).hasMessageContaining("compacted");
     }
 
     @Test

@@ -42,6 +42,30 @@ class EtcdSettingsTest {
         assertThat(s.tls()).isFalse();
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(s.maxValueSize()).isEqualTo(1_572_864L - 1024);
+        assertThat(s.maxTxnOps()).isEqualTo(128);
+    }
+
+    @Test
+    @DisplayName("max-value-bytes lowers the value limit but may not pass max-request-bytes minus 1 KiB")
+    void maxValueBytes() {
+        assertThat(EtcdSettings.from(config().option("max-value-bytes", "1000").build()).maxValueSize()).isEqualTo(1000);
+        assertThat(EtcdSettings.from(config().option("max-request-bytes", "10485760")
+                .option("max-value-bytes", "10484736").build()).maxValueSize()).isEqualTo(10_484_736L);
+        assertThatThrownBy(() -> EtcdSettings.from(config().option("max-value-bytes", "1572864").build()))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("max-value-bytes")
+                .hasMessageContaining("max-request-bytes");
+        assertThatThrownBy(() -> EtcdSettings.from(config().option("max-value-bytes", "-1").build()))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("max-value-bytes");
+    }
+
+    @Test
+    @DisplayName("max-txn-ops follows the server's --max-txn-ops and must be positive")
+    void maxTxnOps() {
+        assertThat(EtcdSettings.from(config().option("max-txn-ops", "512").build()).maxTxnOps()).isEqualTo(512);
+        assertThatThrownBy(() -> EtcdSettings.from(config().option("max-txn-ops", "0").build()))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("max-txn-ops");
+        assertThatThrownBy(() -> EtcdSettings.from(config().option("max-txn-ops", "many").build()))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("max-txn-ops");
     }
 
     @Test
@@ -63,6 +87,18 @@ class EtcdSettingsTest {
         assertThatThrownBy(() -> EtcdSettings.from(config().option("pasword", "x").build()))
                 .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("pasword")
                 .hasMessageContaining("password");
+    }
+
+    @Test
+    @DisplayName("an old option name fails with the name to use instead")
+    void oldNames() {
+        assertThatThrownBy(() -> EtcdSettings.from(config().option("maxValueSize", "1000").build()))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("maxValueSize")
+                .hasMessageContaining("max-value-bytes");
+        assertThatThrownBy(() -> EtcdSettings.from(config().option("connectTimeout", "1s").build()))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("connect-timeout");
+        assertThatThrownBy(() -> EtcdSettings.from(config().option("tls.trustStore", "/x.jks").build()))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("tls-ca-file");
     }
 
     @Test

@@ -1,19 +1,22 @@
 package dev.kvstore.memory;
 
 import dev.kvstore.KvCapability;
-import dev.kvstore.KvLease;
-import dev.kvstore.Txn;
-import dev.kvstore.TxnResult;
-import dev.kvstore.spi.AbstractKvLease;
-import java.time.Duration;
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvLease;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvWatch;
+import dev.kvstore.Txn;
+import dev.kvstore.TxnResult;
+import dev.kvstore.memory.MemoryStore.Entry;
+import dev.kvstore.spi.AbstractKvLease;
 import dev.kvstore.spi.AbstractKvWatch;
+import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Keys;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -24,103 +27,63 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The in-process store. Single-key reads are lock-free on a sorted concurrent map; writes and
- * lists take one lock, so that versions and the order of watch events follow commit order and no
- * list sees a part of a transaction. Operations complete before
- * they return; listeners run on kvstore's listener threads.
+ * A client of an in-process {@link MemoryStore}: the one of its address, shared with every other
+ * client of that address in the JVM, or a private one for an empty address. Operations complete
+ * before they return; listeners run on kvstore's listener threads. Closing the client closes its
+ * own watches, ends its own leases (their keys go, as when a process dies) and releases the store
+ * (the last client's release drops the data).
+ *
+ * <p>Threads: any thread may call any method. Single-key reads are lock-free; writes, lists,
+ * transactions and lease ends take the store's write lock, so that versions and the order of watch
+ * events follow commit order and no list sees a part of a transaction.
  */
-final class MemoryKvStoreClient implements KvStoreClient {
+final class MemoryKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
-    private static final Set<KvCapability> CAPABILITIES =
-            Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT,
-                    KvCapability.BOUNDED_BY_TIMEOUT, KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS,
-                    KvCapability.LEASES, KvCapability.LOCKS));
+    private static final Set<KvCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT, KvCapability.CONDITIONAL_WRITES,
+            KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS));
     /** The most conditions plus operations in one transaction: etcd's default, so code moves freely. */
     static final int MAX_TXN_SIZE = 128;
 
-    /** Every named store of this JVM, by address; a store goes when its last client closes. */
-    private static final Map<String, Store> NAMED = new java.util.HashMap<>();
-
-    private final Store store;
-    private final String name;
+    private final MemoryStore store;
     private final ConcurrentSkipListMap<String, Entry> data;
-    /** Every watch of the store, of every client. */
-    private final List<MemoryWatch> watches;
     private final Object writeLock;
+    private final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
     private final long maxValueSize;
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    /**
-     * A client of the in-process store named {@code name}; an empty name is a store of its own.
-     *
-     * @param name the store's name (the address); empty for a private store
-     * @param maxValueSize the value limit
-     */
-    MemoryKvStoreClient(String name, long maxValueSize) {
-        this.name = name;
+    MemoryKvStoreClient(MemoryStore store, long maxValueSize) {
+        this.store = store;
+        this.data = store.data();
+        this.writeLock = store.writeLock();
         this.maxValueSize = maxValueSize;
-        if (name.isEmpty()) {
-            this.store = new Store();
-        } else {
-            synchronized (NAMED) {
-                Store s = NAMED.computeIfAbsent(name, n -> new Store());
-                s.clients++;
-                this.store = s;
-            }
-        }
-        this.data = store.data;
-        this.watches = store.watches;
-        this.writeLock = store.writeLock;
-        this.leases = store.leases;
-        this.nextLeaseId = store.nextLeaseId;
     }
-
-    /** The shared state of one in-process store. */
-    private static final class Store {
-        final ConcurrentSkipListMap<String, Entry> data = new ConcurrentSkipListMap<>();
-        final List<MemoryWatch> watches = new CopyOnWriteArrayList<>();
-        final Object writeLock = new Object();
-        final Map<Long, MemoryLease> leases = new java.util.concurrent.ConcurrentHashMap<>();
-        final java.util.concurrent.atomic.AtomicLong nextLeaseId = new java.util.concurrent.atomic.AtomicLong();
-        /** Open clients of a named store; guarded by {@code NAMED}. */
-        int clients;
-    }
-
-    /** A stored value; the array is never handed out. */
-    private record Entry(byte[] value, long version, long lease) {
-    }
-
-    /** Leases of every client of the store, by id; changed under {@code writeLock}. */
-    private final Map<Long, MemoryLease> leases;
-    private final java.util.concurrent.atomic.AtomicLong nextLeaseId;
 
     @Override
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
-        if (closed) {
+        if (closed.get()) {
             return closedFuture();
         }
         Entry e = data.get(key);
-        return CompletableFuture.completedFuture(
-                e == null ? Optional.empty() : Optional.of(new KvPair(key, e.value, e.version, e.lease)));
+        return CompletableFuture.completedFuture(e == null ? Optional.empty() : Optional.of(pair(key, e)));
     }
 
     @Override
     public CompletableFuture<Map<String, KvPair>> list(String prefix) {
         Keys.checkPrefix(prefix);
-        if (closed) {
+        if (closed.get()) {
             return closedFuture();
         }
         Map<String, KvPair> result = new LinkedHashMap<>();
-        // Under the write lock: a list never sees a part of a transaction.
-        synchronized (writeLock) {
-            range(prefix).forEach((k, e) -> result.put(k, new KvPair(k, e.value, e.version, e.lease)));
+        synchronized (writeLock) { // a list never sees a part of a transaction
+            store.range(prefix).forEach((k, e) -> result.put(k, pair(k, e)));
         }
         return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
     }
@@ -128,12 +91,12 @@ final class MemoryKvStoreClient implements KvStoreClient {
     @Override
     public CompletableFuture<List<String>> listKeys(String prefix) {
         Keys.checkPrefix(prefix);
-        if (closed) {
+        if (closed.get()) {
             return closedFuture();
         }
         List<String> keys;
         synchronized (writeLock) {
-            keys = List.copyOf(range(prefix).keySet());
+            keys = List.copyOf(store.range(prefix).keySet());
         }
         return CompletableFuture.completedFuture(keys);
     }
@@ -141,7 +104,7 @@ final class MemoryKvStoreClient implements KvStoreClient {
     @Override
     public CompletableFuture<Boolean> exists(String key) {
         Keys.checkKey(key);
-        if (closed) {
+        if (closed.get()) {
             return closedFuture();
         }
         return CompletableFuture.completedFuture(data.containsKey(key));
@@ -151,7 +114,7 @@ final class MemoryKvStoreClient implements KvStoreClient {
     public CompletableFuture<Void> put(String key, byte[] value) {
         Keys.checkKey(key);
         Keys.checkValue(key, value, maxValueSize);
-        if (closed) {
+        if (closed.get()) {
             return closedFuture();
         }
         byte[] copy = value.clone();
@@ -164,7 +127,7 @@ final class MemoryKvStoreClient implements KvStoreClient {
     @Override
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
-        if (closed) {
+        if (closed.get()) {
             return closedFuture();
         }
         synchronized (writeLock) {
@@ -174,29 +137,44 @@ final class MemoryKvStoreClient implements KvStoreClient {
     }
 
     @Override
-    public CompletableFuture<TxnResult> commit(Txn txn) {
-        Keys.checkTxn(MemoryKvStoreProvider.STORE_TYPE, txn, maxValueSize, MAX_TXN_SIZE, CAPABILITIES);
-        if (closed) {
+    public CompletableFuture<Void> deleteWithPrefix(String prefix) {
+        Keys.checkPrefix(prefix);
+        if (closed.get()) {
             return closedFuture();
         }
-        for (Txn.Operation op : txn.operations()) {
-            if (op instanceof Txn.Put put && put.lease().isPresent()) {
-                ownLease(put.lease().get());
+        synchronized (writeLock) {
+            Iterator<String> it = store.range(prefix).keySet().iterator();
+            while (it.hasNext()) {
+                String key = it.next();
+                it.remove();
+                store.notifyWatches(KvEvent.delete(key));
             }
         }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<TxnResult> commit(Txn txn) {
+        Keys.checkTxn(MemoryKvStoreProvider.STORE_TYPE, txn, maxValueSize, MAX_TXN_SIZE, CAPABILITIES);
+        List<MemoryLease> leases = new ArrayList<>();
+        for (Txn.Operation op : txn.operations()) {
+            if (op instanceof Txn.Put put && put.lease().isPresent()) {
+                leases.add(ownLease(put.lease().get()));
+            }
+        }
+        if (closed.get()) {
+            return closedFuture();
+        }
         synchronized (writeLock) {
+            for (MemoryLease lease : leases) {
+                if (store.leases().get(lease.id()) != lease) {
+                    return CompletableFuture.failedFuture(new KvStoreException("memory commit \""
+                            + txn.operations().get(0).key() + "\" failed: lease " + lease.id() + " is no longer active"));
+                }
+            }
             for (Txn.Condition c : txn.conditions()) {
                 if (!holds(c)) {
                     return CompletableFuture.completedFuture(TxnResult.of(false));
-                }
-            }
-            for (Txn.Operation op : txn.operations()) {
-                if (op instanceof Txn.Put put) {
-                    MemoryLease lease = put.lease().map(this::ownLease).orElse(null);
-                    if (lease != null && !lease.isActive()) {
-                        return CompletableFuture.failedFuture(new KvStoreException(
-                                "memory commit \"" + put.key() + "\" failed: lease " + lease.id() + " is no longer active"));
-                    }
                 }
             }
             for (Txn.Operation op : txn.operations()) {
@@ -218,83 +196,12 @@ final class MemoryKvStoreClient implements KvStoreClient {
     @Override
     public CompletableFuture<KvLease> grantLease(Duration ttl) {
         AbstractKvLease.checkTtl(ttl);
-        if (closed) {
+        if (closed.get()) {
             return closedFuture();
         }
-        MemoryLease lease = new MemoryLease(nextLeaseId.incrementAndGet(), ttl);
-        leases.put(lease.id(), lease);
+        MemoryLease lease = new MemoryLease(store.nextLeaseId(), ttl);
+        store.leases().put(lease.id(), lease);
         return CompletableFuture.completedFuture(lease);
-    }
-
-    private boolean holds(Txn.Condition c) {
-        Entry e = data.get(c.key());
-        if (c instanceof Txn.Absent) {
-            return e == null;
-        } else if (c instanceof Txn.Present) {
-            return e != null;
-        } else if (c instanceof Txn.VersionIs v) {
-            return v.version() == 0 ? e == null : e != null && e.version == v.version();
-        } else {
-            return e != null && java.util.Arrays.equals(e.value, ((Txn.ValueIs) c).value());
-        }
-    }
-
-    private MemoryLease ownLease(KvLease lease) {
-        if (lease instanceof MemoryLease m && leases.get(m.id()) == m) {
-            return m;
-        }
-        if (lease instanceof MemoryLease m && m.owner() == this) {
-            return m; // revoked or lost: the caller reports it
-        }
-        throw new IllegalArgumentException("lease " + lease.id() + " was not granted by this memory client");
-    }
-
-    /** Writes a key under the write lock: versions count up, the lease is replaced, watches see it. */
-    private void write(String key, byte[] value, long lease) {
-        Entry old = data.get(key);
-        long version = old == null ? 1 : old.version + 1;
-        data.put(key, new Entry(value, version, lease));
-        notifyWatches(KvEvent.put(key, value, version));
-    }
-
-    /** Deletes a key under the write lock; watches see it if it existed. */
-    private void remove(String key) {
-        if (data.remove(key) != null) {
-            notifyWatches(KvEvent.delete(key));
-        }
-    }
-
-    /** Ends a lease under the write lock: its keys are deleted, as a server would. */
-    private void endLease(MemoryLease lease) {
-        synchronized (writeLock) {
-            if (leases.remove(lease.id()) == null) {
-                return;
-            }
-            List<String> keys = new ArrayList<>();
-            data.forEach((k, e) -> {
-                if (e.lease == lease.id()) {
-                    keys.add(k);
-                }
-            });
-            keys.forEach(this::remove);
-        }
-    }
-
-    @Override
-    public CompletableFuture<Void> deleteWithPrefix(String prefix) {
-        Keys.checkPrefix(prefix);
-        if (closed) {
-            return closedFuture();
-        }
-        synchronized (writeLock) {
-            Iterator<String> it = range(prefix).keySet().iterator();
-            while (it.hasNext()) {
-                String key = it.next();
-                it.remove();
-                notifyWatches(KvEvent.delete(key));
-            }
-        }
-        return CompletableFuture.completedFuture(null);
     }
 
     @Override
@@ -305,12 +212,13 @@ final class MemoryKvStoreClient implements KvStoreClient {
             Keys.checkKey(key);
         }
         Objects.requireNonNull(listener, "listener");
-        if (closed) {
+        if (closed.get()) {
             return closedFuture();
         }
         MemoryWatch watch = new MemoryWatch(key, withPrefix, listener);
         // Registered under the write lock: every write that commits after this returns is seen.
         synchronized (writeLock) {
+            store.addWatch(watch);
             watches.add(watch);
         }
         return CompletableFuture.completedFuture(watch);
@@ -318,7 +226,7 @@ final class MemoryKvStoreClient implements KvStoreClient {
 
     @Override
     public CompletableFuture<Boolean> isConnectionUp() {
-        return CompletableFuture.completedFuture(!closed);
+        return CompletableFuture.completedFuture(!closed.get());
     }
 
     @Override
@@ -333,64 +241,73 @@ final class MemoryKvStoreClient implements KvStoreClient {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        // As a process that dies: this client's leases end and their keys go.
-        for (MemoryLease lease : new ArrayList<>(leases.values())) {
-            if (lease.owner() == this) {
-                endLease(lease);
-                lease.lost();
-            }
-        }
-        for (MemoryWatch w : new ArrayList<>(watches)) {
-            if (w.owner() == this) {
-                w.close();
-            }
-        }
-        boolean last = true;
-        if (!name.isEmpty()) {
-            synchronized (NAMED) {
-                last = --store.clients == 0;
-                if (last) {
-                    NAMED.remove(name);
+        if (closed.compareAndSet(false, true)) {
+            // As a process that dies: this client's leases end and their keys go.
+            for (MemoryLease lease : new ArrayList<>(store.leases().values())) {
+                if (lease.owner() == this) {
+                    endLease(lease);
+                    lease.lost();
                 }
             }
-        }
-        if (last) {
-            data.clear();
-        }
-    }
-
-    private ConcurrentNavigableMap<String, Entry> range(String prefix) {
-        if (prefix.isEmpty()) {
-            return data;
-        }
-        // Every string starting with prefix sorts between prefix and prefix + U+FFFF..., except
-        // strings continuing with a char above U+FFFF's high surrogate range; use the successor of
-        // the prefix's last char instead, which is exact for raw string prefixes.
-        String upper = successor(prefix);
-        return upper == null ? data.tailMap(prefix, true) : data.subMap(prefix, true, upper, false);
-    }
-
-    /** The least string greater than every string starting with {@code prefix}, or null if none. */
-    static String successor(String prefix) {
-        char[] chars = prefix.toCharArray();
-        for (int i = chars.length - 1; i >= 0; i--) {
-            if (chars[i] != Character.MAX_VALUE) {
-                chars[i]++;
-                return new String(chars, 0, i + 1);
+            for (MemoryWatch w : new ArrayList<>(watches)) {
+                w.close();
             }
+            store.release();
         }
-        return null;
     }
 
-    private void notifyWatches(KvEvent event) {
-        for (MemoryWatch w : watches) {
-            if (w.covers(event.key())) {
-                w.deliverEvent(event);
+    private static KvPair pair(String key, Entry e) {
+        return new KvPair(key, e.value(), e.version(), e.lease());
+    }
+
+    private boolean holds(Txn.Condition c) {
+        Entry e = data.get(c.key());
+        if (c instanceof Txn.Absent) {
+            return e == null;
+        } else if (c instanceof Txn.Present) {
+            return e != null;
+        } else if (c instanceof Txn.VersionIs v) {
+            return v.version() == 0 ? e == null : e != null && e.version() == v.version();
+        } else {
+            return e != null && Arrays.equals(e.value(), ((Txn.ValueIs) c).value());
+        }
+    }
+
+    private MemoryLease ownLease(KvLease lease) {
+        if (lease instanceof MemoryLease m && m.owner() == this) {
+            return m;
+        }
+        throw new IllegalArgumentException("lease " + lease.id() + " was not granted by this memory client");
+    }
+
+    /** Writes a key under the write lock: versions count up, the lease is replaced, watches see it. */
+    private void write(String key, byte[] value, long lease) {
+        Entry old = data.get(key);
+        long version = old == null ? 1 : old.version() + 1;
+        data.put(key, new Entry(value, version, lease));
+        store.notifyWatches(KvEvent.put(key, value, version));
+    }
+
+    /** Deletes a key under the write lock; watches see it if it existed. */
+    private void remove(String key) {
+        if (data.remove(key) != null) {
+            store.notifyWatches(KvEvent.delete(key));
+        }
+    }
+
+    /** Ends a lease: its keys are deleted, as a server would. */
+    private void endLease(MemoryLease lease) {
+        synchronized (writeLock) {
+            if (store.leases().remove(lease.id()) == null) {
+                return;
             }
+            List<String> keys = new ArrayList<>();
+            data.forEach((k, e) -> {
+                if (e.lease() == lease.id()) {
+                    keys.add(k);
+                }
+            });
+            keys.forEach(this::remove);
         }
     }
 
@@ -402,7 +319,7 @@ final class MemoryKvStoreClient implements KvStoreClient {
      * A lease of the in-process store. Nothing can stop keeping it alive but its client's close
      * (which ends it, as a process exit would) or {@link #revoke()}.
      */
-    private final class MemoryLease extends AbstractKvLease {
+    final class MemoryLease extends AbstractKvLease {
         MemoryLease(long id, Duration ttl) {
             super(MemoryKvStoreProvider.STORE_TYPE, id, ttl, Duration.ofSeconds(1));
         }
@@ -422,13 +339,10 @@ final class MemoryKvStoreClient implements KvStoreClient {
         }
     }
 
-    private final class MemoryWatch extends AbstractKvWatch {
+    /** A watch of this client, registered with the store so that every client's writes reach it. */
+    final class MemoryWatch extends AbstractKvWatch {
         MemoryWatch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
             super(MemoryKvStoreProvider.STORE_TYPE, key, withPrefix, listener);
-        }
-
-        MemoryKvStoreClient owner() {
-            return MemoryKvStoreClient.this;
         }
 
         void deliverEvent(KvEvent event) {
@@ -437,6 +351,7 @@ final class MemoryKvStoreClient implements KvStoreClient {
 
         @Override
         protected void onClose() {
+            store.removeWatch(this);
             watches.remove(this);
         }
     }

@@ -7,12 +7,20 @@ import dev.kvstore.spi.KvStoreProvider;
 import java.util.Set;
 
 /**
- * Provides storeType {@value #STORE_TYPE}: an in-process store. The address names it: every client of the JVM with the same
- * address shares one store, which lives while one of them is open; an empty address is a store of the client
- * alone.
+ * Provides storeType {@value #STORE_TYPE}: an in-process store.
+ *
+ * <p><b>Address.</b> The address names the store, as Pulsar's {@code memory://name} does: every
+ * client in the JVM created with the same address (any non-empty string, such as {@code "orders"};
+ * it is not parsed as {@code host:port}) shares one store, so two Backends of one test or service
+ * see each other's data and watch each other's writes. An <em>empty</em> address makes a private
+ * store that only the one client sees.
+ *
+ * <p><b>Lifetime.</b> A named store's data lives while any client of that name is open: when the
+ * last one closes, the store and its data are dropped, and the next client of that name starts
+ * empty. A private store's data is dropped when its client closes. Nothing is ever written to disk.
  *
  * <p>Options: {@value #MAX_VALUE_BYTES} (default {@value #DEFAULT_MAX_VALUE_BYTES}), the largest
- * value accepted.
+ * value accepted; it is a setting of each client, not of the shared store.
  */
 @AutoService(KvStoreProvider.class)
 public final class MemoryKvStoreProvider implements KvStoreProvider {
@@ -34,7 +42,8 @@ public final class MemoryKvStoreProvider implements KvStoreProvider {
     }
 
     /**
-     * Creates an empty in-process store.
+     * Creates a client of the in-process store its address names (a new private store for an
+     * empty address).
      *
      * @throws dev.kvstore.KvStoreConfigurationException on an unknown option or a limit that is
      *     not a positive number
@@ -47,6 +56,6 @@ public final class MemoryKvStoreProvider implements KvStoreProvider {
             throw new dev.kvstore.KvStoreConfigurationException(
                     "option " + MAX_VALUE_BYTES + " must be positive, got " + limit);
         }
-        return new MemoryKvStoreClient(config.address(), limit);
+        return new MemoryKvStoreClient(MemoryStore.open(config.address()), limit);
     }
 }

@@ -22,25 +22,39 @@ final class RedisErrors {
     }
 
     /**
-     * Translates a failure.
+     * Translates a failure into the message shape every store uses:
+     * {@code <store> <operation> "<key>" failed: <reason>}.
      *
-     * @param what the operation and where, such as {@code "GET \"a\" on redis at 127.0.0.1:6379"}
+     * @param what the store, operation and key, such as {@code redis get "a"}
+     * @param where the server, such as {@code redis at 127.0.0.1:6379}
      * @param failure what lettuce (or a future) failed with
      * @return {@link KvStoreUnavailableException} when Redis could not be reached or did not
-     *     answer in time; otherwise {@link KvStoreException}; a {@link KvStoreException} as is
+     *     answer in time; otherwise {@link KvStoreException}; a {@link KvStoreException} as is when
+     *     its message already names the operation, else one of the same kind that does
      */
-    static KvStoreException translate(String what, Throwable failure) {
+    static KvStoreException translate(String what, String where, Throwable failure) {
         Throwable e = unwrap(failure);
         if (e instanceof KvStoreException k) {
-            return k;
+            return reworded(what, k);
         }
         if (e instanceof TimeoutException || e instanceof RedisCommandTimeoutException) {
-            return new KvStoreUnavailableException(what + " failed: no answer within the timeout", e);
+            return new KvStoreUnavailableException(what + " failed: no answer from " + where + " within the timeout", e);
         }
         if (isUnavailable(e)) {
-            return new KvStoreUnavailableException(what + " failed: redis unreachable (" + describe(e) + ")", e);
+            return new KvStoreUnavailableException(what + " failed: " + where + " unreachable (" + describe(e) + ")", e);
         }
-        return new KvStoreException(what + " failed: " + describe(e), e);
+        return new KvStoreException(what + " failed: " + describe(e) + " (" + where + ")", e);
+    }
+
+    /** A store exception that already says why, named after the operation it failed. */
+    private static KvStoreException reworded(String what, KvStoreException k) {
+        String message = String.valueOf(k.getMessage());
+        if (message.startsWith(what)) {
+            return k;
+        }
+        String shaped = what + " failed: " + message;
+        return k instanceof KvStoreUnavailableException ? new KvStoreUnavailableException(shaped, k)
+                : new KvStoreException(shaped, k);
     }
 
     /** The failure's message, with its root cause's when that says more. */

@@ -13,6 +13,9 @@ import dev.kvstore.spi.KvStoreProvider;
 @AutoService(KvStoreProvider.class)
 public final class RedisKvStoreProvider implements KvStoreProvider {
 
+    /** The storeType this provider serves: {@value}. */
+    public static final String STORE_TYPE = "redis";
+
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public RedisKvStoreProvider() {
     }
@@ -20,7 +23,7 @@ public final class RedisKvStoreProvider implements KvStoreProvider {
     /** {@return {@code "redis"}} */
     @Override
     public String storeType() {
-        return RedisSettings.REDIS;
+        return STORE_TYPE;
     }
 
     /**
@@ -30,6 +33,6 @@ public final class RedisKvStoreProvider implements KvStoreProvider {
      */
     @Override
     public KvStoreClient create(KvStoreConfig config) {
-        return new RedisKvClient(RedisSettings.of(config, false));
+        return new RedisKvStoreClient(RedisSettings.of(config, false));
     }
 }

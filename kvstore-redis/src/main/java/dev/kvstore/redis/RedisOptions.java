@@ -52,7 +52,7 @@ public final class RedisOptions {
      */
     public static final String MAX_VALUE_BYTES = "max-value-bytes";
 
-    /** The master name the seed hard-coded, kept as the default so its users drop in. */
+    /** The master name the Go library this follows hard-coded, kept as the default so its users drop in. */
     public static final String DEFAULT_MASTER_NAME = "sebaRedis";
 
     /** Redis's own ceiling for a string value ({@code proto-max-bulk-len}'s default): 512 MiB. */

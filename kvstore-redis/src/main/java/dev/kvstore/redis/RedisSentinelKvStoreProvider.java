@@ -14,6 +14,9 @@ import dev.kvstore.spi.KvStoreProvider;
 @AutoService(KvStoreProvider.class)
 public final class RedisSentinelKvStoreProvider implements KvStoreProvider {
 
+    /** The storeType this provider serves: {@value}. */
+    public static final String STORE_TYPE = "redis-sentinel";
+
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public RedisSentinelKvStoreProvider() {
     }
@@ -21,7 +24,7 @@ public final class RedisSentinelKvStoreProvider implements KvStoreProvider {
     /** {@return {@code "redis-sentinel"}} */
     @Override
     public String storeType() {
-        return RedisSettings.SENTINEL;
+        return STORE_TYPE;
     }
 
     /**
@@ -31,6 +34,6 @@ public final class RedisSentinelKvStoreProvider implements KvStoreProvider {
      */
     @Override
     public KvStoreClient create(KvStoreConfig config) {
-        return new RedisKvClient(RedisSettings.of(config, true));
+        return new RedisKvStoreClient(RedisSettings.of(config, true));
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,9 +21,6 @@ import java.util.Set;
  */
 final class RedisSettings {
 
-    static final String REDIS = "redis";
-    static final String SENTINEL = "redis-sentinel";
-
     private static final Set<String> COMMON_OPTIONS = Set.of(RedisOptions.DATABASE, RedisOptions.USERNAME,
             RedisOptions.PASSWORD, RedisOptions.TLS, RedisOptions.TLS_VERIFY_PEER, RedisOptions.TLS_CA_FILE,
             RedisOptions.TLS_CERT_FILE, RedisOptions.TLS_KEY_FILE, RedisOptions.MAX_VALUE_BYTES);
@@ -30,6 +28,24 @@ final class RedisSettings {
             RedisOptions.PASSWORD, RedisOptions.TLS, RedisOptions.TLS_VERIFY_PEER, RedisOptions.TLS_CA_FILE,
             RedisOptions.TLS_CERT_FILE, RedisOptions.TLS_KEY_FILE, RedisOptions.MAX_VALUE_BYTES,
             RedisOptions.MASTER_NAME, RedisOptions.SENTINEL_PASSWORD);
+
+    /**
+     * Names other stores used before the options became one kebab-case vocabulary, and the
+     * camel-case spellings of ours: each fails at create with a message naming the option to use.
+     */
+    static final Map<String, String> RENAMED = Map.ofEntries(
+            Map.entry("maxValueSize", RedisOptions.MAX_VALUE_BYTES),
+            Map.entry("maxValueBytes", RedisOptions.MAX_VALUE_BYTES),
+            Map.entry("max-value-size", RedisOptions.MAX_VALUE_BYTES),
+            Map.entry("masterName", RedisOptions.MASTER_NAME),
+            Map.entry("sentinelPassword", RedisOptions.SENTINEL_PASSWORD),
+            Map.entry("tlsVerifyPeer", RedisOptions.TLS_VERIFY_PEER),
+            Map.entry("tls.trustStore", RedisOptions.TLS_CA_FILE),
+            Map.entry("tls.keyStore", RedisOptions.TLS_CERT_FILE),
+            Map.entry("tlsCaFile", RedisOptions.TLS_CA_FILE),
+            Map.entry("tlsCertFile", RedisOptions.TLS_CERT_FILE),
+            Map.entry("tlsKeyFile", RedisOptions.TLS_KEY_FILE),
+            Map.entry("db", RedisOptions.DATABASE));
 
     private final String storeType;
     private final String address;
@@ -49,8 +65,15 @@ final class RedisSettings {
     private final long maxValueBytes;
 
     private RedisSettings(KvStoreConfig config, boolean sentinel) {
-        this.storeType = config.storeType();
+        this.storeType = sentinel ? RedisSentinelKvStoreProvider.STORE_TYPE : RedisKvStoreProvider.STORE_TYPE;
         this.sentinel = sentinel;
+        for (String name : config.options().keySet()) {
+            String renamed = RENAMED.get(name);
+            if (renamed != null) {
+                throw new KvStoreConfigurationException("option " + name + " is now called " + renamed
+                        + " (storeType " + storeType + ")");
+            }
+        }
         config.requireKnownOptions(sentinel ? SENTINEL_OPTIONS : COMMON_OPTIONS);
         this.address = config.address();
         this.endpoints = config.endpoints();

@@ -3,7 +3,6 @@ package dev.kvstore.redis;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvWatch;
-import dev.kvstore.spi.AbstractKvWatch;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -39,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * reconnects and subscribes again, and when Redis confirms the subscription the watch gets
  * {@code UNKNOWN} (Redis cannot replay what was missed), after the notification setting is checked
  * again (a restarted Redis forgets a {@code CONFIG SET}).
+ *
+ * <p>Threads: {@link #watch} and {@link #close()} come from user threads; pub/sub messages,
+ * subscription confirmations and connection events come from lettuce's I/O threads and never
+ * block. The subscription maps and the notification check are guarded by this object's lock;
+ * subscribe and unsubscribe commands are sent under it, so they reach Redis in the order the maps
+ * changed. Each watch's delivery is in {@link RedisWatch}.
  */
 final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements AutoCloseable {
 
@@ -52,8 +57,8 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
     private final LazyConnection<StatefulRedisPubSubConnection<String, String>> pubsub;
 
     // guarded by this
-    private final Map<String, Set<Watch>> channels = new HashMap<>();
-    private final Map<String, Set<Watch>> patterns = new HashMap<>();
+    private final Map<String, Set<RedisWatch>> channels = new HashMap<>();
+    private final Map<String, Set<RedisWatch>> patterns = new HashMap<>();
     private CompletableFuture<Void> eventsCheck;
     private boolean closed;
 
@@ -74,7 +79,8 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
 
     /** Creates a watch; completes once Redis has confirmed its subscription. */
     CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
-        Watch w = new Watch(key, withPrefix, listener);
+        RedisWatch w = new RedisWatch(this, storeType,
+                channelPrefix + (withPrefix ? Globs.prefixPattern(key) : key), key, withPrefix, listener);
         CompletableFuture<KvWatch> result = pubsub.get()
                 .thenCompose(c -> ensureKeyspaceEvents(c).thenApply(v -> c))
                 .thenCompose(c -> subscribe(c, w))
@@ -90,13 +96,13 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         return result;
     }
 
-    private CompletableFuture<Void> subscribe(StatefulRedisPubSubConnection<String, String> c, Watch w) {
+    private CompletableFuture<Void> subscribe(StatefulRedisPubSubConnection<String, String> c, RedisWatch w) {
         synchronized (this) {
             if (closed) {
-                return CompletableFuture.failedFuture(new KvStoreException("the client of " + where + " is closed"));
+                return CompletableFuture.failedFuture(new KvStoreException("the client is closed (" + where + ")"));
             }
             if (!w.isOpen()) { // given up (timed out) while connecting
-                return CompletableFuture.failedFuture(new KvStoreException("watch on \"" + w.key() + "\" was closed"));
+                return CompletableFuture.failedFuture(new KvStoreException("the watch was closed while it was being set up"));
             }
             // Registered and sent under the lock, so a concurrent unsubscribe of the same topic
             // reaches Redis before this subscribe, never after.
@@ -106,10 +112,10 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         }
     }
 
-    private void unsubscribe(Watch w) {
+    void unsubscribe(RedisWatch w) {
         synchronized (this) {
-            Map<String, Set<Watch>> map = w.withPrefix() ? patterns : channels;
-            Set<Watch> set = map.get(w.topic);
+            Map<String, Set<RedisWatch>> map = w.withPrefix() ? patterns : channels;
+            Set<RedisWatch> set = map.get(w.topic);
             if (set == null || !set.remove(w) || !set.isEmpty()) {
                 return;
             }
@@ -155,8 +161,8 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
             } else if (RedisErrors.isUnavailable(RedisErrors.unwrap(e))) {
                 explained.completeExceptionally(e);
             } else {
-                explained.completeExceptionally(new KvStoreException("watches on " + where
-                        + " need keyspace notifications, but CONFIG GET/SET " + KeyspaceEvents.SETTING
+                explained.completeExceptionally(new KvStoreException("watches need keyspace notifications from " + where
+                        + ", but CONFIG GET/SET " + KeyspaceEvents.SETTING
                         + " failed (" + RedisErrors.describe(RedisErrors.unwrap(e)) + "). Have the operator set "
                         + KeyspaceEvents.SETTING + " to include the flags " + KeyspaceEvents.NEEDED
                         + " (for example \"KEA\"), or allow CONFIG for this user", RedisErrors.unwrap(e)));
@@ -192,9 +198,9 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
      * The watchers of a topic Redis just confirmed. When it has none (every watch on it closed
      * while Redis was unreachable, so lettuce subscribed again on reconnecting), unsubscribes.
      */
-    private synchronized List<Watch> watchersOrUnsubscribe(Map<String, Set<Watch>> map, String topic,
+    private synchronized List<RedisWatch> watchersOrUnsubscribe(Map<String, Set<RedisWatch>> map, String topic,
             boolean pattern) {
-        List<Watch> watchers = watchers(map, topic);
+        List<RedisWatch> watchers = watchers(map, topic);
         StatefulRedisPubSubConnection<String, String> c = pubsub.ifOpen();
         if (watchers.isEmpty() && c != null && !closed) {
             RedisPubSubAsyncCommands<String, String> a = c.async();
@@ -207,26 +213,29 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         return watchers;
     }
 
-    private synchronized List<Watch> watchers(Map<String, Set<Watch>> map, String topic) {
-        Set<Watch> set = map.get(topic);
+    private synchronized List<RedisWatch> watchers(Map<String, Set<RedisWatch>> map, String topic) {
+        Set<RedisWatch> set = map.get(topic);
         return set == null ? List.of() : new ArrayList<>(set);
     }
 
-    private synchronized List<Watch> allWatchers() {
-        List<Watch> all = new ArrayList<>();
+    private synchronized List<RedisWatch> allWatchers() {
+        List<RedisWatch> all = new ArrayList<>();
         channels.values().forEach(all::addAll);
         patterns.values().forEach(all::addAll);
         return all;
     }
 
-    private void onEvent(String channel, String event, List<Watch> watchers) {
+    private void onEvent(String channel, String event, List<RedisWatch> watchers) {
         if (watchers.isEmpty() || !channel.startsWith(channelPrefix)) {
             return;
         }
         // The key is everything after the channel's prefix: keys may hold ':' themselves.
         String key = channel.substring(channelPrefix.length());
+        if (ReservedKeys.isReserved(key)) {
+            return; // the store's own bookkeeping
+        }
         CompletableFuture<Change> change = null;
-        for (Watch w : watchers) {
+        for (RedisWatch w : watchers) {
             if (!w.isActive() || !w.covers(key)) {
                 continue;
             }
@@ -259,22 +268,22 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
     }
 
     /** What a key holds after a change, as read. */
-    private sealed interface Change permits Value, Failed {
+    sealed interface Change permits Value, Failed {
     }
 
     /** The value read; {@code null} bytes when the key is gone. */
-    private record Value(byte[] bytes) implements Change {
+    record Value(byte[] bytes) implements Change {
     }
 
     /** The read failed: the watch gets {@code UNKNOWN}. */
-    private record Failed() implements Change {
+    record Failed() implements Change {
     }
 
     private static final CompletableFuture<Change> GONE = CompletableFuture.completedFuture(new Value(null));
 
-    private void resubscribed(List<Watch> watchers) {
-        List<Watch> resumed = new ArrayList<>();
-        for (Watch w : watchers) {
+    private void resubscribed(List<RedisWatch> watchers) {
+        List<RedisWatch> resumed = new ArrayList<>();
+        for (RedisWatch w : watchers) {
             if (w.isDown()) {
                 resumed.add(w);
             }
@@ -287,7 +296,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
             if (e != null) {
                 LOG.warn("{}: watches resubscribed, but keyspace notifications could not be checked", where, e);
             }
-            resumed.forEach(Watch::resumed);
+            resumed.forEach(RedisWatch::resumed);
         });
     }
 
@@ -303,7 +312,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
             synchronized (RedisWatchHub.this) {
                 eventsCheck = null;
             }
-            for (Watch w : allWatchers()) {
+            for (RedisWatch w : allWatchers()) {
                 w.markConnectionLost();
             }
         }
@@ -311,7 +320,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
 
     @Override
     public void close() {
-        List<Watch> all;
+        List<RedisWatch> all;
         synchronized (this) {
             if (closed) {
                 return;
@@ -323,81 +332,7 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
             channels.clear();
             patterns.clear();
         }
-        all.forEach(Watch::close);
+        all.forEach(RedisWatch::close);
         pubsub.close();
-    }
-
-    /** One watch's handle; delivers through the SPI's dispatcher, in order. */
-    private final class Watch extends AbstractKvWatch {
-        final String topic;
-        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null); // guarded by this
-        private volatile boolean active;
-        private volatile boolean down;
-        private volatile boolean lastWasUnknown; // touched only by the delivery chain
-
-        Watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
-            super(storeType, key, withPrefix, listener);
-            this.topic = channelPrefix + (withPrefix ? Globs.prefixPattern(key) : key);
-        }
-
-        void activate() {
-            active = true;
-        }
-
-        boolean isActive() {
-            return active && isOpen();
-        }
-
-        boolean isDown() {
-            return down;
-        }
-
-        /** Queues a change, delivered after every change queued before it, once it is read. */
-        synchronized void enqueue(String key, CompletableFuture<Change> change) {
-            tail = tail.thenCombine(change, (x, c) -> {
-                if (c instanceof Value v) {
-                    lastWasUnknown = false;
-                    deliver(v.bytes() == null ? KvEvent.delete(key) : KvEvent.put(key, v.bytes(), 0L));
-                } else {
-                    unknown();
-                }
-                return null;
-            });
-        }
-
-        /** Delivers {@code UNKNOWN}, once for a run of failed reads. Runs in the delivery chain. */
-        private void unknown() {
-            if (!lastWasUnknown) {
-                lastWasUnknown = true;
-                deliverUnknown();
-            }
-        }
-
-        private synchronized void signal(Runnable r) {
-            tail = tail.thenRun(r);
-        }
-
-        void markConnectionLost() {
-            if (active && !down) {
-                down = true;
-                signal(() -> {
-                    lastWasUnknown = false;
-                    deliverConnectionDown();
-                });
-            }
-        }
-
-        void resumed() {
-            if (down) {
-                down = false;
-                signal(this::unknown);
-            }
-        }
-
-        @Override
-        protected void onClose() {
-            active = false;
-            unsubscribe(this);
-        }
     }
 }

@@ -29,8 +29,8 @@ class RedisErrorsTest {
             new TimeoutException(),
         };
         for (Throwable f : failures) {
-            KvStoreException e = RedisErrors.translate("GET \"k\"", new CompletionException(f));
-            assertThat(e).isInstanceOf(KvStoreUnavailableException.class).hasCause(f).hasMessageStartingWith("GET \"k\"");
+            KvStoreException e = RedisErrors.translate("redis get \"k\"", "redis at h:1", new CompletionException(f));
+            assertThat(e).isInstanceOf(KvStoreUnavailableException.class).hasCause(f).hasMessageStartingWith("redis get \"k\" failed: ");
         }
     }
 
@@ -41,16 +41,20 @@ class RedisErrorsTest {
                 new RedisCommandExecutionException("WRONGPASS invalid username-password pair"));
         Throwable wrongType = new RedisCommandExecutionException("WRONGTYPE Operation against a key holding the wrong kind of value");
         for (Throwable f : new Throwable[] {wrongPass, wrongType}) {
-            KvStoreException e = RedisErrors.translate("GET \"k\"", f);
+            KvStoreException e = RedisErrors.translate("redis get \"k\"", "redis at h:1", f);
             assertThat(e).isNotInstanceOf(KvStoreUnavailableException.class).hasCause(f);
         }
-        assertThat(RedisErrors.translate("GET \"k\"", wrongPass)).hasMessageContaining("WRONGPASS");
+        assertThat(RedisErrors.translate("redis get \"k\"", "redis at h:1", wrongPass)).hasMessageContaining("WRONGPASS");
     }
 
     @Test
-    @DisplayName("a KvStoreException passes through unchanged")
+    @DisplayName("a KvStoreException that names the operation passes through; another is reworded, keeping its kind")
     void passThrough() {
-        KvStoreException mine = new KvStoreException("mine");
-        assertThat(RedisErrors.translate("x", new CompletionException(mine))).isSameAs(mine);
+        KvStoreException mine = new KvStoreException("redis get \"k\" failed: mine");
+        assertThat(RedisErrors.translate("redis get \"k\"", "y", new CompletionException(mine))).isSameAs(mine);
+        KvStoreException bare = new KvStoreUnavailableException("held");
+        assertThat(RedisErrors.translate("redis put \"k\"", "y", bare))
+                .isInstanceOf(KvStoreUnavailableException.class).hasCause(bare)
+                .hasMessageStartingWith("redis put \"k\" failed: held");
     }
 }

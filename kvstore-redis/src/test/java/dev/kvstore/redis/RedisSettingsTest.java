@@ -68,6 +68,18 @@ class RedisSettingsTest {
     }
 
     @Test
+    @DisplayName("an old option name fails, naming the new one")
+    void renamedOption() {
+        assertThatThrownBy(() -> RedisSettings.of(redis().option("maxValueSize", "10").build(), false))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("maxValueSize")
+                .hasMessageContaining("max-value-bytes");
+        assertThatThrownBy(() -> RedisSettings.of(sentinel().option("masterName", "m").build(), true))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("master-name");
+        assertThatThrownBy(() -> RedisSettings.of(redis().option("tls.trustStore", "x").build(), false))
+                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("tls-ca-file");
+    }
+
+    @Test
     @DisplayName("master-name is a Sentinel option only")
     void masterNameOnlyForSentinel() {
         assertThatThrownBy(() -> RedisSettings.of(redis().option("master-name", "m").build(), false))

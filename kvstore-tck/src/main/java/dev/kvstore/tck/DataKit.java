@@ -51,11 +51,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Contract §2–4: basic operations, prefixes, hostile keys, values and versions. */
+/**
+ * The data sections of the contract ({@code docs/CONTRACT.md}): §2 the client's operations, §4 keys,
+ * prefixes, hostile keys, values and versions. Plugin authors extend {@link KvStoreCompatibilityKit}.
+ */
 public abstract class DataKit extends KitSupport {
 
     @Nested
-    @DisplayName("Basic operations")
+    @DisplayName("§2 Basic operations")
     class BasicOperations {
 
         @Test
@@ -154,9 +157,9 @@ public abstract class DataKit extends KitSupport {
         }
 
         @Test
-        @DisplayName("an empty key, a key with U+0000 or over 512 UTF-8 bytes fails with IllegalArgumentException")
+        @DisplayName("an empty key, a key with U+0000 or a full key over 769 UTF-8 bytes fails with IllegalArgumentException")
         void badKeys() {
-            String tooLong = ns + "x".repeat(KvStoreClient.MAX_KEY_BYTES - ns.length() + 1);
+            String tooLong = ns + "x".repeat(KvStoreClient.MAX_FULL_KEY_BYTES - ns.length() + 1);
             for (String bad : List.of("", ns + "a\u0000b", tooLong)) {
                 assertThat(failureOf(() -> client.get(bad))).as("get(%s)", bad).isInstanceOf(IllegalArgumentException.class);
                 assertThat(failureOf(() -> client.put(bad, bytes("v")))).as("put").isInstanceOf(IllegalArgumentException.class);
@@ -168,7 +171,7 @@ public abstract class DataKit extends KitSupport {
     }
 
     @Nested
-    @DisplayName("Prefix semantics")
+    @DisplayName("§4 Prefix semantics")
     class PrefixSemantics {
 
         @Test
@@ -254,7 +257,7 @@ public abstract class DataKit extends KitSupport {
     }
 
     @Nested
-    @DisplayName("Hostile keys")
+    @DisplayName("§4 Hostile keys")
     class HostileKeys {
 
         @ParameterizedTest(name = "key ending {0}")
@@ -274,12 +277,12 @@ public abstract class DataKit extends KitSupport {
         }
 
         @Test
-        @DisplayName("keys with a leading slash, and a key of exactly 512 UTF-8 bytes, round-trip")
+        @DisplayName("keys with a leading slash, and a full key of exactly 769 UTF-8 bytes, round-trip")
         void leadingSlashAndLongest() {
             String lead = "/" + ns + "lead";
-            String longest = ns + "é".repeat((KvStoreClient.MAX_KEY_BYTES - ns.length()) / 2)
-                    + "x".repeat((KvStoreClient.MAX_KEY_BYTES - ns.length()) % 2);
-            assertThat(longest.getBytes(UTF_8)).hasSize(KvStoreClient.MAX_KEY_BYTES);
+            String longest = ns + "é".repeat((KvStoreClient.MAX_FULL_KEY_BYTES - ns.length()) / 2)
+                    + "x".repeat((KvStoreClient.MAX_FULL_KEY_BYTES - ns.length()) % 2);
+            assertThat(longest.getBytes(UTF_8)).hasSize(KvStoreClient.MAX_FULL_KEY_BYTES);
             try {
                 for (String key : List.of(lead, longest)) {
                     put(key, "v");
@@ -291,6 +294,68 @@ public abstract class DataKit extends KitSupport {
                 await(client.delete(lead));
                 await(client.deleteWithPrefix("/" + ns));
             }
+        }
+
+        @Test
+        @DisplayName("a key or prefix with an unpaired surrogate fails with IllegalArgumentException and overwrites nothing")
+        void unpairedSurrogates() {
+            String lookalike = ns + "x?y"; // what a driver would turn "x\uD800y" into
+            put(lookalike, "original");
+            for (String bad : List.of(ns + "x\uD800y", ns + "x\uDC00y", ns + "x\uDBFF", ns + "\uDE00\uD83D")) {
+                assertThat(failureOf(() -> client.put(bad, bytes("v")))).as("put(%s)", bad)
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.get(bad))).as("get").isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.exists(bad))).as("exists").isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.delete(bad))).as("delete").isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.list(bad))).as("list").isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.listKeys(bad))).as("listKeys").isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.deleteWithPrefix(bad))).as("deleteWithPrefix")
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.watch(bad, false, e -> { }))).as("watch")
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.watch(bad, true, e -> { }))).as("prefix watch")
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+            assertThat(get(lookalike).orElseThrow().valueAsString()).isEqualTo("original");
+            assertThat(await(client.listKeys(ns))).containsExactly(lookalike);
+
+            Backend b = backend(ns + "svc");
+            for (String bad : List.of("x\uD800y", "\uDC00")) {
+                assertThatThrownBy(() -> b.put(bad, "v")).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> b.get(bad)).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> b.list(bad)).isInstanceOf(IllegalArgumentException.class);
+                assertThatThrownBy(() -> b.deleteWithPrefix(bad)).isInstanceOf(IllegalArgumentException.class);
+            }
+            assertThatThrownBy(() -> Backend.builder().config(config).pathPrefix(ns + "\uD800").build())
+                    .isInstanceOf(KvStoreConfigurationException.class);
+        }
+
+        @Test
+        @DisplayName("through the Backend, a 512-byte key round-trips under a 256-byte path prefix; 513 bytes fail")
+        void longestKeyUnderLongestPathPrefix() {
+            String pathPrefix = ns + "p".repeat(KvStoreClient.MAX_PATH_PREFIX_BYTES - ns.length());
+            assertThat(pathPrefix.getBytes(UTF_8)).hasSize(KvStoreClient.MAX_PATH_PREFIX_BYTES);
+            String key = "\uD83D\uDE00".repeat(100) + "é".repeat(55) + "k".repeat(2); // 400 + 110 + 2 bytes
+            assertThat(key.getBytes(UTF_8)).hasSize(KvStoreClient.MAX_KEY_BYTES);
+            String full = pathPrefix + "/" + key;
+            Backend b = backend(pathPrefix);
+            EventRecorder events = recorder();
+            toClose.add(b.createWatch("", true, events));
+            b.put(key, "v");
+            assertThat(b.get(key).orElseThrow().key()).isEqualTo(full);
+            assertThat(b.get(key).orElseThrow().valueAsString()).isEqualTo("v");
+            assertThat(b.exists(key)).isTrue();
+            assertThat(b.list(key)).containsOnlyKeys(full);
+            assertThat(b.listKeys("")).containsExactly(full);
+            events.awaitPut(full, "v");
+            b.delete(key);
+            assertThat(b.exists(key)).isFalse();
+            events.awaitDelete(full);
+
+            assertThatThrownBy(() -> b.put(key + "k", "v")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("513");
+            assertThatThrownBy(() -> Backend.builder().config(config).pathPrefix(pathPrefix + "p").build())
+                    .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("257");
         }
 
         @Test
@@ -310,7 +375,7 @@ public abstract class DataKit extends KitSupport {
     }
 
     @Nested
-    @DisplayName("Values and limits")
+    @DisplayName("§4 Values and limits")
     class ValuesAndLimits {
 
         @Test
@@ -371,7 +436,7 @@ public abstract class DataKit extends KitSupport {
     }
 
     @Nested
-    @DisplayName("Versions")
+    @DisplayName("§4 Versions")
     class Versions {
 
         @Test

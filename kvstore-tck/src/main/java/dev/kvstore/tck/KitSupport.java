@@ -170,7 +170,13 @@ public abstract class KitSupport {
 
     // ------------------------------------------------------------------ helpers
 
-    /** The provider of a storeType, found on the class path as the Backend finds it. */
+    /**
+     * The provider of a storeType, found on the class path as the Backend finds it.
+     *
+     * @param storeType the storeType, such as {@code "etcd"}
+     * @return its provider
+     * @throws KvStoreConfigurationException if no provider on the class path has that storeType
+     */
     protected static KvStoreProvider providerFor(String storeType) {
         for (KvStoreProvider p : ServiceLoader.load(KvStoreProvider.class, KvStoreCompatibilityKit.class.getClassLoader())) {
             if (p.storeType().equals(storeType)) {
@@ -207,7 +213,13 @@ public abstract class KitSupport {
         }
     }
 
-    /** What an operation failed with, whether it threw at once or failed its future. */
+    /**
+     * What an operation failed with, whether it threw at once or failed its future.
+     *
+     * @param operation starts the operation
+     * @return the exception it threw or failed its future with
+     * @throws AssertionError if the operation succeeded
+     */
     protected static Throwable failureOf(Supplier<? extends CompletableFuture<?>> operation) {
         try {
             await(operation.get());
@@ -217,35 +229,77 @@ public abstract class KitSupport {
         return fail("expected the operation to fail, but it succeeded");
     }
 
+    /**
+     * The UTF-8 bytes of a string.
+     *
+     * @param s the string
+     * @return its UTF-8 encoding
+     */
     protected static byte[] bytes(String s) {
         return s.getBytes(UTF_8);
     }
 
+    /**
+     * Puts a UTF-8 value through {@link #client} and waits for it.
+     *
+     * @param key the full key
+     * @param value the value, stored as UTF-8
+     */
     protected void put(String key, String value) {
         await(client.put(key, bytes(value)));
     }
 
+    /**
+     * Reads a key through {@link #client} and waits for it.
+     *
+     * @param key the full key
+     * @return the pair, or empty if the key does not exist
+     */
     protected Optional<KvPair> get(String key) {
         return await(client.get(key));
     }
 
+    /**
+     * Watches through {@link #client}; the watch is closed after the test.
+     *
+     * @param key the key or prefix
+     * @param withPrefix whether {@code key} is a prefix
+     * @param listener receives the events
+     * @return the active watch
+     */
     protected KvWatch watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
         KvWatch w = await(client.watch(key, withPrefix, listener));
         toClose.add(w);
         return w;
     }
 
+    /**
+     * A new listener that records events and waits for them up to the kit's bound.
+     *
+     * @return the recorder
+     */
     protected EventRecorder recorder() {
         return new EventRecorder(WAIT);
     }
 
+    /**
+     * Whether the store under test declares a capability.
+     *
+     * @param capability the capability
+     * @return {@code true} if {@link #client} declares it
+     */
     protected boolean has(KvCapability capability) {
         return client.capabilities().contains(capability);
     }
 
+    /**
+     * A Backend over the store under test, closed after the test.
+     *
+     * @param pathPrefix the Backend's path prefix
+     * @return the Backend
+     */
     protected Backend backend(String pathPrefix) {
-        Backend b = Backend.builder().storeType(config.storeType()).address(config.address())
-                .timeout(config.timeout()).options(config.options()).pathPrefix(pathPrefix).build();
+        Backend b = Backend.builder().config(config).pathPrefix(pathPrefix).build();
         toClose.add(b);
         return b;
     }

@@ -53,8 +53,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 
 /**
- * The kvstore contract as tests. A store proves itself with a subclass that supplies the
- * configuration of a live server:
+ * The kvstore contract ({@code docs/CONTRACT.md} in the repository) as tests. Each {@code @Nested}
+ * group's display name starts with the number of the section it checks, such as "§4 Hostile keys";
+ * a failure in the JUnit report names the section broken. A store proves itself with a subclass
+ * that supplies the configuration of a live server:
  *
  * <pre>{@code
  * class EtcdCompatibilityIT extends KvStoreCompatibilityKit {

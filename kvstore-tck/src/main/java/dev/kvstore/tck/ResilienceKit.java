@@ -51,11 +51,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Contract §3 and §6: concurrency, the Backend over the store, and an unreachable store. */
+/**
+ * Contract ({@code docs/CONTRACT.md}) §2, §3, §6 and §7: one client shared by many threads, the
+ * Backend over the store, and an unreachable store. Plugin authors extend
+ * {@link KvStoreCompatibilityKit}.
+ */
 public abstract class ResilienceKit extends WatchKit {
 
     @Nested
-    @DisplayName("Concurrency")
+    @DisplayName("§2 Concurrency")
     class Concurrency {
 
         @Test
@@ -136,7 +140,7 @@ public abstract class ResilienceKit extends WatchKit {
     }
 
     @Nested
-    @DisplayName("The Backend over this store")
+    @DisplayName("§3 §6 The Backend over this store")
     class BackendOverStore {
 
         @Test
@@ -233,15 +237,14 @@ public abstract class ResilienceKit extends WatchKit {
     }
 
     @Nested
-    @DisplayName("An unreachable store")
+    @DisplayName("§6 §7 An unreachable store")
     class UnreachableStore {
 
         private Backend unreachable() {
             Optional<KvStoreConfig> cfg = unreachableConfig();
             assumeTrue(cfg.isPresent(), "this store cannot be unreachable (no unreachableConfig())");
             KvStoreConfig c = cfg.get();
-            Backend b = Backend.builder().storeType(c.storeType()).address(c.address()).timeout(c.timeout())
-                    .options(c.options()).pathPrefix(ns + "svc").build();
+            Backend b = Backend.builder().config(c).pathPrefix(ns + "svc").build();
             toClose.add(b);
             return b;
         }
@@ -303,14 +306,14 @@ public abstract class ResilienceKit extends WatchKit {
         }
 
         @Test
-        @DisplayName("the client's own futures fail with KvStoreUnavailableException (within the timeout if it declares BOUNDED_BY_TIMEOUT)")
+        @DisplayName("the client's own futures fail with KvStoreUnavailableException (within the timeout if it is BoundedByTimeout)")
         void clientFails() throws InterruptedException {
             KvStoreConfig c = unreachableConfig().orElse(null);
             assumeTrue(c != null, "this store cannot be unreachable (no unreachableConfig())");
             try (KvStoreClient down = providerFor(c.storeType()).create(c)) {
                 Throwable t = failureOf(() -> down.get(ns + "k"));
                 assertThat(t).isInstanceOf(KvStoreUnavailableException.class);
-                if (down.capabilities().contains(KvCapability.BOUNDED_BY_TIMEOUT)) {
+                if (dev.kvstore.spi.BoundedByTimeout.isBounded(down)) {
                     // The Backend arms no timer for such a store: its own futures must end in time.
                     Duration bound = c.timeout().plusSeconds(3);
                     for (Supplier<CompletableFuture<?>> op : List.<Supplier<CompletableFuture<?>>>of(
@@ -322,7 +325,7 @@ public abstract class ResilienceKit extends WatchKit {
                             f.get(bound.toMillis(), TimeUnit.MILLISECONDS);
                             fail("an operation on an unreachable store succeeded");
                         } catch (TimeoutException e) {
-                            throw new AssertionError("the store declares BOUNDED_BY_TIMEOUT but an operation's future"
+                            throw new AssertionError("the store is BoundedByTimeout but an operation's future"
                                     + " did not complete within " + bound + " (the timeout plus 3 s)", e);
                         } catch (ExecutionException e) {
                             assertThat(e.getCause()).isInstanceOf(KvStoreUnavailableException.class);

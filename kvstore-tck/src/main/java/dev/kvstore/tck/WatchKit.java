@@ -51,11 +51,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Contract §5: watches. */
+/**
+ * Contract ({@code docs/CONTRACT.md}) §5: watches. Plugin authors extend
+ * {@link KvStoreCompatibilityKit}.
+ */
 public abstract class WatchKit extends DataKit {
 
     @Nested
-    @DisplayName("Watches")
+    @DisplayName("§5 Watches")
     class Watches {
 
         @Test

@@ -21,10 +21,14 @@ import java.util.stream.Collectors;
  * }</pre>
  *
  * <p>Members use etcd's default heartbeat (100 ms) and election timeout (1 s), so a new leader is
- * elected within a few seconds of the old one stopping. Thread-safe. Anything not closed is stopped
+ * elected within a few seconds of the old one stopping.
+ *
+ * <p>As a {@link TestServer} the cluster acts as one store: {@link #stop()} stops every member,
+ * {@link #restart()} starts every stopped member (all at once, so they find a quorum) and
+ * {@link #freeze()} suspends every member. Thread-safe. Anything not closed is stopped
  * and deleted when the JVM exits.
  */
-public final class EtcdCluster implements AutoCloseable {
+public final class EtcdCluster implements TestServer {
 
     private static final Pattern MEMBER_ID = Pattern.compile("\"member_id\"\\s*:\\s*\"(\\d+)\"");
     private static final Pattern LEADER = Pattern.compile("\"leader\"\\s*:\\s*\"(\\d+)\"");
@@ -81,6 +85,7 @@ public final class EtcdCluster implements AutoCloseable {
      *
      * @return the addresses clients connect to
      */
+    @Override
     public String address() {
         return members.stream().map(EtcdServer::address).collect(Collectors.joining(","));
     }
@@ -197,6 +202,77 @@ public final class EtcdCluster implements AutoCloseable {
         }
         String endpoints = running.stream().map(m -> EtcdServer.url(m.port())).collect(Collectors.joining(","));
         return EtcdServer.runEtcdctl(running.get(0).etcdctlPath(), endpoints, Objects.requireNonNull(args, "args"));
+    }
+
+    /** Stops every member (SIGTERM, then SIGKILL after a bound), keeping data and ports. */
+    @Override
+    public void stop() {
+        members.forEach(EtcdServer::stop);
+    }
+
+    /**
+     * Starts every stopped member again on its ports and data, all at once so that they find a
+     * quorum, and waits until each reports healthy. Running members are left as they are.
+     *
+     * @throws IllegalStateException if a member does not become healthy in time
+     */
+    @Override
+    public synchronized void restart() {
+        List<EtcdServer> stopped = members.stream().filter(m -> !m.isRunning()).toList();
+        stopped.forEach(m -> m.process().launch());
+        for (EtcdServer member : stopped) {
+            member.process().awaitReady(member::isHealthy, ServerProcess.READY_TIMEOUT);
+        }
+    }
+
+    /**
+     * Whether every member runs.
+     *
+     * @return {@code true} if no member is stopped
+     */
+    @Override
+    public boolean isRunning() {
+        return members.stream().allMatch(EtcdServer::isRunning);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true}: every member is a process of its own
+     */
+    @Override
+    public boolean canFreeze() {
+        return true;
+    }
+
+    /**
+     * Suspends every running member (SIGSTOP). Idempotent.
+     *
+     * @throws IllegalStateException if no member runs
+     */
+    @Override
+    public void freeze() {
+        List<EtcdServer> running = members.stream().filter(EtcdServer::isRunning).toList();
+        if (running.isEmpty()) {
+            throw new IllegalStateException("no member of " + this + " is running");
+        }
+        running.forEach(EtcdServer::freeze);
+    }
+
+    /** Resumes every frozen member (SIGCONT). */
+    @Override
+    public void thaw() {
+        members.forEach(EtcdServer::thaw);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code true} if any member is frozen
+     */
+    @Override
+    public boolean isFrozen() {
+        return members.stream().anyMatch(EtcdServer::isFrozen);
     }
 
     /** Stops every member and deletes their data directories. Idempotent. */

@@ -43,6 +43,7 @@ public final class TestServerExtension<S extends TestServer>
     private final Supplier<? extends S> starter;
     private S server;
     private Class<?> owner;
+    private RuntimeException startFailure; // a failed start, rethrown for the class's nested groups
 
     private TestServerExtension(Supplier<? extends S> starter) {
         this.starter = starter;
@@ -101,15 +102,26 @@ public final class TestServerExtension<S extends TestServer>
     }
 
     /**
-     * Starts the server, once for the outermost class that registered this extension.
+     * Starts the server, once for the outermost class that registered this extension. If the start
+     * failed, the nested classes fail with the same exception instead of trying again.
      *
      * @param context the JUnit context
      */
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
-        if (server == null) {
+        if (server != null) {
+            return;
+        }
+        if (owner == null) {
             owner = context.getRequiredTestClass();
-            server = Objects.requireNonNull(starter.get(), "the starter returned no server");
+            try {
+                server = Objects.requireNonNull(starter.get(), "the starter returned no server");
+            } catch (RuntimeException e) {
+                startFailure = e;
+            }
+        }
+        if (startFailure != null) {
+            throw startFailure;
         }
     }
 
@@ -136,13 +148,17 @@ public final class TestServerExtension<S extends TestServer>
      */
     @Override
     public synchronized void afterAll(ExtensionContext context) {
-        if (server != null && context.getRequiredTestClass().equals(owner)) {
-            try {
+        if (!context.getRequiredTestClass().equals(owner)) {
+            return;
+        }
+        try {
+            if (server != null) {
                 server.close();
-            } finally {
-                server = null;
-                owner = null;
             }
+        } finally {
+            server = null;
+            owner = null;
+            startFailure = null;
         }
     }
 }

@@ -2,11 +2,14 @@ package dev.kvstore.redis;
 
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvLease;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
+import dev.kvstore.Txn;
+import dev.kvstore.TxnResult;
 import dev.kvstore.spi.Keys;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
@@ -26,6 +29,7 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Transports;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,6 +43,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -55,12 +60,20 @@ import org.slf4j.LoggerFactory;
  * back, and every operation fails within the timeout with
  * {@link dev.kvstore.KvStoreUnavailableException}.
  */
-final class RedisKvClient implements KvStoreClient {
+final class RedisKvStoreClient implements KvStoreClient {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisKvClient.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisKvStoreClient.class);
 
     /** Keys per {@code SCAN} step (a hint to Redis) and per {@code MGET}/{@code UNLINK} batch. */
     static final int BATCH = 1000;
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** The {@code txn.lua} arguments before the value for one plain put: no condition, one operation. */
+    private static final byte[][] PLAIN_PUT_HEAD = {ascii("0"), ascii("1"), ascii("p")};
+
+    private static final Set<KvCapability> CAPABILITIES = Set.of(KvCapability.BOUNDED_BY_TIMEOUT,
+            KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS);
 
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
@@ -71,9 +84,11 @@ final class RedisKvClient implements KvStoreClient {
     private final LazyConnection<StatefulRedisConnection<String, byte[]>> commands;
     private final RedisWatchHub watches;
     private final SentinelFollower follower; // null unless redis-sentinel
+    private final RedisLeases leases;
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
-    RedisKvClient(RedisSettings settings) {
+    RedisKvStoreClient(RedisSettings settings) {
         this.settings = settings;
         this.where = settings.describe();
         this.timeout = settings.timeout();
@@ -83,6 +98,7 @@ final class RedisKvClient implements KvStoreClient {
         this.commands = new LazyConnection<>(where,
                 () -> client.connectAsync(CODEC, uri).toCompletableFuture());
         this.watches = new RedisWatchHub(settings, client, uri, commands);
+        this.leases = new RedisLeases(this, settings.storeType(), timeout);
         if (settings.sentinel()) {
             this.follower = new SentinelFollower(settings, client, uri, () -> {
                 SentinelFollower.reconnect(commands.ifOpen(), where);
@@ -98,6 +114,10 @@ final class RedisKvClient implements KvStoreClient {
                 LOG.debug("{}: first connection attempt failed; retried on first use", where, e);
             }
         });
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     static ClientOptions clientOptions(RedisSettings settings) {
@@ -116,14 +136,17 @@ final class RedisKvClient implements KvStoreClient {
     @Override
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
-        return command("GET", key, c -> c.get(key)
-                .thenApply(v -> v == null ? Optional.<KvPair>empty() : Optional.of(new KvPair(key, v, 0L))));
+        // The key and the id of its lease (if any) in one atomic read.
+        return command("get", key, c -> c.mget(key, ReservedKeys.leaseOf(key)).thenApply(kvs -> {
+            KeyValue<String, byte[]> kv = kvs.get(0);
+            return kv.hasValue() ? Optional.of(pair(key, kv.getValue(), kvs.get(1))) : Optional.<KvPair>empty();
+        }));
     }
 
     @Override
     public CompletableFuture<Boolean> exists(String key) {
         Keys.checkKey(key);
-        return command("EXISTS", key, c -> c.exists(key).thenApply(n -> n != null && n > 0));
+        return command("exists", key, c -> c.exists(key).thenApply(n -> n != null && n > 0));
     }
 
     @Override
@@ -131,25 +154,21 @@ final class RedisKvClient implements KvStoreClient {
         Keys.checkKey(key);
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
-        if (failoverInProgress()) {
-            return writeHeld("SET", key);
-        }
-        return command("SET", key, c -> c.set(key, copy).thenApply(ok -> null));
+        // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
+        return write("put", key, c -> RedisScripts.TXN.run(c, new String[] {key}, PLAIN_PUT_HEAD[0],
+                PLAIN_PUT_HEAD[1], PLAIN_PUT_HEAD[2], copy, EMPTY, EMPTY).thenApply(n -> null));
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
-        if (failoverInProgress()) {
-            return writeHeld("DEL", key);
-        }
-        return command("DEL", key, c -> c.del(key).thenApply(n -> null));
+        return write("delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));
     }
 
     @Override
     public CompletableFuture<List<String>> listKeys(String prefix) {
         Keys.checkPrefix(prefix);
-        return multiStep("SCAN", prefix, c -> {
+        return multiStep("listKeys", prefix, c -> {
             Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
             return scan(c, prefix, ScanCursor.INITIAL, page -> {
                 keys.addAll(page);
@@ -161,7 +180,7 @@ final class RedisKvClient implements KvStoreClient {
     @Override
     public CompletableFuture<Map<String, KvPair>> list(String prefix) {
         Keys.checkPrefix(prefix);
-        return multiStep("SCAN+MGET", prefix, c -> {
+        return multiStep("list", prefix, c -> {
             Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
             return scan(c, prefix, ScanCursor.INITIAL, page -> {
                 keys.addAll(page);
@@ -170,7 +189,10 @@ final class RedisKvClient implements KvStoreClient {
         });
     }
 
-    /** Reads keys in pipelined batches; keys gone since the scan are left out. */
+    /**
+     * Reads keys with their lease ids in pipelined batches (each batch one atomic {@code MGET} of
+     * the keys and their lease keys); keys gone since the scan are left out.
+     */
     private static CompletableFuture<Map<String, KvPair>> mget(RedisAsyncCommands<String, byte[]> c,
             List<String> keys) {
         if (keys.isEmpty()) {
@@ -178,15 +200,23 @@ final class RedisKvClient implements KvStoreClient {
         }
         List<CompletableFuture<List<KeyValue<String, byte[]>>>> batches = new ArrayList<>();
         for (int i = 0; i < keys.size(); i += BATCH) {
-            String[] batch = keys.subList(i, Math.min(keys.size(), i + BATCH)).toArray(String[]::new);
-            batches.add(c.mget(batch).toCompletableFuture());
+            List<String> batch = keys.subList(i, Math.min(keys.size(), i + BATCH));
+            String[] args = new String[batch.size() * 2];
+            for (int j = 0; j < batch.size(); j++) {
+                args[j] = batch.get(j);
+                args[batch.size() + j] = ReservedKeys.leaseOf(batch.get(j));
+            }
+            batches.add(c.mget(args).toCompletableFuture());
         }
         return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<String, KvPair> result = new TreeMap<>();
             for (CompletableFuture<List<KeyValue<String, byte[]>>> b : batches) {
-                for (KeyValue<String, byte[]> kv : b.join()) {
+                List<KeyValue<String, byte[]>> kvs = b.join();
+                int n = kvs.size() / 2;
+                for (int j = 0; j < n; j++) {
+                    KeyValue<String, byte[]> kv = kvs.get(j);
                     if (kv.hasValue()) {
-                        result.put(kv.getKey(), new KvPair(kv.getKey(), kv.getValue(), 0L));
+                        result.put(kv.getKey(), pair(kv.getKey(), kv.getValue(), kvs.get(n + j)));
                     }
                 }
             }
@@ -194,14 +224,33 @@ final class RedisKvClient implements KvStoreClient {
         });
     }
 
+    /** A pair read with its lease key: the lease id it names, 0 when none (or unreadable). */
+    private static KvPair pair(String key, byte[] value, KeyValue<String, byte[]> leaseKey) {
+        long lease = 0;
+        if (leaseKey.hasValue()) {
+            try {
+                lease = Long.parseLong(new String(leaseKey.getValue(), StandardCharsets.US_ASCII));
+            } catch (NumberFormatException e) {
+                LOG.debug("\"{}\": its lease key holds no lease id; reported without a lease", key);
+            }
+        }
+        return new KvPair(key, value, 0L, lease);
+    }
+
     @Override
     public CompletableFuture<Void> deleteWithPrefix(String prefix) {
         Keys.checkPrefix(prefix);
         if (failoverInProgress()) {
-            return writeHeld("UNLINK", prefix);
+            return writeHeld("deleteWithPrefix", prefix);
         }
-        return multiStep("SCAN+UNLINK", prefix, c -> scan(c, prefix, ScanCursor.INITIAL,
-                page -> c.unlink(page.toArray(String[]::new)).toCompletableFuture()));
+        return multiStep("deleteWithPrefix", prefix, c -> scan(c, prefix, ScanCursor.INITIAL, page -> {
+            String[] keys = new String[page.size() * 2];
+            for (int i = 0; i < page.size(); i++) {
+                keys[2 * i] = page.get(i);
+                keys[2 * i + 1] = ReservedKeys.leaseOf(page.get(i));
+            }
+            return c.unlink(keys).toCompletableFuture();
+        }));
     }
 
     /**
@@ -215,7 +264,7 @@ final class RedisKvClient implements KvStoreClient {
         return c.scan(cursor, args).toCompletableFuture().thenCompose((KeyScanCursor<String> step) -> {
             List<String> keys = new ArrayList<>(step.getKeys().size());
             for (String k : step.getKeys()) {
-                if (k.startsWith(prefix)) {
+                if (k.startsWith(prefix) && !ReservedKeys.isReserved(k)) {
                     keys.add(k);
                 }
             }
@@ -235,11 +284,12 @@ final class RedisKvClient implements KvStoreClient {
         } else {
             Keys.checkKey(key);
         }
+        String what = what("watch", key) + (withPrefix ? " (prefix)" : "");
         if (closed) {
-            return CompletableFuture.failedFuture(closedException());
+            return CompletableFuture.failedFuture(closedException(what));
         }
         return translated(watches.watch(key, withPrefix, listener).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS),
-                () -> "watch on \"" + key + "\"" + (withPrefix ? " (prefix)" : "") + " on " + where);
+                () -> what);
     }
 
     @Override
@@ -268,16 +318,49 @@ final class RedisKvClient implements KvStoreClient {
     }
 
     @Override
+    public CompletableFuture<TxnResult> commit(Txn txn) {
+        Keys.checkTxn(settings.storeType(), txn, settings.maxValueBytes(), RedisTransactions.MAX_SIZE, CAPABILITIES);
+        RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own);
+        String key = txn.keys().get(0);
+        for (RedisLease lease : call.leases()) {
+            if (lease != null && !lease.isActive()) {
+                return CompletableFuture.failedFuture(new KvStoreException(what("commit", key) + " failed: lease "
+                        + lease.id() + " is no longer active (revoked or lost)"));
+            }
+        }
+        return write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args())).thenApply(r -> {
+            if (r < 0) {
+                RedisLease lease = call.leases().get((int) (-r - 1));
+                leases.goneOnServer(lease);
+                throw new KvStoreException(what("commit", key) + " failed: lease " + lease.id()
+                        + " has expired or was revoked on " + where + "; nothing was written");
+            }
+            return TxnResult.of(r == 1);
+        });
+    }
+
+    @Override
+    public int maxTxnSize() {
+        return RedisTransactions.MAX_SIZE;
+    }
+
+    @Override
+    public CompletableFuture<KvLease> grantLease(Duration ttl) {
+        return leases.grant(ttl);
+    }
+
+    @Override
     public Set<KvCapability> capabilities() {
         // Lettuce's command timeout and orTimeout on multi-command operations bound every future.
-        return Set.of(KvCapability.BOUNDED_BY_TIMEOUT);
+        return CAPABILITIES;
     }
 
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
             return;
         }
+        leases.close(); // revokes this client's leases while the connection is still open
         closed = true;
         if (follower != null) {
             follower.close();
@@ -295,7 +378,7 @@ final class RedisKvClient implements KvStoreClient {
     private <T> CompletableFuture<T> command(String name, String key,
             Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (closed) {
-            return CompletableFuture.failedFuture(closedException());
+            return CompletableFuture.failedFuture(closedException(what(name, key)));
         }
         StatefulRedisConnection<String, byte[]> open = commands.ifOpen();
         CompletableFuture<T> f;
@@ -308,18 +391,27 @@ final class RedisKvClient implements KvStoreClient {
             f = commands.get().thenCompose(c -> op.apply(c.async()))
                     .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
-        return translated(f, () -> name + " \"" + key + "\" on " + where);
+        return translated(f, () -> what(name, key));
+    }
+
+    /** Runs one write command; refused while Sentinel fails the master over. */
+    <T> CompletableFuture<T> write(String name, String key,
+            Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
+        if (failoverInProgress()) {
+            return writeHeld(name, key);
+        }
+        return command(name, key, op);
     }
 
     /** Runs an operation of several commands, the whole bounded by the timeout. */
     private <T> CompletableFuture<T> multiStep(String name, String prefix,
             Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (closed) {
-            return CompletableFuture.failedFuture(closedException());
+            return CompletableFuture.failedFuture(closedException(what(name, prefix)));
         }
         CompletableFuture<T> f = commands.get().thenCompose(c -> op.apply(c.async()))
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return translated(f, () -> name + " prefix \"" + prefix + "\" on " + where);
+        return translated(f, () -> what(name, prefix));
     }
 
     /** The future's outcome, its failure translated; {@code what} names the operation, built only on failure. */
@@ -329,10 +421,15 @@ final class RedisKvClient implements KvStoreClient {
             if (e == null) {
                 out.complete(v);
             } else {
-                out.completeExceptionally(closed ? closedException() : RedisErrors.translate(what.get(), e));
+                out.completeExceptionally(closed ? closedException(what.get()) : RedisErrors.translate(what.get(), where, e));
             }
         });
         return out;
+    }
+
+    /** An operation on a key, as error messages name it: {@code redis get "k"}. */
+    private String what(String operation, String key) {
+        return settings.storeType() + " " + operation + " \"" + key + "\"";
     }
 
     /** Whether Sentinel is replacing the master: writes now could be acknowledged and then lost. */
@@ -340,19 +437,19 @@ final class RedisKvClient implements KvStoreClient {
         return follower != null && follower.failoverInProgress();
     }
 
-    private <T> CompletableFuture<T> writeHeld(String name, String key) {
-        return CompletableFuture.failedFuture(new KvStoreUnavailableException(name + " \"" + key + "\" on " + where
-                + " refused: Sentinel is failing the master over; a write now could be acknowledged by the old"
+    private <T> CompletableFuture<T> writeHeld(String operation, String key) {
+        return CompletableFuture.failedFuture(new KvStoreUnavailableException(what(operation, key) + " failed: refused"
+                + " while Sentinel fails the master over (" + where + "); a write now could be acknowledged by the old"
                 + " master and then lost. Retry once the new master is known"));
     }
 
-    private KvStoreException closedException() {
-        return new KvStoreException("the client of " + where + " is closed");
+    private KvStoreException closedException(String what) {
+        return new KvStoreException(what + " failed: the client is closed (" + where + ")");
     }
 
     @Override
     public String toString() {
-        return "RedisKvClient[" + settings + "]";
+        return "RedisKvStoreClient[" + settings + "]";
     }
 
     /**

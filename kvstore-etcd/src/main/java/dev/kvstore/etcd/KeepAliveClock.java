@@ -1,0 +1,103 @@
+package dev.kvstore.etcd;
+
+import io.etcd.jetcd.api.LeaseGrpc;
+import io.etcd.jetcd.api.LeaseKeepAliveRequest;
+import io.etcd.jetcd.api.LeaseKeepAliveResponse;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Tells, for each answer on jetcd's lease keep-alive stream, when its request was sent.
+ *
+ * <p>A lease lives on the server until TTL after the server received the last keep-alive, and
+ * that is no earlier than TTL after the request was sent. jetcd sends the keep-alives (one stream
+ * per client for all its leases) but reports only the answers; this interceptor sees both. etcd
+ * answers the requests of one stream in order, one answer per request, so the oldest unanswered
+ * request of a lease on a stream is the one answered. Requests of a stream that failed are
+ * forgotten with it (a later stream starts afresh), which can only make a deadline earlier.
+ *
+ * <p>Threads: gRPC calls {@code sendMessage} and {@code onMessage} on jetcd's event loop; the
+ * per-stream map is guarded by itself, and {@link Answers#answered} must not block.
+ */
+final class KeepAliveClock implements ClientInterceptor {
+
+    /** At most this many unanswered requests are remembered per lease and stream; later ones are not. */
+    private static final int MAX_UNANSWERED = 256;
+
+    private static final String KEEP_ALIVE = LeaseGrpc.getLeaseKeepAliveMethod().getFullMethodName();
+
+    /** Receives the answers, with the time their request was sent. */
+    interface Answers {
+        /**
+         * A keep-alive of a lease was answered.
+         *
+         * @param leaseId the lease
+         * @param sentAtNanos {@link System#nanoTime()} just before the request was sent
+         * @param ttlSeconds the TTL etcd granted from then on; 0 or less when the lease is gone
+         */
+        void answered(long leaseId, long sentAtNanos, long ttlSeconds);
+    }
+
+    private volatile Answers answers = (id, at, ttl) -> { };
+
+    /** Sets who hears of the answers; there is one per client. */
+    void answersTo(Answers receiver) {
+        this.answers = receiver;
+    }
+
+    @Override
+    public <Q, A> ClientCall<Q, A> interceptCall(MethodDescriptor<Q, A> method, CallOptions options, Channel next) {
+        ClientCall<Q, A> call = next.newCall(method, options);
+        if (!KEEP_ALIVE.equals(method.getFullMethodName())) {
+            return call;
+        }
+        Map<Long, ArrayDeque<Long>> unanswered = new HashMap<>();
+        return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
+            @Override
+            public void start(Listener<A> listener, Metadata headers) {
+                super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                    @Override
+                    public void onMessage(A message) {
+                        if (message instanceof LeaseKeepAliveResponse response) {
+                            Long sentAt;
+                            synchronized (unanswered) {
+                                ArrayDeque<Long> times = unanswered.get(response.getID());
+                                sentAt = times == null ? null : times.poll();
+                                if (times != null && times.isEmpty()) {
+                                    unanswered.remove(response.getID());
+                                }
+                            }
+                            if (sentAt != null) {
+                                answers.answered(response.getID(), sentAt, response.getTTL());
+                            }
+                        }
+                        super.onMessage(message);
+                    }
+                }, headers);
+            }
+
+            @Override
+            public void sendMessage(Q message) {
+                if (message instanceof LeaseKeepAliveRequest request) {
+                    long now = System.nanoTime();
+                    synchronized (unanswered) {
+                        ArrayDeque<Long> times = unanswered.computeIfAbsent(request.getID(), id -> new ArrayDeque<>());
+                        if (times.size() < MAX_UNANSWERED) {
+                            times.add(now);
+                        }
+                    }
+                }
+                super.sendMessage(message);
+            }
+        };
+    }
+}

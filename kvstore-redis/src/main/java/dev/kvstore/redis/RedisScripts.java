@@ -1,0 +1,84 @@
+package dev.kvstore.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The Lua scripts the store runs on the master, each as one atomic step: a transaction, and a
+ * lease's grant, keep-alive and revoke (sources beside this class: {@code txn.lua},
+ * {@code grant.lua}, {@code keepalive.lua}, {@code revoke.lua}).
+ *
+ * <p>A script is sent by its SHA-1 ({@code EVALSHA}); when Redis does not know it
+ * ({@code NOSCRIPT}: first use, after a restart, a {@code SCRIPT FLUSH} or a failover to a master
+ * that never saw it) it is loaded ({@code SCRIPT LOAD}) and sent again, once.
+ */
+enum RedisScripts {
+
+    /** {@code txn.lua}: conditions, then writes (plain, leased, deletes), or nothing. */
+    TXN("txn.lua"),
+    /** {@code grant.lua}: a new lease id and the lease's hash. */
+    GRANT("grant.lua"),
+    /** {@code keepalive.lua}: extends a lease and every key still under it. */
+    KEEPALIVE("keepalive.lua"),
+    /** {@code revoke.lua}: deletes a lease's keys and the lease. */
+    REVOKE("revoke.lua");
+
+    private final String source;
+    private final String sha;
+
+    RedisScripts(String resource) {
+        try (InputStream in = RedisScripts.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource + " beside " + RedisScripts.class);
+            }
+            this.source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+        this.sha = sha1(source);
+    }
+
+    /** The script's SHA-1, as {@code EVALSHA} takes it. */
+    String sha() {
+        return sha;
+    }
+
+    /**
+     * Runs the script with {@code EVALSHA}, loading it first when Redis answers {@code NOSCRIPT}.
+     *
+     * @param c the command connection's commands
+     * @param keys the script's {@code KEYS}
+     * @param args the script's {@code ARGV}
+     * @return the script's integer reply
+     */
+    CompletableFuture<Long> run(RedisAsyncCommands<String, byte[]> c, String[] keys, byte[]... args) {
+        CompletableFuture<Long> first = c.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args)
+                .toCompletableFuture();
+        return first.exceptionallyCompose(e -> {
+            if (!(RedisErrors.unwrap(e) instanceof RedisNoScriptException)) {
+                return CompletableFuture.failedFuture(e);
+            }
+            return c.scriptLoad(source).toCompletableFuture()
+                    .thenCompose(loaded -> c.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args)
+                            .toCompletableFuture());
+        });
+    }
+
+    private static String sha1(String text) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            return HexFormat.of().formatHex(md.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
+    }
+}
