@@ -147,6 +147,22 @@ class ZooKeeperLeaseIT {
     }
 
     @Test
+    @DisplayName("a plain put on a leased key makes it a plain key (persistent znode, lease 0, version from 1) that outlives the lease")
+    void plainPutDetaches() throws Exception {
+        KvLease lease = holder.grantLease(Duration.ofSeconds(4)).join();
+        holder.put(ns + "k", bytes("leased"), lease).join();
+        holder.put(ns + "k", bytes("leased2"), lease).join();
+        assertThat(holder.get(ns + "k").join()).get().extracting(KvPair::version).isEqualTo(2L);
+        observer.put(ns + "k", bytes("plain")).join();
+        Stat stat = observer.curator().checkExists().forPath(holder.paths().path(ns + "k"));
+        assertThat(stat.getEphemeralOwner()).isZero();
+        assertThat(holder.get(ns + "k").join()).get().extracting(KvPair::valueAsString, KvPair::lease, KvPair::version)
+                .containsExactly("plain", 0L, 1L);
+        lease.revoke();
+        assertThat(observer.get(ns + "k").join()).get().extracting(KvPair::valueAsString).isEqualTo("plain");
+    }
+
+    @Test
     @DisplayName("closing the holder's client ends its session: its leased keys are gone at once")
     void closeEndsSession() {
         KvLease lease = holder.grantLease(Duration.ofSeconds(4)).join();
