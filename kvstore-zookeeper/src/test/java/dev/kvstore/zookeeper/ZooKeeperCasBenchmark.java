@@ -28,7 +28,8 @@ import org.apache.zookeeper.data.Stat;
  * repository root:
  *
  * <pre>
- * mvn -q -o -pl kvstore-zookeeper -am test-compile dependency:build-classpath \
+ * ./mvnw -q -o -pl kvstore-zookeeper -am test-compile \
+ *     org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
  *     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
  * java -cp kvstore-zookeeper/target/test-classes:kvstore-zookeeper/target/classes:$(cat kvstore-zookeeper/target/bench.cp) \
  *     dev.kvstore.zookeeper.ZooKeeperCasBenchmark
