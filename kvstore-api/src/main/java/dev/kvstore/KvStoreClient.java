@@ -135,7 +135,10 @@ public interface KvStoreClient extends AutoCloseable {
      * ({@link WatchOptions}). The future completes once the watch is active on the store.
      *
      * <p>The three-argument {@link #watch(String, boolean, Consumer)} is the store's raw watch
-     * (gaps reported as {@link EventType#UNKNOWN}); this form adds what the options ask for on top.
+     * (gaps reported as {@link EventType#UNKNOWN}); this form adds what the options ask for on top,
+     * through {@link dev.kvstore.spi.GapFreeWatch}, the same for every store (a store that can place
+     * a read exactly among its events implements {@link dev.kvstore.spi.SnapshotWatchSource}).
+     * With initial state the future completes once the state was read.
      *
      * @param key the full key, or the raw prefix when {@code withPrefix}
      * @param withPrefix {@code true} to watch every key starting with {@code key}
@@ -150,11 +153,7 @@ public interface KvStoreClient extends AutoCloseable {
      */
     default CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener,
             WatchOptions options) {
-        Objects.requireNonNull(options, "options");
-        if (options.initialState() || options.fromRevision() != 0) {
-            throw new UnsupportedOperationException("this store's client does not support " + options);
-        }
-        return watch(key, withPrefix, listener);
+        return dev.kvstore.spi.GapFreeWatch.watch(this, key, withPrefix, listener, options);
     }
 
     // ---- conditional writes and transactions (KvCapability.CONDITIONAL_WRITES, TRANSACTIONS) ----

@@ -24,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * throws is logged (with its exception) and goes on receiving later events.
  *
  * <p>After {@link #close()} returns the listener is not called again.
+ *
+ * <p>A listener of kvstore's own that is quick and never blocks ({@link Inline}, package-private:
+ * the layer {@link GapFreeWatch} puts over a store's watch) is called directly on the thread that
+ * dispatches, one call at a time, so it adds no hop and no unbounded queue.
  */
 public final class ListenerDispatcher implements AutoCloseable {
 
@@ -36,6 +40,14 @@ public final class ListenerDispatcher implements AutoCloseable {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final ReentrantLock delivering = new ReentrantLock();
     private volatile boolean closed;
+    private final boolean inline;
+
+    /**
+     * A listener that may run on a driver's I/O thread: quick, never blocking, never calling back
+     * into the store. Only kvstore's own watch layers implement it.
+     */
+    interface Inline extends Consumer<KvEvent> {
+    }
 
     /**
      * Creates a dispatcher for one listener.
@@ -46,6 +58,12 @@ public final class ListenerDispatcher implements AutoCloseable {
     public ListenerDispatcher(String description, Consumer<KvEvent> listener) {
         this.description = Objects.requireNonNull(description, "description");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.inline = listener instanceof Inline;
+    }
+
+    /** Runs a task on the shared listener pool; for the other delivery loops of this package. */
+    static void execute(Runnable task) {
+        POOL.execute(task);
     }
 
     /**
@@ -58,16 +76,16 @@ public final class ListenerDispatcher implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (inline) {
+            deliver(event);
+            return;
+        }
         queue.add(event);
         schedule();
     }
 
-    /**
-     * Whether {@link #close()} was called.
-     *
-     * @return {@code true} once closed
-     */
-    public boolean isClosed() {
+    /** Whether {@link #close()} was called; for tests in this package. */
+    boolean isClosed() {
         return closed;
     }
 

@@ -1,6 +1,9 @@
 package dev.kvstore.backend;
 
 import dev.kvstore.KvCapability;
+import dev.kvstore.KvElection;
+import dev.kvstore.KvLock;
+import dev.kvstore.KvRegistration;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
@@ -15,6 +18,7 @@ import dev.kvstore.TxnResult;
 import dev.kvstore.WatchOptions;
 import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Keys;
+import dev.kvstore.backend.internal.Coordination;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +85,8 @@ public final class Backend implements AutoCloseable {
     public static final Duration DEFAULT_LIVENESS_INTERVAL = Duration.ofSeconds(30);
     /** Default of {@link Builder#livenessQueueCapacity(int)}: 16. */
     public static final int DEFAULT_LIVENESS_QUEUE_CAPACITY = 16;
+    /** The TTL of {@link #lock(String)} and {@link #elect(String, String)}: 10 seconds. */
+    public static final Duration DEFAULT_LOCK_TTL = Coordination.DEFAULT_TTL;
 
     private final String storeType;
     private final String address;
@@ -90,6 +96,7 @@ public final class Backend implements AutoCloseable {
     private final KvStoreClient client;
     private final Liveness liveness;
     private final Calls calls;
+    private final Coordination coordination;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Backend(Builder b, KvStoreConfig config, KvStoreClient client) {
@@ -101,6 +108,7 @@ public final class Backend implements AutoCloseable {
         this.client = client;
         this.liveness = new Liveness(b.livenessQueueCapacity, b.livenessInterval, this::tickCheck);
         this.calls = new Calls(storeType, keyPrefix, timeout, BoundedByTimeout.isBounded(client), liveness);
+        this.coordination = new Coordination(client, storeType, timeout, liveness::record, this::key);
     }
 
     /**
@@ -336,6 +344,8 @@ public final class Backend implements AutoCloseable {
      * Watches a key, or every key with a raw string prefix. When this returns the watch is active
      * on the store: a write made after it is seen. Events carry full keys. If the store does not
      * confirm the watch within the timeout this throws, and a watch confirmed later is closed.
+     * Uses {@link WatchOptions#defaults()}: gaps are resynced (the listener gets the difference,
+     * then {@code SYNCED}) and at most {@value WatchOptions#DEFAULT_QUEUE_LIMIT} changes wait for it.
      *
      * @param key the key, or the prefix when {@code withPrefix}, relative to the path prefix
      * @param withPrefix {@code true} to watch every key starting with {@code key}
@@ -688,7 +698,7 @@ public final class Backend implements AutoCloseable {
      */
     public KvLease grantLease(Duration ttl) {
         notNull(ttl, "ttl");
-        return calls.await("grantLease", "", () -> client.grantLease(ttl));
+        return calls.await("grantLease", null, () -> client.grantLease(ttl));
     }
 
     /**
@@ -702,7 +712,7 @@ public final class Backend implements AutoCloseable {
      */
     public CompletableFuture<KvLease> grantLeaseAsync(Duration ttl) {
         notNull(ttl, "ttl");
-        return calls.async("grantLease", "", () -> client.grantLease(ttl));
+        return calls.async("grantLease", null, () -> client.grantLease(ttl));
     }
 
     /**
@@ -741,6 +751,154 @@ public final class Backend implements AutoCloseable {
         notNull(value, "value");
         notNull(lease, "lease");
         return calls.async("put", full, () -> client.put(full, value, lease));
+    }
+
+    // ---- coordination (contract §9, §10): written once over transactions, leases and watches ----
+
+    /**
+     * A lock shared by every process and client of the store, with the default TTL of
+     * {@link #DEFAULT_LOCK_TTL} ({@link KvCapability#LOCKS}). Each acquisition gets a fencing token
+     * strictly greater than every earlier one; waiters queue in arrival order and wake on a watch.
+     *
+     * @param name the lock's name, a key relative to the path prefix (its keys live under {@code name/})
+     * @return the lock; {@link KvLock#tryAcquire} talks to the store, each call bounded by the timeout
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is empty
+     * @throws UnsupportedOperationException if the store does not declare {@link KvCapability#LOCKS}
+     */
+    public KvLock lock(String name) {
+        return coordination.lock(name, DEFAULT_LOCK_TTL);
+    }
+
+    /**
+     * A lock with its own TTL: a holder that dies or is cut off loses it within the TTL.
+     *
+     * @param name the lock's name, relative to the path prefix
+     * @param ttl whole seconds, at least 2
+     * @return the lock
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is empty or {@code ttl} is not whole seconds of at least 2
+     * @throws UnsupportedOperationException if the store does not declare {@link KvCapability#LOCKS}
+     */
+    public KvLock lock(String name, Duration ttl) {
+        return coordination.lock(name, ttl);
+    }
+
+    /**
+     * Joins an election as a candidate, with the default TTL ({@link KvCapability#LOCKS}); returns
+     * once queued, with the current leader read. The first candidate still alive leads.
+     *
+     * @param name the election's name, relative to the path prefix
+     * @param candidateId this candidate's id, as {@link #leader(String)} shows it
+     * @return the candidacy; close it to resign
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is empty
+     * @throws UnsupportedOperationException if the store does not declare {@link KvCapability#LOCKS}
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     */
+    public KvElection elect(String name, String candidateId) {
+        return coordination.elect(name, candidateId, DEFAULT_LOCK_TTL);
+    }
+
+    /**
+     * Joins an election with its own TTL: when the leader dies, another leads within the TTL + 2 s.
+     *
+     * @param name the election's name, relative to the path prefix
+     * @param candidateId this candidate's id
+     * @param ttl whole seconds, at least 2
+     * @return the candidacy; close it to resign
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code name} is empty or {@code ttl} is not whole seconds of at least 2
+     * @throws UnsupportedOperationException if the store does not declare {@link KvCapability#LOCKS}
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     */
+    public KvElection elect(String name, String candidateId, Duration ttl) {
+        return coordination.elect(name, candidateId, ttl);
+    }
+
+    /**
+     * Reads an election's leader, as anyone may, candidate or not.
+     *
+     * @param electionName the election's name, relative to the path prefix
+     * @return the leader's candidate id, or empty when there is no candidate
+     * @throws NullPointerException if {@code electionName} is null
+     * @throws IllegalArgumentException if {@code electionName} is empty
+     * @throws UnsupportedOperationException if the store does not declare {@link KvCapability#LOCKS}
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     */
+    public Optional<String> leader(String electionName) {
+        return coordination.leader(electionName);
+    }
+
+    /**
+     * Registers an ephemeral key that comes back by itself ({@link KvCapability#LEASES}): it lives
+     * under a lease; when the lease is lost or the key deleted, the library puts it back under a new
+     * lease as soon as the store answers, telling {@link KvRegistration#onChange} {@code false} then
+     * {@code true}.
+     *
+     * @param key the key, relative to the path prefix
+     * @param value its value
+     * @param ttl the lease's TTL: whole seconds, at least 2
+     * @return the registration, registered; close it to delete the key
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is empty or {@code ttl} is not whole seconds of at least 2
+     * @throws UnsupportedOperationException if the store does not declare {@link KvCapability#LEASES}
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     */
+    public KvRegistration register(String key, byte[] value, Duration ttl) {
+        return coordination.register(key, value, ttl);
+    }
+
+    /**
+     * Reserves a key, as the seed's {@code Reserve}: a leased put-if-absent. The reservation lasts
+     * {@code ttl} unless {@linkplain #renewReservation renewed}, and vanishes within {@code ttl} if
+     * this process dies ({@link KvCapability#LOCKS}).
+     *
+     * @param key the key, relative to the path prefix
+     * @param value our value
+     * @param ttl whole seconds, at least 2
+     * @return the holder's value: {@code value} if we won, the other holder's otherwise
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code key} is empty or {@code ttl} is not whole seconds of at least 2
+     * @throws UnsupportedOperationException if the store does not declare {@link KvCapability#LOCKS}
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     */
+    public byte[] reserve(String key, byte[] value, Duration ttl) {
+        return coordination.reserve(key, value, ttl);
+    }
+
+    /**
+     * Renews one of our reservations for another TTL from now.
+     *
+     * @param key the key, relative to the path prefix
+     * @return {@code false} if we no longer hold it (released, expired, lost or deleted)
+     * @throws UnsupportedOperationException if the store does not declare {@link KvCapability#LOCKS}
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     */
+    public boolean renewReservation(String key) {
+        return coordination.renewReservation(key);
+    }
+
+    /**
+     * Releases one of our reservations, deleting its key; does nothing for a key we do not hold.
+     *
+     * @param key the key, relative to the path prefix
+     * @throws UnsupportedOperationException if the store does not declare {@link KvCapability#LOCKS}
+     * @throws KvStoreUnavailableException if the store did not confirm in time; the key then goes
+     *     when its lease's TTL runs out
+     */
+    public void releaseReservation(String key) {
+        coordination.releaseReservation(key);
+    }
+
+    /**
+     * Releases every reservation made through this Backend, and only those.
+     *
+     * @throws UnsupportedOperationException if the store does not declare {@link KvCapability#LOCKS}
+     * @throws KvStoreUnavailableException if the store did not confirm in time
+     */
+    public void releaseAllReservations() {
+        coordination.releaseAllReservations();
     }
 
     // ---- liveness ----
@@ -807,12 +965,15 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
-     * Stops the periodic liveness check and closes the client with its watches. Idempotent.
+     * Stops the periodic liveness check, ends this Backend's registrations, elections,
+     * reservations and lock leases (waiting at most the timeout), and closes the client with its
+     * watches. Idempotent.
      */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             liveness.close();
+            coordination.close();
             client.close();
         }
     }

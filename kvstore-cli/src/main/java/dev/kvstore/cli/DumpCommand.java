@@ -2,7 +2,6 @@ package dev.kvstore.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.kvstore.backend.Backend;
-import java.util.Base64;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -27,13 +26,12 @@ final class DumpCommand extends StoreCommand {
     @Override
     int run(Backend backend, Io io) throws Exception {
         PairReader reader = read.reader(this, backend, prefix);
-        Base64.Encoder b64 = Base64.getEncoder();
         long count;
         try (JsonGenerator g = Json.generator(io.out())) {
             count = reader.forEach((key, value) -> {
                 g.writeStartObject();
                 g.writeStringField("key", key);
-                g.writeStringField("value", b64.encodeToString(value));
+                g.writeStringField("value", Json.base64(value));
                 g.writeEndObject();
                 Json.endLine(g);
             });

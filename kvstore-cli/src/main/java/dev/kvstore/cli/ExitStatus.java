@@ -12,6 +12,8 @@ final class ExitStatus {
     static final int UNAVAILABLE = 3;
     /** Any other error reported by the store (a value over its limit, say). */
     static final int STORE_ERROR = 4;
+    /** A condition did not hold ({@code put --if-absent/--if-version}, {@code txn}): nothing was written. */
+    static final int CONDITION_FAILED = 5;
 
     private ExitStatus() {
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Base64;
 
 /**
  * JSON through jackson-core's streaming API: one generator per output stream, one object per line
@@ -47,5 +48,19 @@ final class Json {
     /** Ends the current line: JSON Lines puts each value on a line of its own. */
     static void endLine(JsonGenerator g) throws IOException {
         g.writeRaw('\n');
+    }
+
+    /** A value as kvctl's JSON carries it ({@code dump}, {@code load}, {@code txn}): base64, padded. */
+    static String base64(byte[] value) {
+        return Base64.getEncoder().encodeToString(value);
+    }
+
+    /**
+     * The bytes of a value given as {@link #base64} writes it.
+     *
+     * @throws IllegalArgumentException if {@code text} is not base64
+     */
+    static byte[] fromBase64(String text) {
+        return Base64.getDecoder().decode(text);
     }
 }

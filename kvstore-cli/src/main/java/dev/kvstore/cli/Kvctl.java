@@ -25,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code kvctl}: the command-line tool for any store. Run {@code kvctl --help}, or see the module's README.
  *
  * <p>Exit statuses: 0 ok, 1 key not found, 2 usage error (also: unknown storeType, malformed address or
- * option, bad input, a refused confirmation), 3 store unavailable, 4 other store error.
+ * option, bad input, a refused confirmation, an operation the store does not support), 3 store unavailable,
+ * 4 other store error, 5 a condition did not hold (nothing written).
  */
 @Command(name = "kvctl",
         mixinStandardHelpOptions = true,
@@ -33,14 +34,18 @@ import picocli.CommandLine.Model.CommandSpec;
         usageHelpAutoWidth = true,
         description = "Inspect, watch, copy, back up and benchmark any kvstore store "
                 + "(memory, etcd, redis, redis-sentinel, zookeeper).",
-        subcommands = {GetCommand.class, PutCommand.class, LsCommand.class, RmCommand.class,
+        subcommands = {GetCommand.class, PutCommand.class, TxnCommand.class, LsCommand.class, RmCommand.class,
             WatchCommand.class, HealthCommand.class, DumpCommand.class, LoadCommand.class,
             CopyCommand.class, BenchCommand.class, DemoCommand.class, CompletionCommand.class,
+            CoordinationCommands.LockCommand.class, CoordinationCommands.ElectCommand.class,
+            CoordinationCommands.LeaderCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {"  0  ok", "  1  key not found",
-            "  2  usage error: bad arguments, unknown storeType, malformed address/option/input, declined confirmation",
+            "  2  usage error: bad arguments, unknown storeType, malformed address/option/input, declined confirmation, "
+                + "an operation the store does not support",
             "  3  store unavailable (unreachable or timed out)", "  4  other store error",
+            "  5  a condition did not hold (put --if-absent/--if-version, txn): nothing written",
             "%nConnection options may come from the environment (KVSTORE_STORE_TYPE, KVSTORE_ADDRESS, "
                 + "KVSTORE_PATH_PREFIX, KVSTORE_TIMEOUT, KVSTORE_OPTIONS=k=v,k2=v2, KVSTORE_CONFIG) or a "
                 + "properties file (--config); flags win over the environment, which wins over the file."})
@@ -143,6 +148,9 @@ public final class Kvctl implements Callable<Integer> {
         } else if (t instanceof KvStoreException) {
             status = ExitStatus.STORE_ERROR;
             message = "store error (" + where + "): " + t.getMessage();
+        } else if (t instanceof UnsupportedOperationException) {
+            status = ExitStatus.USAGE;
+            message = "not supported by " + where + ": " + t.getMessage();
         } else if (t instanceof IllegalArgumentException) {
             status = ExitStatus.USAGE;
             message = t.getMessage();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.kvstore.backend.Backend;
-import java.util.Base64;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +25,6 @@ final class LoadCommand extends StoreCommand {
             throw usage("--in-flight must be at least 1, got " + inFlight);
         }
         PipelinedWriter writer = new PipelinedWriter(backend, inFlight);
-        Base64.Decoder b64 = Base64.getDecoder();
         long lines = 0;
         try (JsonParser p = Json.parser(io.in())) {
             JsonToken t;
@@ -56,7 +54,7 @@ final class LoadCommand extends StoreCommand {
                 }
                 byte[] bytes;
                 try {
-                    bytes = b64.decode(value);
+                    bytes = Json.fromBase64(value);
                 } catch (IllegalArgumentException e) {
                     throw new InputException("line " + line + ": \"value\" is not base64 (" + e.getMessage()
                             + "); loaded " + written(writer) + " key(s) before it", e);

@@ -131,6 +131,67 @@ class KvctlStoresIT {
         assertThat(health.out()).startsWith("alive: " + store.type());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    @DisplayName("put --if-absent exits 0, then 5 writing nothing; --if-version likewise where the store keeps "
+            + "versions, a usage error (2) on Redis")
+    void conditionalPut(Store store) {
+        String[] f = store.flags(namespace());
+        assertThat(cli.run(args(f, "put", "c", "one", "--if-absent")).status()).isEqualTo(0);
+        Cli.Result again = cli.run(args(f, "put", "c", "two", "--if-absent"));
+        assertThat(again.status()).as(again.toString()).isEqualTo(5);
+        assertThat(again.err()).contains("exists; nothing written");
+        assertThat(cli.run(args(f, "get", "c")).out()).isEqualTo("one");
+        if (store.type().equals("redis")) {
+            Cli.Result r = cli.run(args(f, "put", "c", "two", "--if-version", "1"));
+            assertThat(r.status()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains("--if-version is not supported by redis").contains("no per-key versions");
+        } else {
+            assertThat(cli.run(args(f, "put", "c", "two", "--if-version", "1")).status()).isEqualTo(0);
+            Cli.Result stale = cli.run(args(f, "put", "c", "three", "--if-version", "1"));
+            assertThat(stale.status()).as(stale.toString()).isEqualTo(5);
+        }
+        assertThat(cli.run(args(f, "get", "c")).out()).isEqualTo(store.type().equals("redis") ? "one" : "two");
+        assertThat(cli.run(args(f, "rm", "--prefix", "", "--yes")).status()).isEqualTo(0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    @DisplayName("txn applies puts (binary, nested keys) and a delete when absent/present/value conditions hold "
+            + "(exit 0), then writes nothing (exit 5); version conditions where the store keeps versions")
+    void txn(Store store) {
+        String[] f = store.flags(namespace());
+        assertThat(cli.run(args(f, "put", "from", "x")).status()).isEqualTo(0);
+        String claim = """
+                {"if":   [{"absent":"claimed"}, {"present":"from"}, {"value":{"key":"from","is":"x"}}],
+                 "then": [{"put":{"key":"claimed","value":{"base64":"AP8K"}}},
+                          {"put":{"key":"nested/deep/key","value":"v1"}},
+                          {"delete":"from"}]}
+                """;
+        Cli.Result applied = cli.runWithInput(claim, args(f, "txn", "-"));
+        assertThat(applied.status()).as(applied.toString()).isEqualTo(0);
+        assertThat(cli.run(args(f, "get", "claimed")).stdout()).isEqualTo(new byte[] {0, (byte) 0xff, '\n'});
+        assertThat(cli.run(args(f, "ls", "--keys-only")).out().lines()).containsExactly("claimed", "nested/deep/key");
+
+        Cli.Result failed = cli.runWithInput(claim, args(f, "txn", "-"));
+        assertThat(failed.status()).as(failed.toString()).isEqualTo(5);
+        assertThat(failed.err()).contains("a condition did not hold; nothing written");
+        assertThat(cli.run(args(f, "ls", "--keys-only")).out().lines()).containsExactly("claimed", "nested/deep/key");
+
+        String bump = "{\"if\":[{\"version\":{\"key\":\"nested/deep/key\",\"is\":1}}],"
+                + "\"then\":[{\"put\":{\"key\":\"nested/deep/key\",\"value\":\"v2\"}}]}";
+        if (store.type().equals("redis")) {
+            Cli.Result r = cli.runWithInput(bump, args(f, "txn", "-"));
+            assertThat(r.status()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains("version conditions are not supported by redis");
+        } else {
+            assertThat(cli.runWithInput(bump, args(f, "txn", "-")).status()).isEqualTo(0);
+            assertThat(cli.runWithInput(bump, args(f, "txn", "-")).status()).isEqualTo(5);
+            assertThat(cli.run(args(f, "get", "nested/deep/key")).out()).isEqualTo("v2");
+        }
+        assertThat(cli.run(args(f, "rm", "--prefix", "", "--yes")).status()).isEqualTo(0);
+    }
+
     static Stream<Store> storesWithSmallLimits() {
         return Stream.of(etcd(), zookeeper());
     }
@@ -195,6 +256,28 @@ class KvctlStoresIT {
             // per key, in commit order
             assertThat(events).filteredOn(e -> e.get("key").equals("w/a")).extracting(e -> e.get("type"))
                     .containsExactly("PUT", "DELETE");
+            writer.deleteWithPrefix("");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    @DisplayName("watch --initial --json: a PUT per existing key, SYNCED, then the changes")
+    void watchInitial(Store store) throws Exception {
+        String ns = namespace();
+        try (Backend writer = store.backend(ns)) {
+            writer.put("w/a", "a");
+            writer.put("w/b", new byte[] {0, (byte) 0xff});
+            writer.put("elsewhere", "ignored");
+            WatchCommandTest.Background watch = new WatchCommandTest.Background(BackendFactory.DEFAULT,
+                    args(store.flags(ns), "watch", "w/", "--prefix", "--initial", "--json", "--count", "4"))
+                    .awaitActive();
+            writer.put("w/c", "c");
+            assertThat(watch.status).succeedsWithin(Duration.ofSeconds(20)).isEqualTo(0);
+            List<String> events = BasicCommandsTest.jsonLines(watch.out.toByteArray()).stream()
+                    .map(e -> e.get("type") + " " + e.get("key") + " " + e.get("value")).toList();
+            assertThat(events.subList(0, 2)).containsExactlyInAnyOrder("PUT w/a YQ==", "PUT w/b AP8=");
+            assertThat(events.subList(2, 4)).containsExactly("SYNCED w/ ", "PUT w/c Yw==");
             writer.deleteWithPrefix("");
         }
     }

@@ -63,7 +63,8 @@ class EtcdClusterIT {
             assertThat(acknowledged).as("puts that succeeded (%d failed)", failed.get()).hasSizeGreaterThan(PUTS / 2);
             assertThat(reader.listKeys("k/")).containsAll(acknowledged);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen).containsAll(acknowledged));
-            assertThat(other).allMatch(e -> e.type() == EventType.CONNECTION_DOWN || e.type() == EventType.UNKNOWN);
+            assertThat(other).allMatch(e -> e.type() == EventType.CONNECTION_DOWN || e.type() == EventType.UNKNOWN
+                    || e.type() == EventType.SYNCED);
             watch.close();
         }
     }

@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.spi.KvStoreProvider;
-import java.util.Set;
 
 /**
  * Provides storeType {@value #STORE_TYPE}: an in-process store.
@@ -19,18 +18,13 @@ import java.util.Set;
  * last one closes, the store and its data are dropped, and the next client of that name starts
  * empty. A private store's data is dropped when its client closes. Nothing is ever written to disk.
  *
- * <p>Options: {@value #MAX_VALUE_BYTES} (default {@value #DEFAULT_MAX_VALUE_BYTES}), the largest
- * value accepted; it is a setting of each client, not of the shared store.
+ * <p>Options: see {@link MemoryOptions}.
  */
 @AutoService(KvStoreProvider.class)
 public final class MemoryKvStoreProvider implements KvStoreProvider {
 
     /** The storeType. */
     public static final String STORE_TYPE = "memory";
-    /** Option: the largest value accepted, in bytes. */
-    public static final String MAX_VALUE_BYTES = "max-value-bytes";
-    /** Default of {@link #MAX_VALUE_BYTES}: 1 MiB. */
-    public static final long DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
     public MemoryKvStoreProvider() {
@@ -50,11 +44,11 @@ public final class MemoryKvStoreProvider implements KvStoreProvider {
      */
     @Override
     public KvStoreClient create(KvStoreConfig config) {
-        config.requireKnownOptions(Set.of(MAX_VALUE_BYTES));
-        long limit = config.longOption(MAX_VALUE_BYTES, DEFAULT_MAX_VALUE_BYTES);
+        config.requireKnownOptions(MemoryOptions.ALL);
+        long limit = config.longOption(MemoryOptions.MAX_VALUE_BYTES, MemoryOptions.DEFAULT_MAX_VALUE_BYTES);
         if (limit <= 0) {
             throw new dev.kvstore.KvStoreConfigurationException(
-                    "option " + MAX_VALUE_BYTES + " must be positive, got " + limit);
+                    "option " + MemoryOptions.MAX_VALUE_BYTES + " must be positive, got " + limit);
         }
         return new MemoryKvStoreClient(MemoryStore.open(config.address()), limit);
     }

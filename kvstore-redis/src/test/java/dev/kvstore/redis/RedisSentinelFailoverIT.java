@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.RedisSentinelCluster;
@@ -43,7 +44,7 @@ class RedisSentinelFailoverIT {
                         .option(RedisOptions.MASTER_NAME, "kvmaster").timeout(Duration.ofSeconds(3)).pathPrefix(ns)
                         .build()) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
-            b.createWatch("", true, events::add);
+            b.createWatch("", true, events::add, WatchOptions.defaults().withResync(false));
 
             Set<Integer> acked = new ConcurrentSkipListSet<>();
             AtomicLong lastAcked = new AtomicLong(-1);

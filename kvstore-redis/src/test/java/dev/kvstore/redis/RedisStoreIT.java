@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
@@ -57,7 +58,7 @@ class RedisStoreIT {
     void restart() {
         try (Backend b = backend()) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
-            KvWatch watch = b.createWatch("r/", true, events::add);
+            KvWatch watch = b.createWatch("r/", true, events::add, WatchOptions.defaults().withResync(false));
             b.put("r/before", "1");
             await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e.key().endsWith("r/before")));
             assertThat(b.performLivenessCheck()).isTrue();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.RedisServer;
@@ -131,7 +132,7 @@ class RedisTlsIT {
     void restartOverTls() {
         try (Backend b = tlsBackend().option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString()).build()) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
-            b.createWatch("r/", true, events::add);
+            b.createWatch("r/", true, events::add, WatchOptions.defaults().withResync(false));
             redis.restart();
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> events.stream().anyMatch(e -> e.type() == EventType.UNKNOWN));

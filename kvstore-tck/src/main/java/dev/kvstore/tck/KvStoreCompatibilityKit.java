@@ -81,7 +81,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Optional features are declared by the store ({@link KvStoreClient#capabilities()}): the kit tests
  * what is declared, and checks that what is not declared is really absent where that shows.
  */
-public abstract class KvStoreCompatibilityKit extends TransactionKit {
+public abstract class KvStoreCompatibilityKit extends CoordinationKit {
 
     /** For subclasses. */
     protected KvStoreCompatibilityKit() {

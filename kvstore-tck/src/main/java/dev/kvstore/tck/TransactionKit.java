@@ -38,7 +38,11 @@ public abstract class TransactionKit extends ResilienceKit {
     protected TransactionKit() {
     }
 
-    /** Another client of the store under test, closed after the test. */
+    /**
+     * Another client of the store under test, closed after the test.
+     *
+     * @return a new client made from {@link #config}
+     */
     protected KvStoreClient newClient() {
         KvStoreClient c = providerFor(config.storeType()).create(config);
         toClose.add(c);

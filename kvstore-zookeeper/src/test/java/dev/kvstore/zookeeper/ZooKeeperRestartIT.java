@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.ZooKeeperServer;
@@ -24,7 +25,7 @@ class ZooKeeperRestartIT {
         try (ZooKeeperServer zk = ZooKeeperServer.start();
              Backend backend = Backend.create("zookeeper", zk.address(), Duration.ofSeconds(2), "restart")) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
-            backend.createWatch("k", true, events::add);
+            backend.createWatch("k", true, events::add, WatchOptions.defaults().withResync(false));
             backend.put("k1", "before");
             await().atMost(Duration.ofSeconds(10)).until(() -> events.contains(KvEvent.put("restart/k1",
                     "before".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1)));

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class TestServerFreezeIT {
+class FreezeThawIT {
 
     static Stream<Arguments> servers() {
         return Stream.of(

@@ -1,0 +1,153 @@
+package dev.kvstore.backend.internal;
+
+import dev.kvstore.KvCapability;
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvStoreException;
+import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.KvWatch;
+import dev.kvstore.spi.Futures;
+import dev.kvstore.spi.StoreErrors;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Store calls of the recipes, each bounded by the Backend's timeout and recorded for its liveness
+ * exactly as the Backend's own operations are (an unreachable store or a timeout means not alive;
+ * any other answer means alive).
+ *
+ * <p>Thread-safe and stateless beyond its fields; called from the callers' threads and from the
+ * recipes' background tasks.
+ */
+final class Calls {
+
+    private final KvStoreClient client;
+    private final String storeType;
+    private final Duration timeout;
+    private final Consumer<Boolean> liveness;
+
+    Calls(KvStoreClient client, String storeType, Duration timeout, Consumer<Boolean> liveness) {
+        this.client = client;
+        this.storeType = storeType;
+        this.timeout = timeout;
+        this.liveness = liveness;
+    }
+
+    KvStoreClient client() {
+        return client;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    String storeType() {
+        return storeType;
+    }
+
+    /** Fails before anything is sent when the store does not declare {@code capability}. */
+    void require(KvCapability capability, String what) {
+        if (!client.capabilities().contains(capability)) {
+            throw new UnsupportedOperationException(storeType + " does not declare " + capability + ", which "
+                    + what + " needs");
+        }
+    }
+
+    /**
+     * Runs one store call and waits for it, at most the timeout.
+     *
+     * @throws KvStoreUnavailableException if the store is unreachable or did not answer in time
+     * @throws KvStoreException if the store failed the call, or the wait was interrupted
+     */
+    <T> T await(String op, String key, Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> f;
+        try {
+            f = call.get();
+        } catch (RuntimeException e) {
+            liveness.accept(!(e instanceof KvStoreUnavailableException));
+            throw e;
+        }
+        T value;
+        try {
+            value = f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause(), op, key);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw failure(e, op, key);
+        } catch (CancellationException e) {
+            throw new KvStoreException(StoreErrors.message(storeType, op, key, "cancelled"), e);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new KvStoreException(StoreErrors.message(storeType, op, key, "interrupted"), e);
+        }
+        liveness.accept(true);
+        return value;
+    }
+
+    /**
+     * Opens a watch and waits until it is active, at most the timeout; a watch the store confirms
+     * after that is closed.
+     */
+    KvWatch watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        CompletableFuture<KvWatch> ours = new CompletableFuture<>();
+        return await("watch", key, () -> {
+            client.watch(key, withPrefix, listener).whenComplete((w, e) -> {
+                if (e != null) {
+                    ours.completeExceptionally(e);
+                } else if (!ours.complete(w)) {
+                    w.close();
+                }
+            });
+            return ours;
+        });
+    }
+
+    /** Runs one store call asynchronously, bounded by the timeout; fails as {@link #await} throws. */
+    <T> CompletableFuture<T> async(String op, String key, Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> f;
+        try {
+            f = call.get();
+        } catch (RuntimeException e) {
+            liveness.accept(!(e instanceof KvStoreUnavailableException));
+            return CompletableFuture.failedFuture(e);
+        }
+        return Futures.withTimeout(f, timeout, () -> StoreErrors.timedOut(storeType, op, key, timeout))
+                .handle((value, e) -> {
+                    if (e == null) {
+                        liveness.accept(true);
+                        return value;
+                    }
+                    throw failure(e, op, key);
+                });
+    }
+
+    private RuntimeException failure(Throwable e, String op, String key) {
+        e = Futures.unwrap(e);
+        if (e instanceof TimeoutException) {
+            liveness.accept(false);
+            return StoreErrors.timedOut(storeType, op, key, timeout);
+        }
+        if (e instanceof KvStoreUnavailableException u) {
+            liveness.accept(false);
+            return u;
+        }
+        if (e instanceof VirtualMachineError err) {
+            throw err;
+        }
+        liveness.accept(true);
+        if (e instanceof RuntimeException re && (e instanceof KvStoreException || e instanceof NullPointerException
+                || e instanceof IllegalArgumentException || e instanceof UnsupportedOperationException)) {
+            return re;
+        }
+        return StoreErrors.failed(storeType, op, key, Objects.requireNonNull(e));
+    }
+}

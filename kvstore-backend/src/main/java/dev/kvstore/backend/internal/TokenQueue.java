@@ -1,0 +1,127 @@
+package dev.kvstore.backend.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.kvstore.KvLease;
+import dev.kvstore.KvPair;
+import dev.kvstore.KvStoreException;
+import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.Txn;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.Optional;
+
+/**
+ * The queue under a lock or election name: a persistent counter {@code <name>/fence} and one
+ * leased key per waiter, {@code <name>/q/<token>}, the token zero-padded to 20 digits so that key
+ * order is token order. Joining increments the counter and creates the waiter's key in ONE
+ * transaction (the counter's old value as its condition, retried on conflict), so the token is
+ * strictly increasing across every client and restart, and key order is arrival order. The first
+ * key under {@code q/} is the holder (or leader).
+ *
+ * <p>Thread-safe: the only state is a cached last counter value, a hint that saves a read when this
+ * process was the last to join; a stale hint only costs one failed transaction.
+ */
+final class TokenQueue {
+
+    private final Calls calls;
+    private final String counterKey;
+    private final String prefix;
+    private volatile long lastCounter = -1;
+
+    TokenQueue(Calls calls, String fullName) {
+        this.calls = calls;
+        this.counterKey = fullName + "/fence";
+        this.prefix = fullName + "/q/";
+    }
+
+    /** The raw prefix every waiter key starts with. */
+    String prefix() {
+        return prefix;
+    }
+
+    String keyOf(long token) {
+        return prefix + String.format("%020d", token);
+    }
+
+    static long tokenOf(String key) {
+        return Long.parseLong(key.substring(key.length() - 20));
+    }
+
+    /**
+     * Joins the queue: one transaction that increments the counter and puts {@code value} under the
+     * new token's key with {@code lease}.
+     *
+     * @param value the waiter's value (an owner description, a candidate id); should be unique to
+     *     this attempt, so that a failed attempt's key can be told from another client's
+     * @param onOrphan run when a transaction failed indeterminately (timeout) and its key, which may
+     *     exist, could not be removed either: the caller must then give up the lease
+     * @return the token
+     */
+    long join(byte[] value, KvLease lease, Runnable onOrphan) {
+        while (true) {
+            long current = lastCounter;
+            if (current < 0) {
+                Optional<KvPair> p = calls.await("get", counterKey, () -> calls.client().get(counterKey));
+                current = p.map(TokenQueue::parse).orElse(0L);
+            }
+            long token = current + 1;
+            String key = keyOf(token);
+            Txn.Builder b = Txn.builder();
+            (current == 0 ? b.ifAbsent(counterKey) : b.ifValue(counterKey, bytes(current)))
+                    .put(counterKey, bytes(token)).put(key, value, lease);
+            Txn txn = b.build();
+            boolean done;
+            try {
+                done = calls.await("commit", key, () -> calls.client().commit(txn)).succeeded();
+            } catch (KvStoreUnavailableException e) {
+                lastCounter = -1;
+                removeQuietly(key, value, onOrphan);
+                throw e;
+            }
+            if (done) {
+                lastCounter = token;
+                return token;
+            }
+            lastCounter = -1;
+        }
+    }
+
+    /** Deletes a waiter key if it holds {@code value}; on failure runs {@code onOrphan}. */
+    private void removeQuietly(String key, byte[] value, Runnable onOrphan) {
+        try {
+            Txn txn = Txn.builder().ifValue(key, value).delete(key).build();
+            calls.await("commit", key, () -> calls.client().commit(txn));
+        } catch (RuntimeException e) {
+            onOrphan.run();
+        }
+    }
+
+    /** The waiter keys, in token order. */
+    List<String> waiters() {
+        List<String> keys = new ArrayList<>(calls.await("listKeys", prefix, () -> calls.client().listKeys(prefix)));
+        Collections.sort(keys);
+        return keys;
+    }
+
+    /** The waiters with their values, in token order. */
+    SortedMap<String, KvPair> list() {
+        return new TreeMap<>(calls.await("list", prefix, () -> calls.client().list(prefix)));
+    }
+
+    private static long parse(KvPair counter) {
+        try {
+            return Long.parseLong(counter.valueAsString().trim());
+        } catch (NumberFormatException e) {
+            throw new KvStoreException("the counter \"" + counter.key() + "\" holds \"" + counter.valueAsString()
+                    + "\", not a number: it is not a kvstore lock or election counter", e);
+        }
+    }
+
+    private static byte[] bytes(long n) {
+        return Long.toString(n).getBytes(UTF_8);
+    }
+}
