@@ -42,10 +42,10 @@ final class ZooKeeperErrors {
         return new KvStoreException(StoreErrors.message(STORE, op, subject, reason), cause);
     }
 
-    /** The failure of an operation that did not complete within the timeout (a write may have been applied). */
+    /** The failure of an operation that did not complete within the timeout. */
     static KvStoreUnavailableException timedOut(String op, String subject, Duration timeout) {
         return new KvStoreUnavailableException(StoreErrors.message(STORE, op, subject, "no answer within the timeout of "
-                + timeout + " (a write may still have been applied)"), new TimeoutException());
+                + timeout), new TimeoutException());
     }
 
     /** The failure of an operation started on (or outlived by) a closed client. */
@@ -71,7 +71,7 @@ final class ZooKeeperErrors {
         }
         if (ke != null && UNAVAILABLE.contains(ke.code())) {
             return new KvStoreUnavailableException(StoreErrors.message(STORE, op, subject, "ZooKeeper is unreachable ("
-                    + ke.code() + "; a write may still have been applied)"), t);
+                    + ke.code() + ")"), t);
         }
         return StoreErrors.translate(STORE, op, subject, t, x -> false);
     }

@@ -9,6 +9,7 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.spi.AbstractKvLease;
+import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import java.time.Duration;
@@ -48,11 +49,11 @@ import org.slf4j.LoggerFactory;
  * thread or on a {@code kvstore-timer-worker} thread (timeouts). Connection-state changes arrive on Curator's state thread
  * and are passed to every open watch.
  */
-final class ZooKeeperKvStoreClient implements KvStoreClient {
+final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
-    /** Versions, transactions as multis, leases as ephemeral znodes; every operation bounded by the timeout. */
+    /** Versions, transactions as multis, leases as ephemeral znodes (every operation is bounded: {@link BoundedByTimeout}). */
     private static final Set<KvCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            KvCapability.VERSIONS, KvCapability.BOUNDED_BY_TIMEOUT, KvCapability.CONDITIONAL_WRITES,
+            KvCapability.VERSIONS, KvCapability.CONDITIONAL_WRITES,
             KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS));
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperKvStoreClient.class);

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.state.ConnectionState;
@@ -36,8 +35,9 @@ import org.apache.zookeeper.data.Stat;
  * The keys themselves are deleted by the server a session timeout after it last heard from the
  * client (or at once on revoke or close): set {@code session-timeout} to the TTL you use.
  *
- * <p><b>Lease ids.</b> Random, per lease. {@code KvPair.lease()} is the lease's id for a key this
- * client put under a lease it holds, and the owning session's id for any other ephemeral znode.
+ * <p><b>Lease ids.</b> A lease's id is its session's id, ZooKeeper's {@code ephemeralOwner} of its
+ * znodes, so {@code KvPair.lease()} of a leased key is the same in every client. Every lease of
+ * one client therefore has the same id; this class tells them apart by identity.
  *
  * <p>Threads: {@link #grant} and {@link #revoke} from any thread; the probe and the deadline check
  * run on the SPI's shared timer thread (short, never blocking); replies and
@@ -51,11 +51,12 @@ final class ZooKeeperLeases {
 
     private final ZooKeeperConnection connection;
     private final ZooKeeperSettings settings;
-    private final Map<Long, ZooKeeperLease> active = new ConcurrentHashMap<>();
+    /** Active leases (by identity: every lease of one session has the session's id). */
+    private final Set<ZooKeeperLease> active = ConcurrentHashMap.newKeySet();
     /** Lost leases whose znodes may still exist in the current session: deleted when possible. */
     private final Set<ZooKeeperLease> orphans = ConcurrentHashMap.newKeySet();
-    /** Path of a leased znode to the id of the lease it was last put under. */
-    private final Map<String, Long> holders = new ConcurrentHashMap<>();
+    /** Path of a leased znode to the lease it was last put under by this client. */
+    private final Map<String, ZooKeeperLease> holders = new ConcurrentHashMap<>();
     private final AtomicLong lastOkSent = new AtomicLong(Long.MIN_VALUE);
     private volatile long lastProbeSent = Long.MIN_VALUE;
     private ScheduledFuture<?> ticker;
@@ -71,13 +72,13 @@ final class ZooKeeperLeases {
         AbstractKvLease.checkTtl(ttl);
         return connection.whenConnected().thenCompose(zk -> probe(zk).thenApply(sent -> {
             Duration sessionTimeout = Duration.ofMillis(zk.getSessionTimeout());
-            ZooKeeperLease lease = new ZooKeeperLease(this, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
-                    ttl, settings.timeout(), zk.getSessionId(), sessionTimeout, sent);
+            ZooKeeperLease lease = new ZooKeeperLease(this, zk.getSessionId(), ttl, settings.timeout(),
+                    zk.getSessionId(), sessionTimeout, sent);
             synchronized (this) {
                 if (closed) {
                     throw new CompletionException(ZooKeeperErrors.closed("grantLease", ttl.toString()));
                 }
-                active.put(lease.id(), lease);
+                active.add(lease);
                 if (ticker == null) {
                     ticker = Futures.scheduleShortTaskWithFixedDelay(this::tick, TICK, TICK);
                 }
@@ -100,15 +101,12 @@ final class ZooKeeperLeases {
         return zk == null ? 0 : zk.getSessionId();
     }
 
-    /** What {@code KvPair.lease()} reports for an ephemeral znode owned by session {@code owner}. */
+    /**
+     * What {@code KvPair.lease()} reports for an ephemeral znode owned by session {@code owner}:
+     * the session id, which is the id of every lease granted in that session, so every client
+     * reports the same id for a leased key.
+     */
     long leaseOf(String path, long owner) {
-        Long id = holders.get(path);
-        if (id != null) {
-            ZooKeeperLease lease = active.get(id);
-            if (lease != null && lease.session() == owner) {
-                return id;
-            }
-        }
         return owner;
     }
 
@@ -116,7 +114,7 @@ final class ZooKeeperLeases {
     void written(Map<String, ZooKeeperLease> leased, Set<String> unleased) {
         unleased.forEach(holders::remove);
         leased.forEach((path, lease) -> {
-            holders.put(path, lease.id());
+            holders.put(path, lease);
             lease.paths().add(path);
             if (!lease.isActive()) {
                 cleanUp(lease); // lost while the write was on its way
@@ -127,7 +125,7 @@ final class ZooKeeperLeases {
     /** Called by Curator on connection-state changes. */
     void stateChanged(ConnectionState state) {
         if (state == ConnectionState.LOST) {
-            active.values().forEach(this::lose);
+            active.forEach(this::lose);
         } else if (state == ConnectionState.RECONNECTED) {
             tick();
             orphans.forEach(this::cleanUp);
@@ -143,14 +141,14 @@ final class ZooKeeperLeases {
             ZooKeeper zk = connection.connectedHandle();
             long session = zk == null ? 0 : zk.getSessionId();
             long shortest = Long.MAX_VALUE;
-            for (ZooKeeperLease lease : active.values()) {
+            for (ZooKeeperLease lease : active) {
                 shortest = Math.min(shortest, lease.effectiveTtlNanos());
             }
             if (zk != null && now - lastProbeSent >= shortest / 4) {
                 probe(zk);
             }
             long ok = lastOkSent.get();
-            for (ZooKeeperLease lease : active.values()) {
+            for (ZooKeeperLease lease : active) {
                 long since = Math.max(ok, lease.grantedSentNanos());
                 if (session != 0 && session != lease.session()
                         || now - since >= lease.effectiveTtlNanos() - MARGIN_NANOS) {
@@ -180,7 +178,7 @@ final class ZooKeeperLeases {
 
     /** Marks a lease lost and deletes what it still holds in the current session. */
     void lose(ZooKeeperLease lease) {
-        active.remove(lease.id());
+        active.remove(lease);
         if (lease.lose()) {
             orphans.add(lease);
             cleanUp(lease);
@@ -189,7 +187,7 @@ final class ZooKeeperLeases {
 
     /** Revokes a lease: deletes its znodes (those still under it, in its session). */
     CompletableFuture<Void> revoke(ZooKeeperLease lease) {
-        active.remove(lease.id());
+        active.remove(lease);
         return deleteNodes(lease);
     }
 
@@ -204,13 +202,13 @@ final class ZooKeeperLeases {
     private CompletableFuture<Void> deleteNodes(ZooKeeperLease lease) {
         if (sessionId() != lease.session()) {
             if (connection.connectedHandle() != null) {
-                lease.paths().forEach(p -> holders.remove(p, lease.id()));
+                lease.paths().forEach(p -> holders.remove(p, lease));
                 return DONE; // the session is gone, and the server deleted its znodes with it
             }
         }
         List<CompletableFuture<?>> deletes = new ArrayList<>();
         for (String path : List.copyOf(lease.paths())) {
-            if (!Long.valueOf(lease.id()).equals(holders.get(path))) {
+            if (holders.get(path) != lease) {
                 lease.paths().remove(path);
                 continue;
             }
@@ -227,7 +225,7 @@ final class ZooKeeperLeases {
                                 .forPath(path), (y, c2) -> c2 == null || c2 == KeeperException.Code.NONODE
                                         || c2 == KeeperException.Code.BADVERSION ? DONE : null);
                     }).thenRun(() -> {
-                        holders.remove(path, lease.id());
+                        holders.remove(path, lease);
                         lease.paths().remove(path);
                     }));
         }
@@ -242,8 +240,8 @@ final class ZooKeeperLeases {
                 ticker.cancel(false);
             }
         }
-        for (ZooKeeperLease lease : List.copyOf(active.values())) {
-            active.remove(lease.id());
+        for (ZooKeeperLease lease : List.copyOf(active)) {
+            active.remove(lease);
             lease.lose();
         }
     }

@@ -486,7 +486,8 @@ final class ZooKeeperTxn {
         }
     }
 
-    private static KeeperException.Code firstError(int rc, List<OpResult> results) {
+    /** The code of the first operation of a failed multi that failed (its own code, not a rollback's). */
+    static KeeperException.Code firstError(int rc, List<OpResult> results) {
         if (results != null) {
             for (OpResult r : results) {
                 if (r instanceof OpResult.ErrorResult e && e.getErr() != KeeperException.Code.OK.intValue()

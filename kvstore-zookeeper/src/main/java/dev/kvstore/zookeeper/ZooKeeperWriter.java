@@ -16,11 +16,13 @@ import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Plain writes: put (set, or create with missing parents as containers, or convert a container
- * into a key), delete (a key with children stays as a container), delete by prefix.
+ * into a key; a leased key becomes a plain one), delete (a key with children stays as a container), delete by prefix.
  *
  * <p><b>Layout.</b> A znode is a key when its data is not {@code null}; znodes created only to hold
  * children ("containers") have {@code null} data and an ACL without {@code WRITE}, so that a plain
@@ -61,7 +63,7 @@ final class ZooKeeperWriter {
             CompletableFuture<Void> f = new CompletableFuture<>();
             zk.setData(path, value, -1, (rc, p, ctx, stat) -> {
                 if (rc == KeeperException.Code.OK.intValue()) {
-                    f.complete(null);
+                    detach(path, value, stat).whenComplete((v, t) -> complete(f, v, t));
                 } else if (rc == KeeperException.Code.NONODE.intValue()) {
                     create(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
                 } else if (rc == KeeperException.Code.NOAUTH.intValue()) {
@@ -76,7 +78,7 @@ final class ZooKeeperWriter {
         }
         return recover(async.setData().forPath(path, value), (stat, code) -> {
             if (code == null) {
-                return DONE;
+                return detach(path, value, stat);
             }
             switch (code) {
                 case NONODE:
@@ -86,6 +88,34 @@ final class ZooKeeperWriter {
                 default:
                     return null;
             }
+        });
+    }
+
+    /**
+     * A plain put leaves no key under a lease, as on every store: when the znode just written is
+     * ephemeral (a leased key), it is made persistent with its value in one {@code multi}
+     * ({@code delete} at the version written + {@code create}; its version starts again at 1). If
+     * another write came in between, that write decides, and nothing more is done.
+     */
+    private CompletableFuture<Void> detach(String path, byte[] value, Stat written) {
+        if (written == null || written.getEphemeralOwner() == 0) {
+            return DONE;
+        }
+        List<Op> ops = List.of(Op.delete(path, written.getVersion()),
+                Op.create(path, value, connection.keyAcl(), CreateMode.PERSISTENT));
+        return connection.whenConnected().thenCompose(zk -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            zk.multi(ops, (rc, p, ctx, results) -> {
+                KeeperException.Code code = rc == KeeperException.Code.OK.intValue() ? KeeperException.Code.OK
+                        : ZooKeeperTxn.firstError(rc, results);
+                if (code == KeeperException.Code.OK || code == KeeperException.Code.BADVERSION
+                        || code == KeeperException.Code.NONODE) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(KeeperException.create(code, path));
+                }
+            }, null);
+            return f;
         });
     }
 

@@ -29,7 +29,8 @@ import org.apache.zookeeper.Watcher;
  * in-process ZooKeeper started here. Not a test; prints a table. Run from the repository root:
  *
  * <pre>
- * mvn -q -o -pl kvstore-zookeeper -am test-compile dependency:build-classpath \
+ * ./mvnw -q -o -pl kvstore-zookeeper -am test-compile \
+ *     org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
  *     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
  * java -cp kvstore-zookeeper/target/test-classes:kvstore-zookeeper/target/classes:$(cat kvstore-zookeeper/target/bench.cp) \
  *     dev.kvstore.zookeeper.ZooKeeperBenchmark

@@ -9,12 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryUntilElapsed;
+import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
@@ -26,7 +28,8 @@ import org.apache.zookeeper.data.Stat;
  * repository root:
  *
  * <pre>
- * mvn -q -o -pl kvstore-zookeeper -am test-compile dependency:build-classpath \
+ * ./mvnw -q -o -pl kvstore-zookeeper -am test-compile \
+ *     org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
  *     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
  * java -cp kvstore-zookeeper/target/test-classes:kvstore-zookeeper/target/classes:$(cat kvstore-zookeeper/target/bench.cp) \
  *     dev.kvstore.zookeeper.ZooKeeperCasBenchmark
@@ -57,27 +60,62 @@ public final class ZooKeeperCasBenchmark {
             curator.blockUntilConnected();
             curator.create().creatingParentsIfNeeded().forPath("/curator/cas/counter", bytes(0));
             backend.put("counter", bytes(0));
-            System.out.println("| threads | Curator directly (ops/s) | Backend (ops/s) | ratio Backend/Curator |");
-            System.out.println("|---|---|---|---|");
+            AsyncCuratorFramework async = AsyncCuratorFramework.wrap(curator);
+            System.out.println("| threads | Curator sync API (ops/s) | Curator async API, joined (ops/s) | Backend (ops/s)"
+                    + " | ratio Backend/Curator sync | ratio Backend/Curator async |");
+            System.out.println("|---|---|---|---|---|---|");
             for (int threads : new int[] {1, 16}) {
                 double c = 0;
+                double a = 0;
                 double b = 0;
                 for (int round = 0; round < ROUNDS; round++) {
                     c += run(threads, increments, () -> curatorIncrement(curator, "/curator/cas/counter"));
+                    a += run(threads, increments, () -> asyncIncrement(async, "/curator/cas/counter"));
                     b += run(threads, increments, () -> backendIncrement(backend, "counter"));
                 }
-                System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2f |%n", threads, c / ROUNDS, b / ROUNDS, b / c);
+                System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %,.0f | %.2f | %.2f |%n", threads, c / ROUNDS,
+                        a / ROUNDS, b / ROUNDS, b / c, b / a);
             }
             long cFinal = Long.parseLong(new String(curator.getData().forPath("/curator/cas/counter"),
                     StandardCharsets.US_ASCII));
             long bFinal = Long.parseLong(backend.get("counter").orElseThrow().valueAsString());
             long expected = (long) ROUNDS * 2 * increments;
-            if (cFinal != expected || bFinal != expected) {
-                throw new AssertionError("lost increments: curator " + cFinal + ", backend " + bFinal + ", expected "
-                        + expected);
+            if (cFinal != 2 * expected || bFinal != expected) {
+                throw new AssertionError("lost increments: curator " + cFinal + " (expected " + 2 * expected
+                        + "), backend " + bFinal + " (expected " + expected + ")");
             }
             System.out.println("final counters: " + cFinal + " and " + bFinal + " (no increment lost)");
+            // Where the time of one uncontended increment goes: each step alone, 1 thread.
+            System.out.println();
+            System.out.println("| step alone, 1 thread | ops/s |");
+            System.out.println("|---|---|");
+            Stat stat = new Stat();
+            curator.getData().storingStatIn(stat).forPath("/curator/cas/counter");
+            int[] version = {stat.getVersion()};
+            long[] backendVersion = {backend.get("counter").orElseThrow().version()};
+            step("Curator sync getData", increments, () -> curator.getData().forPath("/curator/cas/counter"));
+            step("Curator sync setData withVersion", increments,
+                    () -> curator.setData().withVersion(version[0]++).forPath("/curator/cas/counter", bytes(1)));
+            step("Backend get", increments, () -> backend.get("counter"));
+            step("Backend compareAndSet (right version)", increments, () -> {
+                if (!backend.compareAndSet("counter", backendVersion[0]++, bytes(1))) {
+                    throw new AssertionError("compareAndSet failed");
+                }
+                return null;
+            });
+            step("Backend put", increments, () -> {
+                backend.put("counter", bytes(1));
+                return null;
+            });
         }
+    }
+
+    private static void step(String name, int n, Callable<?> step) throws Exception {
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            step.call();
+        }
+        System.out.printf(Locale.ROOT, "| %s | %,.0f |%n", name, n / ((System.nanoTime() - start) / 1e9));
     }
 
     /** {@code total} increments shared by {@code threads} threads; returns increments per second. */
@@ -114,6 +152,23 @@ public final class ZooKeeperCasBenchmark {
                 return null;
             } catch (KeeperException.BadVersionException e) {
                 // someone else won: read again
+            }
+        }
+    }
+
+    /** The same loop on Curator's asynchronous API, each call joined: replies come through ZooKeeper's event thread. */
+    private static Void asyncIncrement(AsyncCuratorFramework async, String path) {
+        while (true) {
+            Stat stat = new Stat();
+            long n = Long.parseLong(new String(async.getData().storingStatIn(stat).forPath(path).toCompletableFuture()
+                    .join(), StandardCharsets.US_ASCII));
+            try {
+                async.setData().withVersion(stat.getVersion()).forPath(path, bytes(n + 1)).toCompletableFuture().join();
+                return null;
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof KeeperException.BadVersionException)) {
+                    throw e;
+                }
             }
         }
     }

@@ -66,7 +66,7 @@ class ZooKeeperLeaseIT {
     }
 
     @Test
-    @DisplayName("a leased key is an ephemeral znode of the holder's session; KvPair.lease() is the lease id for the holder")
+    @DisplayName("a leased key is an ephemeral znode of the holder's session; KvPair.lease() is the lease id (the session id) in every client")
     void ephemeral() throws Exception {
         KvLease lease = holder.grantLease(Duration.ofSeconds(4)).join();
         holder.put(ns + "k", bytes("v"), lease).join();
@@ -74,8 +74,9 @@ class ZooKeeperLeaseIT {
         long session = holder.curator().getZookeeperClient().getZooKeeper().getSessionId();
         assertThat(stat.getEphemeralOwner()).isEqualTo(session);
         assertThat(holder.get(ns + "k").join()).get().extracting(KvPair::lease).isEqualTo(lease.id());
+        assertThat(lease.id()).isEqualTo(session);
         assertThat(observer.get(ns + "k").join()).get().extracting(KvPair::lease)
-                .as("another client sees the owning session").isEqualTo(session);
+                .as("another client sees the same id").isEqualTo(lease.id());
         assertThat(holder.list(ns).join().get(ns + "k").lease()).isEqualTo(lease.id());
         client(config(ZOOKEEPER.address()).build()).close(); // an unrelated client's close changes nothing
         assertThat(observer.exists(ns + "k").join()).isTrue();
@@ -86,7 +87,7 @@ class ZooKeeperLeaseIT {
     void revoke() {
         KvLease one = holder.grantLease(Duration.ofSeconds(4)).join();
         KvLease two = holder.grantLease(Duration.ofSeconds(4)).join();
-        assertThat(one.id()).isNotEqualTo(two.id());
+        assertThat(one.id()).as("leases of one client share its session's id").isEqualTo(two.id());
         holder.commit(Txn.builder().put(ns + "a", bytes("1"), one).put(ns + "b", bytes("2"), one)
                 .put(ns + "c", bytes("3"), two).build()).join();
         List<KvEvent> events = new CopyOnWriteArrayList<>();
@@ -144,6 +145,22 @@ class ZooKeeperLeaseIT {
             assertThat(lostAt.get()).as("the holder knew before the key was gone").isLessThan(goneAt.get());
             proxy.restore();
         }
+    }
+
+    @Test
+    @DisplayName("a plain put on a leased key makes it a plain key (persistent znode, lease 0, version from 1) that outlives the lease")
+    void plainPutDetaches() throws Exception {
+        KvLease lease = holder.grantLease(Duration.ofSeconds(4)).join();
+        holder.put(ns + "k", bytes("leased"), lease).join();
+        holder.put(ns + "k", bytes("leased2"), lease).join();
+        assertThat(holder.get(ns + "k").join()).get().extracting(KvPair::version).isEqualTo(2L);
+        observer.put(ns + "k", bytes("plain")).join();
+        Stat stat = observer.curator().checkExists().forPath(holder.paths().path(ns + "k"));
+        assertThat(stat.getEphemeralOwner()).isZero();
+        assertThat(holder.get(ns + "k").join()).get().extracting(KvPair::valueAsString, KvPair::lease, KvPair::version)
+                .containsExactly("plain", 0L, 1L);
+        lease.revoke();
+        assertThat(observer.get(ns + "k").join()).get().extracting(KvPair::valueAsString).isEqualTo("plain");
     }
 
     @Test

@@ -104,6 +104,21 @@ class ZooKeeperTxnIT {
     }
 
     @Test
+    @DisplayName("compareAndSet on a plain key takes the one-round-trip path (create+delete of the hidden child, then setData)")
+    void compareAndSetFastPath() throws Exception {
+        client.put(ns + "n", bytes("0")).join();
+        int cversion = stat(ns + "n").getCversion();
+        for (int i = 1; i <= 5; i++) {
+            assertThat(client.compareAndSet(ns + "n", i, bytes(String.valueOf(i))).join()).isTrue();
+        }
+        assertThat(client.compareAndSet(ns + "n", 3, bytes("stale")).join()).isFalse();
+        assertThat(stat(ns + "n").getCversion() - cversion).as("two child changes per fast compareAndSet").isEqualTo(10);
+        assertThat(client.get(ns + "n").join()).get().extracting(KvPair::version, KvPair::valueAsString)
+                .containsExactly(6L, "5");
+        assertThat(stat(ns + "n").getNumChildren()).isZero();
+    }
+
+    @Test
     @DisplayName("an empty container becomes a key by delete and create in one multi; versions count from 1")
     void emptyContainer() {
         client.put(ns + "c/d", bytes("x")).join();
