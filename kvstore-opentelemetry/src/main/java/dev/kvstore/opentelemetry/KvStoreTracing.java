@@ -120,6 +120,7 @@ public final class KvStoreTracing implements BackendObserver {
             }
 
             @Override
+            @SuppressWarnings("try") // the scope is only made current around the completion
             public void complete(Runnable completion) {
                 try (Scope ignored = parent.makeCurrent()) {
                     completion.run();
