@@ -20,6 +20,10 @@ public record KvEvent(EventType type, String key, byte[] value, long version) {
     /**
      * Creates an event, copying the value.
      *
+     * @param type what happened
+     * @param key the full key, or the watched key or prefix for connection events
+     * @param value the new value for a put; empty otherwise
+     * @param version the key's version after the change, or 0
      * @throws NullPointerException if any argument is null
      */
     public KvEvent {

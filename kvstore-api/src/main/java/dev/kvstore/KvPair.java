@@ -18,6 +18,10 @@ public record KvPair(String key, byte[] value, long version, long lease) {
     /**
      * Creates a pair, copying the value.
      *
+     * @param key the full stored key
+     * @param value the value's bytes
+     * @param version the per-key modification count, or 0
+     * @param lease the lease id, or 0
      * @throws NullPointerException if {@code key} or {@code value} is null
      */
     public KvPair {

@@ -367,6 +367,8 @@ public final class KvStoreConfig {
         /**
          * Checks the parts.
          *
+         * @param host the host name or address
+         * @param port the port
          * @throws NullPointerException if {@code host} is null
          */
         public Endpoint {

@@ -6,7 +6,9 @@ package dev.kvstore;
 public class KvValueTooLargeException extends KvStoreException {
     private static final long serialVersionUID = 1L;
 
+    /** The value's size in bytes. */
     private final long size;
+    /** The store's limit in bytes. */
     private final long limit;
 
     /**

@@ -161,9 +161,12 @@ public final class Txn {
      * @param key the key
      */
     public record Absent(String key) implements Condition {
-        /** Checks the arguments.
+        /**
+         * Checks the arguments.
          *
-         * @throws NullPointerException if {@code key} is null */
+         * @param key the key
+         * @throws NullPointerException if {@code key} is null
+         */
         public Absent {
             Objects.requireNonNull(key, "key");
         }
@@ -180,9 +183,12 @@ public final class Txn {
      * @param key the key
      */
     public record Present(String key) implements Condition {
-        /** Checks the arguments.
+        /**
+         * Checks the arguments.
          *
-         * @throws NullPointerException if {@code key} is null */
+         * @param key the key
+         * @throws NullPointerException if {@code key} is null
+         */
         public Present {
             Objects.requireNonNull(key, "key");
         }
@@ -204,6 +210,8 @@ public final class Txn {
         /**
          * Checks the arguments.
          *
+         * @param key the key
+         * @param version the expected version, 0 for absent
          * @throws NullPointerException if {@code key} is null
          * @throws IllegalArgumentException if {@code version} is negative
          */
@@ -227,9 +235,13 @@ public final class Txn {
      * @param value the expected value; a copy is kept and returned
      */
     public record ValueIs(String key, byte[] value) implements Condition {
-        /** Checks the arguments.
+        /**
+         * Checks the arguments, copying the value.
          *
-         * @throws NullPointerException if an argument is null */
+         * @param key the key
+         * @param value the expected value
+         * @throws NullPointerException if an argument is null
+         */
         public ValueIs {
             Objects.requireNonNull(key, "key");
             value = Objects.requireNonNull(value, "value").clone();
@@ -380,9 +392,12 @@ public final class Txn {
      * @param key the key
      */
     public record Delete(String key) implements Operation {
-        /** Checks the arguments.
+        /**
+         * Checks the arguments.
          *
-         * @throws NullPointerException if {@code key} is null */
+         * @param key the key
+         * @throws NullPointerException if {@code key} is null
+         */
         public Delete {
             Objects.requireNonNull(key, "key");
         }

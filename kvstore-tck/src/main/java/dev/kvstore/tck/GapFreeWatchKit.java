@@ -82,14 +82,25 @@ public abstract class GapFreeWatchKit extends TransactionKit {
         }
     }
 
-    /** The store's state under a prefix, read now (key → value). */
+    /**
+     * The store's state under a prefix, read now.
+     *
+     * @param prefix the full prefix
+     * @return key → value
+     */
     protected Map<String, String> storeState(String prefix) {
         Map<String, String> state = new TreeMap<>();
         await(client.list(prefix)).forEach((k, p) -> state.put(k, p.valueAsString()));
         return state;
     }
 
-    /** How many keys the view has wrong (missing, extra, or another value). */
+    /**
+     * How many keys the view has wrong (missing, extra, or another value).
+     *
+     * @param view the listener's view
+     * @param store the store's state
+     * @return the count of wrong keys
+     */
     protected static int wrongKeys(Map<String, String> view, Map<String, String> store) {
         int wrong = 0;
         for (Map.Entry<String, String> e : store.entrySet()) {
@@ -105,7 +116,13 @@ public abstract class GapFreeWatchKit extends TransactionKit {
         return wrong;
     }
 
-    /** Waits until the view equals the store's state under {@code prefix}. */
+    /**
+     * Waits until the view equals the store's state under {@code prefix}.
+     *
+     * @param view the listener's view
+     * @param prefix the full prefix
+     * @param within how long to wait
+     */
     protected void awaitViewEqualsStore(View view, String prefix, Duration within) {
         Awaitility.await("the listener's view equals the store's state under " + prefix).atMost(within)
                 .pollInterval(Duration.ofMillis(100)).ignoreExceptions()

@@ -48,7 +48,11 @@ public abstract class LeaseKit extends GapFreeWatchKit {
         return ttl;
     }
 
-    /** {@link #leaseExpiry} of {@link #SHORT_TTL} plus the contract's 2 s. */
+    /**
+     * {@link #leaseExpiry} of {@link #SHORT_TTL} plus the contract's 2 s.
+     *
+     * @return the bound
+     */
     protected Duration deadHolderBound() {
         return leaseExpiry(SHORT_TTL).plus(GRACE);
     }
