@@ -77,7 +77,7 @@ import java.util.function.Consumer;
  * <p><b>Liveness.</b> A new Backend is not alive. After each operation the store answered it is
  * alive, unless the operation failed with {@link KvStoreUnavailableException} (unreachable, or no
  * answer within the timeout); "not found" or a bad argument still means alive (contract §6, as the
- * seed, whose store refused bad arguments itself), even when the Backend or client refuses the
+ * Go library this follows, whose store refused bad arguments itself), even when the Backend or client refuses the
  * argument before asking the store. See {@link #enableLivenessChannel()} for the channel.
  *
  * <p>Thread-safe. Close it to release the store's connection and watches.
@@ -868,7 +868,7 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
-     * Reserves a key, as the seed's {@code Reserve}: a leased put-if-absent. The reservation lasts
+     * Reserves a key, as the Go library's {@code Reserve}: a leased put-if-absent. The reservation lasts
      * {@code ttl} unless {@linkplain #renewReservation renewed}, and vanishes within {@code ttl} if
      * this process dies ({@link KvCapability#LOCKS}).
      *

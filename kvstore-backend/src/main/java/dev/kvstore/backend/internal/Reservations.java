@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The seed client's reservations ({@code Reserve}, {@code RenewReservation},
+ * The Go library's reservations ({@code Reserve}, {@code RenewReservation},
  * {@code ReleaseReservation}, {@code ReleaseAllReservations}): a key taken with a leased
- * put-if-absent. As in the seed, a reservation lasts its TTL unless renewed: here a deadline in
+ * put-if-absent. As there, a reservation lasts its TTL unless renewed: here a deadline in
  * this process revokes the lease (deleting the key) when the TTL passes without a renewal, while
  * the lease, kept alive by the library meanwhile, makes the key vanish within the TTL if this
  * process dies or is cut off.
