@@ -107,8 +107,11 @@ public record KvEvent(EventType type, String key, byte[] value, long version) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KvEvent e && type == e.type && key.equals(e.key)
-                && Arrays.equals(value, e.value) && version == e.version;
+        return o instanceof KvEvent e
+                && type == e.type
+                && key.equals(e.key)
+                && Arrays.equals(value, e.value)
+                && version == e.version;
     }
 
     @Override
@@ -118,7 +121,6 @@ public record KvEvent(EventType type, String key, byte[] value, long version) {
 
     @Override
     public String toString() {
-        return "KvEvent[" + type + " key=" + key + ", value=" + Values.describe(value)
-                + ", version=" + version + "]";
+        return "KvEvent[" + type + " key=" + key + ", value=" + Values.describe(value) + ", version=" + version + "]";
     }
 }

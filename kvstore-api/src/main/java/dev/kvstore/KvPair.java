@@ -70,8 +70,11 @@ public record KvPair(String key, byte[] value, long version, long lease) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KvPair p && key.equals(p.key) && Arrays.equals(value, p.value)
-                && version == p.version && lease == p.lease;
+        return o instanceof KvPair p
+                && key.equals(p.key)
+                && Arrays.equals(value, p.value)
+                && version == p.version
+                && lease == p.lease;
     }
 
     @Override
@@ -81,7 +84,7 @@ public record KvPair(String key, byte[] value, long version, long lease) {
 
     @Override
     public String toString() {
-        return "KvPair[key=" + key + ", value=" + Values.describe(value) + ", version=" + version
-                + ", lease=" + lease + "]";
+        return "KvPair[key=" + key + ", value=" + Values.describe(value) + ", version=" + version + ", lease=" + lease
+                + "]";
     }
 }

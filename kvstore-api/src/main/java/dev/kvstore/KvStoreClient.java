@@ -151,8 +151,8 @@ public interface KvStoreClient extends AutoCloseable {
      * @throws UnsupportedOperationException if the options ask for what this store cannot do
      *     (a revision on a store without revisions)
      */
-    default CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener,
-            WatchOptions options) {
+    default CompletableFuture<KvWatch> watch(
+            String key, boolean withPrefix, Consumer<KvEvent> listener, WatchOptions options) {
         return dev.kvstore.spi.GapFreeWatch.watch(this, key, withPrefix, listener, options);
     }
 
@@ -177,8 +177,8 @@ public interface KvStoreClient extends AutoCloseable {
      */
     default CompletableFuture<TxnResult> commit(Txn txn) {
         Objects.requireNonNull(txn, "txn");
-        throw new UnsupportedOperationException("this store does not declare " + KvCapability.CONDITIONAL_WRITES
-                + " or " + KvCapability.TRANSACTIONS);
+        throw new UnsupportedOperationException(
+                "this store does not declare " + KvCapability.CONDITIONAL_WRITES + " or " + KvCapability.TRANSACTIONS);
     }
 
     /**

@@ -140,8 +140,7 @@ public final class KvStoreConfig {
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new KvStoreConfigurationException(
-                    "option " + name + " must be a whole number, got \"" + v + "\"", e);
+            throw new KvStoreConfigurationException("option " + name + " must be a whole number, got \"" + v + "\"", e);
         }
     }
 
@@ -164,8 +163,7 @@ public final class KvStoreConfig {
             case "false":
                 return false;
             default:
-                throw new KvStoreConfigurationException(
-                        "option " + name + " must be true or false, got \"" + v + "\"");
+                throw new KvStoreConfigurationException("option " + name + " must be true or false, got \"" + v + "\"");
         }
     }
 
@@ -206,16 +204,20 @@ public final class KvStoreConfig {
                 return Duration.parse(t.toUpperCase(Locale.ROOT));
             }
             if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+                return Duration.ofMillis(
+                        Long.parseLong(t.substring(0, t.length() - 2).trim()));
             }
             if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+                return Duration.ofSeconds(
+                        Long.parseLong(t.substring(0, t.length() - 1).trim()));
             }
             if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+                return Duration.ofMinutes(
+                        Long.parseLong(t.substring(0, t.length() - 1).trim()));
             }
             if (t.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+                return Duration.ofHours(
+                        Long.parseLong(t.substring(0, t.length() - 1).trim()));
             }
             return Duration.ofMillis(Long.parseLong(t));
         } catch (NumberFormatException | DateTimeParseException e) {
@@ -241,11 +243,12 @@ public final class KvStoreConfig {
         try {
             path = Path.of(value);
         } catch (InvalidPathException e) {
-            throw new KvStoreConfigurationException("option " + name + " must be a file path, got \"" + value + "\"", e);
+            throw new KvStoreConfigurationException(
+                    "option " + name + " must be a file path, got \"" + value + "\"", e);
         }
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new KvStoreConfigurationException("option " + name + " names " + path.toAbsolutePath()
-                    + ", which is not a readable file");
+            throw new KvStoreConfigurationException(
+                    "option " + name + " names " + path.toAbsolutePath() + ", which is not a readable file");
         }
         return java.util.Optional.of(path);
     }
@@ -271,8 +274,8 @@ public final class KvStoreConfig {
     public void requireTogether(String... names) {
         long set = java.util.Arrays.stream(names).filter(this::isSet).count();
         if (set != 0 && set != names.length) {
-            throw new KvStoreConfigurationException("options " + String.join(" and ", names)
-                    + " go together: set all or none of them");
+            throw new KvStoreConfigurationException(
+                    "options " + String.join(" and ", names) + " go together: set all or none of them");
         }
     }
 
@@ -326,15 +329,18 @@ public final class KvStoreConfig {
         Set<String> unknown = new TreeSet<>(options.keySet());
         unknown.removeAll(known);
         if (!unknown.isEmpty()) {
-            throw new KvStoreConfigurationException("unknown option(s) " + unknown + " for storeType "
-                    + storeType + "; known options: " + new TreeSet<>(known));
+            throw new KvStoreConfigurationException("unknown option(s) " + unknown + " for storeType " + storeType
+                    + "; known options: " + new TreeSet<>(known));
         }
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KvStoreConfig c && storeType.equals(c.storeType) && address.equals(c.address)
-                && timeout.equals(c.timeout) && options.equals(c.options);
+        return o instanceof KvStoreConfig c
+                && storeType.equals(c.storeType)
+                && address.equals(c.address)
+                && timeout.equals(c.timeout)
+                && options.equals(c.options);
     }
 
     @Override
@@ -347,8 +353,8 @@ public final class KvStoreConfig {
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
         options.forEach((k, v) -> shown.put(k, mask(k, v)));
-        return "KvStoreConfig[storeType=" + storeType + ", address=" + address + ", timeout=" + timeout
-                + ", options=" + shown + "]";
+        return "KvStoreConfig[storeType=" + storeType + ", address=" + address + ", timeout=" + timeout + ", options="
+                + shown + "]";
     }
 
     /**
@@ -378,27 +384,27 @@ public final class KvStoreConfig {
         static Endpoint parse(String part, String whole) {
             int colon = part.lastIndexOf(':');
             if (colon <= 0 || colon == part.length() - 1) {
-                throw new KvStoreConfigurationException("malformed address \"" + whole
-                        + "\": entry \"" + part + "\" is not host:port");
+                throw new KvStoreConfigurationException(
+                        "malformed address \"" + whole + "\": entry \"" + part + "\" is not host:port");
             }
             String host = part.substring(0, colon);
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
             if (host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
-                throw new KvStoreConfigurationException("malformed address \"" + whole
-                        + "\": entry \"" + part + "\" has no valid host");
+                throw new KvStoreConfigurationException(
+                        "malformed address \"" + whole + "\": entry \"" + part + "\" has no valid host");
             }
             int port;
             try {
                 port = Integer.parseInt(part.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw new KvStoreConfigurationException("malformed address \"" + whole
-                        + "\": port of \"" + part + "\" is not a number", e);
+                throw new KvStoreConfigurationException(
+                        "malformed address \"" + whole + "\": port of \"" + part + "\" is not a number", e);
             }
             if (port < 1 || port > 65535) {
-                throw new KvStoreConfigurationException("malformed address \"" + whole
-                        + "\": port " + port + " is not between 1 and 65535");
+                throw new KvStoreConfigurationException(
+                        "malformed address \"" + whole + "\": port " + port + " is not between 1 and 65535");
             }
             return new Endpoint(host, port);
         }
@@ -417,8 +423,7 @@ public final class KvStoreConfig {
         private Duration timeout = DEFAULT_TIMEOUT;
         private final Map<String, String> options = new TreeMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the storeType.
@@ -427,7 +432,8 @@ public final class KvStoreConfig {
          * @return this builder
          */
         public Builder storeType(String storeType) {
-            this.storeType = Objects.requireNonNull(storeType, "storeType").trim().toLowerCase(Locale.ROOT);
+            this.storeType =
+                    Objects.requireNonNull(storeType, "storeType").trim().toLowerCase(Locale.ROOT);
             return this;
         }
 

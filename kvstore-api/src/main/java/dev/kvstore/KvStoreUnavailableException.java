@@ -38,7 +38,8 @@ public class KvStoreUnavailableException extends KvStoreException {
     }
 
     private static String withNote(String message) {
-        return message != null && message.contains(MAY_HAVE_BEEN_APPLIED) ? message
+        return message != null && message.contains(MAY_HAVE_BEEN_APPLIED)
+                ? message
                 : message + " (" + MAY_HAVE_BEEN_APPLIED + ")";
     }
 }

@@ -19,8 +19,8 @@ public class KvValueTooLargeException extends KvStoreException {
      * @param limit the store's limit in bytes
      */
     public KvValueTooLargeException(String key, long size, long limit) {
-        super("value for key \"" + key + "\" is " + size + " bytes, over the store's limit of "
-                + limit + " bytes; nothing was written");
+        super("value for key \"" + key + "\" is " + size + " bytes, over the store's limit of " + limit
+                + " bytes; nothing was written");
         this.size = size;
         this.limit = limit;
     }

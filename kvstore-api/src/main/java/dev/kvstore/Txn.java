@@ -372,7 +372,10 @@ public final class Txn {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Put p && key.equals(p.key) && Arrays.equals(value, p.value) && Objects.equals(lease, p.lease);
+            return o instanceof Put p
+                    && key.equals(p.key)
+                    && Arrays.equals(value, p.value)
+                    && Objects.equals(lease, p.lease);
         }
 
         @Override
@@ -382,7 +385,8 @@ public final class Txn {
 
         @Override
         public String toString() {
-            return "Put[key=" + key + ", value=" + Values.describe(value) + (lease == null ? "" : ", lease=" + lease.id()) + "]";
+            return "Put[key=" + key + ", value=" + Values.describe(value)
+                    + (lease == null ? "" : ", lease=" + lease.id()) + "]";
         }
     }
 
@@ -414,8 +418,7 @@ public final class Txn {
         private final List<Operation> operations = new ArrayList<>();
         private final Set<String> written = new HashSet<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Requires the key to be absent.

@@ -154,8 +154,11 @@ public final class WatchOptions {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof WatchOptions w && initialState == w.initialState && resync == w.resync
-                && queueLimit == w.queueLimit && fromRevision == w.fromRevision;
+        return o instanceof WatchOptions w
+                && initialState == w.initialState
+                && resync == w.resync
+                && queueLimit == w.queueLimit
+                && fromRevision == w.fromRevision;
     }
 
     @Override

@@ -17,7 +17,9 @@ class ValuesTest {
         assertThat(p.valueAsString()).isEqualTo("abc");
         assertThat(p.valueSize()).isEqualTo(3);
         assertThat(p.lease()).isZero();
-        assertThat(p).isEqualTo(new KvPair("k", "abc".getBytes(UTF_8), 3, 0)).hasSameHashCodeAs(new KvPair("k", "abc".getBytes(UTF_8), 3));
+        assertThat(p)
+                .isEqualTo(new KvPair("k", "abc".getBytes(UTF_8), 3, 0))
+                .hasSameHashCodeAs(new KvPair("k", "abc".getBytes(UTF_8), 3));
         assertThat(p).isNotEqualTo(new KvPair("k", "abd".getBytes(UTF_8), 3));
     }
 
@@ -43,8 +45,10 @@ class ValuesTest {
     @Test
     void toStringShowsShortTextAndSizesOfBinary() {
         assertThat(new KvPair("k", "hello".getBytes(UTF_8), 1).toString()).contains("\"hello\"");
-        assertThat(new KvPair("k", new byte[] {(byte) 0xff, (byte) 0xfe}, 1).toString()).contains("(2 bytes)");
-        assertThat(new KvPair("k", "x".repeat(100).getBytes(UTF_8), 1).toString()).contains("(100 bytes)");
+        assertThat(new KvPair("k", new byte[] {(byte) 0xff, (byte) 0xfe}, 1).toString())
+                .contains("(2 bytes)");
+        assertThat(new KvPair("k", "x".repeat(100).getBytes(UTF_8), 1).toString())
+                .contains("(100 bytes)");
     }
 
     @Test

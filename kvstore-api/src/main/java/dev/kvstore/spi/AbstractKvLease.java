@@ -35,7 +35,11 @@ public abstract class AbstractKvLease implements KvLease {
         return t;
     });
 
-    private enum State { ACTIVE, LOST, REVOKED }
+    private enum State {
+        ACTIVE,
+        LOST,
+        REVOKED
+    }
 
     private final String storeType;
     private final long id;
@@ -167,8 +171,10 @@ public abstract class AbstractKvLease implements KvLease {
             throw new KvStoreException(storeType + " revoke of lease " + id + " failed: " + cause, cause);
         } catch (TimeoutException e) {
             f.cancel(false);
-            throw new dev.kvstore.KvStoreUnavailableException(storeType + " revoke of lease " + id
-                    + " failed: no answer within " + timeout + "; its keys go when its TTL runs out", e);
+            throw new dev.kvstore.KvStoreUnavailableException(
+                    storeType + " revoke of lease " + id + " failed: no answer within " + timeout
+                            + "; its keys go when its TTL runs out",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KvStoreException(storeType + " revoke of lease " + id + " was interrupted", e);

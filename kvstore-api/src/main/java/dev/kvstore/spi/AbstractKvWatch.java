@@ -55,8 +55,8 @@ public abstract class AbstractKvWatch implements KvWatch {
         this.withPrefix = withPrefix;
         this.dispatcher = new ListenerDispatcher(
                 storeType + " watch on \"" + key + "\"" + (withPrefix ? " (prefix)" : ""), listener);
-        this.line = new OrderedDelivery<>(storeType + " watch on \"" + key + "\"", this::deliverInLine,
-                failure -> gap());
+        this.line =
+                new OrderedDelivery<>(storeType + " watch on \"" + key + "\"", this::deliverInLine, failure -> gap());
     }
 
     @Override

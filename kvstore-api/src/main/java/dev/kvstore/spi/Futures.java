@@ -28,8 +28,7 @@ public final class Futures {
     private static final ScheduledThreadPoolExecutor TIMER = newTimer();
     private static final ExecutorService WORKERS = Executors.newCachedThreadPool(daemons("kvstore-timer-worker-"));
 
-    private Futures() {
-    }
+    private Futures() {}
 
     /**
      * Strips the {@link CompletionException} and {@link ExecutionException} layers that futures
@@ -65,19 +64,22 @@ public final class Futures {
      * @return {@code future}
      * @throws NullPointerException if an argument is null
      */
-    public static <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, Duration timeout,
-            Supplier<? extends RuntimeException> onTimeout) {
+    public static <T> CompletableFuture<T> withTimeout(
+            CompletableFuture<T> future, Duration timeout, Supplier<? extends RuntimeException> onTimeout) {
         Objects.requireNonNull(future, "future");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(onTimeout, "onTimeout");
         if (future.isDone()) {
             return future;
         }
-        ScheduledFuture<?> task = TIMER.schedule(() -> {
-            if (!future.isDone()) {
-                WORKERS.execute(() -> expire(future, onTimeout));
-            }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> task = TIMER.schedule(
+                () -> {
+                    if (!future.isDone()) {
+                        WORKERS.execute(() -> expire(future, onTimeout));
+                    }
+                },
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
         future.whenComplete((v, e) -> task.cancel(false));
         return future;
     }
@@ -107,8 +109,8 @@ public final class Futures {
      * @return the periodic task; {@code cancel(false)} stops it
      * @throws NullPointerException if an argument is null
      */
-    public static ScheduledFuture<?> scheduleShortTaskWithFixedDelay(Runnable task, Duration initialDelay,
-            Duration delay) {
+    public static ScheduledFuture<?> scheduleShortTaskWithFixedDelay(
+            Runnable task, Duration initialDelay, Duration delay) {
         Objects.requireNonNull(task, "task");
         return TIMER.scheduleWithFixedDelay(task, initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS);
     }

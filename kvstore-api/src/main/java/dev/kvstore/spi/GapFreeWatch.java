@@ -120,8 +120,8 @@ public final class GapFreeWatch implements KvWatch {
      * @throws IllegalArgumentException as the store's watch throws it for an invalid key
      * @throws UnsupportedOperationException for a revision on a store without revisions
      */
-    public static CompletableFuture<KvWatch> watch(KvStoreClient client, String key, boolean withPrefix,
-            Consumer<KvEvent> listener, WatchOptions options) {
+    public static CompletableFuture<KvWatch> watch(
+            KvStoreClient client, String key, boolean withPrefix, Consumer<KvEvent> listener, WatchOptions options) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(listener, "listener");
@@ -131,8 +131,8 @@ public final class GapFreeWatch implements KvWatch {
         if (client instanceof SnapshotWatchSource source) {
             opened = source.watchWithSnapshots(key, withPrefix, options, w.feed);
         } else if (options.fromRevision() != 0) {
-            throw new UnsupportedOperationException("this store has no revisions to watch from (fromRevision "
-                    + options.fromRevision() + ")");
+            throw new UnsupportedOperationException(
+                    "this store has no revisions to watch from (fromRevision " + options.fromRevision() + ")");
         } else {
             opened = ReadingSnapshots.open(client, key, withPrefix, options.initialState(), w.feed);
         }
@@ -315,8 +315,11 @@ public final class GapFreeWatch implements KvWatch {
     /** Queues an item, or drops the queue when a change finds it full. Holds lock. */
     private void add(Item item) {
         if (item.counted() && queuedChanges >= options.queueLimit()) {
-            LOG.info("watch on \"{}\": the listener is {} changes behind; dropping them and {} once it catches up",
-                    key, queuedChanges, options.resync() ? "resyncing" : "sending UNKNOWN");
+            LOG.info(
+                    "watch on \"{}\": the listener is {} changes behind; dropping them and {} once it catches up",
+                    key,
+                    queuedChanges,
+                    options.resync() ? "resyncing" : "sending UNKNOWN");
             queue.clear();
             pending.clear();
             queuedChanges = 0;
@@ -422,8 +425,7 @@ public final class GapFreeWatch implements KvWatch {
      */
     final class Feed implements WatchFeed {
 
-        private Feed() {
-        }
+        private Feed() {}
 
         @Override
         public void event(KvEvent event) {

@@ -2,8 +2,8 @@ package dev.kvstore.spi;
 
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvStoreClient;
-import dev.kvstore.Txn;
 import dev.kvstore.KvValueTooLargeException;
+import dev.kvstore.Txn;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -11,8 +11,7 @@ import java.util.Set;
 /** Argument checks every store applies the same way, so that every store fails alike. */
 public final class Keys {
 
-    private Keys() {
-    }
+    private Keys() {}
 
     /**
      * Checks a full key, as a client is given it.
@@ -112,8 +111,8 @@ public final class Keys {
      * @throws KvValueTooLargeException if a value is over {@code maxValueSize}
      * @throws UnsupportedOperationException if it needs a capability the store lacks
      */
-    public static Txn checkTxn(String storeType, Txn txn, long maxValueSize, int maxTxnSize,
-            Set<KvCapability> capabilities) {
+    public static Txn checkTxn(
+            String storeType, Txn txn, long maxValueSize, int maxTxnSize, Set<KvCapability> capabilities) {
         Objects.requireNonNull(txn, "txn");
         if (!capabilities.contains(KvCapability.CONDITIONAL_WRITES)) {
             throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.CONDITIONAL_WRITES);

@@ -46,8 +46,7 @@ public final class ListenerDispatcher implements AutoCloseable {
      * A listener that may run on a driver's I/O thread: quick, never blocking, never calling back
      * into the store. Only kvstore's own watch layers implement it.
      */
-    interface Inline extends Consumer<KvEvent> {
-    }
+    interface Inline extends Consumer<KvEvent> {}
 
     /**
      * Creates a dispatcher for one listener.

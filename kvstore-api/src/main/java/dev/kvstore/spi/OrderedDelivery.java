@@ -58,7 +58,7 @@ public final class OrderedDelivery<T> {
         Objects.requireNonNull(item, "item");
         CompletionStage<Runnable> step = item.handle((value, failure) -> failure != null
                 ? () -> onFailure.accept(Futures.unwrap(failure))
-                : value == null ? () -> { } : () -> sink.accept(value));
+                : value == null ? () -> {} : () -> sink.accept(value));
         synchronized (this) {
             tail = tail.thenAcceptBoth(step, (x, action) -> runSafely(action));
         }

@@ -80,8 +80,8 @@ final class ReadingSnapshots implements SnapshotWatch, ListenerDispatcher.Inline
      * @return completes once the raw watch is active (and the first read delivered)
      * @throws NullPointerException or IllegalArgumentException as the raw watch throws them
      */
-    static CompletableFuture<SnapshotWatch> open(KvStoreClient client, String key, boolean withPrefix,
-            boolean initialState, GapFreeWatch.Feed feed) {
+    static CompletableFuture<SnapshotWatch> open(
+            KvStoreClient client, String key, boolean withPrefix, boolean initialState, GapFreeWatch.Feed feed) {
         ReadingSnapshots r = new ReadingSnapshots(client, key, withPrefix, feed);
         if (!initialState) {
             r.firstRead.complete(null);
@@ -174,8 +174,10 @@ final class ReadingSnapshots implements SnapshotWatch, ListenerDispatcher.Inline
         }
         CompletableFuture<Map<String, KvPair>> read;
         try {
-            read = withPrefix ? client.list(key)
-                    : client.get(key).thenApply(p -> p.map(pair -> Map.of(key, pair)).orElse(Map.of()));
+            read = withPrefix
+                    ? client.list(key)
+                    : client.get(key)
+                            .thenApply(p -> p.map(pair -> Map.of(key, pair)).orElse(Map.of()));
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }

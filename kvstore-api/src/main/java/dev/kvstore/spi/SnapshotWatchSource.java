@@ -30,6 +30,6 @@ public interface SnapshotWatchSource {
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code withPrefix} is false and {@code key} is not valid
      */
-    CompletableFuture<SnapshotWatch> watchWithSnapshots(String key, boolean withPrefix, WatchOptions options,
-            WatchFeed feed);
+    CompletableFuture<SnapshotWatch> watchWithSnapshots(
+            String key, boolean withPrefix, WatchOptions options, WatchFeed feed);
 }

@@ -17,8 +17,7 @@ import java.util.function.Predicate;
  */
 public final class StoreErrors {
 
-    private StoreErrors() {
-    }
+    private StoreErrors() {}
 
     /**
      * The message of a failed operation.
@@ -59,10 +58,10 @@ public final class StoreErrors {
      * @param cause the driver's exception, kept as the cause and described in the message
      * @return the exception to fail with
      */
-    public static KvStoreUnavailableException unavailable(String storeType, String operation, String key,
-            Throwable cause) {
-        return new KvStoreUnavailableException(message(storeType, operation, key,
-                storeType + " is unreachable (" + describe(cause) + ")"), cause);
+    public static KvStoreUnavailableException unavailable(
+            String storeType, String operation, String key, Throwable cause) {
+        return new KvStoreUnavailableException(
+                message(storeType, operation, key, storeType + " is unreachable (" + describe(cause) + ")"), cause);
     }
 
     /**
@@ -74,10 +73,11 @@ public final class StoreErrors {
      * @param timeout the timeout that passed
      * @return the exception to fail with (its cause a {@link TimeoutException})
      */
-    public static KvStoreUnavailableException timedOut(String storeType, String operation, String key,
-            Duration timeout) {
-        return new KvStoreUnavailableException(message(storeType, operation, key,
-                "no answer within the timeout of " + timeout), new TimeoutException());
+    public static KvStoreUnavailableException timedOut(
+            String storeType, String operation, String key, Duration timeout) {
+        return new KvStoreUnavailableException(
+                message(storeType, operation, key, "no answer within the timeout of " + timeout),
+                new TimeoutException());
     }
 
     /**
@@ -93,15 +93,15 @@ public final class StoreErrors {
      *     unwrapped failure
      * @return the exception to fail with
      */
-    public static KvStoreException translate(String storeType, String operation, String key, Throwable failure,
-            Predicate<Throwable> isUnavailable) {
+    public static KvStoreException translate(
+            String storeType, String operation, String key, Throwable failure, Predicate<Throwable> isUnavailable) {
         Throwable t = Futures.unwrap(Objects.requireNonNull(failure, "failure"));
         if (t instanceof KvStoreException e) {
             return e;
         }
         if (t instanceof TimeoutException) {
-            return new KvStoreUnavailableException(message(storeType, operation, key,
-                    "no answer within the timeout"), t);
+            return new KvStoreUnavailableException(
+                    message(storeType, operation, key, "no answer within the timeout"), t);
         }
         if (isUnavailable.test(t)) {
             return unavailable(storeType, operation, key, t);

@@ -25,8 +25,7 @@ class AbstractKvWatchTest {
         }
 
         @Override
-        protected void onClose() {
-        }
+        protected void onClose() {}
 
         void lost() {
             connectionLost();
@@ -74,8 +73,9 @@ class AbstractKvWatchTest {
         failedRead.completeExceptionally(new IllegalStateException("read failed"));
         read.complete(KvEvent.put("k1", new byte[] {1}, 3));
         await().atMost(WAIT).until(() -> seen.size() >= 4);
-        assertThat(seen).extracting(KvEvent::type).containsExactly(EventType.PUT, EventType.CONNECTION_DOWN,
-                EventType.UNKNOWN, EventType.DELETE);
+        assertThat(seen)
+                .extracting(KvEvent::type)
+                .containsExactly(EventType.PUT, EventType.CONNECTION_DOWN, EventType.UNKNOWN, EventType.DELETE);
         assertThat(seen.get(0).key()).isEqualTo("k1");
         w.close();
     }

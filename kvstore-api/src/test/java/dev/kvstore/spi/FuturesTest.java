@@ -21,7 +21,8 @@ class FuturesTest {
     @Test
     void unwrapStripsCompletionAndExecutionLayers() {
         IOException root = new IOException("x");
-        assertThat(Futures.unwrap(new CompletionException(new ExecutionException(root)))).isSameAs(root);
+        assertThat(Futures.unwrap(new CompletionException(new ExecutionException(root))))
+                .isSameAs(root);
         assertThat(Futures.unwrap(root)).isSameAs(root);
         CompletionException empty = new CompletionException("no cause", null);
         assertThat(Futures.unwrap(empty)).isSameAs(empty);
@@ -36,7 +37,9 @@ class FuturesTest {
                 .isSameAs(f);
         CompletableFuture<String> dependent = f.whenComplete((v, e) -> dependentThread.set(Thread.currentThread()));
         await().atMost(WAIT).until(dependent::isDone);
-        assertThatThrownBy(f::join).hasCauseInstanceOf(KvStoreUnavailableException.class).hasMessageContaining("late");
+        assertThatThrownBy(f::join)
+                .hasCauseInstanceOf(KvStoreUnavailableException.class)
+                .hasMessageContaining("late");
         assertThat(dependentThread.get().getName()).startsWith("kvstore-timer-worker-");
     }
 
@@ -69,7 +72,7 @@ class FuturesTest {
         assertThat(ran.get().isDaemon()).isTrue();
 
         int before = Futures.timerQueueSize();
-        ScheduledFuture<?> later = Futures.schedule(() -> { }, Duration.ofHours(1));
+        ScheduledFuture<?> later = Futures.schedule(() -> {}, Duration.ofHours(1));
         later.cancel(false);
         assertThat(Futures.timerQueueSize()).isEqualTo(before);
     }

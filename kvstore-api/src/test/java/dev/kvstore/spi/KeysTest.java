@@ -17,20 +17,26 @@ class KeysTest {
         assertThatThrownBy(() -> Keys.checkKey("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Keys.checkKey("a\u0000")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Keys.checkKey("é".repeat(256) + "x", KvStoreClient.MAX_KEY_BYTES))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("513");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("513");
         String fullest = "é".repeat(384) + "x"; // 769 bytes: a 512-byte key under a 256-byte path prefix
         assertThat(Keys.checkKey(fullest)).isSameAs(fullest);
-        assertThatThrownBy(() -> Keys.checkKey(fullest + "x")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Keys.checkKey(fullest + "x"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("770");
-        assertThat(Keys.checkKey("\uD83D\uDE00".repeat(128), KvStoreClient.MAX_KEY_BYTES)).hasSize(256); // 512 bytes
+        assertThat(Keys.checkKey("\uD83D\uDE00".repeat(128), KvStoreClient.MAX_KEY_BYTES))
+                .hasSize(256); // 512 bytes
         assertThatThrownBy(() -> Keys.checkKey("\uD83D\uDE00".repeat(128) + "x", KvStoreClient.MAX_KEY_BYTES))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void unpairedSurrogatesAreRefused() {
-        for (String bad : new String[] {"x\uD800y", "x\uDC00y", "\uD800", "x\uDBFF", "\uDE00\uD83D", "a\uD83D\uD83Db"}) {
-            assertThatThrownBy(() -> Keys.checkKey(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+        for (String bad :
+                new String[] {"x\uD800y", "x\uDC00y", "\uD800", "x\uDBFF", "\uDE00\uD83D", "a\uD83D\uD83Db"}) {
+            assertThatThrownBy(() -> Keys.checkKey(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("unpaired surrogate");
             assertThatThrownBy(() -> Keys.checkPrefix(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }

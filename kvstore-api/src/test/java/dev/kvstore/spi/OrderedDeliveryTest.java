@@ -15,7 +15,8 @@ class OrderedDeliveryTest {
     @Test
     void itemsAreDeliveredInSubmissionOrderWhateverOrderTheyResolveIn() {
         List<String> seen = new CopyOnWriteArrayList<>();
-        OrderedDelivery<String> line = new OrderedDelivery<>("test", seen::add, e -> seen.add("failed:" + e.getMessage()));
+        OrderedDelivery<String> line =
+                new OrderedDelivery<>("test", seen::add, e -> seen.add("failed:" + e.getMessage()));
         List<CompletableFuture<String>> reads = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             CompletableFuture<String> read = new CompletableFuture<>();
@@ -55,12 +56,15 @@ class OrderedDeliveryTest {
     @Test
     void aThrowingSinkDoesNotStopTheLine() {
         List<String> seen = new CopyOnWriteArrayList<>();
-        OrderedDelivery<String> line = new OrderedDelivery<>("test", s -> {
-            if (s.equals("bad")) {
-                throw new IllegalStateException("listener bug");
-            }
-            seen.add(s);
-        }, e -> { });
+        OrderedDelivery<String> line = new OrderedDelivery<>(
+                "test",
+                s -> {
+                    if (s.equals("bad")) {
+                        throw new IllegalStateException("listener bug");
+                    }
+                    seen.add(s);
+                },
+                e -> {});
         line.submitResolved("a");
         line.submitResolved("bad");
         line.submit(CompletableFuture.completedFuture("b"));

@@ -2,25 +2,25 @@ package dev.kvstore.backend;
 
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvElection;
-import dev.kvstore.KvLock;
-import dev.kvstore.KvRegistration;
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvLease;
+import dev.kvstore.KvLock;
 import dev.kvstore.KvPair;
+import dev.kvstore.KvRegistration;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreConfigurationException;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
-import dev.kvstore.KvLease;
 import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.WatchOptions;
+import dev.kvstore.backend.internal.Coordination;
 import dev.kvstore.backend.observe.BackendInstrumentation;
 import dev.kvstore.backend.observe.BackendObserver;
 import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Keys;
-import dev.kvstore.backend.internal.Coordination;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +102,7 @@ public final class Backend implements AutoCloseable {
     private final Coordination coordination;
     /** Null without observers. */
     private final BackendInstrumentation instrumentation;
+
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Backend(Builder b, KvStoreConfig config, KvStoreClient client) {
@@ -113,8 +114,8 @@ public final class Backend implements AutoCloseable {
         this.client = client;
         this.liveness = new Liveness(b.livenessQueueCapacity, b.livenessInterval, this::tickCheck);
         this.instrumentation = attach(b.observers);
-        this.calls = new Calls(storeType, keyPrefix, timeout, BoundedByTimeout.isBounded(client), liveness,
-                instrumentation);
+        this.calls =
+                new Calls(storeType, keyPrefix, timeout, BoundedByTimeout.isBounded(client), liveness, instrumentation);
         this.coordination = new Coordination(client, storeType, timeout, liveness::record, this::key);
     }
 
@@ -144,7 +145,12 @@ public final class Backend implements AutoCloseable {
      *     or the address or timeout is malformed
      */
     public static Backend create(String storeType, String address, Duration timeout, String pathPrefix) {
-        return builder().storeType(storeType).address(address).timeout(timeout).pathPrefix(pathPrefix).build();
+        return builder()
+                .storeType(storeType)
+                .address(address)
+                .timeout(timeout)
+                .pathPrefix(pathPrefix)
+                .build();
     }
 
     /**
@@ -548,8 +554,8 @@ public final class Backend implements AutoCloseable {
      *     or not a valid key
      * @throws UnsupportedOperationException if the options ask for what the store cannot do
      */
-    public CompletableFuture<KvWatch> createWatchAsync(String key, boolean withPrefix, Consumer<KvEvent> listener,
-            WatchOptions options) {
+    public CompletableFuture<KvWatch> createWatchAsync(
+            String key, boolean withPrefix, Consumer<KvEvent> listener, WatchOptions options) {
         String full = watchKey(key, withPrefix, listener);
         notNull(options, "options");
         return calls.asyncWatch(full, () -> client.watch(full, withPrefix, calls.listener(listener), options));
@@ -592,7 +598,6 @@ public final class Backend implements AutoCloseable {
         return calls.async("putIfAbsent", full, () -> client.putIfAbsent(full, value));
     }
 
-
     /**
      * Replaces a key's value only if its version is {@code expectedVersion} (0: only if absent);
      * needs {@link KvCapability#CONDITIONAL_WRITES} and {@link KvCapability#VERSIONS}.
@@ -631,7 +636,6 @@ public final class Backend implements AutoCloseable {
         return calls.async("compareAndSet", full, () -> client.compareAndSet(full, expectedVersion, value));
     }
 
-
     /**
      * Deletes a key only if its version is {@code expectedVersion}; needs
      * {@link KvCapability#CONDITIONAL_WRITES} and {@link KvCapability#VERSIONS}.
@@ -666,7 +670,6 @@ public final class Backend implements AutoCloseable {
         return calls.async("compareAndDelete", full, () -> client.compareAndDelete(full, expectedVersion));
     }
 
-
     /**
      * Applies a transaction atomically ({@link Txn}); its keys are relative to the path prefix.
      *
@@ -697,7 +700,6 @@ public final class Backend implements AutoCloseable {
         Txn full = notNull(txn, "txn").mapKeys(this::key);
         return calls.async("commit", firstKey(full), () -> client.commit(full));
     }
-
 
     private String firstKey(Txn txn) {
         return txn.operations().get(0).key();
@@ -1002,8 +1004,8 @@ public final class Backend implements AutoCloseable {
     /** Shows the storeType, address, path prefix, timeout and liveness. */
     @Override
     public String toString() {
-        return "Backend[storeType=" + storeType + ", address=" + address + ", pathPrefix=" + pathPrefix
-                + ", timeout=" + timeout + ", alive=" + isAlive() + "]";
+        return "Backend[storeType=" + storeType + ", address=" + address + ", pathPrefix=" + pathPrefix + ", timeout="
+                + timeout + ", alive=" + isAlive() + "]";
     }
 
     // ---- internals ----
@@ -1059,8 +1061,7 @@ public final class Backend implements AutoCloseable {
         private int livenessQueueCapacity = DEFAULT_LIVENESS_QUEUE_CAPACITY;
         private final List<BackendObserver> observers = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Takes the store's settings (storeType, address, timeout and options) from a
@@ -1214,8 +1215,11 @@ public final class Backend implements AutoCloseable {
             } catch (KvStoreException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new KvStoreConfigurationException("storeType " + config.storeType() + " ("
-                        + provider.getClass().getName() + ") could not create a client for " + config + ": " + e, e);
+                throw new KvStoreConfigurationException(
+                        "storeType " + config.storeType() + " ("
+                                + provider.getClass().getName() + ") could not create a client for " + config + ": "
+                                + e,
+                        e);
             }
             if (client == null) {
                 throw new KvStoreConfigurationException(provider.getClass().getName() + " returned no client");

@@ -1,9 +1,9 @@
 package dev.kvstore.backend;
 
+import dev.kvstore.KvEvent;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
-import dev.kvstore.KvEvent;
 import dev.kvstore.KvWatch;
 import dev.kvstore.backend.observe.BackendInstrumentation;
 import dev.kvstore.backend.observe.OperationObservation;
@@ -50,15 +50,22 @@ final class Calls {
     private final String storeType;
     /** The path prefix and its "/", or empty for none. */
     private final String keyPrefix;
+
     private final Duration timeout;
     private final long timeoutNanos;
     /** The client bounds every operation by the same timeout: async forms need no timer of ours. */
     private final boolean clientBoundsTimeout;
+
     private final Liveness liveness;
     /** Null when the Backend has no observer. */
     private final BackendInstrumentation instrumentation;
 
-    Calls(String storeType, String keyPrefix, Duration timeout, boolean clientBoundsTimeout, Liveness liveness,
+    Calls(
+            String storeType,
+            String keyPrefix,
+            Duration timeout,
+            boolean clientBoundsTimeout,
+            Liveness liveness,
             BackendInstrumentation instrumentation) {
         this.storeType = storeType;
         this.keyPrefix = keyPrefix;
@@ -156,7 +163,8 @@ final class Calls {
             liveness.record(true);
             return f;
         }
-        CompletableFuture<T> bounded = clientBoundsTimeout ? f
+        CompletableFuture<T> bounded = clientBoundsTimeout
+                ? f
                 : Futures.withTimeout(f, timeout, () -> StoreErrors.timedOut(storeType, op, key, timeout));
         return bounded.handle((value, e) -> {
             if (e == null) {
@@ -209,8 +217,8 @@ final class Calls {
             return f;
         }
         // Our own future: the store's is never completed by us, so a late watch reaches us and is closed.
-        CompletableFuture<KvWatch> result = Futures.withTimeout(new CompletableFuture<>(), timeout,
-                () -> failure(new TimeoutException(), "watch", key));
+        CompletableFuture<KvWatch> result = Futures.withTimeout(
+                new CompletableFuture<>(), timeout, () -> failure(new TimeoutException(), "watch", key));
         f.whenComplete((w, e) -> {
             if (e == null) {
                 if (result.complete(w)) {
@@ -443,7 +451,8 @@ final class Calls {
             throw v;
         }
         liveness.record(true);
-        if (e instanceof KvStoreException || e instanceof NullPointerException
+        if (e instanceof KvStoreException
+                || e instanceof NullPointerException
                 || e instanceof IllegalArgumentException) {
             return (RuntimeException) e;
         }

@@ -35,6 +35,7 @@ final class Liveness {
     private volatile long lastPushNanos;
     /** Set by the tick once an interval has passed since the last push; the next record pushes. */
     private volatile boolean pushDue;
+
     private ScheduledFuture<?> tick; // guarded by lock
     private boolean closed; // guarded by lock
 
@@ -196,5 +197,4 @@ final class Liveness {
             scheduleTick(Math.max(MIN_TICK_NANOS, next));
         }
     }
-
 }

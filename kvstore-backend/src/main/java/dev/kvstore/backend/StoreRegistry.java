@@ -71,13 +71,16 @@ final class StoreRegistry {
             KvStoreProvider previous = found.putIfAbsent(type, provider);
             if (previous != null) {
                 duplicates.add("storeType \"" + type + "\" is provided by both "
-                        + previous.getClass().getName() + " and " + provider.getClass().getName());
+                        + previous.getClass().getName() + " and "
+                        + provider.getClass().getName());
             }
         }
         this.providers = Collections.unmodifiableMap(found);
         this.failures = List.copyOf(failed);
-        this.duplicate = duplicates.isEmpty() ? null : new KvStoreConfigurationException(
-                String.join("; ", duplicates) + ": keep only one of them on the class path");
+        this.duplicate = duplicates.isEmpty()
+                ? null
+                : new KvStoreConfigurationException(
+                        String.join("; ", duplicates) + ": keep only one of them on the class path");
     }
 
     /**
@@ -145,12 +148,16 @@ final class StoreRegistry {
         StringBuilder m = new StringBuilder();
         String artifact = ARTIFACT_OF.get(storeType);
         if (artifact != null) {
-            m.append("storeType \"").append(storeType).append("\" is not on the class path: add ")
-                    .append(artifact).append(". ");
+            m.append("storeType \"")
+                    .append(storeType)
+                    .append("\" is not on the class path: add ")
+                    .append(artifact)
+                    .append(". ");
         } else {
             m.append("unknown storeType \"").append(storeType).append("\". ");
         }
-        m.append("storeTypes found: ").append(providers.isEmpty() ? "none" : String.join(", ", providers.keySet()))
+        m.append("storeTypes found: ")
+                .append(providers.isEmpty() ? "none" : String.join(", ", providers.keySet()))
                 .append('.');
         if (artifact == null) {
             Map<String, List<String>> missing = new TreeMap<>();
@@ -163,7 +170,11 @@ final class StoreRegistry {
                 m.append(" Others are added by");
                 String sep = " ";
                 for (Map.Entry<String, List<String>> e : missing.entrySet()) {
-                    m.append(sep).append(e.getKey()).append(" (").append(String.join(", ", e.getValue())).append(')');
+                    m.append(sep)
+                            .append(e.getKey())
+                            .append(" (")
+                            .append(String.join(", ", e.getValue()))
+                            .append(')');
                     sep = ", ";
                 }
                 m.append('.');
@@ -175,8 +186,8 @@ final class StoreRegistry {
                 m.append(" [").append(f.getMessage()).append(']');
             }
         }
-        KvStoreConfigurationException e = new KvStoreConfigurationException(m.toString(),
-                failures.isEmpty() ? null : failures.get(0));
+        KvStoreConfigurationException e =
+                new KvStoreConfigurationException(m.toString(), failures.isEmpty() ? null : failures.get(0));
         for (int i = 1; i < failures.size(); i++) {
             e.addSuppressed(failures.get(i));
         }
@@ -188,8 +199,9 @@ final class StoreRegistry {
         try {
             type = provider.storeType();
         } catch (RuntimeException e) {
-            throw new ServiceConfigurationError(KvStoreProvider.class.getName() + ": "
-                    + provider.getClass().getName() + ".storeType() threw " + e, e);
+            throw new ServiceConfigurationError(
+                    KvStoreProvider.class.getName() + ": " + provider.getClass().getName() + ".storeType() threw " + e,
+                    e);
         }
         if (type == null || type.isBlank()) {
             throw new ServiceConfigurationError(KvStoreProvider.class.getName() + ": "

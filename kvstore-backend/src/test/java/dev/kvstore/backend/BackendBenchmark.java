@@ -15,8 +15,7 @@ public final class BackendBenchmark {
 
     private static final int KEYS = 1024;
 
-    private BackendBenchmark() {
-    }
+    private BackendBenchmark() {}
 
     /**
      * Runs the benchmark.
@@ -41,12 +40,14 @@ public final class BackendBenchmark {
                 i -> raw.get(fullKeys[i]).get(5, TimeUnit.SECONDS),
                 i -> raw.put(fullKeys[i], value).get(5, TimeUnit.SECONDS),
                 i -> raw.get(fullKeys[i]).join(),
-                i -> raw.put(fullKeys[i], value).join()};
+                i -> raw.put(fullKeys[i], value).join()
+            };
             Op[] backendOps = {
                 i -> backend.get(keys[i]),
                 i -> backend.put(keys[i], value),
                 i -> backend.getAsync(keys[i]).join(),
-                i -> backend.putAsync(keys[i], value).join()};
+                i -> backend.putAsync(keys[i], value).join()
+            };
             // Short alternating runs, median of the pairwise ratios: the machine is shared and noisy.
             int pairs = 15;
             for (int n = 0; n < names.length; n++) {
@@ -60,7 +61,8 @@ public final class BackendBenchmark {
                     backendRates[p] = measure(backendOps[n], millis);
                     ratios[p] = backendRates[p] / rawRates[p];
                 }
-                System.out.printf("%-13s raw %,12.0f ops/s   Backend %,12.0f ops/s   median ratio %.3f%n",
+                System.out.printf(
+                        "%-13s raw %,12.0f ops/s   Backend %,12.0f ops/s   median ratio %.3f%n",
                         names[n], median(rawRates), median(backendRates), median(ratios));
             }
         }

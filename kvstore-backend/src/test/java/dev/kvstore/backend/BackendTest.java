@@ -75,7 +75,8 @@ class BackendTest {
             assertThat(backend.get("key4")).get().extracting(KvPair::key).isEqualTo("Prefix/key4");
             assertThat(backend.list("key4")).containsOnlyKeys("Prefix/key4", "Prefix/key4/a", "Prefix/key40");
             assertThat(backend.listKeys("key4")).containsExactly("Prefix/key4", "Prefix/key4/a", "Prefix/key40");
-            assertThat(backend.list("key4").get("Prefix/key4/a").valueAsString()).isEqualTo("b");
+            assertThat(backend.list("key4").get("Prefix/key4/a").valueAsString())
+                    .isEqualTo("b");
         }
 
         @Test
@@ -101,7 +102,8 @@ class BackendTest {
             backend.put("bytes", new byte[] {0, 1, 2, (byte) 255});
             backend.put("text", "héllo ☃");
             backend.put("empty", new byte[0]);
-            assertThat(backend.get("bytes")).get().extracting(KvPair::value).isEqualTo(new byte[] {0, 1, 2, (byte) 255});
+            assertThat(backend.get("bytes")).get().extracting(KvPair::value).isEqualTo(new byte[] {0, 1, 2, (byte) 255
+            });
             assertThat(backend.get("text").orElseThrow().value()).isEqualTo("héllo ☃".getBytes(StandardCharsets.UTF_8));
             assertThat(backend.get("empty").orElseThrow().valueSize()).isZero();
             assertThat(backend.exists("text")).isTrue();
@@ -117,7 +119,10 @@ class BackendTest {
         void asyncForms() {
             backend.putAsync("a", "1").join();
             backend.putAsync("b", new byte[] {2}).join();
-            assertThat(backend.getAsync("a").join()).get().extracting(KvPair::valueAsString).isEqualTo("1");
+            assertThat(backend.getAsync("a").join())
+                    .get()
+                    .extracting(KvPair::valueAsString)
+                    .isEqualTo("1");
             assertThat(backend.existsAsync("b").join()).isTrue();
             assertThat(backend.listAsync("").join()).containsOnlyKeys("Prefix/a", "Prefix/b");
             assertThat(backend.listKeysAsync("a").join()).containsExactly("Prefix/a");
@@ -132,18 +137,30 @@ class BackendTest {
         @DisplayName("null arguments fail with NullPointerException at once, in blocking and async forms")
         void nulls() {
             List<Executable> calls = List.of(
-                    () -> backend.get(null), () -> backend.getAsync(null),
-                    () -> backend.list(null), () -> backend.listAsync(null),
-                    () -> backend.listKeys(null), () -> backend.listKeysAsync(null),
-                    () -> backend.exists(null), () -> backend.existsAsync(null),
-                    () -> backend.put(null, "v"), () -> backend.putAsync(null, "v"),
-                    () -> backend.put("k", (String) null), () -> backend.putAsync("k", (String) null),
-                    () -> backend.put("k", (byte[]) null), () -> backend.putAsync("k", (byte[]) null),
-                    () -> backend.delete(null), () -> backend.deleteAsync(null),
-                    () -> backend.deleteWithPrefix(null), () -> backend.deleteWithPrefixAsync(null),
-                    () -> backend.createWatch(null, true, e -> { }), () -> backend.createWatchAsync(null, false, e -> { }),
-                    () -> backend.createWatch("k", false, null), () -> backend.createWatchAsync("k", true, null),
-                    () -> backend.deleteWatch(null), () -> backend.fullKey(null),
+                    () -> backend.get(null),
+                    () -> backend.getAsync(null),
+                    () -> backend.list(null),
+                    () -> backend.listAsync(null),
+                    () -> backend.listKeys(null),
+                    () -> backend.listKeysAsync(null),
+                    () -> backend.exists(null),
+                    () -> backend.existsAsync(null),
+                    () -> backend.put(null, "v"),
+                    () -> backend.putAsync(null, "v"),
+                    () -> backend.put("k", (String) null),
+                    () -> backend.putAsync("k", (String) null),
+                    () -> backend.put("k", (byte[]) null),
+                    () -> backend.putAsync("k", (byte[]) null),
+                    () -> backend.delete(null),
+                    () -> backend.deleteAsync(null),
+                    () -> backend.deleteWithPrefix(null),
+                    () -> backend.deleteWithPrefixAsync(null),
+                    () -> backend.createWatch(null, true, e -> {}),
+                    () -> backend.createWatchAsync(null, false, e -> {}),
+                    () -> backend.createWatch("k", false, null),
+                    () -> backend.createWatchAsync("k", true, null),
+                    () -> backend.deleteWatch(null),
+                    () -> backend.fullKey(null),
                     () -> backend.setLivenessChannelInterval(null));
             for (Executable call : calls) {
                 assertThatThrownBy(call::execute).isInstanceOf(NullPointerException.class);
@@ -151,7 +168,8 @@ class BackendTest {
         }
 
         @Test
-        @DisplayName("an empty key fails with IllegalArgumentException at once for get, put, delete, exists and exact watches")
+        @DisplayName(
+                "an empty key fails with IllegalArgumentException at once for get, put, delete, exists and exact watches")
         void emptyKeys() {
             List<Executable> calls = List.of(
                     () -> backend.get(""), () -> backend.getAsync(""),
@@ -159,7 +177,7 @@ class BackendTest {
                     () -> backend.put("", "v"), () -> backend.putAsync("", "v"),
                     () -> backend.put("", new byte[0]), () -> backend.putAsync("", new byte[0]),
                     () -> backend.delete(""), () -> backend.deleteAsync(""),
-                    () -> backend.createWatch("", false, e -> { }), () -> backend.createWatchAsync("", false, e -> { }));
+                    () -> backend.createWatch("", false, e -> {}), () -> backend.createWatchAsync("", false, e -> {}));
             for (Executable call : calls) {
                 assertThatThrownBy(call::execute).isInstanceOf(IllegalArgumentException.class);
             }
@@ -171,9 +189,13 @@ class BackendTest {
         @Test
         @DisplayName("a store's error is rethrown as it is")
         void storeErrorsAsIs() {
-            try (Backend small = Backend.builder().storeType("memory").option("max-value-bytes", "4").build()) {
+            try (Backend small = Backend.builder()
+                    .storeType("memory")
+                    .option("max-value-bytes", "4")
+                    .build()) {
                 assertThatThrownBy(() -> small.put("k", "too long"))
-                        .isInstanceOf(dev.kvstore.KvValueTooLargeException.class).hasMessageContaining("4 bytes");
+                        .isInstanceOf(dev.kvstore.KvValueTooLargeException.class)
+                        .hasMessageContaining("4 bytes");
                 assertThat(small.isAlive()).isTrue();
             }
         }
@@ -181,7 +203,7 @@ class BackendTest {
         @Test
         @DisplayName("operations after close fail with KvStoreException; close is idempotent and closes watches")
         void close() {
-            KvWatch watch = backend.createWatch("w", true, e -> { });
+            KvWatch watch = backend.createWatch("w", true, e -> {});
             backend.close();
             backend.close();
             assertThat(watch.isOpen()).isFalse();
@@ -191,9 +213,15 @@ class BackendTest {
         @Test
         @DisplayName("the builder's settings are kept")
         void builder() {
-            try (Backend b = Backend.builder().storeType("memory").address("ignored:1").timeout(Duration.ofMillis(1500))
-                    .pathPrefix("svc").options(Map.of("max-value-bytes", "10")).livenessInterval(Duration.ofSeconds(7))
-                    .livenessQueueCapacity(3).build()) {
+            try (Backend b = Backend.builder()
+                    .storeType("memory")
+                    .address("ignored:1")
+                    .timeout(Duration.ofMillis(1500))
+                    .pathPrefix("svc")
+                    .options(Map.of("max-value-bytes", "10"))
+                    .livenessInterval(Duration.ofSeconds(7))
+                    .livenessQueueCapacity(3)
+                    .build()) {
                 assertThat(b.storeType()).isEqualTo("memory");
                 assertThat(b.address()).isEqualTo("ignored:1");
                 assertThat(b.timeout()).isEqualTo(Duration.ofMillis(1500));
@@ -202,15 +230,23 @@ class BackendTest {
                 assertThat(b.client().maxValueSize()).isEqualTo(10);
                 assertThat(b.toString()).contains("memory", "svc", "alive=false");
             }
-            KvStoreConfig config = KvStoreConfig.builder().storeType("MEMORY").timeout(Duration.ofMillis(900))
-                    .option("max-value-bytes", "5").build();
-            try (Backend b = Backend.builder().address("replaced:1").config(config).pathPrefix("p").build()) {
+            KvStoreConfig config = KvStoreConfig.builder()
+                    .storeType("MEMORY")
+                    .timeout(Duration.ofMillis(900))
+                    .option("max-value-bytes", "5")
+                    .build();
+            try (Backend b = Backend.builder()
+                    .address("replaced:1")
+                    .config(config)
+                    .pathPrefix("p")
+                    .build()) {
                 assertThat(b.storeType()).isEqualTo("memory");
                 assertThat(b.address()).isEmpty();
                 assertThat(b.timeout()).isEqualTo(Duration.ofMillis(900));
                 assertThat(b.client().maxValueSize()).isEqualTo(5);
             }
-            assertThatThrownBy(() -> Backend.builder().livenessQueueCapacity(0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Backend.builder().livenessQueueCapacity(0))
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> Backend.builder().livenessInterval(Duration.ofSeconds(-1)))
                     .isInstanceOf(IllegalArgumentException.class);
         }
@@ -228,8 +264,10 @@ class BackendTest {
             backend.delete("dir/a");
             backend.put("other", "x");
             await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 2);
-            assertThat(events).extracting(KvEvent::type, KvEvent::key)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(EventType.PUT, "Prefix/dir/a"),
+            assertThat(events)
+                    .extracting(KvEvent::type, KvEvent::key)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(EventType.PUT, "Prefix/dir/a"),
                             org.assertj.core.groups.Tuple.tuple(EventType.DELETE, "Prefix/dir/a"));
         }
 

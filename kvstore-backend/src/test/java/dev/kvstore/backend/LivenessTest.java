@@ -30,8 +30,13 @@ class LivenessTest {
     }
 
     private Backend backend(Duration interval, int capacity) {
-        Backend b = Backend.builder().storeType(SwitchableStoreProvider.STORE_TYPE).timeout(Duration.ofSeconds(5))
-                .pathPrefix("live").livenessInterval(interval).livenessQueueCapacity(capacity).build();
+        Backend b = Backend.builder()
+                .storeType(SwitchableStoreProvider.STORE_TYPE)
+                .timeout(Duration.ofSeconds(5))
+                .pathPrefix("live")
+                .livenessInterval(interval)
+                .livenessQueueCapacity(capacity)
+                .build();
         backends.add(b);
         return b;
     }
@@ -200,27 +205,45 @@ class LivenessTest {
     }
 
     @Test
-    @DisplayName("a store that never answers: every operation fails with KvStoreUnavailableException within the timeout")
+    @DisplayName(
+            "a store that never answers: every operation fails with KvStoreUnavailableException within the timeout")
     void hangingStore() {
-        Backend b = Backend.builder().storeType(SwitchableStoreProvider.STORE_TYPE).timeout(Duration.ofMillis(200))
-                .pathPrefix("hang").build();
+        Backend b = Backend.builder()
+                .storeType(SwitchableStoreProvider.STORE_TYPE)
+                .timeout(Duration.ofMillis(200))
+                .pathPrefix("hang")
+                .build();
         backends.add(b);
         b.put("k", "v");
         assertThat(b.isAlive()).isTrue();
         store(b).mode(Mode.HANGING);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             List<org.junit.jupiter.api.function.Executable> blocking = List.of(
-                    () -> b.get("k"), () -> b.list(""), () -> b.listKeys(""), () -> b.exists("k"),
-                    () -> b.put("k", "v"), () -> b.put("k", new byte[] {1}), () -> b.delete("k"),
-                    () -> b.deleteWithPrefix(""), () -> b.createWatch("k", false, e -> { }));
+                    () -> b.get("k"),
+                    () -> b.list(""),
+                    () -> b.listKeys(""),
+                    () -> b.exists("k"),
+                    () -> b.put("k", "v"),
+                    () -> b.put("k", new byte[] {1}),
+                    () -> b.delete("k"),
+                    () -> b.deleteWithPrefix(""),
+                    () -> b.createWatch("k", false, e -> {}));
             for (var call : blocking) {
-                assertThatThrownBy(call::execute).isInstanceOf(KvStoreUnavailableException.class)
+                assertThatThrownBy(call::execute)
+                        .isInstanceOf(KvStoreUnavailableException.class)
                         .hasMessageContaining("failed: no answer within the timeout of PT0.2S");
                 assertThat(b.isAlive()).isFalse();
             }
-            List<CompletableFuture<?>> async = List.of(b.getAsync("k"), b.listAsync(""), b.listKeysAsync(""),
-                    b.existsAsync("k"), b.putAsync("k", "v"), b.putAsync("k", new byte[0]), b.deleteAsync("k"),
-                    b.deleteWithPrefixAsync(""), b.createWatchAsync("", true, e -> { }));
+            List<CompletableFuture<?>> async = List.of(
+                    b.getAsync("k"),
+                    b.listAsync(""),
+                    b.listKeysAsync(""),
+                    b.existsAsync("k"),
+                    b.putAsync("k", "v"),
+                    b.putAsync("k", new byte[0]),
+                    b.deleteAsync("k"),
+                    b.deleteWithPrefixAsync(""),
+                    b.createWatchAsync("", true, e -> {}));
             for (CompletableFuture<?> f : async) {
                 assertThatThrownBy(f::join).hasCauseInstanceOf(KvStoreUnavailableException.class);
             }
@@ -233,12 +256,16 @@ class LivenessTest {
     @Test
     @DisplayName("a watch the store confirms after the timeout is closed, not leaked")
     void lateWatchIsClosed() {
-        Backend b = Backend.builder().storeType(SwitchableStoreProvider.STORE_TYPE).timeout(Duration.ofMillis(100))
-                .pathPrefix("late").build();
+        Backend b = Backend.builder()
+                .storeType(SwitchableStoreProvider.STORE_TYPE)
+                .timeout(Duration.ofMillis(100))
+                .pathPrefix("late")
+                .build();
         backends.add(b);
         List<dev.kvstore.KvEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         store(b).mode(Mode.HANGING);
-        assertThatThrownBy(() -> b.createWatch("a", false, events::add)).isInstanceOf(KvStoreUnavailableException.class);
+        assertThatThrownBy(() -> b.createWatch("a", false, events::add))
+                .isInstanceOf(KvStoreUnavailableException.class);
         CompletableFuture<dev.kvstore.KvWatch> async = b.createWatchAsync("b", false, events::add);
         assertThatThrownBy(async::join).hasCauseInstanceOf(KvStoreUnavailableException.class);
         store(b).mode(Mode.UP);

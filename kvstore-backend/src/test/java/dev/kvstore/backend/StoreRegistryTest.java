@@ -66,7 +66,8 @@ class StoreRegistryTest {
                 .hasMessageContaining("storeType \"dup\" is provided by both")
                 .hasMessageContaining(DupA.class.getName())
                 .hasMessageContaining(DupB.class.getName());
-        assertThatThrownBy(registry::storeTypes).isInstanceOf(KvStoreConfigurationException.class)
+        assertThatThrownBy(registry::storeTypes)
+                .isInstanceOf(KvStoreConfigurationException.class)
                 .hasMessageContaining(DupB.class.getName());
     }
 
@@ -75,9 +76,11 @@ class StoreRegistryTest {
     void providerLoadFailure(@TempDir Path dir) throws IOException {
         Path services = dir.resolve("META-INF/services");
         Files.createDirectories(services);
-        Files.writeString(services.resolve(KvStoreProvider.class.getName()),
+        Files.writeString(
+                services.resolve(KvStoreProvider.class.getName()),
                 "no.such.Provider\n" + Broken.class.getName() + "\n");
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
             StoreRegistry registry = StoreRegistry.load(loader);
             assertThat(registry.storeTypes()).containsExactly("memory", "test-switchable");
             assertThat(registry.failures()).hasSize(2);
@@ -94,21 +97,31 @@ class StoreRegistryTest {
     @Test
     @DisplayName("a malformed address or option fails at create; a missing storeType too")
     void malformedConfiguration() {
-        assertThatThrownBy(() -> Backend.create(SwitchableStoreProvider.STORE_TYPE, "localhost", Duration.ofSeconds(1), ""))
-                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("malformed address");
-        assertThatThrownBy(() -> Backend.builder().storeType("memory").option("no-such-option", "1").build())
-                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("no-such-option");
-        assertThatThrownBy(() -> Backend.builder().storeType("memory").timeout(Duration.ZERO).build())
-                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("timeout");
+        assertThatThrownBy(() ->
+                        Backend.create(SwitchableStoreProvider.STORE_TYPE, "localhost", Duration.ofSeconds(1), ""))
+                .isInstanceOf(KvStoreConfigurationException.class)
+                .hasMessageContaining("malformed address");
+        assertThatThrownBy(() -> Backend.builder()
+                        .storeType("memory")
+                        .option("no-such-option", "1")
+                        .build())
+                .isInstanceOf(KvStoreConfigurationException.class)
+                .hasMessageContaining("no-such-option");
+        assertThatThrownBy(() -> Backend.builder()
+                        .storeType("memory")
+                        .timeout(Duration.ZERO)
+                        .build())
+                .isInstanceOf(KvStoreConfigurationException.class)
+                .hasMessageContaining("timeout");
         assertThatThrownBy(() -> Backend.builder().address("x:1").build())
-                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("storeType is required");
+                .isInstanceOf(KvStoreConfigurationException.class)
+                .hasMessageContaining("storeType is required");
     }
 
     /** A provider whose storeType() throws. */
     public static final class Broken implements KvStoreProvider {
         /** For ServiceLoader. */
-        public Broken() {
-        }
+        public Broken() {}
 
         @Override
         public String storeType() {

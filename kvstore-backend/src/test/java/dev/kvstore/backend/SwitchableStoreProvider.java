@@ -32,11 +32,14 @@ public final class SwitchableStoreProvider implements KvStoreProvider {
     public static final String STORE_TYPE = "test-switchable";
 
     /** What the store does with an operation. */
-    enum Mode { UP, DOWN, HANGING }
+    enum Mode {
+        UP,
+        DOWN,
+        HANGING
+    }
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public SwitchableStoreProvider() {
-    }
+    public SwitchableStoreProvider() {}
 
     @Override
     public String storeType() {
@@ -49,7 +52,10 @@ public final class SwitchableStoreProvider implements KvStoreProvider {
         if (!config.address().isEmpty()) {
             config.endpoints();
         }
-        KvStoreConfig memory = config.toBuilder().storeType(MemoryKvStoreProvider.STORE_TYPE).address("").build();
+        KvStoreConfig memory = config.toBuilder()
+                .storeType(MemoryKvStoreProvider.STORE_TYPE)
+                .address("")
+                .build();
         return new SwitchableClient(new MemoryKvStoreProvider().create(memory));
     }
 

@@ -1,8 +1,8 @@
 package dev.kvstore.cli;
 
+import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvWatch;
-import dev.kvstore.EventType;
 import dev.kvstore.backend.Backend;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -43,8 +43,7 @@ final class Bench {
     }
 
     /** How a run is shaped. */
-    record Shape(int threads, int inFlight, int valueSize, int keys, Duration duration, Duration warmup) {
-    }
+    record Shape(int threads, int inFlight, int valueSize, int keys, Duration duration, Duration warmup) {}
 
     /** The figures of one run; latencies in nanoseconds. */
     record Result(Workload workload, Shape shape, long ops, long errors, double seconds, Histogram latency) {
@@ -55,7 +54,8 @@ final class Bench {
 
     private final Backend backend;
     private final Shape shape;
-    private final String namespace = "kvctl-bench/" + UUID.randomUUID().toString().substring(0, 8) + "/";
+    private final String namespace =
+            "kvctl-bench/" + UUID.randomUUID().toString().substring(0, 8) + "/";
 
     Bench(Backend backend, Shape shape) {
         this.backend = backend;
@@ -103,50 +103,54 @@ final class Bench {
         CountDownLatch go = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < shape.threads(); t++) {
-            Thread thread = new Thread(() -> {
-                Semaphore permits = new Semaphore(shape.inFlight());
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                try {
-                    go.await();
-                    long measureStart = window[0];
-                    long end = window[1];
-                    while (System.nanoTime() < end) {
-                        if (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                            continue;
-                        }
-                        long start = System.nanoTime();
-                        String k = key(random.nextInt(shape.keys()));
-                        CompletableFuture<?> f;
+            Thread thread = new Thread(
+                    () -> {
+                        Semaphore permits = new Semaphore(shape.inFlight());
+                        ThreadLocalRandom random = ThreadLocalRandom.current();
                         try {
-                            f = switch (workload) {
-                                case PUT -> backend.putAsync(k, payload);
-                                case GET -> backend.getAsync(k);
-                                case MIXED -> random.nextBoolean() ? backend.getAsync(k) : backend.putAsync(k, payload);
-                                case LIST -> backend.listAsync(namespace);
-                                default -> throw new IllegalStateException(workload.name());
-                            };
-                        } catch (RuntimeException e) {
-                            f = CompletableFuture.failedFuture(e);
-                        }
-                        f.whenComplete((v, e) -> {
-                            long now = System.nanoTime();
-                            if (start >= measureStart && start < end) {
-                                if (e == null) {
-                                    histogram.recordValue(now - start);
-                                    ops.incrementAndGet();
-                                } else {
-                                    errors.incrementAndGet();
+                            go.await();
+                            long measureStart = window[0];
+                            long end = window[1];
+                            while (System.nanoTime() < end) {
+                                if (!permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                                    continue;
                                 }
+                                long start = System.nanoTime();
+                                String k = key(random.nextInt(shape.keys()));
+                                CompletableFuture<?> f;
+                                try {
+                                    f = switch (workload) {
+                                        case PUT -> backend.putAsync(k, payload);
+                                        case GET -> backend.getAsync(k);
+                                        case MIXED ->
+                                            random.nextBoolean() ? backend.getAsync(k) : backend.putAsync(k, payload);
+                                        case LIST -> backend.listAsync(namespace);
+                                        default -> throw new IllegalStateException(workload.name());
+                                    };
+                                } catch (RuntimeException e) {
+                                    f = CompletableFuture.failedFuture(e);
+                                }
+                                f.whenComplete((v, e) -> {
+                                    long now = System.nanoTime();
+                                    if (start >= measureStart && start < end) {
+                                        if (e == null) {
+                                            histogram.recordValue(now - start);
+                                            ops.incrementAndGet();
+                                        } else {
+                                            errors.incrementAndGet();
+                                        }
+                                    }
+                                    permits.release();
+                                });
                             }
-                            permits.release();
-                        });
-                    }
-                    // drain: every operation completes within the Backend's timeout
-                    permits.tryAcquire(shape.inFlight(), backend.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "kvctl-bench-" + t);
+                            // drain: every operation completes within the Backend's timeout
+                            permits.tryAcquire(
+                                    shape.inFlight(), backend.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "kvctl-bench-" + t);
             threads.add(thread);
             thread.start();
         }
@@ -156,7 +160,8 @@ final class Bench {
         for (Thread thread : threads) {
             thread.join();
         }
-        return new Result(workload, shape, ops.get(), errors.get(), shape.duration().toNanos() / 1e9, histogram);
+        return new Result(
+                workload, shape, ops.get(), errors.get(), shape.duration().toNanos() / 1e9, histogram);
     }
 
     /**
@@ -220,41 +225,51 @@ final class Bench {
             long timeoutNanos = backend.timeout().toNanos();
             for (int t = 0; t < shape.threads(); t++) {
                 int thread = t;
-                Thread th = new Thread(() -> {
-                    BlockingQueue<Integer> mine = free.get(thread);
-                    try {
-                        while (System.nanoTime() < end) {
-                            Integer slot = mine.poll(100, TimeUnit.MILLISECONDS);
-                            if (slot == null) {
-                                reclaimLost(thread, expected, started, mine, timeoutNanos, measureStart, end, errors);
-                                continue;
-                            }
-                            long seq = sequence.incrementAndGet();
-                            long start = System.nanoTime();
-                            ByteBuffer v = ByteBuffer.allocate(Math.max(16, shape.valueSize()));
-                            v.putLong(start).putLong(seq);
-                            started.set(slot, start);
-                            expected.set(slot, seq);
-                            int s = slot;
-                            CompletableFuture<Void> f;
+                Thread th = new Thread(
+                        () -> {
+                            BlockingQueue<Integer> mine = free.get(thread);
                             try {
-                                f = backend.putAsync(watched + slot, v.array());
-                            } catch (RuntimeException e) {
-                                f = CompletableFuture.failedFuture(e);
-                            }
-                            f.whenComplete((x, e) -> {
-                                if (e != null && expected.compareAndSet(s, seq, -1)) {
-                                    if (start >= measureStart && start < end) {
-                                        errors.incrementAndGet();
+                                while (System.nanoTime() < end) {
+                                    Integer slot = mine.poll(100, TimeUnit.MILLISECONDS);
+                                    if (slot == null) {
+                                        reclaimLost(
+                                                thread,
+                                                expected,
+                                                started,
+                                                mine,
+                                                timeoutNanos,
+                                                measureStart,
+                                                end,
+                                                errors);
+                                        continue;
                                     }
-                                    mine.add(s);
+                                    long seq = sequence.incrementAndGet();
+                                    long start = System.nanoTime();
+                                    ByteBuffer v = ByteBuffer.allocate(Math.max(16, shape.valueSize()));
+                                    v.putLong(start).putLong(seq);
+                                    started.set(slot, start);
+                                    expected.set(slot, seq);
+                                    int s = slot;
+                                    CompletableFuture<Void> f;
+                                    try {
+                                        f = backend.putAsync(watched + slot, v.array());
+                                    } catch (RuntimeException e) {
+                                        f = CompletableFuture.failedFuture(e);
+                                    }
+                                    f.whenComplete((x, e) -> {
+                                        if (e != null && expected.compareAndSet(s, seq, -1)) {
+                                            if (start >= measureStart && start < end) {
+                                                errors.incrementAndGet();
+                                            }
+                                            mine.add(s);
+                                        }
+                                    });
                                 }
-                            });
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "kvctl-bench-watch-" + t);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "kvctl-bench-watch-" + t);
                 threads.add(th);
                 th.start();
             }
@@ -263,19 +278,28 @@ final class Bench {
             }
             // wait for the last events, at most the Backend's timeout
             long deadline = System.nanoTime() + timeoutNanos;
-            while (System.nanoTime() < deadline && free.stream().mapToInt(BlockingQueue::size).sum() < slots) {
+            while (System.nanoTime() < deadline
+                    && free.stream().mapToInt(BlockingQueue::size).sum() < slots) {
                 Thread.onSpinWait();
                 Thread.sleep(1);
             }
         } finally {
             backend.deleteWatch(watch);
         }
-        return new Result(Workload.WATCH, shape, ops.get(), errors.get(), shape.duration().toNanos() / 1e9, histogram);
+        return new Result(
+                Workload.WATCH, shape, ops.get(), errors.get(), shape.duration().toNanos() / 1e9, histogram);
     }
 
     /** A slot whose event has not come within the timeout counts as an error and is used again. */
-    private void reclaimLost(int thread, AtomicLongArray expected, AtomicLongArray started, BlockingQueue<Integer> mine,
-                             long timeoutNanos, long measureStart, long end, AtomicLong errors) {
+    private void reclaimLost(
+            int thread,
+            AtomicLongArray expected,
+            AtomicLongArray started,
+            BlockingQueue<Integer> mine,
+            long timeoutNanos,
+            long measureStart,
+            long end,
+            AtomicLong errors) {
         long now = System.nanoTime();
         for (int i = 0; i < shape.inFlight(); i++) {
             int slot = thread * shape.inFlight() + i;

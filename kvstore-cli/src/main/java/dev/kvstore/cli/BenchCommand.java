@@ -14,36 +14,56 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kvctl bench [WORKLOAD...]}: throughput and latency through the Backend. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure workloads through the Backend: put, get, mixed (half get, half put), list "
-                + "(a prefix of --keys keys), watch (put -> event latency).",
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure workloads through the Backend: put, get, mixed (half get, half put), list "
+                    + "(a prefix of --keys keys), watch (put -> event latency).",
             "Each runs --warmup then --duration, under a fresh kvctl-bench/<random>/ namespace that is deleted "
-                + "afterwards. Prints ops/s and p50/p90/p99/p99.9/max latency (HdrHistogram)."})
+                    + "afterwards. Prints ops/s and p50/p90/p99/p99.9/max latency (HdrHistogram)."
+        })
 final class BenchCommand extends StoreCommand {
 
-    @Parameters(paramLabel = "WORKLOAD", arity = "0..*",
+    @Parameters(
+            paramLabel = "WORKLOAD",
+            arity = "0..*",
             description = "put, get, mixed, list, watch (default: all, in that order).")
     List<Bench.Workload> workloads = new ArrayList<>();
 
-    @Option(names = "--threads", defaultValue = "1", description = "Threads issuing operations (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "Threads issuing operations (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--in-flight", defaultValue = "1",
+    @Option(
+            names = "--in-flight",
+            defaultValue = "1",
             description = "Operations in flight per thread (default ${DEFAULT-VALUE}: one at a time).")
     int inFlight;
 
-    @Option(names = "--value-size", paramLabel = "BYTES", defaultValue = "100",
+    @Option(
+            names = "--value-size",
+            paramLabel = "BYTES",
+            defaultValue = "100",
             description = "Value size in bytes (default ${DEFAULT-VALUE}).")
     int valueSize;
 
     @Option(names = "--keys", defaultValue = "1000", description = "Distinct keys (default ${DEFAULT-VALUE}).")
     int keys;
 
-    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(
+            names = "--duration",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
             description = "Measured time per workload (default ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "1s",
+    @Option(
+            names = "--warmup",
+            paramLabel = "DURATION",
+            defaultValue = "1s",
             description = "Unmeasured time before it (default ${DEFAULT-VALUE}).")
     String warmup;
 
@@ -56,19 +76,36 @@ final class BenchCommand extends StoreCommand {
             throw usage("--threads, --in-flight and --keys must be at least 1, --value-size at least 0");
         }
         Duration measured = root.connection.parseDuration("--duration", duration);
-        Duration warm = warmup.trim().matches("0+(ms|s)?") ? Duration.ZERO
-                : root.connection.parseDuration("--warmup", warmup);
+        Duration warm =
+                warmup.trim().matches("0+(ms|s)?") ? Duration.ZERO : root.connection.parseDuration("--warmup", warmup);
         Bench.Shape shape = new Bench.Shape(threads, inFlight, valueSize, keys, measured, warm);
-        List<Bench.Workload> chosen = workloads.isEmpty() ? new ArrayList<>(EnumSet.allOf(Bench.Workload.class))
-                : workloads;
+        List<Bench.Workload> chosen =
+                workloads.isEmpty() ? new ArrayList<>(EnumSet.allOf(Bench.Workload.class)) : workloads;
         Bench bench = new Bench(backend, shape);
         PrintStream out = io.out();
         String store = root.settings().describe();
         if (!json) {
-            out.printf(Locale.ROOT, "%s: %d thread(s) x %d in flight, %d-byte values, %d keys, %s each%n", store,
-                    threads, inFlight, valueSize, keys, seconds(measured));
-            out.printf(Locale.ROOT, "%-8s %10s %10s %9s %9s %9s %9s %9s %7s%n", "workload", "ops", "ops/s",
-                    "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors");
+            out.printf(
+                    Locale.ROOT,
+                    "%s: %d thread(s) x %d in flight, %d-byte values, %d keys, %s each%n",
+                    store,
+                    threads,
+                    inFlight,
+                    valueSize,
+                    keys,
+                    seconds(measured));
+            out.printf(
+                    Locale.ROOT,
+                    "%-8s %10s %10s %9s %9s %9s %9s %9s %7s%n",
+                    "workload",
+                    "ops",
+                    "ops/s",
+                    "p50 ms",
+                    "p90 ms",
+                    "p99 ms",
+                    "p99.9 ms",
+                    "max ms",
+                    "errors");
             out.flush();
         }
         for (Bench.Workload w : chosen) {
@@ -91,16 +128,27 @@ final class BenchCommand extends StoreCommand {
                     g.writeNumberField("p90", ms(r.latency(), 90));
                     g.writeNumberField("p99", ms(r.latency(), 99));
                     g.writeNumberField("p99.9", ms(r.latency(), 99.9));
-                    g.writeNumberField("max", r.latency().getTotalCount() == 0 ? 0 : r.latency().getMaxValue() / 1e6);
+                    g.writeNumberField(
+                            "max",
+                            r.latency().getTotalCount() == 0 ? 0 : r.latency().getMaxValue() / 1e6);
                     g.writeEndObject();
                     g.writeEndObject();
                     Json.endLine(g);
                 }
             } else {
                 Histogram h = r.latency();
-                out.printf(Locale.ROOT, "%-8s %10d %10.0f %9.3f %9.3f %9.3f %9.3f %9.3f %7d%n",
-                        w.name().toLowerCase(Locale.ROOT), r.ops(), r.opsPerSecond(), ms(h, 50), ms(h, 90), ms(h, 99),
-                        ms(h, 99.9), h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1e6, r.errors());
+                out.printf(
+                        Locale.ROOT,
+                        "%-8s %10d %10.0f %9.3f %9.3f %9.3f %9.3f %9.3f %7d%n",
+                        w.name().toLowerCase(Locale.ROOT),
+                        r.ops(),
+                        r.opsPerSecond(),
+                        ms(h, 50),
+                        ms(h, 90),
+                        ms(h, 99),
+                        ms(h, 99.9),
+                        h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1e6,
+                        r.errors());
             }
             out.flush();
         }

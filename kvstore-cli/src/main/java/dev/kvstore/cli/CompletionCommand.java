@@ -7,9 +7,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code kvctl completion}: prints the bash/zsh completion script. */
-@Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print a bash (and zsh) completion script for kvctl.",
-            "Use: source <(kvctl completion)"})
+@Command(
+        name = "completion",
+        mixinStandardHelpOptions = true,
+        description = {"Print a bash (and zsh) completion script for kvctl.", "Use: source <(kvctl completion)"})
 final class CompletionCommand implements Callable<Integer> {
 
     @Spec

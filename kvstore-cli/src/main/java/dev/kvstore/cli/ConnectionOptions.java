@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The connection options every command shares. Each is taken from, in this order: the flag, the
@@ -46,29 +46,47 @@ final class ConnectionOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    @Option(names = "--store-type", paramLabel = "TYPE", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--store-type",
+            paramLabel = "TYPE",
+            scope = ScopeType.INHERIT,
             description = "storeType: memory, etcd, redis, redis-sentinel, zookeeper "
                     + "(env KVSTORE_STORE_TYPE; default memory).")
     String storeType;
 
-    @Option(names = "--address", paramLabel = "HOST:PORT[,...]", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--address",
+            paramLabel = "HOST:PORT[,...]",
+            scope = ScopeType.INHERIT,
             description = "Store address(es), comma-separated (env KVSTORE_ADDRESS).")
     String address;
 
-    @Option(names = "--path-prefix", paramLabel = "PATH", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--path-prefix",
+            paramLabel = "PATH",
+            scope = ScopeType.INHERIT,
             description = "The Backend's path prefix: keys are stored as PATH/KEY "
                     + "(env KVSTORE_PATH_PREFIX; default none).")
     String pathPrefix;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            scope = ScopeType.INHERIT,
             description = "Timeout of each operation, e.g. 500ms, 5s, PT1M (env KVSTORE_TIMEOUT; default 5s).")
     String timeout;
 
-    @Option(names = "--option", paramLabel = "KEY=VALUE", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--option",
+            paramLabel = "KEY=VALUE",
+            scope = ScopeType.INHERIT,
             description = "A store option; repeatable (env KVSTORE_OPTIONS=k=v,k2=v2).")
     List<String> options = new ArrayList<>();
 
-    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            scope = ScopeType.INHERIT,
             description = "Properties file with store-type, address, path-prefix, timeout, option.NAME "
                     + "(env KVSTORE_CONFIG).")
     Path config;
@@ -120,8 +138,9 @@ final class ConnectionOptions {
             }
             List<String> unknown = new ArrayList<>();
             for (String name : props.stringPropertyNames()) {
-                if (!name.startsWith("option.") && !List.of("store-type", "address", "path-prefix", "timeout")
-                        .contains(name)) {
+                if (!name.startsWith("option.")
+                        && !List.of("store-type", "address", "path-prefix", "timeout")
+                                .contains(name)) {
                     unknown.add(name);
                 }
             }

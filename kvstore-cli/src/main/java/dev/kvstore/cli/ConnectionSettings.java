@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * @param timeout    the timeout of each operation
  * @param options    store options
  */
-record ConnectionSettings(String storeType, String address, String pathPrefix, Duration timeout,
-                          Map<String, String> options) {
+record ConnectionSettings(
+        String storeType, String address, String pathPrefix, Duration timeout, Map<String, String> options) {
 
     ConnectionSettings {
         Objects.requireNonNull(storeType, "storeType");
@@ -33,7 +33,12 @@ record ConnectionSettings(String storeType, String address, String pathPrefix, D
      * @throws dev.kvstore.KvStoreConfigurationException for a blank storeType or a timeout that is not positive
      */
     KvStoreConfig config() {
-        return KvStoreConfig.builder().storeType(storeType).address(address).timeout(timeout).options(options).build();
+        return KvStoreConfig.builder()
+                .storeType(storeType)
+                .address(address)
+                .timeout(timeout)
+                .options(options)
+                .build();
     }
 
     /** For messages: storeType, address and path prefix, never an option value. */

@@ -29,8 +29,7 @@ import picocli.CommandLine.Parameters;
  */
 final class CoordinationCommands {
 
-    private CoordinationCommands() {
-    }
+    private CoordinationCommands() {}
 
     /** Parses {@code 500ms}, {@code 5s}, {@code PT1M} as the connection options do. */
     static final class DurationConverter implements ITypeConverter<Duration> {
@@ -41,25 +40,41 @@ final class CoordinationCommands {
     }
 
     /** {@code kvctl lock NAME -- CMD [ARG...]}. */
-    @Command(name = "lock", mixinStandardHelpOptions = true,
-            description = {"Run CMD while holding the lock NAME, then release it; exit with CMD's status.",
+    @Command(
+            name = "lock",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run CMD while holding the lock NAME, then release it; exit with CMD's status.",
                 "CMD gets the lock's fencing token in KVSTORE_FENCING_TOKEN: pass it to the resource CMD writes to, "
-                    + "so a stale holder can be refused.",
+                        + "so a stale holder can be refused.",
                 "If the lock is lost (its lease could not be kept alive), CMD is destroyed and kvctl exits with 4.",
-                "Exit status 1 when the lock was not acquired within --wait."})
+                "Exit status 1 when the lock was not acquired within --wait."
+            })
     static final class LockCommand extends StoreCommand {
 
         @Parameters(index = "0", paramLabel = "NAME", description = "The lock's name (a key under the path prefix).")
         String name;
 
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments, after --.")
+        @Parameters(
+                index = "1..*",
+                arity = "1..*",
+                paramLabel = "CMD",
+                description = "The command and its arguments, after --.")
         List<String> command;
 
-        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-                description = "The lock's TTL: a holder that dies loses it within this (whole seconds, at least 2s; default 10s).")
+        @Option(
+                names = "--ttl",
+                paramLabel = "DURATION",
+                defaultValue = "10s",
+                converter = DurationConverter.class,
+                description =
+                        "The lock's TTL: a holder that dies loses it within this (whole seconds, at least 2s; default 10s).")
         Duration ttl;
 
-        @Option(names = "--wait", paramLabel = "DURATION", converter = DurationConverter.class,
+        @Option(
+                names = "--wait",
+                paramLabel = "DURATION",
+                converter = DurationConverter.class,
                 description = "Give up when the lock is not acquired within this (default: wait as long as it takes).")
         Duration wait;
 
@@ -80,22 +95,37 @@ final class CoordinationCommands {
     }
 
     /** {@code kvctl elect NAME ID -- CMD [ARG...]}. */
-    @Command(name = "elect", mixinStandardHelpOptions = true,
-            description = {"Join the election NAME as candidate ID, wait until leader, then run CMD while leading; "
-                    + "resign when CMD ends and exit with its status.",
-                "If leadership is lost, CMD is destroyed and kvctl exits with 4."})
+    @Command(
+            name = "elect",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Join the election NAME as candidate ID, wait until leader, then run CMD while leading; "
+                        + "resign when CMD ends and exit with its status.",
+                "If leadership is lost, CMD is destroyed and kvctl exits with 4."
+            })
     static final class ElectCommand extends StoreCommand {
 
-        @Parameters(index = "0", paramLabel = "NAME", description = "The election's name (a key under the path prefix).")
+        @Parameters(
+                index = "0",
+                paramLabel = "NAME",
+                description = "The election's name (a key under the path prefix).")
         String name;
 
         @Parameters(index = "1", paramLabel = "ID", description = "This candidate's id, as `kvctl leader` shows it.")
         String id;
 
-        @Parameters(index = "2..*", arity = "1..*", paramLabel = "CMD", description = "The command and its arguments, after --.")
+        @Parameters(
+                index = "2..*",
+                arity = "1..*",
+                paramLabel = "CMD",
+                description = "The command and its arguments, after --.")
         List<String> command;
 
-        @Option(names = "--ttl", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+        @Option(
+                names = "--ttl",
+                paramLabel = "DURATION",
+                defaultValue = "10s",
+                converter = DurationConverter.class,
                 description = "The candidacy's TTL: when the leader dies another leads within this + 2s (default 10s).")
         Duration ttl;
 
@@ -120,11 +150,16 @@ final class CoordinationCommands {
     }
 
     /** {@code kvctl leader NAME}. */
-    @Command(name = "leader", mixinStandardHelpOptions = true,
+    @Command(
+            name = "leader",
+            mixinStandardHelpOptions = true,
             description = {"Print the current leader of the election NAME.", "Exit status 1 when there is none."})
     static final class LeaderCommand extends StoreCommand {
 
-        @Parameters(index = "0", paramLabel = "NAME", description = "The election's name (a key under the path prefix).")
+        @Parameters(
+                index = "0",
+                paramLabel = "NAME",
+                description = "The election's name (a key under the path prefix).")
         String name;
 
         @Override
@@ -145,8 +180,11 @@ final class CoordinationCommands {
      */
     static int runWhile(List<String> command, Map<String, String> env, Io io, CompletableFuture<String> stop)
             throws InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(io.in() == System.in
-                ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(
+                        io.in() == System.in
+                                ? ProcessBuilder.Redirect.INHERIT
+                                : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().putAll(env);
         Process p;
         try {
@@ -171,14 +209,16 @@ final class CoordinationCommands {
     }
 
     private static Thread copy(InputStream from, OutputStream to, String name) {
-        Thread t = new Thread(() -> {
-            try {
-                from.transferTo(to);
-                to.flush();
-            } catch (IOException e) {
-                // the command ended
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        from.transferTo(to);
+                        to.flush();
+                    } catch (IOException e) {
+                        // the command ended
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
         return t;

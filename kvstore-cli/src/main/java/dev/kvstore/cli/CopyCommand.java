@@ -13,30 +13,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kvctl copy PREFIX --to-store-type ...}: from one store into another. */
-@Command(name = "copy", mixinStandardHelpOptions = true,
-        description = {"Copy every key under PREFIX into another store (etcd -> redis, say).",
+@Command(
+        name = "copy",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Copy every key under PREFIX into another store (etcd -> redis, say).",
             "Keys keep their name relative to the path prefix: KEY under --path-prefix is written as KEY "
-                + "under --to-path-prefix (default: the same path prefix).",
+                    + "under --to-path-prefix (default: the same path prefix).",
             "Reads the prefix with one list (or --per-key); writes are pipelined, up to --in-flight at once. "
-                + "A progress bar goes to stderr on a terminal; a summary line to stdout at the end."})
+                    + "A progress bar goes to stderr on a terminal; a summary line to stdout at the end."
+        })
 final class CopyCommand extends StoreCommand {
 
-    @Parameters(paramLabel = "PREFIX", arity = "0..1", defaultValue = "",
+    @Parameters(
+            paramLabel = "PREFIX",
+            arity = "0..1",
+            defaultValue = "",
             description = "The key prefix (under --path-prefix); default: everything.")
     String prefix;
 
     @Option(names = "--to-store-type", paramLabel = "TYPE", required = true, description = "Target storeType.")
     String toStoreType;
 
-    @Option(names = "--to-address", paramLabel = "HOST:PORT[,...]", defaultValue = "",
+    @Option(
+            names = "--to-address",
+            paramLabel = "HOST:PORT[,...]",
+            defaultValue = "",
             description = "Target address(es).")
     String toAddress;
 
-    @Option(names = "--to-path-prefix", paramLabel = "PATH",
+    @Option(
+            names = "--to-path-prefix",
+            paramLabel = "PATH",
             description = "Target path prefix (default: the source's --path-prefix).")
     String toPathPrefix;
 
-    @Option(names = "--to-timeout", paramLabel = "DURATION",
+    @Option(
+            names = "--to-timeout",
+            paramLabel = "DURATION",
             description = "Target timeout (default: the source's --timeout).")
     String toTimeout;
 
@@ -58,9 +72,10 @@ final class CopyCommand extends StoreCommand {
             }
             options.put(pair.substring(0, eq).trim(), pair.substring(eq + 1));
         }
-        Duration timeout = toTimeout == null ? from.timeout() : root.connection.parseDuration("--to-timeout", toTimeout);
-        ConnectionSettings to = new ConnectionSettings(toStoreType, toAddress,
-                toPathPrefix == null ? from.pathPrefix() : toPathPrefix, timeout, options);
+        Duration timeout =
+                toTimeout == null ? from.timeout() : root.connection.parseDuration("--to-timeout", toTimeout);
+        ConnectionSettings to = new ConnectionSettings(
+                toStoreType, toAddress, toPathPrefix == null ? from.pathPrefix() : toPathPrefix, timeout, options);
 
         long start = System.nanoTime();
         Backend target = io.backends().open(to);
@@ -85,10 +100,17 @@ final class CopyCommand extends StoreCommand {
             }
             progress.done();
             double seconds = (System.nanoTime() - start) / 1e9;
-            io.out().println(String.format(Locale.ROOT, "copied %d key(s) (%s) from %s to %s in %.2f s (%.0f keys/s)%s",
-                    writer.written(), Display.bytes(writer.bytes()), from.describe(), to.describe(), seconds,
-                    writer.written() / Math.max(seconds, 1e-9),
-                    reader.vanished() > 0 ? "; " + reader.vanished() + " key(s) deleted while copying" : ""));
+            io.out()
+                    .println(String.format(
+                            Locale.ROOT,
+                            "copied %d key(s) (%s) from %s to %s in %.2f s (%.0f keys/s)%s",
+                            writer.written(),
+                            Display.bytes(writer.bytes()),
+                            from.describe(),
+                            to.describe(),
+                            seconds,
+                            writer.written() / Math.max(seconds, 1e-9),
+                            reader.vanished() > 0 ? "; " + reader.vanished() + " key(s) deleted while copying" : ""));
             return ExitStatus.OK;
         } finally {
             io.backends().release(target);
@@ -117,8 +139,9 @@ final class CopyCommand extends StoreCommand {
                 lastDraw = now;
                 int width = 30;
                 int filled = total == 0 ? width : (int) (count * width / total);
-                io.err().print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + count + "/" + total
-                        + " keys");
+                io.err()
+                        .print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + count + "/" + total
+                                + " keys");
                 io.err().flush();
             }
         }

@@ -16,10 +16,14 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 
 /** {@code kvctl demo}: the quick start's first command. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"A short tour of the Backend on the store given (memory by default): the liveness "
-                + "channel, a prefix watch, puts, a list, a get and a delete.",
-            "Works under a fresh kvctl-demo/<random>/ namespace that it deletes at the end."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "A short tour of the Backend on the store given (memory by default): the liveness "
+                    + "channel, a prefix watch, puts, a list, a get and a delete.",
+            "Works under a fresh kvctl-demo/<random>/ namespace that it deletes at the end."
+        })
 final class DemoCommand extends StoreCommand {
 
     @Override
@@ -59,7 +63,9 @@ final class DemoCommand extends StoreCommand {
             out.println();
 
             out.println("5. Get " + ns + "config/greeting -> "
-                    + backend.get(ns + "config/greeting").map(KvPair::valueAsString).orElse("(missing)"));
+                    + backend.get(ns + "config/greeting")
+                            .map(KvPair::valueAsString)
+                            .orElse("(missing)"));
             backend.delete(ns + "config/size");
             out.println("   Delete " + ns + "config/size");
             out.println("     watch fired: " + describe(events.poll(waitMillis, TimeUnit.MILLISECONDS)));
@@ -71,13 +77,16 @@ final class DemoCommand extends StoreCommand {
             backend.deleteWatch(watch);
             backend.deleteWithPrefix(ns);
         }
-        out.printf(Locale.ROOT, "%nDone in %.2f s; the demo's keys are deleted. Next: kvctl --help%n",
+        out.printf(
+                Locale.ROOT,
+                "%nDone in %.2f s; the demo's keys are deleted. Next: kvctl --help%n",
                 (System.nanoTime() - started) / 1e9);
         return ExitStatus.OK;
     }
 
-    private static void put(Backend backend, PrintStream out, BlockingQueue<KvEvent> events, String key, String value,
-                            long waitMillis) throws InterruptedException {
+    private static void put(
+            Backend backend, PrintStream out, BlockingQueue<KvEvent> events, String key, String value, long waitMillis)
+            throws InterruptedException {
         backend.put(key, value);
         out.println("   put " + key + " = " + value);
         out.println("     watch fired: " + describe(events.poll(waitMillis, TimeUnit.MILLISECONDS)));
@@ -88,7 +97,8 @@ final class DemoCommand extends StoreCommand {
         if (e == null) {
             return "(no event within the timeout)";
         }
-        return e.type() == EventType.PUT ? "PUT " + e.key() + " = " + e.valueAsString() + " (version " + e.version() + ")"
+        return e.type() == EventType.PUT
+                ? "PUT " + e.key() + " = " + e.valueAsString() + " (version " + e.version() + ")"
                 : e.type() + " " + e.key();
     }
 

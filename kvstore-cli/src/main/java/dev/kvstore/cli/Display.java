@@ -9,8 +9,7 @@ import java.nio.charset.StandardCharsets;
 /** How keys and values are shown to a person. */
 final class Display {
 
-    private Display() {
-    }
+    private Display() {}
 
     /**
      * The key as a user gives it to {@code kvctl} with the same {@code --path-prefix}: the stored key
@@ -32,10 +31,12 @@ final class Display {
     static String value(byte[] value) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value)).toString();
+                    .decode(ByteBuffer.wrap(value))
+                    .toString();
         } catch (CharacterCodingException e) {
             StringBuilder b = new StringBuilder(value.length * 2);
             for (byte x : value) {

@@ -7,16 +7,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code kvctl dump [PREFIX]}: JSON Lines to stdout. */
-@Command(name = "dump", mixinStandardHelpOptions = true,
-        description = {"Write every key under PREFIX to stdout as JSON Lines, in key order: "
-                + "{\"key\":KEY,\"value\":BASE64}.",
+@Command(
+        name = "dump",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write every key under PREFIX to stdout as JSON Lines, in key order: " + "{\"key\":KEY,\"value\":BASE64}.",
             "KEY is relative to --path-prefix (as you would give it to 'kvctl get'), so 'load' with another "
-                + "--path-prefix moves the keys under it.",
+                    + "--path-prefix moves the keys under it.",
             "The prefix is read with one list (fast; every value in memory at once), or with --per-key one get per "
-                + "key, up to --in-flight at once (a key deleted meanwhile is skipped)."})
+                    + "key, up to --in-flight at once (a key deleted meanwhile is skipped)."
+        })
 final class DumpCommand extends StoreCommand {
 
-    @Parameters(paramLabel = "PREFIX", arity = "0..1", defaultValue = "",
+    @Parameters(
+            paramLabel = "PREFIX",
+            arity = "0..1",
+            defaultValue = "",
             description = "The key prefix (under --path-prefix); default: everything.")
     String prefix;
 
@@ -37,8 +43,9 @@ final class DumpCommand extends StoreCommand {
             });
         }
         if (io.terminal()) {
-            io.err().println("dumped " + count + " key(s)" + (reader.vanished() > 0
-                    ? " (" + reader.vanished() + " deleted while dumping)" : ""));
+            io.err()
+                    .println("dumped " + count + " key(s)"
+                            + (reader.vanished() > 0 ? " (" + reader.vanished() + " deleted while dumping)" : ""));
         }
         return ExitStatus.OK;
     }

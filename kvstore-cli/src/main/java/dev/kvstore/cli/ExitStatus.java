@@ -15,6 +15,5 @@ final class ExitStatus {
     /** A condition did not hold ({@code put --if-absent/--if-version}, {@code txn}): nothing was written. */
     static final int CONDITION_FAILED = 5;
 
-    private ExitStatus() {
-    }
+    private ExitStatus() {}
 }

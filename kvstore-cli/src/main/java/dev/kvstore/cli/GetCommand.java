@@ -10,9 +10,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kvctl get KEY}: the value, raw, to stdout. */
-@Command(name = "get", mixinStandardHelpOptions = true,
-        description = {"Print the value of KEY to stdout, byte for byte (a newline is added only on a terminal).",
-            "Exit status 1 when KEY does not exist."})
+@Command(
+        name = "get",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print the value of KEY to stdout, byte for byte (a newline is added only on a terminal).",
+            "Exit status 1 when KEY does not exist."
+        })
 final class GetCommand extends StoreCommand {
 
     @Parameters(paramLabel = "KEY", description = "The key (under --path-prefix).")

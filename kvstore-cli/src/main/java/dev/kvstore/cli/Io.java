@@ -25,8 +25,13 @@ final class Io {
     private final BackendFactory backends;
     private BufferedReader lines;
 
-    Io(InputStream in, PrintStream out, PrintStream err, Map<String, String> env, boolean terminal,
-       BackendFactory backends) {
+    Io(
+            InputStream in,
+            PrintStream out,
+            PrintStream err,
+            Map<String, String> env,
+            boolean terminal,
+            BackendFactory backends) {
         this.in = Objects.requireNonNull(in, "in");
         this.out = Objects.requireNonNull(out, "out");
         this.err = Objects.requireNonNull(err, "err");
@@ -40,8 +45,7 @@ final class Io {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         // System.in, not a FileInputStream of fd 0: FileInputStream.readNBytes seeks, which fails on a pipe
-        return new Io(System.in, out, err, System.getenv(),
-                System.console() != null, BackendFactory.DEFAULT);
+        return new Io(System.in, out, err, System.getenv(), System.console() != null, BackendFactory.DEFAULT);
     }
 
     /** Standard input, as bytes. */
@@ -83,7 +87,8 @@ final class Io {
                 lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             }
             String answer = lines.readLine();
-            return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
+            return answer != null
+                    && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the answer from standard input", e);
         }

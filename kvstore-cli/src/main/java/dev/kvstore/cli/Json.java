@@ -22,8 +22,7 @@ final class Json {
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     /** A generator writing UTF-8 JSON to {@code out}; close it to flush (the stream stays open). */
     static JsonGenerator generator(OutputStream out) {

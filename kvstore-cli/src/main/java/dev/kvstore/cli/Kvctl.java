@@ -14,12 +14,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code kvctl}: the command-line tool for any store. Run {@code kvctl --help}, or see the module's README.
@@ -28,33 +28,53 @@ import picocli.CommandLine.Model.CommandSpec;
  * option, bad input, a refused confirmation, an operation the store does not support), 3 store unavailable,
  * 4 other store error, 5 a condition did not hold (nothing written).
  */
-@Command(name = "kvctl",
+@Command(
+        name = "kvctl",
         mixinStandardHelpOptions = true,
         versionProvider = Kvctl.Version.class,
         usageHelpAutoWidth = true,
         description = "Inspect, watch, copy, back up and benchmark any kvstore store "
                 + "(memory, etcd, redis, redis-sentinel, zookeeper).",
-        subcommands = {GetCommand.class, PutCommand.class, TxnCommand.class, LsCommand.class, RmCommand.class,
-            WatchCommand.class, HealthCommand.class, DumpCommand.class, LoadCommand.class,
-            CopyCommand.class, BenchCommand.class, DemoCommand.class, CompletionCommand.class,
-            CoordinationCommands.LockCommand.class, CoordinationCommands.ElectCommand.class,
+        subcommands = {
+            GetCommand.class,
+            PutCommand.class,
+            TxnCommand.class,
+            LsCommand.class,
+            RmCommand.class,
+            WatchCommand.class,
+            HealthCommand.class,
+            DumpCommand.class,
+            LoadCommand.class,
+            CopyCommand.class,
+            BenchCommand.class,
+            DemoCommand.class,
+            CompletionCommand.class,
+            CoordinationCommands.LockCommand.class,
+            CoordinationCommands.ElectCommand.class,
             CoordinationCommands.LeaderCommand.class,
-            CommandLine.HelpCommand.class},
+            CommandLine.HelpCommand.class
+        },
         footerHeading = "%nExit status:%n",
-        footer = {"  0  ok", "  1  key not found",
+        footer = {
+            "  0  ok",
+            "  1  key not found",
             "  2  usage error: bad arguments, unknown storeType, malformed address/option/input, declined confirmation, "
-                + "an operation the store does not support",
-            "  3  store unavailable (unreachable or timed out)", "  4  other store error",
+                    + "an operation the store does not support",
+            "  3  store unavailable (unreachable or timed out)",
+            "  4  other store error",
             "  5  a condition did not hold (put --if-absent/--if-version, txn): nothing written",
             "%nConnection options may come from the environment (KVSTORE_STORE_TYPE, KVSTORE_ADDRESS, "
-                + "KVSTORE_PATH_PREFIX, KVSTORE_TIMEOUT, KVSTORE_OPTIONS=k=v,k2=v2, KVSTORE_CONFIG) or a "
-                + "properties file (--config); flags win over the environment, which wins over the file."})
+                    + "KVSTORE_PATH_PREFIX, KVSTORE_TIMEOUT, KVSTORE_OPTIONS=k=v,k2=v2, KVSTORE_CONFIG) or a "
+                    + "properties file (--config); flags win over the environment, which wins over the file."
+        })
 public final class Kvctl implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
             description = "Print stack traces of errors, and the drivers' log at INFO.")
     boolean verbose;
 

@@ -8,14 +8,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code kvctl load}: JSON Lines from stdin into the store. */
-@Command(name = "load", mixinStandardHelpOptions = true,
-        description = {"Read JSON Lines {\"key\":KEY,\"value\":BASE64} from stdin (as 'dump' writes them) and "
-                + "put each KEY under --path-prefix.",
+@Command(
+        name = "load",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Read JSON Lines {\"key\":KEY,\"value\":BASE64} from stdin (as 'dump' writes them) and "
+                    + "put each KEY under --path-prefix.",
             "Streams: up to --in-flight writes at once, never the whole input in memory. Other fields are "
-                + "ignored. A malformed line stops the load (exit status 2) after the lines before it."})
+                    + "ignored. A malformed line stops the load (exit status 2) after the lines before it."
+        })
 final class LoadCommand extends StoreCommand {
 
-    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "128",
+    @Option(
+            names = "--in-flight",
+            paramLabel = "N",
+            defaultValue = "128",
             description = "Writes in flight at once (default ${DEFAULT-VALUE}).")
     int inFlight;
 
@@ -56,19 +63,22 @@ final class LoadCommand extends StoreCommand {
                 try {
                     bytes = Json.fromBase64(value);
                 } catch (IllegalArgumentException e) {
-                    throw new InputException("line " + line + ": \"value\" is not base64 (" + e.getMessage()
-                            + "); loaded " + written(writer) + " key(s) before it", e);
+                    throw new InputException(
+                            "line " + line + ": \"value\" is not base64 (" + e.getMessage() + "); loaded "
+                                    + written(writer) + " key(s) before it",
+                            e);
                 }
                 if (key.isEmpty()) {
-                    throw new InputException("line " + line + ": \"key\" is empty; loaded " + written(writer)
-                            + " key(s) before it");
+                    throw new InputException(
+                            "line " + line + ": \"key\" is empty; loaded " + written(writer) + " key(s) before it");
                 }
                 writer.put(key, bytes);
             }
         }
         writer.finish();
-        io.out().println("loaded " + writer.written() + " key(s) (" + Display.bytes(writer.bytes()) + ") into "
-                + root.settings().describe());
+        io.out()
+                .println("loaded " + writer.written() + " key(s) (" + Display.bytes(writer.bytes()) + ") into "
+                        + root.settings().describe());
         return ExitStatus.OK;
     }
 
@@ -81,8 +91,8 @@ final class LoadCommand extends StoreCommand {
         try {
             return p.nextToken();
         } catch (JsonProcessingException e) {
-            throw new InputException("line " + e.getLocation().getLineNr() + ": not JSON: "
-                    + e.getOriginalMessage(), e);
+            throw new InputException(
+                    "line " + e.getLocation().getLineNr() + ": not JSON: " + e.getOriginalMessage(), e);
         }
     }
 }

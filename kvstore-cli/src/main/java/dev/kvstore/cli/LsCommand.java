@@ -14,20 +14,28 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kvctl ls [PREFIX]}: keys (and values) under a prefix, sorted. */
-@Command(name = "ls", mixinStandardHelpOptions = true,
-        description = {"List the keys under PREFIX (a raw string prefix; empty: everything), sorted.",
-            "One line per key: KEY<TAB>VALUE, the value escaped onto one line (\\n, \\t, \\\\, \\xNN)."})
+@Command(
+        name = "ls",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List the keys under PREFIX (a raw string prefix; empty: everything), sorted.",
+            "One line per key: KEY<TAB>VALUE, the value escaped onto one line (\\n, \\t, \\\\, \\xNN)."
+        })
 final class LsCommand extends StoreCommand {
 
-    @Parameters(paramLabel = "PREFIX", arity = "0..1", defaultValue = "",
+    @Parameters(
+            paramLabel = "PREFIX",
+            arity = "0..1",
+            defaultValue = "",
             description = "The key prefix (under --path-prefix); default: everything.")
     String prefix;
 
     @Option(names = "--keys-only", description = "Print the keys only.")
     boolean keysOnly;
 
-    @Option(names = "--json", description = "JSON Lines: {\"key\",\"value\" (base64),\"version\"} "
-            + "(with --keys-only: {\"key\"}).")
+    @Option(
+            names = "--json",
+            description = "JSON Lines: {\"key\",\"value\" (base64),\"version\"} " + "(with --keys-only: {\"key\"}).")
     boolean json;
 
     @Override

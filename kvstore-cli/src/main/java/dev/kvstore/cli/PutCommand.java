@@ -12,17 +12,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kvctl put KEY [VALUE] [--if-absent | --if-version N]}: writes a value, from the argument or from stdin. */
-@Command(name = "put", mixinStandardHelpOptions = true,
-        description = {"Set KEY to VALUE (UTF-8), or to the bytes of stdin when VALUE is absent.",
+@Command(
+        name = "put",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Set KEY to VALUE (UTF-8), or to the bytes of stdin when VALUE is absent.",
             "With --if-absent or --if-version the write is conditional: when the condition does not hold, "
-                + "nothing is written and the exit status is 5.",
-            "A value over the store's limit is refused before anything is written (exit status 4)."})
+                    + "nothing is written and the exit status is 5.",
+            "A value over the store's limit is refused before anything is written (exit status 4)."
+        })
 final class PutCommand extends StoreCommand {
 
     @Parameters(index = "0", paramLabel = "KEY", description = "The key (under --path-prefix).")
     String key;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE",
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "VALUE",
             description = "The value; read from stdin (binary-safe) when absent.")
     String value;
 
@@ -31,11 +38,16 @@ final class PutCommand extends StoreCommand {
 
     /** The write's condition: one of the two, or none. */
     static final class Condition {
-        @Option(names = "--if-absent", required = true,
+        @Option(
+                names = "--if-absent",
+                required = true,
                 description = "Write only if KEY does not exist (exit status 5 if it does).")
         boolean ifAbsent;
 
-        @Option(names = "--if-version", required = true, paramLabel = "N",
+        @Option(
+                names = "--if-version",
+                required = true,
+                paramLabel = "N",
                 description = "Write only if KEY's version is N; 0 means KEY must not exist (exit status 5 "
                         + "otherwise). Needs a store with versions (etcd, ZooKeeper, memory; not Redis).")
         Long ifVersion;
@@ -49,7 +61,8 @@ final class PutCommand extends StoreCommand {
         if (condition != null) {
             requireCapabilities(backend);
         }
-        byte[] bytes = value != null ? value.getBytes(StandardCharsets.UTF_8)
+        byte[] bytes = value != null
+                ? value.getBytes(StandardCharsets.UTF_8)
                 : readLimited(io.in(), key, backend.client().maxValueSize());
         if (condition == null) {
             backend.put(key, bytes);
@@ -63,7 +76,8 @@ final class PutCommand extends StoreCommand {
         } else {
             long expected = condition.ifVersion;
             written = backend.compareAndSet(key, expected, bytes);
-            failure = expected == 0 ? "key \"" + key + "\" exists; nothing written (--if-version 0)"
+            failure = expected == 0
+                    ? "key \"" + key + "\" exists; nothing written (--if-version 0)"
                     : "key \"" + key + "\" is not at version " + expected + "; nothing written (--if-version)";
         }
         if (!written) {

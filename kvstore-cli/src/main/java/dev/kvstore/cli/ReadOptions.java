@@ -6,13 +6,19 @@ import picocli.CommandLine.Option;
 /** How {@code dump} and {@code copy} read a prefix: the options they share, as a picocli mixin. */
 final class ReadOptions {
 
-    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "128",
-            description = "Operations in flight at once: reads with --per-key, and copy's writes (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--in-flight",
+            paramLabel = "N",
+            defaultValue = "128",
+            description =
+                    "Operations in flight at once: reads with --per-key, and copy's writes (default ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--per-key", description = "Read each value with its own get (up to --in-flight at once) "
-            + "instead of one list of the whole prefix: holds only a window of values in memory, for prefixes too "
-            + "large for one list; slower.")
+    @Option(
+            names = "--per-key",
+            description = "Read each value with its own get (up to --in-flight at once) "
+                    + "instead of one list of the whole prefix: holds only a window of values in memory, for prefixes too "
+                    + "large for one list; slower.")
     boolean perKey;
 
     /**

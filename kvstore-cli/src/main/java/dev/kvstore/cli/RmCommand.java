@@ -7,10 +7,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kvctl rm KEY} and {@code kvctl rm --prefix PREFIX}. */
-@Command(name = "rm", mixinStandardHelpOptions = true,
-        description = {"Delete KEY (exit status 1 when it does not exist), or with --prefix every key under PREFIX.",
+@Command(
+        name = "rm",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Delete KEY (exit status 1 when it does not exist), or with --prefix every key under PREFIX.",
             "Deleting by prefix asks for confirmation on a terminal; without one it needs --yes.",
-            "An empty PREFIX (every key under --path-prefix) always needs --yes."})
+            "An empty PREFIX (every key under --path-prefix) always needs --yes."
+        })
 final class RmCommand extends StoreCommand {
 
     @Parameters(paramLabel = "KEY|PREFIX", description = "The key, or with --prefix the key prefix.")
@@ -19,7 +23,9 @@ final class RmCommand extends StoreCommand {
     @Option(names = "--prefix", description = "Delete every key that starts with the argument.")
     boolean prefix;
 
-    @Option(names = {"-y", "--yes"}, description = "Do not ask for confirmation.")
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Do not ask for confirmation.")
     boolean yes;
 
     @Override
@@ -32,11 +38,12 @@ final class RmCommand extends StoreCommand {
             backend.delete(target);
             return ExitStatus.OK;
         }
-        String where = "\"" + target + "\"" + (backend.pathPrefix().isEmpty() ? ""
-                : " under path prefix \"" + backend.pathPrefix() + "\"");
+        String where = "\"" + target + "\""
+                + (backend.pathPrefix().isEmpty() ? "" : " under path prefix \"" + backend.pathPrefix() + "\"");
         if (target.isEmpty() && !yes) {
-            throw usage("deleting every key (empty prefix" + (backend.pathPrefix().isEmpty() ? ""
-                    : " under path prefix \"" + backend.pathPrefix() + "\"") + ") needs --yes");
+            throw usage("deleting every key (empty prefix"
+                    + (backend.pathPrefix().isEmpty() ? "" : " under path prefix \"" + backend.pathPrefix() + "\"")
+                    + ") needs --yes");
         }
         List<String> keys = backend.listKeys(target);
         if (keys.isEmpty()) {

@@ -34,8 +34,7 @@ final class TxnJson {
      * @param firstVersionCondition where its first {@code version} condition is ("line L, column C"),
      *     or null when it has none
      */
-    record Parsed(Txn txn, String firstVersionCondition) {
-    }
+    record Parsed(Txn txn, String firstVersionCondition) {}
 
     /** Jackson's "(start marker at [Source: ...; line: L, column: C])", said shorter. */
     private static final Pattern START_MARKER =
@@ -125,8 +124,11 @@ final class TxnJson {
                     KeyAnd<byte[]> c = keyAnd("value", "is", this::value);
                     builder.ifValue(c.key, c.then);
                 }
-                default -> throw errorAt(kindAt, "unknown condition \"" + kind
-                        + "\" (expected \"absent\", \"present\", \"version\" or \"value\")");
+                default ->
+                    throw errorAt(
+                            kindAt,
+                            "unknown condition \"" + kind
+                                    + "\" (expected \"absent\", \"present\", \"version\" or \"value\")");
             }
         } catch (IllegalArgumentException e) {
             throw new InputException(source + " " + where(at) + ": " + e.getMessage(), e);
@@ -181,8 +183,7 @@ final class TxnJson {
         return p.getText();
     }
 
-    private record KeyAnd<T>(String key, T then) {
-    }
+    private record KeyAnd<T>(String key, T then) {}
 
     private interface Reader<T> {
         T read(String field) throws IOException;
@@ -230,8 +231,10 @@ final class TxnJson {
             return p.getText().getBytes(StandardCharsets.UTF_8);
         }
         String shape = "\"" + field + "\" must be a string (UTF-8) or {\"base64\": TEXT}";
-        if (p.currentToken() != JsonToken.START_OBJECT || next() != JsonToken.FIELD_NAME
-                || !"base64".equals(p.currentName()) || next() != JsonToken.VALUE_STRING) {
+        if (p.currentToken() != JsonToken.START_OBJECT
+                || next() != JsonToken.FIELD_NAME
+                || !"base64".equals(p.currentName())
+                || next() != JsonToken.VALUE_STRING) {
             throw error(shape);
         }
         byte[] bytes;

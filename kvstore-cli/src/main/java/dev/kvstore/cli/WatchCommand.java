@@ -23,14 +23,18 @@ import picocli.CommandLine.Parameters;
  * until the printer is done (--count reached, stdout gone) or it is interrupted, then deletes the watch;
  * a JVM shutdown hook (Ctrl-C) deletes it too.
  */
-@Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Print one line per change of KEY (or, with --prefix, of every key under it) until "
-                + "interrupted (Ctrl-C) or --count events.",
+@Command(
+        name = "watch",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Print one line per change of KEY (or, with --prefix, of every key under it) until "
+                    + "interrupted (Ctrl-C) or --count events.",
             "Text: PUT KEY [vVERSION] VALUE (value escaped onto one line, as ls), or DELETE KEY, or "
-                + "SYNCED|CONNECTION_DOWN|UNKNOWN followed by the watched key or prefix.",
+                    + "SYNCED|CONNECTION_DOWN|UNKNOWN followed by the watched key or prefix.",
             "SYNCED: what was printed so far equals the store's state as of one read (after --initial's state, and "
-                + "after each resync). UNKNOWN (with --no-resync): events may have been missed, read again.",
-            "A line on stderr says when the watch is active."})
+                    + "after each resync). UNKNOWN (with --no-resync): events may have been missed, read again.",
+            "A line on stderr says when the watch is active."
+        })
 final class WatchCommand extends StoreCommand {
 
     @Parameters(paramLabel = "KEY", description = "The key, or with --prefix the key prefix.")
@@ -39,20 +43,30 @@ final class WatchCommand extends StoreCommand {
     @Option(names = "--prefix", description = "Watch every key that starts with KEY.")
     boolean prefix;
 
-    @Option(names = "--json", description = "JSON Lines: {\"type\",\"key\",\"value\" (base64),\"version\"}; "
-            + "type is PUT, DELETE, SYNCED, CONNECTION_DOWN or UNKNOWN.")
+    @Option(
+            names = "--json",
+            description = "JSON Lines: {\"type\",\"key\",\"value\" (base64),\"version\"}; "
+                    + "type is PUT, DELETE, SYNCED, CONNECTION_DOWN or UNKNOWN.")
     boolean json;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Stop after N events, SYNCED lines included (default 0: until interrupted).")
     long count;
 
-    @Option(names = "--initial",
+    @Option(
+            names = "--initial",
             description = "First print a PUT line for every key that exists now (one consistent read), then a "
                     + "SYNCED line, then every change after that read.")
     boolean initial;
 
-    @Option(names = "--resync", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--resync",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "After a gap (lost connection, compacted history, output falling behind) re-read and "
                     + "print what changed, then SYNCED (the default). --no-resync: the store's raw watch, "
                     + "which prints UNKNOWN after a gap instead.")
@@ -68,15 +82,18 @@ final class WatchCommand extends StoreCommand {
         Printer printer = new Printer(backend, out, g, count);
         WatchOptions options = WatchOptions.defaults().withInitialState(initial).withResync(resync);
         KvWatch watch = backend.createWatch(key, prefix, printer, options);
-        Thread hook = new Thread(() -> {
-            backend.deleteWatch(watch);
-            out.flush();
-        }, "kvctl-watch-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    backend.deleteWatch(watch);
+                    out.flush();
+                },
+                "kvctl-watch-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            io.err().println("watching " + (prefix ? "prefix \"" : "key \"") + key + "\" on "
-                    + root.settings().describe() + (initial ? ", current state first" : "")
-                    + (count > 0 ? ", for " + count + " event(s)" : "; Ctrl-C to stop"));
+            io.err()
+                    .println("watching " + (prefix ? "prefix \"" : "key \"") + key + "\" on "
+                            + root.settings().describe() + (initial ? ", current state first" : "")
+                            + (count > 0 ? ", for " + count + " event(s)" : "; Ctrl-C to stop"));
             io.err().flush();
             try {
                 printer.done.get();
@@ -147,7 +164,8 @@ final class WatchCommand extends StoreCommand {
             } else {
                 if (e.type() == EventType.PUT) {
                     // stores without versions (no KvCapability.VERSIONS) report 0: not shown
-                    out.println("PUT " + k + (e.version() > 0 ? " v" + e.version() : "") + " " + Display.value(e.value()));
+                    out.println(
+                            "PUT " + k + (e.version() > 0 ? " v" + e.version() : "") + " " + Display.value(e.value()));
                 } else {
                     out.println(e.type().name() + (k.isEmpty() ? "" : " " + k));
                 }

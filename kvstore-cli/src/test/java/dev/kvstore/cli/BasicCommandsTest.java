@@ -103,8 +103,14 @@ class BasicCommandsTest {
             cli.run("put", "k", "v2");
             Cli.Result r = cli.run("get", "--json", "k");
             assertThat(r.status()).isEqualTo(0);
-            assertThat(jsonLines(r.stdout())).containsExactly(Map.of("key", "k",
-                    "value", Base64.getEncoder().encodeToString("v2".getBytes(StandardCharsets.UTF_8)), "version", "2"));
+            assertThat(jsonLines(r.stdout()))
+                    .containsExactly(Map.of(
+                            "key",
+                            "k",
+                            "value",
+                            Base64.getEncoder().encodeToString("v2".getBytes(StandardCharsets.UTF_8)),
+                            "version",
+                            "2"));
         }
 
         @Test
@@ -119,8 +125,8 @@ class BasicCommandsTest {
         @Test
         @DisplayName("a value on stdin over the store's limit is refused (exit 4) and nothing is written")
         void stdinOverLimit() {
-            ConnectionSettings small = new ConnectionSettings("memory", "", "", Duration.ofSeconds(5),
-                    Map.of("max-value-bytes", "10"));
+            ConnectionSettings small =
+                    new ConnectionSettings("memory", "", "", Duration.ofSeconds(5), Map.of("max-value-bytes", "10"));
             Cli.Result ok = cli.run(new byte[10], "put", "k", "--option", "max-value-bytes=10");
             assertThat(ok.status()).as(ok.toString()).isEqualTo(0);
             // an endless stdin: only limit + 1 bytes are read
@@ -132,7 +138,9 @@ class BasicCommandsTest {
             };
             Cli.Result r = cli.run(endless, "put", "big", "--option", "max-value-bytes=10");
             assertThat(r.status()).as(r.toString()).isEqualTo(4);
-            assertThat(r.err()).contains("over the store's limit of 10 bytes").contains("nothing was written")
+            assertThat(r.err())
+                    .contains("over the store's limit of 10 bytes")
+                    .contains("nothing was written")
                     .doesNotContain("\tat ");
             assertThat(backends.backend(small).exists("big")).isFalse();
             assertThat(backends.backend(small).exists("k")).isTrue();
@@ -161,9 +169,10 @@ class BasicCommandsTest {
         @Test
         @DisplayName("keys are relative to --path-prefix, stored under PATH/KEY")
         void pathPrefix() {
-            assertThat(cli.run("put", "--path-prefix", "svc/a", "k", "v").status()).isEqualTo(0);
-            Backend prefixed = backends.backend(new ConnectionSettings("memory", "", "svc/a", Duration.ofSeconds(5),
-                    Map.of()));
+            assertThat(cli.run("put", "--path-prefix", "svc/a", "k", "v").status())
+                    .isEqualTo(0);
+            Backend prefixed =
+                    backends.backend(new ConnectionSettings("memory", "", "svc/a", Duration.ofSeconds(5), Map.of()));
             assertThat(prefixed.client().get("svc/a/k").join()).isPresent();
             assertThat(cli.run("get", "--path-prefix", "svc/a", "k").out()).isEqualTo("v");
         }
@@ -181,8 +190,8 @@ class BasicCommandsTest {
             store().put("other", "x");
             Cli.Result r = cli.run("ls", "key4");
             assertThat(r.status()).isEqualTo(0);
-            assertThat(r.out().lines()).containsExactly("key4\tplain", "key4/a\t\\xff\\x01a",
-                    "key40\ttwo\\nlines\\tand \\\\");
+            assertThat(r.out().lines())
+                    .containsExactly("key4\tplain", "key4/a\t\\xff\\x01a", "key40\ttwo\\nlines\\tand \\\\");
         }
 
         @Test
@@ -199,9 +208,10 @@ class BasicCommandsTest {
             store().put("a", new byte[] {0, 1, 2});
             store().put("b", "x");
             Cli.Result r = cli.run("ls", "--json");
-            assertThat(jsonLines(r.stdout())).containsExactly(
-                    Map.of("key", "a", "value", "AAEC", "version", "1"),
-                    Map.of("key", "b", "value", "eA==", "version", "1"));
+            assertThat(jsonLines(r.stdout()))
+                    .containsExactly(
+                            Map.of("key", "a", "value", "AAEC", "version", "1"),
+                            Map.of("key", "b", "value", "eA==", "version", "1"));
             assertThat(jsonLines(cli.run("ls", "--json", "--keys-only").stdout()))
                     .containsExactly(Map.of("key", "a"), Map.of("key", "b"));
         }

@@ -19,8 +19,7 @@ import java.util.List;
  */
 public final class BenchAllStores {
 
-    private BenchAllStores() {
-    }
+    private BenchAllStores() {}
 
     /**
      * Runs the benchmark.
@@ -32,10 +31,12 @@ public final class BenchAllStores {
         bench.addAll(args.length == 0 ? List.of("--duration", "3s") : Arrays.asList(args));
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         Io io = new Io(System.in, out, System.err, System.getenv(), false, BackendFactory.DEFAULT);
-        try (EtcdServer etcd = EtcdServer.start(); RedisServer redis = RedisServer.start();
-             ZooKeeperServer zookeeper = ZooKeeperServer.start()) {
-            String[][] stores = {{"memory", ""}, {"etcd", etcd.address()}, {"redis", redis.address()},
-                {"zookeeper", zookeeper.address()}};
+        try (EtcdServer etcd = EtcdServer.start();
+                RedisServer redis = RedisServer.start();
+                ZooKeeperServer zookeeper = ZooKeeperServer.start()) {
+            String[][] stores = {
+                {"memory", ""}, {"etcd", etcd.address()}, {"redis", redis.address()}, {"zookeeper", zookeeper.address()}
+            };
             for (String[] store : stores) {
                 List<String> command = new ArrayList<>(bench);
                 command.addAll(List.of("--store-type", store[0], "--address", store[1]));

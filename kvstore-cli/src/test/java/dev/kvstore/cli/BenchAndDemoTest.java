@@ -22,8 +22,21 @@ class BenchAndDemoTest {
     @Test
     @DisplayName("bench --json runs every workload, reports counts and percentiles, and deletes its keys")
     void benchJson() throws Exception {
-        Cli.Result r = cli.run("bench", "--json", "--duration", "400ms", "--warmup", "0", "--keys", "20",
-                "--threads", "2", "--in-flight", "4", "--value-size", "32");
+        Cli.Result r = cli.run(
+                "bench",
+                "--json",
+                "--duration",
+                "400ms",
+                "--warmup",
+                "0",
+                "--keys",
+                "20",
+                "--threads",
+                "2",
+                "--in-flight",
+                "4",
+                "--value-size",
+                "32");
         assertThat(r.status()).as(r.toString()).isEqualTo(0);
         List<Map<String, String>> rows = BasicCommandsTest.jsonLines(r.stdout());
         assertThat(rows).extracting(m -> m.get("workload")).containsExactly("put", "get", "mixed", "list", "watch");

@@ -43,8 +43,13 @@ final class Cli {
     Result run(InputStream stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Io io = new Io(stdin, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env, terminal, backends);
+        Io io = new Io(
+                stdin,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                env,
+                terminal,
+                backends);
         int status = Kvctl.run(io, args);
         return new Result(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
     }

@@ -47,7 +47,8 @@ class ConditionalCommandsTest {
     @DisplayName("put --if-absent and --if-version")
     class ConditionalPut {
         @Test
-        @DisplayName("--if-absent writes a missing key (exit 0); on an existing key it writes nothing, exit 5, one line on stderr")
+        @DisplayName(
+                "--if-absent writes a missing key (exit 0); on an existing key it writes nothing, exit 5, one line on stderr")
         void ifAbsent() {
             Cli.Result first = cli.run("put", "k", "v1", "--if-absent");
             assertThat(first.status()).as(first.toString()).isEqualTo(0);
@@ -55,8 +56,8 @@ class ConditionalCommandsTest {
             Cli.Result second = cli.run("put", "k", "v2", "--if-absent");
             assertThat(second.status()).as(second.toString()).isEqualTo(5);
             assertThat(second.stdout()).isEmpty();
-            assertThat(second.err()).isEqualTo("kvctl put: key \"k\" exists; nothing written (--if-absent)"
-                    + System.lineSeparator());
+            assertThat(second.err())
+                    .isEqualTo("kvctl put: key \"k\" exists; nothing written (--if-absent)" + System.lineSeparator());
             assertThat(store().get("k")).map(KvPair::valueAsString).contains("v1");
             assertThat(version("k")).isEqualTo(1);
         }
@@ -67,7 +68,8 @@ class ConditionalCommandsTest {
             byte[] bytes = {0, (byte) 0xff, '\n', 1};
             assertThat(cli.run(bytes, "put", "bin", "--if-absent").status()).isEqualTo(0);
             assertThat(store().get("bin")).map(KvPair::value).contains(bytes);
-            assertThat(cli.run(new byte[] {9}, "put", "bin", "--if-absent").status()).isEqualTo(5);
+            assertThat(cli.run(new byte[] {9}, "put", "bin", "--if-absent").status())
+                    .isEqualTo(5);
             assertThat(store().get("bin")).map(KvPair::value).contains(bytes);
         }
 
@@ -80,8 +82,8 @@ class ConditionalCommandsTest {
             assertThat(version("k")).isEqualTo(2);
             Cli.Result stale = cli.run("put", "k", "v3", "--if-version", "1");
             assertThat(stale.status()).as(stale.toString()).isEqualTo(5);
-            assertThat(stale.err().lines()).containsExactly(
-                    "kvctl put: key \"k\" is not at version 1; nothing written (--if-version)");
+            assertThat(stale.err().lines())
+                    .containsExactly("kvctl put: key \"k\" is not at version 1; nothing written (--if-version)");
             assertThat(store().get("k")).map(KvPair::valueAsString).contains("v2");
         }
 
@@ -99,7 +101,8 @@ class ConditionalCommandsTest {
         }
 
         @Test
-        @DisplayName("--if-absent and --if-version together, or a negative version, are usage errors (exit 2), nothing written")
+        @DisplayName(
+                "--if-absent and --if-version together, or a negative version, are usage errors (exit 2), nothing written")
         void usageErrors() {
             Cli.Result both = cli.run("put", "k", "v", "--if-absent", "--if-version", "0");
             assertThat(both.status()).as(both.toString()).isEqualTo(2);
@@ -117,7 +120,10 @@ class ConditionalCommandsTest {
         void putHelp() {
             Cli.Result r = cli.run("put", "--help");
             assertThat(r.status()).isEqualTo(0);
-            assertThat(r.out()).contains("--if-absent").contains("--if-version=N").contains("exit status is 5");
+            assertThat(r.out())
+                    .contains("--if-absent")
+                    .contains("--if-version=N")
+                    .contains("exit status is 5");
         }
     }
 
@@ -162,7 +168,8 @@ class ConditionalCommandsTest {
         }
 
         @Test
-        @DisplayName("each failed condition kind (absent, version, value, present) writes nothing: exit 5, one line on stderr")
+        @DisplayName(
+                "each failed condition kind (absent, version, value, present) writes nothing: exit 5, one line on stderr")
         void conditionFailed() {
             Runnable[] breakOne = {
                 () -> store().put("a", "there"),
@@ -177,17 +184,18 @@ class ConditionalCommandsTest {
                 Map<String, String> broken = contents();
                 Cli.Result r = cli.runWithInput(EXAMPLE, "txn", "-");
                 assertThat(r.status()).as(r.toString()).isEqualTo(5);
-                assertThat(r.err()).isEqualTo("kvctl txn: a condition did not hold; nothing written"
-                        + System.lineSeparator());
+                assertThat(r.err())
+                        .isEqualTo("kvctl txn: a condition did not hold; nothing written" + System.lineSeparator());
                 assertThat(contents()).isEqualTo(broken);
             }
         }
 
         @Test
-        @DisplayName("values given as {\"base64\": TEXT} are any bytes, in puts and in value conditions; \"if\" may be left out")
+        @DisplayName(
+                "values given as {\"base64\": TEXT} are any bytes, in puts and in value conditions; \"if\" may be left out")
         void base64Values() {
-            Cli.Result put = cli.runWithInput("{\"then\":[{\"put\":{\"value\":{\"base64\":\"AP8K\"},\"key\":\"bin\"}}]}",
-                    "txn", "-");
+            Cli.Result put = cli.runWithInput(
+                    "{\"then\":[{\"put\":{\"value\":{\"base64\":\"AP8K\"},\"key\":\"bin\"}}]}", "txn", "-");
             assertThat(put.status()).as(put.toString()).isEqualTo(0);
             assertThat(store().get("bin")).map(KvPair::value).contains(new byte[] {0, (byte) 0xff, '\n'});
             String swap = "{\"if\":[{\"value\":{\"key\":\"bin\",\"is\":{\"base64\":\"AP8K\"}}}],"
@@ -200,34 +208,43 @@ class ConditionalCommandsTest {
         @Test
         @DisplayName("keys are relative to --path-prefix")
         void pathPrefix() {
-            Cli.Result r = cli.runWithInput("{\"if\":[{\"absent\":\"k\"}],\"then\":[{\"put\":{\"key\":\"k\",\"value\":\"v\"}}]}",
-                    "txn", "-", "--path-prefix", "svc");
+            Cli.Result r = cli.runWithInput(
+                    "{\"if\":[{\"absent\":\"k\"}],\"then\":[{\"put\":{\"key\":\"k\",\"value\":\"v\"}}]}",
+                    "txn",
+                    "-",
+                    "--path-prefix",
+                    "svc");
             assertThat(r.status()).as(r.toString()).isEqualTo(0);
-            Backend prefixed = backends.backend(new ConnectionSettings("memory", "", "svc",
-                    BasicCommandsTest.MEMORY.timeout(), Map.of()));
-            assertThat(prefixed.client().get("svc/k").join()).map(KvPair::valueAsString).contains("v");
+            Backend prefixed = backends.backend(
+                    new ConnectionSettings("memory", "", "svc", BasicCommandsTest.MEMORY.timeout(), Map.of()));
+            assertThat(prefixed.client().get("svc/k").join())
+                    .map(KvPair::valueAsString)
+                    .contains("v");
         }
 
         @ParameterizedTest(name = "{0}")
         @DisplayName("malformed input is a usage error (exit 2) naming line and column, and nothing is written")
-        @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-            "not JSON                 | {\"then\":[{\"delete\":\"a\"}]                    | stdin line 1, column 25: not JSON: Unexpected end-of-input: expected close marker for Object (opened at line 1, column 1)",
-            "not an object            | [1]                                              | stdin line 1, column 1: expected a JSON object",
-            "unknown top-level field  | {\"iff\":[],\"then\":[{\"delete\":\"a\"}]}       | stdin line 1, column 2: unknown field \"iff\"",
-            "unknown condition        | {\"if\":[{\"absnt\":\"a\"}],\"then\":[{\"delete\":\"a\"}]} | stdin line 1, column 9: unknown condition \"absnt\"",
-            "two conditions in one    | {\"if\":[{\"absent\":\"a\",\"present\":\"b\"}],\"then\":[{\"delete\":\"a\"}]} | stdin line 1, column 22: one condition per object",
-            "unknown operation        | {\"then\":[{\"set\":{\"key\":\"a\",\"value\":\"1\"}}]} | stdin line 1, column 11: unknown operation \"set\"",
-            "put without a value      | {\"then\":[{\"put\":{\"key\":\"a\"}}]}            | stdin line 1, column 27: \"put\" needs both fields",
-            "a key written twice      | {\"then\":[{\"delete\":\"a\"},{\"delete\":\"a\"}]} | stdin line 1, column 25: key \"a\" is written twice",
-            "an empty key             | {\"then\":[{\"delete\":\"\"}]}                    | stdin line 1, column 10: key must not be empty",
-            "negative version         | {\"if\":[{\"version\":{\"key\":\"a\",\"is\":-1}}],\"then\":[{\"delete\":\"a\"}]} | stdin line 1, column 35: a version must be 0 (absent) or more, got -1",
-            "version not a number     | {\"if\":[{\"version\":{\"key\":\"a\",\"is\":\"1\"}}],\"then\":[{\"delete\":\"a\"}]} | must be a whole number",
-            "bad base64               | {\"then\":[{\"put\":{\"key\":\"a\",\"value\":{\"base64\":\"***\"}}}]} | \"base64\" is not base64",
-            "no operations            | {\"if\":[{\"absent\":\"a\"}],\"then\":[]}        | needs \"then\": an array of at least one operation",
-            "no then at all           | {\"if\":[{\"absent\":\"a\"}]}                     | needs \"then\"",
-            "text after the object    | `{\"then\":[{\"delete\":\"a\"}]} {}`                | stdin line 1, column 27: text after the transaction",
-            "multi-line position      | `{\"if\":[\n  {\"absent\":\"a\"},\n  {\"presnt\":\"b\"}],\"then\":[{\"delete\":\"a\"}]}` | stdin line 3, column 4: unknown condition \"presnt\"",
-        })
+        @CsvSource(
+                delimiter = '|',
+                quoteCharacter = '`',
+                value = {
+                    "not JSON                 | {\"then\":[{\"delete\":\"a\"}]                    | stdin line 1, column 25: not JSON: Unexpected end-of-input: expected close marker for Object (opened at line 1, column 1)",
+                    "not an object            | [1]                                              | stdin line 1, column 1: expected a JSON object",
+                    "unknown top-level field  | {\"iff\":[],\"then\":[{\"delete\":\"a\"}]}       | stdin line 1, column 2: unknown field \"iff\"",
+                    "unknown condition        | {\"if\":[{\"absnt\":\"a\"}],\"then\":[{\"delete\":\"a\"}]} | stdin line 1, column 9: unknown condition \"absnt\"",
+                    "two conditions in one    | {\"if\":[{\"absent\":\"a\",\"present\":\"b\"}],\"then\":[{\"delete\":\"a\"}]} | stdin line 1, column 22: one condition per object",
+                    "unknown operation        | {\"then\":[{\"set\":{\"key\":\"a\",\"value\":\"1\"}}]} | stdin line 1, column 11: unknown operation \"set\"",
+                    "put without a value      | {\"then\":[{\"put\":{\"key\":\"a\"}}]}            | stdin line 1, column 27: \"put\" needs both fields",
+                    "a key written twice      | {\"then\":[{\"delete\":\"a\"},{\"delete\":\"a\"}]} | stdin line 1, column 25: key \"a\" is written twice",
+                    "an empty key             | {\"then\":[{\"delete\":\"\"}]}                    | stdin line 1, column 10: key must not be empty",
+                    "negative version         | {\"if\":[{\"version\":{\"key\":\"a\",\"is\":-1}}],\"then\":[{\"delete\":\"a\"}]} | stdin line 1, column 35: a version must be 0 (absent) or more, got -1",
+                    "version not a number     | {\"if\":[{\"version\":{\"key\":\"a\",\"is\":\"1\"}}],\"then\":[{\"delete\":\"a\"}]} | must be a whole number",
+                    "bad base64               | {\"then\":[{\"put\":{\"key\":\"a\",\"value\":{\"base64\":\"***\"}}}]} | \"base64\" is not base64",
+                    "no operations            | {\"if\":[{\"absent\":\"a\"}],\"then\":[]}        | needs \"then\": an array of at least one operation",
+                    "no then at all           | {\"if\":[{\"absent\":\"a\"}]}                     | needs \"then\"",
+                    "text after the object    | `{\"then\":[{\"delete\":\"a\"}]} {}`                | stdin line 1, column 27: text after the transaction",
+                    "multi-line position      | `{\"if\":[\n  {\"absent\":\"a\"},\n  {\"presnt\":\"b\"}],\"then\":[{\"delete\":\"a\"}]}` | stdin line 3, column 4: unknown condition \"presnt\"",
+                })
         void malformed(String what, String json, String message) {
             store().put("a", "kept");
             Cli.Result r = cli.runWithInput(json.replace("\\n", "\n"), "txn", "-");
@@ -250,7 +267,10 @@ class ConditionalCommandsTest {
         void overLimit() {
             StringBuilder json = new StringBuilder("{\"then\":[");
             for (int i = 0; i < 129; i++) {
-                json.append(i == 0 ? "" : ",").append("{\"put\":{\"key\":\"k").append(i).append("\",\"value\":\"v\"}}");
+                json.append(i == 0 ? "" : ",")
+                        .append("{\"put\":{\"key\":\"k")
+                        .append(i)
+                        .append("\",\"value\":\"v\"}}");
             }
             Cli.Result r = cli.runWithInput(json.append("]}").toString(), "txn", "-");
             assertThat(r.status()).as(r.toString()).isEqualTo(4);
@@ -263,7 +283,9 @@ class ConditionalCommandsTest {
         void txnHelp() {
             Cli.Result r = cli.run("--help");
             assertThat(r.out()).contains("txn").contains("5  a condition did not hold");
-            assertThat(cli.run("txn", "--help").out()).contains("{\"base64\":TEXT}").contains("exit status is 5");
+            assertThat(cli.run("txn", "--help").out())
+                    .contains("{\"base64\":TEXT}")
+                    .contains("exit status is 5");
         }
     }
 }

@@ -39,27 +39,58 @@ class ConnectionOptionsTest {
     @DisplayName("flags win over the environment, which wins over the configuration file")
     void precedence() throws Exception {
         Path file = dir.resolve("kvctl.properties");
-        Files.writeString(file, String.join("\n", "store-type=memory", "address=file:1", "path-prefix=file",
-                "timeout=7s", "option.max-value-bytes=111", "option.only-file=f"));
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "store-type=memory",
+                        "address=file:1",
+                        "path-prefix=file",
+                        "timeout=7s",
+                        "option.max-value-bytes=111",
+                        "option.only-file=f"));
         // unknown options would make the memory store refuse; check what was asked, before opening
         Cli cli = new Cli(new BackendFactory() {
             @Override
             public dev.kvstore.backend.Backend open(ConnectionSettings settings) {
                 backends.asked.add(settings);
-                return DEFAULT.open(new ConnectionSettings(settings.storeType(), settings.address(),
-                        settings.pathPrefix(), settings.timeout(), Map.of()));
+                return DEFAULT.open(new ConnectionSettings(
+                        settings.storeType(), settings.address(), settings.pathPrefix(), settings.timeout(), Map.of()));
             }
         });
-        cli.env("KVSTORE_ADDRESS", "env:2").env("KVSTORE_TIMEOUT", "3s")
+        cli.env("KVSTORE_ADDRESS", "env:2")
+                .env("KVSTORE_TIMEOUT", "3s")
                 .env("KVSTORE_OPTIONS", "max-value-bytes=222,only-env=e");
         assertThat(cli.run("health", "--config", file.toString()).status()).isEqualTo(0);
-        assertThat(lastAsked()).isEqualTo(new ConnectionSettings("memory", "env:2", "file", Duration.ofSeconds(3),
-                Map.of("max-value-bytes", "222", "only-file", "f", "only-env", "e")));
+        assertThat(lastAsked())
+                .isEqualTo(new ConnectionSettings(
+                        "memory",
+                        "env:2",
+                        "file",
+                        Duration.ofSeconds(3),
+                        Map.of("max-value-bytes", "222", "only-file", "f", "only-env", "e")));
 
-        assertThat(cli.run("--config", file.toString(), "health", "--address", "flag:3", "--path-prefix", "flag",
-                "--timeout", "250ms", "--option", "max-value-bytes=333").status()).isEqualTo(0);
-        assertThat(lastAsked()).isEqualTo(new ConnectionSettings("memory", "flag:3", "flag", Duration.ofMillis(250),
-                Map.of("max-value-bytes", "333", "only-file", "f", "only-env", "e")));
+        assertThat(cli.run(
+                                "--config",
+                                file.toString(),
+                                "health",
+                                "--address",
+                                "flag:3",
+                                "--path-prefix",
+                                "flag",
+                                "--timeout",
+                                "250ms",
+                                "--option",
+                                "max-value-bytes=333")
+                        .status())
+                .isEqualTo(0);
+        assertThat(lastAsked())
+                .isEqualTo(new ConnectionSettings(
+                        "memory",
+                        "flag:3",
+                        "flag",
+                        Duration.ofMillis(250),
+                        Map.of("max-value-bytes", "333", "only-file", "f", "only-env", "e")));
     }
 
     @Test
@@ -67,7 +98,9 @@ class ConnectionOptionsTest {
     void configFromEnvironment() throws Exception {
         Path file = dir.resolve("c.properties");
         Files.writeString(file, "timeout=9s\n");
-        Cli cli = new Cli(backends).env("KVSTORE_CONFIG", file.toString()).env("KVSTORE_STORE_TYPE", "memory")
+        Cli cli = new Cli(backends)
+                .env("KVSTORE_CONFIG", file.toString())
+                .env("KVSTORE_STORE_TYPE", "memory")
                 .env("KVSTORE_PATH_PREFIX", "p");
         assertThat(cli.run("health").status()).isEqualTo(0);
         assertThat(lastAsked()).isEqualTo(new ConnectionSettings("memory", "", "p", Duration.ofSeconds(9), Map.of()));
@@ -116,7 +149,8 @@ class ConnectionOptionsTest {
         Cli.Result option = cli.run("health", "--option", "novalue");
         assertThat(option.status()).isEqualTo(2);
         assertThat(option.err()).contains("novalue").contains("KEY=VALUE");
-        Cli.Result envOption = new Cli(backends).env("KVSTORE_OPTIONS", "a=1,broken").run("health");
+        Cli.Result envOption =
+                new Cli(backends).env("KVSTORE_OPTIONS", "a=1,broken").run("health");
         assertThat(envOption.status()).isEqualTo(2);
         assertThat(envOption.err()).contains("broken").contains("KVSTORE_OPTIONS");
         Cli.Result timeout = cli.run("health", "--timeout", "soon");
@@ -143,8 +177,9 @@ class ConnectionOptionsTest {
         assertThat(cli.run("get", "k", "--frob").status()).isEqualTo(2);
         Cli.Result missing = cli.run("get");
         assertThat(missing.status()).isEqualTo(2);
-        assertThat(missing.err()).isEqualTo("kvctl get: Missing required parameter: 'KEY' (see 'kvctl get --help')"
-                + System.lineSeparator());
+        assertThat(missing.err())
+                .isEqualTo("kvctl get: Missing required parameter: 'KEY' (see 'kvctl get --help')"
+                        + System.lineSeparator());
         Cli.Result none = cli.run();
         assertThat(none.status()).isEqualTo(2);
         assertThat(none.err()).contains("Usage: kvctl");

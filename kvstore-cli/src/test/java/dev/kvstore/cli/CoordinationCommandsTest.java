@@ -31,7 +31,8 @@ class CoordinationCommandsTest {
     }
 
     @Test
-    @DisplayName("lock NAME -- CMD runs CMD holding the lock, passes the fencing token, exits with CMD's status and releases")
+    @DisplayName(
+            "lock NAME -- CMD runs CMD holding the lock, passes the fencing token, exits with CMD's status and releases")
     void lockRunsCommand() {
         Cli.Result r = cli.run("lock", "jobs", "--", "sh", "-c", "echo token=$KVSTORE_FENCING_TOKEN; exit 3");
         assertThat(r.status()).as(r.toString()).isEqualTo(3);
@@ -39,7 +40,9 @@ class CoordinationCommandsTest {
         Cli.Result again = cli.run("lock", "jobs", "--", "sh", "-c", "echo token=$KVSTORE_FENCING_TOKEN");
         assertThat(again.status()).as(again.toString()).isZero();
         assertThat(out(again)).isEqualTo("token=2\n");
-        assertThat(store().lock("jobs").tryAcquire(Duration.ZERO)).as("released after CMD").isPresent();
+        assertThat(store().lock("jobs").tryAcquire(Duration.ZERO))
+                .as("released after CMD")
+                .isPresent();
     }
 
     @Test
@@ -55,7 +58,8 @@ class CoordinationCommandsTest {
     }
 
     @Test
-    @DisplayName("elect NAME ID -- CMD runs CMD as leader, then resigns; leader NAME prints the leader, status 1 when none")
+    @DisplayName(
+            "elect NAME ID -- CMD runs CMD as leader, then resigns; leader NAME prints the leader, status 1 when none")
     void electAndLeader() {
         Cli.Result none = cli.run("leader", "primary");
         assertThat(none.status()).isEqualTo(1);

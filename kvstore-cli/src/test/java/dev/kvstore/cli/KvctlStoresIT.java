@@ -65,8 +65,12 @@ class KvctlStoresIT {
         }
 
         Backend backend(String pathPrefix) {
-            return Backend.builder().storeType(type).address(address).pathPrefix(pathPrefix)
-                    .timeout(Duration.ofSeconds(10)).build();
+            return Backend.builder()
+                    .storeType(type)
+                    .address(address)
+                    .pathPrefix(pathPrefix)
+                    .timeout(Duration.ofSeconds(10))
+                    .build();
         }
 
         @Override
@@ -111,7 +115,9 @@ class KvctlStoresIT {
         byte[] binary = {0, (byte) 0xff, '\n', 7};
         assertThat(cli.run(binary, args(f, "put", "a/2")).status()).isEqualTo(0);
         assertThat(cli.run(args(f, "get", "a/2")).stdout()).isEqualTo(binary);
-        Map<String, String> json = BasicCommandsTest.jsonLines(cli.run(args(f, "get", "--json", "a/1")).stdout()).get(0);
+        Map<String, String> json = BasicCommandsTest.jsonLines(
+                        cli.run(args(f, "get", "--json", "a/1")).stdout())
+                .get(0);
         assertThat(json).containsEntry("key", "a/1").containsEntry("value", "b25l");
         Cli.Result ls = cli.run(args(f, "ls", "a/"));
         assertThat(ls.out().lines()).containsExactly("a/1\tone", "a/2\t\\x00\\xff\\x0a\\x07");
@@ -145,9 +151,12 @@ class KvctlStoresIT {
         if (store.type().equals("redis")) {
             Cli.Result r = cli.run(args(f, "put", "c", "two", "--if-version", "1"));
             assertThat(r.status()).as(r.toString()).isEqualTo(2);
-            assertThat(r.err()).contains("--if-version is not supported by redis").contains("no per-key versions");
+            assertThat(r.err())
+                    .contains("--if-version is not supported by redis")
+                    .contains("no per-key versions");
         } else {
-            assertThat(cli.run(args(f, "put", "c", "two", "--if-version", "1")).status()).isEqualTo(0);
+            assertThat(cli.run(args(f, "put", "c", "two", "--if-version", "1")).status())
+                    .isEqualTo(0);
             Cli.Result stale = cli.run(args(f, "put", "c", "three", "--if-version", "1"));
             assertThat(stale.status()).as(stale.toString()).isEqualTo(5);
         }
@@ -243,18 +252,23 @@ class KvctlStoresIT {
     void watchJson(Store store) throws Exception {
         String ns = namespace();
         try (Backend writer = store.backend(ns)) {
-            WatchCommandTest.Background watch = new WatchCommandTest.Background(BackendFactory.DEFAULT,
-                    args(store.flags(ns), "watch", "w/", "--prefix", "--json", "--count", "3")).awaitActive();
+            WatchCommandTest.Background watch = new WatchCommandTest.Background(
+                            BackendFactory.DEFAULT,
+                            args(store.flags(ns), "watch", "w/", "--prefix", "--json", "--count", "3"))
+                    .awaitActive();
             writer.put("w/a", new byte[] {1, 2, 3});
             writer.put("w/b", "bee");
             writer.put("elsewhere", "ignored");
             writer.delete("w/a");
             assertThat(watch.status).succeedsWithin(Duration.ofSeconds(20)).isEqualTo(0);
             List<Map<String, String>> events = BasicCommandsTest.jsonLines(watch.out.toByteArray());
-            assertThat(events).extracting(e -> e.get("type") + " " + e.get("key") + " " + e.get("value"))
+            assertThat(events)
+                    .extracting(e -> e.get("type") + " " + e.get("key") + " " + e.get("value"))
                     .containsExactlyInAnyOrder("PUT w/a AQID", "PUT w/b YmVl", "DELETE w/a ");
             // per key, in commit order
-            assertThat(events).filteredOn(e -> e.get("key").equals("w/a")).extracting(e -> e.get("type"))
+            assertThat(events)
+                    .filteredOn(e -> e.get("key").equals("w/a"))
+                    .extracting(e -> e.get("type"))
                     .containsExactly("PUT", "DELETE");
             writer.deleteWithPrefix("");
         }
@@ -269,13 +283,15 @@ class KvctlStoresIT {
             writer.put("w/a", "a");
             writer.put("w/b", new byte[] {0, (byte) 0xff});
             writer.put("elsewhere", "ignored");
-            WatchCommandTest.Background watch = new WatchCommandTest.Background(BackendFactory.DEFAULT,
-                    args(store.flags(ns), "watch", "w/", "--prefix", "--initial", "--json", "--count", "4"))
+            WatchCommandTest.Background watch = new WatchCommandTest.Background(
+                            BackendFactory.DEFAULT,
+                            args(store.flags(ns), "watch", "w/", "--prefix", "--initial", "--json", "--count", "4"))
                     .awaitActive();
             writer.put("w/c", "c");
             assertThat(watch.status).succeedsWithin(Duration.ofSeconds(20)).isEqualTo(0);
             List<String> events = BasicCommandsTest.jsonLines(watch.out.toByteArray()).stream()
-                    .map(e -> e.get("type") + " " + e.get("key") + " " + e.get("value")).toList();
+                    .map(e -> e.get("type") + " " + e.get("key") + " " + e.get("value"))
+                    .toList();
             assertThat(events.subList(0, 2)).containsExactlyInAnyOrder("PUT w/a YQ==", "PUT w/b AP8=");
             assertThat(events.subList(2, 4)).containsExactly("SYNCED w/ ", "PUT w/c Yw==");
             writer.deleteWithPrefix("");
@@ -286,8 +302,9 @@ class KvctlStoresIT {
     @DisplayName("watch prints CONNECTION_DOWN when the store goes away")
     void watchConnectionDown() {
         String ns = namespace();
-        WatchCommandTest.Background watch = new WatchCommandTest.Background(BackendFactory.DEFAULT,
-                args(redis().flags(ns), "watch", "k", "--count", "1")).awaitActive();
+        WatchCommandTest.Background watch = new WatchCommandTest.Background(
+                        BackendFactory.DEFAULT, args(redis().flags(ns), "watch", "k", "--count", "1"))
+                .awaitActive();
         redis.stop();
         try {
             assertThat(watch.status).succeedsWithin(Duration.ofSeconds(20)).isEqualTo(0);
@@ -339,7 +356,9 @@ class KvctlStoresIT {
             assertThat(dump.out().lines()).hasSize(508);
             Map<String, String> expected = contents(source, "d/");
             assertThat(expected).hasSize(508);
-            assertThat(cli.run(args(etcd().flags(ns), "dump", "d/", "--per-key")).out()).isEqualTo(dump.out());
+            assertThat(cli.run(args(etcd().flags(ns), "dump", "d/", "--per-key"))
+                            .out())
+                    .isEqualTo(dump.out());
 
             for (Store target : List.of(redis(), zookeeper())) {
                 String there = namespace() + "/restored";
@@ -374,8 +393,18 @@ class KvctlStoresIT {
 
             for (Store target : List.of(redis(), zookeeper())) {
                 String there = namespace();
-                Cli.Result copy = cli.run(args(etcd().flags(ns), "copy", "c/", "--to-store-type", target.type(),
-                        "--to-address", target.address(), "--to-path-prefix", there, "--in-flight", "256"));
+                Cli.Result copy = cli.run(args(
+                        etcd().flags(ns),
+                        "copy",
+                        "c/",
+                        "--to-store-type",
+                        target.type(),
+                        "--to-address",
+                        target.address(),
+                        "--to-path-prefix",
+                        there,
+                        "--in-flight",
+                        "256"));
                 assertThat(copy.status()).as(copy.toString()).isEqualTo(0);
                 assertThat(copy.out()).startsWith("copied 10000 key(s)");
                 System.out.print(copy.out());
@@ -394,7 +423,9 @@ class KvctlStoresIT {
     void demo(Store store) {
         Cli.Result r = cli.run(args(store.flags(namespace()), "demo"));
         assertThat(r.status()).as(r.toString()).isEqualTo(0);
-        assertThat(r.out()).contains("liveness channel: alive").contains("watch fired: DELETE")
+        assertThat(r.out())
+                .contains("liveness channel: alive")
+                .contains("watch fired: DELETE")
                 .doesNotContain("no event within");
         assertThat(r.out().lines().filter(l -> l.contains("watch fired: PUT"))).hasSize(4);
     }
@@ -406,8 +437,15 @@ class KvctlStoresIT {
         try (Backend source = etcd().backend(ns)) {
             source.put("k", "v");
             String closed = "127.0.0.1:" + FreePorts.closedPort();
-            Cli.Result r = cli.run(args(etcd().flags(ns), "copy", "--to-store-type", "redis", "--to-address", closed,
-                    "--to-timeout", "1s"));
+            Cli.Result r = cli.run(args(
+                    etcd().flags(ns),
+                    "copy",
+                    "--to-store-type",
+                    "redis",
+                    "--to-address",
+                    closed,
+                    "--to-timeout",
+                    "1s"));
             assertThat(r.status()).as(r.toString()).isEqualTo(3);
             assertThat(r.err()).contains("store unavailable (redis at " + closed);
             source.deleteWithPrefix("");
@@ -425,12 +463,25 @@ class KvctlStoresIT {
     @DisplayName("bench --json runs put and watch against the store and deletes its keys")
     void bench(Store store) throws Exception {
         String ns = namespace();
-        Cli.Result r = cli.run(args(store.flags(ns), "bench", "put", "watch", "--json", "--duration", "300ms",
-                "--warmup", "0", "--in-flight", "4", "--keys", "10"));
+        Cli.Result r = cli.run(args(
+                store.flags(ns),
+                "bench",
+                "put",
+                "watch",
+                "--json",
+                "--duration",
+                "300ms",
+                "--warmup",
+                "0",
+                "--in-flight",
+                "4",
+                "--keys",
+                "10"));
         assertThat(r.status()).as(r.toString()).isEqualTo(0);
         List<Map<String, String>> rows = BasicCommandsTest.jsonLines(r.stdout());
         assertThat(rows).extracting(m -> m.get("workload")).containsExactly("put", "watch");
-        assertThat(rows).allSatisfy(row -> assertThat(Long.parseLong(row.get("ops"))).isPositive());
+        assertThat(rows)
+                .allSatisfy(row -> assertThat(Long.parseLong(row.get("ops"))).isPositive());
         try (Backend b = store.backend(ns)) {
             assertThat(b.listKeys("")).isEmpty();
         }

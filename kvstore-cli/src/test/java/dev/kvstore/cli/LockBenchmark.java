@@ -29,11 +29,10 @@ import java.util.concurrent.Callable;
  */
 public final class LockBenchmark {
 
-    private static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then "
-            + "return redis.call('del', KEYS[1]) else return 0 end";
+    private static final String RELEASE =
+            "if redis.call('get', KEYS[1]) == ARGV[1] then " + "return redis.call('del', KEYS[1]) else return 0 end";
 
-    private LockBenchmark() {
-    }
+    private LockBenchmark() {}
 
     /**
      * Runs the benchmark.
@@ -43,8 +42,9 @@ public final class LockBenchmark {
      */
     public static void main(String[] args) throws Exception {
         Duration each = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 5);
-        try (EtcdServer etcd = EtcdServer.start(); RedisServer redis = RedisServer.start();
-             ZooKeeperServer zookeeper = ZooKeeperServer.start()) {
+        try (EtcdServer etcd = EtcdServer.start();
+                RedisServer redis = RedisServer.start();
+                ZooKeeperServer zookeeper = ZooKeeperServer.start()) {
             System.out.printf("uncontended lock acquire + release, 1 thread, %d s each (ops/s)%n", each.toSeconds());
             System.out.printf("%-10s %12s %12s %7s%n", "store", "recipe", "native", "ratio");
             row("memory", recipe("memory", "", each), Double.NaN);
@@ -55,8 +55,9 @@ public final class LockBenchmark {
     }
 
     private static void row(String store, double recipe, double nativeOps) {
-        System.out.printf("%-10s %12s %12s %7s%n", store, format(recipe, "%.0f"), format(nativeOps, "%.0f"),
-                format(recipe / nativeOps, "%.2f"));
+        System.out.printf(
+                "%-10s %12s %12s %7s%n",
+                store, format(recipe, "%.0f"), format(nativeOps, "%.0f"), format(recipe / nativeOps, "%.2f"));
     }
 
     private static String format(double value, String pattern) {
@@ -73,7 +74,11 @@ public final class LockBenchmark {
     }
 
     private static double recipeOps(String storeType, String address, Duration each) throws Exception {
-        try (Backend b = Backend.builder().storeType(storeType).address(address).pathPrefix("bench").build()) {
+        try (Backend b = Backend.builder()
+                .storeType(storeType)
+                .address(address)
+                .pathPrefix("bench")
+                .build()) {
             KvLock lock = b.lock("lock", Duration.ofSeconds(10));
             return measure(each, () -> {
                 try (KvLockHandle h = lock.tryAcquire(Duration.ofSeconds(5)).orElseThrow()) {
@@ -88,16 +93,13 @@ public final class LockBenchmark {
             long lease = client.getLeaseClient().grant(10).get().getID();
             client.getLeaseClient().keepAlive(lease, new io.grpc.stub.StreamObserver<>() {
                 @Override
-                public void onNext(io.etcd.jetcd.lease.LeaseKeepAliveResponse value) {
-                }
+                public void onNext(io.etcd.jetcd.lease.LeaseKeepAliveResponse value) {}
 
                 @Override
-                public void onError(Throwable t) {
-                }
+                public void onError(Throwable t) {}
 
                 @Override
-                public void onCompleted() {
-                }
+                public void onCompleted() {}
             });
             Lock locks = client.getLockClient();
             ByteSequence name = ByteSequence.from("bench/native-lock", UTF_8);
@@ -116,7 +118,9 @@ public final class LockBenchmark {
             long[] n = {0};
             return measure(each, () -> {
                 String token = Long.toString(++n[0]);
-                if (!"OK".equals(redis.set("bench/native-lock", token, SetArgs.Builder.nx().px(10_000)))) {
+                if (!"OK"
+                        .equals(redis.set(
+                                "bench/native-lock", token, SetArgs.Builder.nx().px(10_000)))) {
                     throw new IllegalStateException("not acquired");
                 }
                 Long deleted = redis.eval(RELEASE, ScriptOutputType.INTEGER, new String[] {"bench/native-lock"}, token);

@@ -43,7 +43,9 @@ class OptionTableTest {
                     }
                 }
             }
-            assertThat(documented).as("options of %s in the README", e.getValue()).isEqualTo(constants(e.getKey()));
+            assertThat(documented)
+                    .as("options of %s in the README", e.getValue())
+                    .isEqualTo(constants(e.getKey()));
         }
     }
 
@@ -52,7 +54,9 @@ class OptionTableTest {
         Set<String> names = new TreeSet<>();
         for (Field f : options.getFields()) {
             int m = f.getModifiers();
-            if (Modifier.isStatic(m) && Modifier.isFinal(m) && f.getType() == String.class
+            if (Modifier.isStatic(m)
+                    && Modifier.isFinal(m)
+                    && f.getType() == String.class
                     && !f.getName().startsWith("DEFAULT_")) {
                 try {
                     names.add((String) f.get(null));

@@ -84,7 +84,8 @@ class TransferCommandsTest {
         assertThat(target.client().exists("to/there/data/all-bytes").join()).isTrue();
         // and a second dump of the target is the same text, read by list or key by key
         assertThat(cli.run("dump", "--path-prefix", "to/there").out()).isEqualTo(dump.out());
-        assertThat(cli.run("dump", "--path-prefix", "to/there", "--per-key", "--in-flight", "7").out())
+        assertThat(cli.run("dump", "--path-prefix", "to/there", "--per-key", "--in-flight", "7")
+                        .out())
                 .isEqualTo(dump.out());
     }
 
@@ -93,7 +94,8 @@ class TransferCommandsTest {
     void dumpFormat() {
         store("").put("b", "2");
         store("").put("a", new byte[] {(byte) 0xff});
-        assertThat(cli.run("dump").out()).isEqualTo("{\"key\":\"a\",\"value\":\"/w==\"}\n{\"key\":\"b\",\"value\":\"Mg==\"}\n");
+        assertThat(cli.run("dump").out())
+                .isEqualTo("{\"key\":\"a\",\"value\":\"/w==\"}\n{\"key\":\"b\",\"value\":\"Mg==\"}\n");
     }
 
     @Test
@@ -135,15 +137,36 @@ class TransferCommandsTest {
     void copy() {
         Backend source = store("src");
         fill(source);
-        Cli.Result r = cli.run("copy", "data/", "--path-prefix", "src", "--to-store-type", "memory",
-                "--to-path-prefix", "dst", "--in-flight", "16");
+        Cli.Result r = cli.run(
+                "copy",
+                "data/",
+                "--path-prefix",
+                "src",
+                "--to-store-type",
+                "memory",
+                "--to-path-prefix",
+                "dst",
+                "--in-flight",
+                "16");
         assertThat(r.status()).as(r.toString()).isEqualTo(0);
-        assertThat(r.out()).startsWith("copied 305 key(s)").contains("from memory (path prefix \"src\")")
+        assertThat(r.out())
+                .startsWith("copied 305 key(s)")
+                .contains("from memory (path prefix \"src\")")
                 .contains("to memory (path prefix \"dst\")");
         assertThat(r.err()).isEmpty(); // no terminal: no progress bar
         assertThat(contents(store("dst"), "")).isEqualTo(contents(source, "data/"));
-        Cli.Result perKey = cli.run("copy", "data/", "--path-prefix", "src", "--to-store-type", "memory",
-                "--to-path-prefix", "dst2", "--per-key", "--in-flight", "3");
+        Cli.Result perKey = cli.run(
+                "copy",
+                "data/",
+                "--path-prefix",
+                "src",
+                "--to-store-type",
+                "memory",
+                "--to-path-prefix",
+                "dst2",
+                "--per-key",
+                "--in-flight",
+                "3");
         assertThat(perKey.out()).startsWith("copied 305 key(s)");
         assertThat(contents(store("dst2"), "")).isEqualTo(contents(source, "data/"));
     }
@@ -152,7 +175,8 @@ class TransferCommandsTest {
     @DisplayName("copy draws a progress bar on stderr when on a terminal")
     void copyProgress() {
         store("").put("a", "1");
-        Cli.Result r = new Cli(backends).terminal(true).run("copy", "--to-store-type", "memory", "--to-path-prefix", "t");
+        Cli.Result r =
+                new Cli(backends).terminal(true).run("copy", "--to-store-type", "memory", "--to-path-prefix", "t");
         assertThat(r.status()).isEqualTo(0);
         assertThat(r.err()).contains("[##############################] 1/1 keys");
     }
@@ -189,6 +213,7 @@ class TransferCommandsTest {
         Cli.Result load = cli.runWithInput("", "load");
         assertThat(load.status()).isEqualTo(0);
         assertThat(load.out()).startsWith("loaded 0 key(s)");
-        assertThat(contents(store(""), "").keySet().stream().collect(Collectors.toList())).isEmpty();
+        assertThat(contents(store(""), "").keySet().stream().collect(Collectors.toList()))
+                .isEmpty();
     }
 }

@@ -40,8 +40,7 @@ public final class WatchBenchmark {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private WatchBenchmark() {
-    }
+    private WatchBenchmark() {}
 
     /**
      * Runs the benchmark.
@@ -50,18 +49,30 @@ public final class WatchBenchmark {
      */
     public static void main(String[] args) throws Exception {
         List<String> wanted = args.length == 0 ? List.of("memory", "etcd", "redis", "zookeeper") : List.of(args);
-        System.out.printf("%-10s %22s %22s %7s | %14s %14s %7s | %16s%n", "store", "watch p50/p99 raw ms",
-                "Backend (resync) ms", "ratio", "list 2,000 ms", "initial ms", "ratio", "resync 10,000 ms");
+        System.out.printf(
+                "%-10s %22s %22s %7s | %14s %14s %7s | %16s%n",
+                "store",
+                "watch p50/p99 raw ms",
+                "Backend (resync) ms",
+                "ratio",
+                "list 2,000 ms",
+                "initial ms",
+                "ratio",
+                "resync 10,000 ms");
         for (String store : wanted) {
             try (AutoCloseable server = switch (store) {
                 case "etcd" -> EtcdServer.start();
                 case "redis" -> RedisServer.start();
                 case "zookeeper" -> ZooKeeperServer.start();
-                default -> () -> { };
+                default -> () -> {};
             }) {
                 String address = server instanceof dev.kvstore.testing.TestServer t ? t.address() : "";
-                try (Backend b = Backend.builder().storeType(store).address(address).timeout(TIMEOUT)
-                        .pathPrefix("wbench").build()) {
+                try (Backend b = Backend.builder()
+                        .storeType(store)
+                        .address(address)
+                        .timeout(TIMEOUT)
+                        .pathPrefix("wbench")
+                        .build()) {
                     run(store, b);
                 }
             }
@@ -89,29 +100,41 @@ public final class WatchBenchmark {
             CountDownLatch synced = new CountDownLatch(1);
             AtomicInteger puts = new AtomicInteger();
             t0 = System.nanoTime();
-            KvWatch w = b.createWatch("init/", true, e -> {
-                if (e.type() == EventType.PUT) {
-                    puts.incrementAndGet();
-                } else if (e.type() == EventType.SYNCED) {
-                    synced.countDown();
-                }
-            }, WatchOptions.defaults().withInitialState(true));
+            KvWatch w = b.createWatch(
+                    "init/",
+                    true,
+                    e -> {
+                        if (e.type() == EventType.PUT) {
+                            puts.incrementAndGet();
+                        } else if (e.type() == EventType.SYNCED) {
+                            synced.countDown();
+                        }
+                    },
+                    WatchOptions.defaults().withInitialState(true));
             synced.await(60, TimeUnit.SECONDS);
             initialNanos = Math.min(initialNanos, System.nanoTime() - t0);
             w.close();
             if (puts.get() != n) {
-                throw new IllegalStateException(store + ": initial state gave " + puts.get() + " PUTs for " + n + " keys");
+                throw new IllegalStateException(
+                        store + ": initial state gave " + puts.get() + " PUTs for " + n + " keys");
             }
         }
 
         long resyncNanos = resync(b);
         await(c.deleteWithPrefix(root));
         double ms = 1e6;
-        System.out.printf("%-10s %10.2f / %9.2f %10.2f / %9.2f %7.2f | %14.1f %14.1f %7.2f | %16.0f%n", store,
-                raw.getValueAtPercentile(50) / ms, raw.getValueAtPercentile(99) / ms,
-                backend.getValueAtPercentile(50) / ms, backend.getValueAtPercentile(99) / ms,
-                (double) raw.getValueAtPercentile(50) / backend.getValueAtPercentile(50), listNanos / ms,
-                initialNanos / ms, (double) listNanos / initialNanos, resyncNanos / ms);
+        System.out.printf(
+                "%-10s %10.2f / %9.2f %10.2f / %9.2f %7.2f | %14.1f %14.1f %7.2f | %16.0f%n",
+                store,
+                raw.getValueAtPercentile(50) / ms,
+                raw.getValueAtPercentile(99) / ms,
+                backend.getValueAtPercentile(50) / ms,
+                backend.getValueAtPercentile(99) / ms,
+                (double) raw.getValueAtPercentile(50) / backend.getValueAtPercentile(50),
+                listNanos / ms,
+                initialNanos / ms,
+                (double) listNanos / initialNanos,
+                resyncNanos / ms);
     }
 
     /** Sequential puts, each timed from just before the put to its event. */
@@ -122,7 +145,8 @@ public final class WatchBenchmark {
                 arrivals.add(System.nanoTime());
             }
         };
-        KvWatch w = gapFree ? await(c.watch(prefix, true, listener, WatchOptions.defaults()))
+        KvWatch w = gapFree
+                ? await(c.watch(prefix, true, listener, WatchOptions.defaults()))
                 : await(c.watch(prefix, true, listener));
         Histogram h = new Histogram(3);
         try {
@@ -147,20 +171,24 @@ public final class WatchBenchmark {
         CountDownLatch synced = new CountDownLatch(1);
         AtomicBoolean first = new AtomicBoolean(true);
         java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        KvWatch w = b.createWatch("gap/", true, e -> {
-            if (first.compareAndSet(true, false)) {
-                try {
-                    release.await();
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            if (e.type() == EventType.PUT) {
-                seen.add(e.key());
-            } else if (e.type() == EventType.SYNCED && seen.size() == 10_000) {
-                synced.countDown(); // the view holds every key written during the gap
-            }
-        }, WatchOptions.defaults().withQueueLimit(100));
+        KvWatch w = b.createWatch(
+                "gap/",
+                true,
+                e -> {
+                    if (first.compareAndSet(true, false)) {
+                        try {
+                            release.await();
+                        } catch (InterruptedException ie) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    if (e.type() == EventType.PUT) {
+                        seen.add(e.key());
+                    } else if (e.type() == EventType.SYNCED && seen.size() == 10_000) {
+                        synced.countDown(); // the view holds every key written during the gap
+                    }
+                },
+                WatchOptions.defaults().withQueueLimit(100));
         List<CompletableFuture<Void>> inFlight = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {
             inFlight.add(b.putAsync("gap/k" + i, "v" + i));

@@ -48,8 +48,13 @@ class WatchCommandTest {
         /** With stdout going through {@code gate} (which writes into {@link #out}) when not null. */
         Background(BackendFactory backends, Gate gate, String... args) {
             OutputStream stdout = gate == null ? out : gate.into(out);
-            Io io = new Io(InputStream.nullInputStream(), new PrintStream(stdout, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8), Map.of(), false, backends);
+            Io io = new Io(
+                    InputStream.nullInputStream(),
+                    new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8),
+                    Map.of(),
+                    false,
+                    backends);
             status = CompletableFuture.supplyAsync(() -> Kvctl.run(io, args));
         }
 
@@ -58,7 +63,8 @@ class WatchCommandTest {
             Thread waiting = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> java.util.Arrays.stream(t.getStackTrace())
                             .anyMatch(f -> f.getClassName().equals(WatchCommand.class.getName())))
-                    .findFirst().orElseThrow();
+                    .findFirst()
+                    .orElseThrow();
             waiting.interrupt();
         }
 
@@ -84,8 +90,7 @@ class WatchCommandTest {
         store.put("cfg/a", "three");
         store.delete("cfg/a");
         assertThat(watch.status).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(0);
-        assertThat(watch.out().lines()).containsExactly("PUT cfg/a v1 one\\ntwo", "PUT cfg/a v2 three",
-                "DELETE cfg/a");
+        assertThat(watch.out().lines()).containsExactly("PUT cfg/a v1 one\\ntwo", "PUT cfg/a v2 three", "DELETE cfg/a");
     }
 
     @Test
@@ -98,10 +103,18 @@ class WatchCommandTest {
         store.delete("k");
         assertThat(watch.status).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(0);
         List<Map<String, String>> events = BasicCommandsTest.jsonLines(watch.out.toByteArray());
-        assertThat(events).containsExactly(
-                Map.of("type", "PUT", "key", "k", "value", Base64.getEncoder().encodeToString(new byte[] {0, (byte) 0xfe}),
-                        "version", "1"),
-                Map.of("type", "DELETE", "key", "k", "value", "", "version", "0"));
+        assertThat(events)
+                .containsExactly(
+                        Map.of(
+                                "type",
+                                "PUT",
+                                "key",
+                                "k",
+                                "value",
+                                Base64.getEncoder().encodeToString(new byte[] {0, (byte) 0xfe}),
+                                "version",
+                                "1"),
+                        Map.of("type", "DELETE", "key", "k", "value", "", "version", "0"));
     }
 
     @Test
@@ -110,12 +123,12 @@ class WatchCommandTest {
         Backend store = backends.backend(BasicCommandsTest.MEMORY);
         store.put("cfg/a", "1");
         store.put("cfg/b", "2");
-        Background watch = new Background(backends, "watch", "--prefix", "cfg/", "--initial", "--count", "4")
-                .awaitActive();
+        Background watch =
+                new Background(backends, "watch", "--prefix", "cfg/", "--initial", "--count", "4").awaitActive();
         store.put("cfg/c", "3");
         assertThat(watch.status).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(0);
-        assertThat(watch.out().lines()).containsExactly("PUT cfg/a v1 1", "PUT cfg/b v1 2", "SYNCED cfg/",
-                "PUT cfg/c v1 3");
+        assertThat(watch.out().lines())
+                .containsExactly("PUT cfg/a v1 1", "PUT cfg/b v1 2", "SYNCED cfg/", "PUT cfg/c v1 3");
     }
 
     @Test
@@ -160,7 +173,9 @@ class WatchCommandTest {
         }
 
         void awaitBlocked() throws InterruptedException {
-            assertThat(blocked.await(10, TimeUnit.SECONDS)).as("a write reached the gate").isTrue();
+            assertThat(blocked.await(10, TimeUnit.SECONDS))
+                    .as("a write reached the gate")
+                    .isTrue();
         }
 
         void open() {
@@ -176,8 +191,8 @@ class WatchCommandTest {
         store.put("cfg/a", "a2");
         store.put("cfg/b", "two\nlines");
         store.put("other", "not watched");
-        Background watch = new Background(backends, "watch", "cfg/", "--prefix", "--initial", "--count", "4")
-                .awaitActive();
+        Background watch =
+                new Background(backends, "watch", "cfg/", "--prefix", "--initial", "--count", "4").awaitActive();
         assertThat(watch.err.toString(StandardCharsets.UTF_8)).contains("current state first");
         store.put("cfg/c", "new");
         assertThat(watch.status).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(0);
@@ -188,17 +203,19 @@ class WatchCommandTest {
     }
 
     @Test
-    @DisplayName("--initial --json: the state as PUT objects, then {\"type\":\"SYNCED\"} with the watched key; a missing key gives SYNCED alone")
+    @DisplayName(
+            "--initial --json: the state as PUT objects, then {\"type\":\"SYNCED\"} with the watched key; a missing key gives SYNCED alone")
     void initialJson() throws Exception {
         Backend store = backends.backend(BasicCommandsTest.MEMORY);
         store.put("k", new byte[] {0, (byte) 0xfe});
         Background watch = new Background(backends, "watch", "k", "--initial", "--json", "--count", "3").awaitActive();
         store.delete("k");
         assertThat(watch.status).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(0);
-        assertThat(BasicCommandsTest.jsonLines(watch.out.toByteArray())).containsExactly(
-                Map.of("type", "PUT", "key", "k", "value", "AP4=", "version", "1"),
-                Map.of("type", "SYNCED", "key", "k", "value", "", "version", "0"),
-                Map.of("type", "DELETE", "key", "k", "value", "", "version", "0"));
+        assertThat(BasicCommandsTest.jsonLines(watch.out.toByteArray()))
+                .containsExactly(
+                        Map.of("type", "PUT", "key", "k", "value", "AP4=", "version", "1"),
+                        Map.of("type", "SYNCED", "key", "k", "value", "", "version", "0"),
+                        Map.of("type", "DELETE", "key", "k", "value", "", "version", "0"));
 
         Background missing = new Background(backends, "watch", "nope", "--initial", "--count", "1").awaitActive();
         assertThat(missing.status).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(0);
@@ -259,8 +276,7 @@ class WatchCommandTest {
     void noResync() throws Exception {
         Backend store = backends.backend(BasicCommandsTest.MEMORY);
         Gate gate = new Gate();
-        Background watch = new Background(backends, gate, "watch", "cfg/", "--prefix", "--no-resync")
-                .awaitActive();
+        Background watch = new Background(backends, gate, "watch", "cfg/", "--prefix", "--no-resync").awaitActive();
         store.put("cfg/first", "1");
         gate.awaitBlocked();
         flood(store);

@@ -16,8 +16,7 @@ import java.time.Duration;
  */
 final class EtcdErrors {
 
-    private EtcdErrors() {
-    }
+    private EtcdErrors() {}
 
     /**
      * Translates a failure of an operation.
@@ -29,7 +28,8 @@ final class EtcdErrors {
      *     in time; otherwise a {@link KvStoreException}
      */
     static KvStoreException translate(String operation, String key, Throwable failure) {
-        return StoreErrors.translate(EtcdKvStoreProvider.STORE_TYPE, operation, key, failure, EtcdErrors::isUnavailable);
+        return StoreErrors.translate(
+                EtcdKvStoreProvider.STORE_TYPE, operation, key, failure, EtcdErrors::isUnavailable);
     }
 
     /**

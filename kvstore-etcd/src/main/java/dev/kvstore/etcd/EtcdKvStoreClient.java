@@ -3,12 +3,12 @@ package dev.kvstore.etcd;
 import com.google.common.util.concurrent.MoreExecutors;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvLease;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfigurationException;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
-import dev.kvstore.KvLease;
 import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
@@ -78,15 +78,20 @@ import javax.net.ssl.SSLException;
  */
 final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, SnapshotWatchSource {
 
-    private static final Set<KvCapability> CAPABILITIES =
-            Collections.unmodifiableSet(EnumSet.of(KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT,
-                    KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS));
+    private static final Set<KvCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            KvCapability.VERSIONS,
+            KvCapability.EVERY_WRITE_EVENT,
+            KvCapability.CONDITIONAL_WRITES,
+            KvCapability.TRANSACTIONS,
+            KvCapability.LEASES,
+            KvCapability.LOCKS));
 
     /** The smallest possible key: with {@code range_end} {@code "\0"} it means every key. */
     private static final ByteSequence ZERO_KEY = ByteSequence.from(new byte[] {0});
 
     /** A read of one key nobody can write (keys hold no U+0000), for the current revision. */
-    private static final GetOption COUNT_ONLY = GetOption.builder().withCountOnly(true).build();
+    private static final GetOption COUNT_ONLY =
+            GetOption.builder().withCountOnly(true).build();
 
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
@@ -139,26 +144,36 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
             try {
                 builder.sslContext(ssl -> {
                     settings.caFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
-                    settings.certFile().ifPresent(cert -> ssl.keyManager(cert.toFile(), settings.keyFile().orElseThrow().toFile()));
+                    settings.certFile()
+                            .ifPresent(cert -> ssl.keyManager(
+                                    cert.toFile(),
+                                    settings.keyFile().orElseThrow().toFile()));
                 });
             } catch (SSLException | RuntimeException e) {
-                throw new KvStoreConfigurationException("etcd TLS options cannot be used (" + EtcdOptions.TLS_CA_FILE
-                        + ", " + EtcdOptions.TLS_CERT_FILE + ", " + EtcdOptions.TLS_KEY_FILE + "): " + e.getMessage(), e);
+                throw new KvStoreConfigurationException(
+                        "etcd TLS options cannot be used (" + EtcdOptions.TLS_CA_FILE + ", " + EtcdOptions.TLS_CERT_FILE
+                                + ", " + EtcdOptions.TLS_KEY_FILE + "): " + e.getMessage(),
+                        e);
             }
         }
         try {
             return builder.build();
         } catch (RuntimeException e) {
-            throw new KvStoreConfigurationException("etcd client cannot be built for " + settings.endpoints()
-                    + ": " + e.getMessage(), e);
+            throw new KvStoreConfigurationException(
+                    "etcd client cannot be built for " + settings.endpoints() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
-        return call("get", key, () -> kv.get(bytes(key)),
-                r -> r.getKvs().isEmpty() ? Optional.empty() : Optional.of(pair(r.getKvs().get(0))));
+        return call(
+                "get",
+                key,
+                () -> kv.get(bytes(key)),
+                r -> r.getKvs().isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(pair(r.getKvs().get(0))));
     }
 
     @Override
@@ -180,7 +195,8 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
     public CompletableFuture<List<String>> listKeys(String prefix) {
         Keys.checkPrefix(prefix);
         Range range = Range.of(prefix);
-        GetOption option = GetOption.builder().withRange(range.end()).withKeysOnly(true).build();
+        GetOption option =
+                GetOption.builder().withRange(range.end()).withKeysOnly(true).build();
         return call("listKeys", prefix, () -> kv.get(range.start(), option), r -> {
             List<String> keys = new ArrayList<>(r.getKvs().size());
             for (KeyValue kv : r.getKvs()) {
@@ -231,22 +247,27 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
      * revision is gone, and the watch reports {@code UNKNOWN} to the gap-free layer, which resyncs).
      */
     @Override
-    public CompletableFuture<SnapshotWatch> watchWithSnapshots(String key, boolean withPrefix, WatchOptions options,
-            WatchFeed feed) {
+    public CompletableFuture<SnapshotWatch> watchWithSnapshots(
+            String key, boolean withPrefix, WatchOptions options, WatchFeed feed) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(feed, "feed");
         if (options.initialState() && options.fromRevision() != 0) {
-            throw new UnsupportedOperationException("etcd: an initial state and a revision to replay from "
-                    + "cannot be combined (" + options + ")");
+            throw new UnsupportedOperationException(
+                    "etcd: an initial state and a revision to replay from " + "cannot be combined (" + options + ")");
         }
-        Function<EtcdWatch, CompletableFuture<Void>> starter = options.initialState() ? EtcdWatch::startAfterSnapshot
+        Function<EtcdWatch, CompletableFuture<Void>> starter = options.initialState()
+                ? EtcdWatch::startAfterSnapshot
                 : options.fromRevision() != 0 ? w -> w.startAt(options.fromRevision()) : EtcdWatch::start;
-        return open(key, withPrefix, event -> { }, feed, starter).thenApply(w -> w);
+        return open(key, withPrefix, event -> {}, feed, starter).thenApply(w -> w);
     }
 
     /** Opens a watch with {@code starter}, bounded by the timeout; a watch that fails is closed. */
-    private CompletableFuture<EtcdWatch> open(String key, boolean withPrefix, Consumer<KvEvent> listener,
-            WatchFeed feed, Function<EtcdWatch, CompletableFuture<Void>> starter) {
+    private CompletableFuture<EtcdWatch> open(
+            String key,
+            boolean withPrefix,
+            Consumer<KvEvent> listener,
+            WatchFeed feed,
+            Function<EtcdWatch, CompletableFuture<Void>> starter) {
         Objects.requireNonNull(key, "key");
         if (withPrefix) {
             Keys.checkPrefix(key);
@@ -260,7 +281,9 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
         EtcdWatch watch = new EtcdWatch(this, key, withPrefix, listener, range, feed);
         watches.add(watch);
         CompletableFuture<EtcdWatch> result = new CompletableFuture<>();
-        Futures.withTimeout(starter.apply(watch), settings.timeout(),
+        Futures.withTimeout(
+                        starter.apply(watch),
+                        settings.timeout(),
                         () -> EtcdErrors.timedOut("watch", key, settings.timeout()))
                 .whenComplete((ignored, failure) -> {
                     if (failure != null) {
@@ -361,7 +384,11 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
      * @param watchedKey the key or prefix of the watch that needs it, for error messages
      */
     CompletableFuture<Long> currentRevision(String watchedKey) {
-        return call("watch", watchedKey, () -> kv.get(ZERO_KEY, COUNT_ONLY), r -> r.getHeader().getRevision());
+        return call(
+                "watch",
+                watchedKey,
+                () -> kv.get(ZERO_KEY, COUNT_ONLY),
+                r -> r.getHeader().getRevision());
     }
 
     /**
@@ -372,7 +399,9 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
      * @param range the range
      */
     CompletableFuture<GetResponse> readRange(String watchedKey, Range range) {
-        GetOption option = range.end() == null ? GetOption.DEFAULT : GetOption.builder().withRange(range.end()).build();
+        GetOption option = range.end() == null
+                ? GetOption.DEFAULT
+                : GetOption.builder().withRange(range.end()).build();
         return call("watch", watchedKey, () -> kv.get(range.start(), option), r -> r);
     }
 
@@ -401,8 +430,8 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
      * @param op the operation, for error messages
      * @param key its key or prefix, for error messages; {@code null} for none
      */
-    <T, R> CompletableFuture<R> call(String op, String key, Supplier<CompletableFuture<T>> operation,
-            Function<T, R> convert) {
+    <T, R> CompletableFuture<R> call(
+            String op, String key, Supplier<CompletableFuture<T>> operation, Function<T, R> convert) {
         CompletableFuture<R> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(closedException(op, key));
@@ -418,7 +447,8 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
         Futures.withTimeout(result, settings.timeout(), () -> EtcdErrors.timedOut(op, key, settings.timeout()));
         pending.whenComplete((value, failure) -> runOnCompleter(() -> {
             if (failure != null) {
-                result.completeExceptionally(closed ? closedException(op, key) : EtcdErrors.translate(op, key, failure));
+                result.completeExceptionally(
+                        closed ? closedException(op, key) : EtcdErrors.translate(op, key, failure));
                 return;
             }
             try {
@@ -455,8 +485,8 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
     }
 
     static KvPair pair(KeyValue kv) {
-        return new KvPair(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(),
-                kv.getVersion(), kv.getLease());
+        return new KvPair(
+                kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(), kv.getVersion(), kv.getLease());
     }
 
     private static ThreadFactory threads(String name) {

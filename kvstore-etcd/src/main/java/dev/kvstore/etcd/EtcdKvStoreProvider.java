@@ -20,8 +20,7 @@ public final class EtcdKvStoreProvider implements KvStoreProvider {
     public static final String STORE_TYPE = "etcd";
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
-    public EtcdKvStoreProvider() {
-    }
+    public EtcdKvStoreProvider() {}
 
     /**
      * The storeType {@value #STORE_TYPE}.

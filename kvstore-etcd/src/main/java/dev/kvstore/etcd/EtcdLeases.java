@@ -125,7 +125,8 @@ final class EtcdLeases implements KeepAliveClock.Answers {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.info("etcd close: not every lease could be revoked ({}); their keys go when their TTL runs out",
+            LOG.info(
+                    "etcd close: not every lease could be revoked ({}); their keys go when their TTL runs out",
                     e.toString());
         }
     }

@@ -63,9 +63,17 @@ public final class EtcdOptions {
     public static final int DEFAULT_MAX_TXN_OPS = 128;
 
     /** Every option name above. */
-    public static final Set<String> ALL = Set.of(USERNAME, PASSWORD, TLS, TLS_CA_FILE, TLS_CERT_FILE,
-            TLS_KEY_FILE, CONNECT_TIMEOUT, MAX_REQUEST_BYTES, MAX_VALUE_BYTES, MAX_TXN_OPS);
+    public static final Set<String> ALL = Set.of(
+            USERNAME,
+            PASSWORD,
+            TLS,
+            TLS_CA_FILE,
+            TLS_CERT_FILE,
+            TLS_KEY_FILE,
+            CONNECT_TIMEOUT,
+            MAX_REQUEST_BYTES,
+            MAX_VALUE_BYTES,
+            MAX_TXN_OPS);
 
-    private EtcdOptions() {
-    }
+    private EtcdOptions() {}
 }

@@ -24,9 +24,18 @@ import java.util.Optional;
  * @param maxValueSize the largest value sent: at most the request limit minus {@link #REQUEST_OVERHEAD}
  * @param maxTxnOps the server's limit on a transaction ({@code --max-txn-ops})
  */
-record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Duration connectTimeout,
-        Optional<String> username, Optional<String> password, boolean tls, Optional<Path> caFile,
-        Optional<Path> certFile, Optional<Path> keyFile, long maxRequestBytes, long maxValueSize,
+record EtcdSettings(
+        List<KvStoreConfig.Endpoint> endpoints,
+        Duration timeout,
+        Duration connectTimeout,
+        Optional<String> username,
+        Optional<String> password,
+        boolean tls,
+        Optional<Path> caFile,
+        Optional<Path> certFile,
+        Optional<Path> keyFile,
+        long maxRequestBytes,
+        long maxValueSize,
         int maxTxnOps) {
 
     /**
@@ -73,10 +82,10 @@ record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Du
         List<KvStoreConfig.Endpoint> endpoints = config.endpoints();
 
         config.requireTogether(EtcdOptions.USERNAME, EtcdOptions.PASSWORD);
-        Optional<String> username = config.isSet(EtcdOptions.USERNAME) ? config.option(EtcdOptions.USERNAME)
-                : Optional.empty();
-        Optional<String> password = config.isSet(EtcdOptions.PASSWORD) ? config.option(EtcdOptions.PASSWORD)
-                : Optional.empty();
+        Optional<String> username =
+                config.isSet(EtcdOptions.USERNAME) ? config.option(EtcdOptions.USERNAME) : Optional.empty();
+        Optional<String> password =
+                config.isSet(EtcdOptions.PASSWORD) ? config.option(EtcdOptions.PASSWORD) : Optional.empty();
 
         Optional<Path> caFile = config.fileOption(EtcdOptions.TLS_CA_FILE);
         Optional<Path> certFile = config.fileOption(EtcdOptions.TLS_CERT_FILE);
@@ -91,8 +100,7 @@ record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Du
         }
 
         Duration connectTimeout = config.durationOption(EtcdOptions.CONNECT_TIMEOUT, config.timeout());
-        if (connectTimeout.isZero() || connectTimeout.isNegative()
-                || connectTimeout.toMillis() > Integer.MAX_VALUE) {
+        if (connectTimeout.isZero() || connectTimeout.isNegative() || connectTimeout.toMillis() > Integer.MAX_VALUE) {
             throw new KvStoreConfigurationException("option " + EtcdOptions.CONNECT_TIMEOUT
                     + " must be positive and under 24 days, got " + connectTimeout);
         }
@@ -117,8 +125,19 @@ record EtcdSettings(List<KvStoreConfig.Endpoint> endpoints, Duration timeout, Du
                     + Integer.MAX_VALUE + ", got " + maxTxnOps);
         }
 
-        return new EtcdSettings(endpoints, config.timeout(), connectTimeout, username, password, tls,
-                caFile, certFile, keyFile, maxRequestBytes, maxValueSize, (int) maxTxnOps);
+        return new EtcdSettings(
+                endpoints,
+                config.timeout(),
+                connectTimeout,
+                username,
+                password,
+                tls,
+                caFile,
+                certFile,
+                keyFile,
+                maxRequestBytes,
+                maxValueSize,
+                (int) maxTxnOps);
     }
 
     /** Never shows the password. */

@@ -38,8 +38,7 @@ final class EtcdTxns {
     /** Room per compare or request for its protobuf tags, lengths and numbers. */
     private static final long ENTRY_OVERHEAD = 32;
 
-    private EtcdTxns() {
-    }
+    private EtcdTxns() {}
 
     /**
      * Builds the etcd transaction, sending nothing.
@@ -71,8 +70,11 @@ final class EtcdTxns {
             bytes += key.size() + ENTRY_OVERHEAD;
             if (operation instanceof Txn.Put put) {
                 bytes += put.valueLength();
-                PutOption option = put.lease().isEmpty() ? PutOption.DEFAULT
-                        : PutOption.builder().withLeaseId(leases.idOf(put.lease().get())).build();
+                PutOption option = put.lease().isEmpty()
+                        ? PutOption.DEFAULT
+                        : PutOption.builder()
+                                .withLeaseId(leases.idOf(put.lease().get()))
+                                .build();
                 requests[i++] = Op.put(key, ByteSequence.from(put.value()), option);
             } else {
                 requests[i++] = Op.delete(key, DeleteOption.DEFAULT);

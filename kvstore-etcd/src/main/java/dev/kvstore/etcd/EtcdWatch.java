@@ -73,8 +73,13 @@ final class EtcdWatch extends AbstractKvWatch implements SnapshotWatch {
     private long skipThrough; // events at or below this revision are in a snapshot already sent
     private boolean snapshotPending;
 
-    EtcdWatch(EtcdKvStoreClient client, String key, boolean withPrefix, Consumer<KvEvent> listener,
-            EtcdKvStoreClient.Range range, WatchFeed feed) {
+    EtcdWatch(
+            EtcdKvStoreClient client,
+            String key,
+            boolean withPrefix,
+            Consumer<KvEvent> listener,
+            EtcdKvStoreClient.Range range,
+            WatchFeed feed) {
         super(EtcdKvStoreProvider.STORE_TYPE, key, withPrefix, listener);
         this.client = client;
         this.range = range;
@@ -151,7 +156,8 @@ final class EtcdWatch extends AbstractKvWatch implements SnapshotWatch {
             if (failure != null) {
                 LOG.debug("etcd watch on \"{}\": reading a snapshot failed; retrying", key(), failure);
             }
-            Futures.schedule(() -> readSnapshot(Math.min(MAX_BACKOFF_MILLIS, retryMillis * 2)),
+            Futures.schedule(
+                    () -> readSnapshot(Math.min(MAX_BACKOFF_MILLIS, retryMillis * 2)),
                     Duration.ofMillis(failure == null ? 0 : retryMillis));
         });
     }
@@ -212,7 +218,8 @@ final class EtcdWatch extends AbstractKvWatch implements SnapshotWatch {
      */
     private void open() {
         Attempt attempt;
-        WatchOption.Builder option = WatchOption.builder().withCreateNotify(true).withRequireLeader(true);
+        WatchOption.Builder option =
+                WatchOption.builder().withCreateNotify(true).withRequireLeader(true);
         synchronized (lock) {
             if (stopped || current != null) {
                 return;
@@ -251,23 +258,32 @@ final class EtcdWatch extends AbstractKvWatch implements SnapshotWatch {
             return;
         }
         if (hasCause(failure, CompactedException.class)) {
-            LOG.info("etcd watch on \"{}\": revision {} was compacted; reporting UNKNOWN and going on from the "
-                    + "current revision", key(), lastRevision + 1);
+            LOG.info(
+                    "etcd watch on \"{}\": revision {} was compacted; reporting UNKNOWN and going on from the "
+                            + "current revision",
+                    key(),
+                    lastRevision + 1);
             resync();
         } else if (EtcdErrors.isUnavailable(failure)) {
             markDown(failure);
             reopenLater();
         } else {
-            LOG.warn("etcd watch on \"{}\" was ended by etcd; opening it again from revision {}", key(),
-                    lastRevision + 1, failure);
+            LOG.warn(
+                    "etcd watch on \"{}\" was ended by etcd; opening it again from revision {}",
+                    key(),
+                    lastRevision + 1,
+                    failure);
             reopenLater();
         }
     }
 
     private void markDown(Throwable failure) {
         if (connectionLost()) {
-            LOG.info("etcd watch on \"{}\" lost its connection ({}); resuming from revision {} when etcd is back",
-                    key(), failure.getMessage(), lastRevision + 1);
+            LOG.info(
+                    "etcd watch on \"{}\" lost its connection ({}); resuming from revision {} when etcd is back",
+                    key(),
+                    failure.getMessage(),
+                    lastRevision + 1);
             if (feed != null) {
                 feed.event(KvEvent.connectionDown(key()));
             }
@@ -359,7 +375,8 @@ final class EtcdWatch extends AbstractKvWatch implements SnapshotWatch {
                     switch (event.getEventType()) {
                         case PUT -> emit(KvEvent.put(key, kv.getValue().getBytes(), kv.getVersion()));
                         case DELETE -> emit(KvEvent.delete(key));
-                        default -> LOG.debug("etcd watch on \"{}\": ignoring event of type {}", key(), event.getEventType());
+                        default ->
+                            LOG.debug("etcd watch on \"{}\": ignoring event of type {}", key(), event.getEventType());
                     }
                 }
             }

@@ -47,7 +47,7 @@ final class KeepAliveClock implements ClientInterceptor {
         void answered(long leaseId, long sentAtNanos, long ttlSeconds);
     }
 
-    private volatile Answers answers = (id, at, ttl) -> { };
+    private volatile Answers answers = (id, at, ttl) -> {};
 
     /** Sets who hears of the answers; there is one per client. */
     void answersTo(Answers receiver) {
@@ -64,18 +64,20 @@ final class KeepAliveClock implements ClientInterceptor {
         return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
             @Override
             public void start(Listener<A> listener, Metadata headers) {
-                super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-                    @Override
-                    public void onMessage(A message) {
-                        if (message instanceof LeaseKeepAliveResponse response) {
-                            Long sentAt = unanswered.answered(response.getID());
-                            if (sentAt != null) {
-                                answers.answered(response.getID(), sentAt, response.getTTL());
+                super.start(
+                        new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                            @Override
+                            public void onMessage(A message) {
+                                if (message instanceof LeaseKeepAliveResponse response) {
+                                    Long sentAt = unanswered.answered(response.getID());
+                                    if (sentAt != null) {
+                                        answers.answered(response.getID(), sentAt, response.getTTL());
+                                    }
+                                }
+                                super.onMessage(message);
                             }
-                        }
-                        super.onMessage(message);
-                    }
-                }, headers);
+                        },
+                        headers);
             }
 
             @Override

@@ -93,7 +93,8 @@ class EtcdBackendIT {
         assertThat(live.enableLivenessChannel().poll(5, TimeUnit.SECONDS)).isFalse();
         try (Backend checked = Backend.create("etcd", etcd.address(), TIMEOUT, prefix)) {
             assertThat(checked.performLivenessCheck()).isTrue();
-            assertThat(checked.enableLivenessChannel().poll(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(checked.enableLivenessChannel().poll(5, TimeUnit.SECONDS))
+                    .isTrue();
         }
     }
 
@@ -133,8 +134,8 @@ class EtcdBackendIT {
         live.put("w", "v1");
         live.delete("w");
         await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 2);
-        assertThat(events).containsExactly(KvEvent.put(prefix + "/w", "v1".getBytes(UTF_8), 1),
-                KvEvent.delete(prefix + "/w"));
+        assertThat(events)
+                .containsExactly(KvEvent.put(prefix + "/w", "v1".getBytes(UTF_8), 1), KvEvent.delete(prefix + "/w"));
         live.deleteWatch(watch);
         assertThat(watch.isOpen()).isFalse();
     }
@@ -147,7 +148,7 @@ class EtcdBackendIT {
         assertThatThrownBy(() -> dead.get("k")).isInstanceOf(KvStoreUnavailableException.class);
         assertThatThrownBy(() -> dead.delete("k")).isInstanceOf(KvStoreUnavailableException.class);
         assertThatThrownBy(() -> dead.list("k")).isInstanceOf(KvStoreUnavailableException.class);
-        assertThatThrownBy(() -> dead.createWatch("k", true, e -> { })).isInstanceOf(KvStoreUnavailableException.class);
+        assertThatThrownBy(() -> dead.createWatch("k", true, e -> {})).isInstanceOf(KvStoreUnavailableException.class);
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(elapsedMillis).as("5 operations of %s each", DEAD_TIMEOUT).isLessThan(5 * 500 + 2_000);
         assertThat(dead.isAlive()).isFalse();

@@ -74,7 +74,8 @@ class EtcdClientIT {
         assertThat(limit).isEqualTo(EtcdOptions.DEFAULT_MAX_REQUEST_BYTES - EtcdSettings.REQUEST_OVERHEAD);
         String key = ns + "b".repeat(KvStoreClient.MAX_FULL_KEY_BYTES - ns.length()); // the longest full key
         assertThatThrownBy(() -> client.put(key, new byte[(int) limit + 1]))
-                .isInstanceOf(KvValueTooLargeException.class).hasMessageContaining(String.valueOf(limit));
+                .isInstanceOf(KvValueTooLargeException.class)
+                .hasMessageContaining(String.valueOf(limit));
         assertThat(join(client.exists(key))).isFalse();
         join(client.put(key, new byte[(int) limit]));
         assertThat(join(client.get(key)).orElseThrow().valueSize()).isEqualTo((int) limit);
@@ -85,7 +86,8 @@ class EtcdClientIT {
     void compactedRevision() {
         List<KvEvent> events = new CopyOnWriteArrayList<>();
         try (TcpProxy proxy = TcpProxy.start(etcd.address());
-                KvStoreClient viaProxy = new EtcdKvStoreProvider().create(config(proxy.address()).build())) {
+                KvStoreClient viaProxy =
+                        new EtcdKvStoreProvider().create(config(proxy.address()).build())) {
             KvWatch watch = join(viaProxy.watch(ns + "c", true, events::add));
             join(client.put(ns + "c/1", new byte[] {1}));
             await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
@@ -113,7 +115,8 @@ class EtcdClientIT {
     void resumesByRevision() {
         List<KvEvent> events = new CopyOnWriteArrayList<>();
         try (TcpProxy proxy = TcpProxy.start(etcd.address());
-                KvStoreClient viaProxy = new EtcdKvStoreProvider().create(config(proxy.address()).build())) {
+                KvStoreClient viaProxy =
+                        new EtcdKvStoreProvider().create(config(proxy.address()).build())) {
             KvWatch watch = join(viaProxy.watch(ns + "r", true, events::add));
             join(client.put(ns + "r/1", new byte[] {1}));
             await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
@@ -122,12 +125,21 @@ class EtcdClientIT {
             for (int i = 2; i <= 5; i++) {
                 join(client.put(ns + "r/" + i, new byte[] {(byte) i}));
             }
-            assertThatThrownBy(() -> join(viaProxy.get(ns + "r/1"))).hasCauseInstanceOf(KvStoreUnavailableException.class);
+            assertThatThrownBy(() -> join(viaProxy.get(ns + "r/1")))
+                    .hasCauseInstanceOf(KvStoreUnavailableException.class);
             proxy.restore();
             await().atMost(Duration.ofSeconds(30)).until(() -> events.size() >= 6);
-            assertThat(events).extracting(KvEvent::type).containsExactly(EventType.PUT, EventType.CONNECTION_DOWN,
-                    EventType.PUT, EventType.PUT, EventType.PUT, EventType.PUT);
-            assertThat(events.subList(2, 6)).extracting(KvEvent::key)
+            assertThat(events)
+                    .extracting(KvEvent::type)
+                    .containsExactly(
+                            EventType.PUT,
+                            EventType.CONNECTION_DOWN,
+                            EventType.PUT,
+                            EventType.PUT,
+                            EventType.PUT,
+                            EventType.PUT);
+            assertThat(events.subList(2, 6))
+                    .extracting(KvEvent::key)
                     .containsExactly(ns + "r/2", ns + "r/3", ns + "r/4", ns + "r/5");
             join(viaProxy.put(ns + "r/6", new byte[0]));
             await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 7);
@@ -165,7 +177,7 @@ class EtcdClientIT {
     @Test
     @DisplayName("after close, operations fail with KvStoreException and watches are closed")
     void closed() {
-        KvWatch watch = join(client.watch(ns, true, e -> { }));
+        KvWatch watch = join(client.watch(ns, true, e -> {}));
         client.close();
         client.close();
         assertThat(watch.isOpen()).isFalse();

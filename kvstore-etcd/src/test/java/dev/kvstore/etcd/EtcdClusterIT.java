@@ -60,11 +60,16 @@ class EtcdClusterIT {
             }
             inFlight.acquire(32);
             System.out.printf("EtcdClusterIT: %d puts acknowledged, %d failed%n", acknowledged.size(), failed.get());
-            assertThat(acknowledged).as("puts that succeeded (%d failed)", failed.get()).hasSizeGreaterThan(PUTS / 2);
+            assertThat(acknowledged)
+                    .as("puts that succeeded (%d failed)", failed.get())
+                    .hasSizeGreaterThan(PUTS / 2);
             assertThat(reader.listKeys("k/")).containsAll(acknowledged);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(seen).containsAll(acknowledged));
-            assertThat(other).allMatch(e -> e.type() == EventType.CONNECTION_DOWN || e.type() == EventType.UNKNOWN
-                    || e.type() == EventType.SYNCED);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(seen).containsAll(acknowledged));
+            assertThat(other)
+                    .allMatch(e -> e.type() == EventType.CONNECTION_DOWN
+                            || e.type() == EventType.UNKNOWN
+                            || e.type() == EventType.SYNCED);
             watch.close();
         }
     }

@@ -22,8 +22,11 @@ class EtcdCompatibilityIT extends KvStoreCompatibilityKit {
 
     @Override
     protected Optional<KvStoreConfig> unreachableConfig() {
-        return Optional.of(KvStoreConfig.builder().storeType("etcd").address(ETCD.unreachableAddress())
-                .timeout(Duration.ofSeconds(1)).build());
+        return Optional.of(KvStoreConfig.builder()
+                .storeType("etcd")
+                .address(ETCD.unreachableAddress())
+                .timeout(Duration.ofSeconds(1))
+                .build());
     }
 
     @Override

@@ -43,7 +43,8 @@ class EtcdInteropIT {
             expected.writeBytes(value);
             expected.write('\n');
             assertThat(printed).isEqualTo(expected.toByteArray());
-            assertThat(new String(etcd.etcdctl("get", "service/voltha/", "--prefix", "--keys-only"), StandardCharsets.UTF_8))
+            assertThat(new String(
+                            etcd.etcdctl("get", "service/voltha/", "--prefix", "--keys-only"), StandardCharsets.UTF_8))
                     .contains("service/voltha/device/0001");
         }
     }
@@ -56,9 +57,11 @@ class EtcdInteropIT {
             KvWatch watch = backend.createWatch("adapters/", true, events::add);
             etcd.etcdctl("put", "service/voltha/adapters/openolt", "{\"id\":1}");
             await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
-            assertThat(events.get(0)).isEqualTo(KvEvent.put("service/voltha/adapters/openolt",
-                    "{\"id\":1}".getBytes(StandardCharsets.UTF_8), 1));
-            assertThat(backend.get("adapters/openolt").orElseThrow().valueAsString()).isEqualTo("{\"id\":1}");
+            assertThat(events.get(0))
+                    .isEqualTo(KvEvent.put(
+                            "service/voltha/adapters/openolt", "{\"id\":1}".getBytes(StandardCharsets.UTF_8), 1));
+            assertThat(backend.get("adapters/openolt").orElseThrow().valueAsString())
+                    .isEqualTo("{\"id\":1}");
             watch.close();
         }
     }

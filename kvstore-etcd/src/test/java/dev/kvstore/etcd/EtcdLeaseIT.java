@@ -60,8 +60,12 @@ class EtcdLeaseIT {
     }
 
     private static KvStoreClient create(String address, Duration timeout) {
-        return new EtcdKvStoreProvider().create(KvStoreConfig.builder().storeType("etcd").address(address)
-                .timeout(timeout).build());
+        return new EtcdKvStoreProvider()
+                .create(KvStoreConfig.builder()
+                        .storeType("etcd")
+                        .address(address)
+                        .timeout(timeout)
+                        .build());
     }
 
     private static <T> T join(CompletableFuture<T> f) {
@@ -82,7 +86,8 @@ class EtcdLeaseIT {
         join(client.put(ns + "k", V, lease));
         assertThat(join(client.get(ns + "k")).orElseThrow().lease()).isEqualTo(lease.id());
 
-        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
+        await().during(Duration.ofSeconds(5))
+                .atMost(Duration.ofSeconds(8))
                 .until(() -> exists(ns + "k") && lease.isActive());
 
         List<KvEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -104,7 +109,8 @@ class EtcdLeaseIT {
         for (int i = 0; i < 5; i++) {
             leases.add(join(client.grantLease(Duration.ofSeconds(2))));
         }
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(5))
                 .until(() -> leases.stream().allMatch(KvLease::isActive));
         assertThat(keepAliveStreamsStarted() - before).isEqualTo(1);
     }
@@ -171,13 +177,18 @@ class EtcdLeaseIT {
     @DisplayName("a TTL under 2 s or not in whole seconds is refused")
     void badTtl() {
         assertThatThrownBy(() -> client.grantLease(Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> client.grantLease(Duration.ofMillis(2500))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> client.grantLease(Duration.ofMillis(2500)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /** etcd's count of LeaseKeepAlive streams opened, from its Prometheus metrics. */
     private static long keepAliveStreamsStarted() throws IOException, InterruptedException {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + ETCD.address()
-                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://" + ETCD.address() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         return metrics.lines()
                 .filter(l -> l.startsWith("grpc_server_started_total{") && l.contains("grpc_method=\"LeaseKeepAlive\""))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))

@@ -49,7 +49,10 @@ class EtcdRestartIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> events.size() >= 3);
             assertThat(events.get(2).type()).isEqualTo(EventType.PUT);
             assertThat(events.get(2).key()).isEqualTo("restart/dir/after");
-            assertThat(events).hasSize(3).filteredOn(e -> e.type() == EventType.CONNECTION_DOWN).hasSize(1);
+            assertThat(events)
+                    .hasSize(3)
+                    .filteredOn(e -> e.type() == EventType.CONNECTION_DOWN)
+                    .hasSize(1);
             assertThat(watch.isOpen()).isTrue();
         }
     }

@@ -36,10 +36,12 @@ class EtcdTlsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     /** The timeout of Backends expected to fail: failing must take about this long, no more. */
     private static final Duration FAIL_TIMEOUT = Duration.ofSeconds(1);
+
     private static final long MARGIN_MILLIS = 2_000;
 
     @TempDir
     static Path dir;
+
     private static TestCertificates certs;
     private static TestCertificates otherCa;
     private static EtcdServer serverTls;
@@ -64,8 +66,13 @@ class EtcdTlsIT {
     }
 
     private static Backend backend(EtcdServer etcd, Duration timeout, Map<String, String> options) {
-        return Backend.builder().storeType("etcd").address(etcd.address()).timeout(timeout)
-                .pathPrefix("tls-it/" + UUID.randomUUID()).options(options).build();
+        return Backend.builder()
+                .storeType("etcd")
+                .address(etcd.address())
+                .timeout(timeout)
+                .pathPrefix("tls-it/" + UUID.randomUUID())
+                .options(options)
+                .build();
     }
 
     /** put, get and a watch through {@code b}; the value is also read back with etcdctl over TLS. */
@@ -76,7 +83,8 @@ class EtcdTlsIT {
         assertThat(b.get("w").orElseThrow().valueAsString()).isEqualTo("v1");
         await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
         assertThat(events).containsExactly(KvEvent.put(b.fullKey("w"), "v1".getBytes(UTF_8), 1));
-        assertThat(new String(etcd.etcdctl("get", "--print-value-only", b.fullKey("w")), UTF_8)).isEqualTo("v1\n");
+        assertThat(new String(etcd.etcdctl("get", "--print-value-only", b.fullKey("w")), UTF_8))
+                .isEqualTo("v1\n");
         assertThat(b.performLivenessCheck()).isTrue();
         b.deleteWatch(watch);
     }
@@ -93,7 +101,8 @@ class EtcdTlsIT {
                 .isInstanceOf(KvStoreUnavailableException.class)
                 .hasCauseInstanceOf(Exception.class);
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertThat(elapsedMillis).as("failing put with timeout %s", FAIL_TIMEOUT)
+        assertThat(elapsedMillis)
+                .as("failing put with timeout %s", FAIL_TIMEOUT)
                 .isLessThan(FAIL_TIMEOUT.toMillis() + MARGIN_MILLIS);
         assertThat(b.isAlive()).isFalse();
         assertThat(etcd.etcdctl("get", b.fullKey("k"))).isEmpty();
@@ -102,7 +111,10 @@ class EtcdTlsIT {
     @Test
     @DisplayName("server TLS with tls-ca-file: put, get and watch work")
     void serverTlsWithCa() {
-        try (Backend b = backend(serverTls, TIMEOUT, Map.of(EtcdOptions.TLS_CA_FILE, certs.caCert().toString()))) {
+        try (Backend b = backend(
+                serverTls,
+                TIMEOUT,
+                Map.of(EtcdOptions.TLS_CA_FILE, certs.caCert().toString()))) {
             putGetWatch(b, serverTls);
         }
     }
@@ -110,26 +122,39 @@ class EtcdTlsIT {
     @Test
     @DisplayName("mutual TLS with the client certificate and key: put, get and watch work")
     void mutualTlsWithClientCertificate() {
-        try (Backend b = backend(mutualTls, TIMEOUT, Map.of(EtcdOptions.TLS_CA_FILE, certs.caCert().toString(),
-                EtcdOptions.TLS_CERT_FILE, certs.clientCert().toString(),
-                EtcdOptions.TLS_KEY_FILE, certs.clientKey().toString()))) {
+        try (Backend b = backend(
+                mutualTls,
+                TIMEOUT,
+                Map.of(
+                        EtcdOptions.TLS_CA_FILE,
+                        certs.caCert().toString(),
+                        EtcdOptions.TLS_CERT_FILE,
+                        certs.clientCert().toString(),
+                        EtcdOptions.TLS_KEY_FILE,
+                        certs.clientKey().toString()))) {
             putGetWatch(b, mutualTls);
         }
     }
 
     @Test
-    @DisplayName("a client key that is not PKCS#8 (openssl's traditional EC form) fails create with KvStoreConfigurationException")
+    @DisplayName(
+            "a client key that is not PKCS#8 (openssl's traditional EC form) fails create with KvStoreConfigurationException")
     void traditionalKeyFormatIsAConfigurationError() throws Exception {
         Path sec1 = dir.resolve("client-key-sec1.pem");
-        Process openssl = new ProcessBuilder("openssl", "ec", "-in", certs.clientKey().toString(), "-out", sec1.toString())
-                .redirectErrorStream(true).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl", "ec", "-in", certs.clientKey().toString(), "-out", sec1.toString())
+                .redirectErrorStream(true)
+                .start();
         assertThat(openssl.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(openssl.exitValue()).isZero();
         assertThat(sec1).content().startsWith("-----BEGIN EC PRIVATE KEY-----");
-        KvStoreConfig config = KvStoreConfig.builder().storeType("etcd").address(mutualTls.address())
+        KvStoreConfig config = KvStoreConfig.builder()
+                .storeType("etcd")
+                .address(mutualTls.address())
                 .option(EtcdOptions.TLS_CA_FILE, certs.caCert().toString())
                 .option(EtcdOptions.TLS_CERT_FILE, certs.clientCert().toString())
-                .option(EtcdOptions.TLS_KEY_FILE, sec1.toString()).build();
+                .option(EtcdOptions.TLS_KEY_FILE, sec1.toString())
+                .build();
         assertThatThrownBy(() -> new EtcdKvStoreProvider().create(config).close())
                 .isInstanceOf(KvStoreConfigurationException.class)
                 .hasMessageContaining(EtcdOptions.TLS_KEY_FILE);
@@ -138,7 +163,10 @@ class EtcdTlsIT {
     @Test
     @DisplayName("mutual TLS without a client certificate: unavailable within the timeout, liveness check false")
     void mutualTlsWithoutClientCertificate() {
-        try (Backend b = backend(mutualTls, FAIL_TIMEOUT, Map.of(EtcdOptions.TLS_CA_FILE, certs.caCert().toString()))) {
+        try (Backend b = backend(
+                mutualTls,
+                FAIL_TIMEOUT,
+                Map.of(EtcdOptions.TLS_CA_FILE, certs.caCert().toString()))) {
             failsInTime(b, mutualTls);
             assertThat(b.performLivenessCheck()).isFalse();
         }
@@ -147,7 +175,10 @@ class EtcdTlsIT {
     @Test
     @DisplayName("a CA that did not sign the server's certificate: unavailable within the timeout")
     void wrongCa() {
-        try (Backend b = backend(serverTls, FAIL_TIMEOUT, Map.of(EtcdOptions.TLS_CA_FILE, otherCa.caCert().toString()))) {
+        try (Backend b = backend(
+                serverTls,
+                FAIL_TIMEOUT,
+                Map.of(EtcdOptions.TLS_CA_FILE, otherCa.caCert().toString()))) {
             failsInTime(b, serverTls);
         }
     }
@@ -155,9 +186,16 @@ class EtcdTlsIT {
     @Test
     @DisplayName("a client certificate from another CA against mutual TLS: unavailable within the timeout")
     void clientCertificateFromOtherCa() {
-        try (Backend b = backend(mutualTls, FAIL_TIMEOUT, Map.of(EtcdOptions.TLS_CA_FILE, certs.caCert().toString(),
-                EtcdOptions.TLS_CERT_FILE, otherCa.clientCert().toString(),
-                EtcdOptions.TLS_KEY_FILE, otherCa.clientKey().toString()))) {
+        try (Backend b = backend(
+                mutualTls,
+                FAIL_TIMEOUT,
+                Map.of(
+                        EtcdOptions.TLS_CA_FILE,
+                        certs.caCert().toString(),
+                        EtcdOptions.TLS_CERT_FILE,
+                        otherCa.clientCert().toString(),
+                        EtcdOptions.TLS_KEY_FILE,
+                        otherCa.clientKey().toString()))) {
             failsInTime(b, mutualTls);
         }
     }

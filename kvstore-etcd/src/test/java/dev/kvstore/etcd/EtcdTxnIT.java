@@ -96,7 +96,8 @@ class EtcdTxnIT {
         assertThat(stored()).hasSize(128);
 
         join(client.deleteWithPrefix(ns));
-        assertThatThrownBy(() -> client.commit(puts(129))).isInstanceOf(KvStoreException.class)
+        assertThatThrownBy(() -> client.commit(puts(129)))
+                .isInstanceOf(KvStoreException.class)
                 .hasMessageContaining("128");
         assertThat(stored()).isEmpty();
     }
@@ -113,8 +114,10 @@ class EtcdTxnIT {
             assertThat(stored()).hasSize(100);
 
             join(client.deleteWithPrefix(ns));
-            assertThatThrownBy(() -> join(lax.commit(puts(129)))).hasCauseInstanceOf(KvStoreException.class)
-                    .satisfies(e -> assertThat(e.getCause()).isNotInstanceOf(KvStoreUnavailableException.class)
+            assertThatThrownBy(() -> join(lax.commit(puts(129))))
+                    .hasCauseInstanceOf(KvStoreException.class)
+                    .satisfies(e -> assertThat(e.getCause())
+                            .isNotInstanceOf(KvStoreUnavailableException.class)
                             .hasMessageContaining("too many operations"));
             assertThat(stored()).isEmpty();
         }
@@ -125,7 +128,8 @@ class EtcdTxnIT {
     void requestBytes() {
         byte[] big = new byte[(int) client.maxValueSize()];
         Txn txn = Txn.builder().put(ns + "a", big).put(ns + "b", big).build();
-        assertThatThrownBy(() -> client.commit(txn)).isInstanceOf(KvStoreException.class)
+        assertThatThrownBy(() -> client.commit(txn))
+                .isInstanceOf(KvStoreException.class)
                 .hasMessageContaining(EtcdOptions.MAX_REQUEST_BYTES)
                 .hasMessageContaining(String.valueOf(EtcdOptions.DEFAULT_MAX_REQUEST_BYTES));
         assertThat(stored()).isEmpty();
@@ -135,24 +139,44 @@ class EtcdTxnIT {
     @DisplayName("every key of a transaction is written at one etcd revision")
     void oneRevision() throws Exception {
         join(client.put(ns + "d", V));
-        Txn txn = Txn.builder().ifAbsent(ns + "a").put(ns + "a", V).put(ns + "b", V).put(ns + "c", V)
-                .delete(ns + "d").build();
+        Txn txn = Txn.builder()
+                .ifAbsent(ns + "a")
+                .put(ns + "a", V)
+                .put(ns + "b", V)
+                .put(ns + "c", V)
+                .delete(ns + "d")
+                .build();
         assertThat(join(client.commit(txn)).succeeded()).isTrue();
         ByteSequence prefix = ByteSequence.from(ns, StandardCharsets.UTF_8);
-        List<KeyValue> kvs = jetcd.getKVClient().get(prefix, io.etcd.jetcd.options.GetOption.builder()
-                .isPrefix(true).build()).get(10, TimeUnit.SECONDS).getKvs();
+        List<KeyValue> kvs = jetcd.getKVClient()
+                .get(
+                        prefix,
+                        io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build())
+                .get(10, TimeUnit.SECONDS)
+                .getKvs();
         assertThat(kvs).hasSize(3);
-        assertThat(kvs.stream().map(KeyValue::getModRevision).collect(Collectors.toSet())).hasSize(1);
+        assertThat(kvs.stream().map(KeyValue::getModRevision).collect(Collectors.toSet()))
+                .hasSize(1);
     }
 
     @Test
     @DisplayName("value and presence compares: an empty expected value does not match an absent key")
     void compares() {
-        assertThat(join(client.commit(Txn.builder().ifValue(ns + "x", new byte[0]).put(ns + "y", V).build()))
-                .succeeded()).isFalse();
+        assertThat(join(client.commit(Txn.builder()
+                                .ifValue(ns + "x", new byte[0])
+                                .put(ns + "y", V)
+                                .build()))
+                        .succeeded())
+                .isFalse();
         join(client.put(ns + "x", new byte[0]));
-        assertThat(join(client.commit(Txn.builder().ifValue(ns + "x", new byte[0]).ifPresent(ns + "x")
-                .ifVersion(ns + "x", 1).put(ns + "y", V).build())).succeeded()).isTrue();
+        assertThat(join(client.commit(Txn.builder()
+                                .ifValue(ns + "x", new byte[0])
+                                .ifPresent(ns + "x")
+                                .ifVersion(ns + "x", 1)
+                                .put(ns + "y", V)
+                                .build()))
+                        .succeeded())
+                .isTrue();
         assertThat(join(client.get(ns + "y")).orElseThrow().version()).isEqualTo(1);
     }
 
@@ -160,14 +184,21 @@ class EtcdTxnIT {
     @DisplayName("a leased put inside a transaction carries the lease; revoking it deletes the key")
     void leasedPutInTxn() {
         KvLease lease = join(client.grantLease(Duration.ofSeconds(10)));
-        assertThat(join(client.commit(Txn.builder().ifAbsent(ns + "l").put(ns + "l", V, lease)
-                .put(ns + "plain", V).build())).succeeded()).isTrue();
+        assertThat(join(client.commit(Txn.builder()
+                                .ifAbsent(ns + "l")
+                                .put(ns + "l", V, lease)
+                                .put(ns + "plain", V)
+                                .build()))
+                        .succeeded())
+                .isTrue();
         assertThat(join(client.get(ns + "l")).orElseThrow().lease()).isEqualTo(lease.id());
         assertThat(join(client.get(ns + "plain")).orElseThrow().lease()).isZero();
         lease.revoke();
         assertThat(stored()).containsExactly(ns + "plain");
-        assertThatThrownBy(() -> client.commit(Txn.builder().put(ns + "l", V, lease).build()))
-                .isInstanceOf(KvStoreException.class).hasMessageContaining("no longer active");
+        assertThatThrownBy(() ->
+                        client.commit(Txn.builder().put(ns + "l", V, lease).build()))
+                .isInstanceOf(KvStoreException.class)
+                .hasMessageContaining("no longer active");
     }
 
     @Test
@@ -175,7 +206,8 @@ class EtcdTxnIT {
     void foreignLease() {
         try (KvStoreClient other = create(config())) {
             KvLease lease = join(other.grantLease(Duration.ofSeconds(10)));
-            assertThatThrownBy(() -> client.commit(Txn.builder().put(ns + "l", V, lease).build()))
+            assertThatThrownBy(() ->
+                            client.commit(Txn.builder().put(ns + "l", V, lease).build()))
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThat(stored()).isEmpty();

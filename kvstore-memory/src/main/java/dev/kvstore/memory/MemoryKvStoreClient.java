@@ -46,8 +46,12 @@ import java.util.function.Consumer;
 final class MemoryKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     private static final Set<KvCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            KvCapability.VERSIONS, KvCapability.EVERY_WRITE_EVENT, KvCapability.CONDITIONAL_WRITES,
-            KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS));
+            KvCapability.VERSIONS,
+            KvCapability.EVERY_WRITE_EVENT,
+            KvCapability.CONDITIONAL_WRITES,
+            KvCapability.TRANSACTIONS,
+            KvCapability.LEASES,
+            KvCapability.LOCKS));
     /** The most conditions plus operations in one transaction: etcd's default, so code moves freely. */
     static final int MAX_TXN_SIZE = 128;
 
@@ -168,8 +172,9 @@ final class MemoryKvStoreClient implements KvStoreClient, BoundedByTimeout {
         synchronized (writeLock) {
             for (MemoryLease lease : leases) {
                 if (store.leases().get(lease.id()) != lease) {
-                    return CompletableFuture.failedFuture(new KvStoreException("memory commit \""
-                            + txn.operations().get(0).key() + "\" failed: lease " + lease.id() + " is no longer active"));
+                    return CompletableFuture.failedFuture(new KvStoreException(
+                            "memory commit \"" + txn.operations().get(0).key() + "\" failed: lease " + lease.id()
+                                    + " is no longer active"));
                 }
             }
             for (Txn.Condition c : txn.conditions()) {

@@ -27,8 +27,7 @@ public final class MemoryKvStoreProvider implements KvStoreProvider {
     public static final String STORE_TYPE = "memory";
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public MemoryKvStoreProvider() {
-    }
+    public MemoryKvStoreProvider() {}
 
     @Override
     public String storeType() {

@@ -19,6 +19,5 @@ public final class MemoryOptions {
     /** Every option name above. */
     public static final Set<String> ALL = Set.of(MAX_VALUE_BYTES);
 
-    private MemoryOptions() {
-    }
+    private MemoryOptions() {}
 }

@@ -42,11 +42,11 @@ final class MemoryStore {
      * @param version the per-key modification count
      * @param lease the id of the lease the key lives under, 0 for none
      */
-    record Entry(byte[] value, long version, long lease) {
-    }
+    record Entry(byte[] value, long version, long lease) {}
 
     /** Leases of every client of the store, by id; changed under the write lock. */
     private final Map<Long, MemoryKvStoreClient.MemoryLease> leases = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final java.util.concurrent.atomic.AtomicLong nextLeaseId = new java.util.concurrent.atomic.AtomicLong();
 
     Map<Long, MemoryKvStoreClient.MemoryLease> leases() {

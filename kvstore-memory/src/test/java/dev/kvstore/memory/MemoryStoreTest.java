@@ -16,7 +16,11 @@ import org.junit.jupiter.api.Test;
 class MemoryStoreTest {
 
     private static KvStoreClient client(String address) {
-        return new MemoryKvStoreProvider().create(KvStoreConfig.builder().storeType("memory").address(address).build());
+        return new MemoryKvStoreProvider()
+                .create(KvStoreConfig.builder()
+                        .storeType("memory")
+                        .address(address)
+                        .build());
     }
 
     private static String name() {
@@ -26,7 +30,9 @@ class MemoryStoreTest {
     @Test
     void clientsOfOneAddressShareOneStoreAndSeeEachOthersWrites() throws Exception {
         String name = name();
-        try (KvStoreClient a = client(name); KvStoreClient b = client(name); KvStoreClient other = client(name())) {
+        try (KvStoreClient a = client(name);
+                KvStoreClient b = client(name);
+                KvStoreClient other = client(name())) {
             List<KvEvent> seenByB = new CopyOnWriteArrayList<>();
             b.watch("k", false, seenByB::add).join();
             a.put("k", "v".getBytes(UTF_8)).join();
@@ -40,7 +46,8 @@ class MemoryStoreTest {
 
     @Test
     void anEmptyAddressIsAPrivateStore() {
-        try (KvStoreClient a = client(""); KvStoreClient b = client("")) {
+        try (KvStoreClient a = client("");
+                KvStoreClient b = client("")) {
             a.put("k", new byte[] {1}).join();
             assertThat(b.exists("k").join()).isFalse();
         }
@@ -66,8 +73,9 @@ class MemoryStoreTest {
     @Test
     void closingOneClientClosesOnlyItsOwnWatches() {
         String name = name();
-        try (KvStoreClient a = client(name); KvStoreClient b = client(name)) {
-            var watchOfA = a.watch("", true, e -> { }).join();
+        try (KvStoreClient a = client(name);
+                KvStoreClient b = client(name)) {
+            var watchOfA = a.watch("", true, e -> {}).join();
             List<KvEvent> seenByB = new CopyOnWriteArrayList<>();
             var watchOfB = b.watch("", true, seenByB::add).join();
             a.close();

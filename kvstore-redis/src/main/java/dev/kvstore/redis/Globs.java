@@ -3,8 +3,7 @@ package dev.kvstore.redis;
 /** Turns raw string prefixes into Redis glob patterns ({@code SCAN MATCH}, {@code PSUBSCRIBE}). */
 final class Globs {
 
-    private Globs() {
-    }
+    private Globs() {}
 
     /**
      * Escapes Redis's glob metacharacters ({@code * ? [ ] \}) so the text matches only itself.

@@ -18,11 +18,10 @@ final class KeyspaceEvents {
     static final Set<String> DELETIONS = Set.of("del", "expired", "evicted", "rename_from", "move_from");
 
     /** Events after which the key holds a new string value: read with {@code GET}, reported as {@code PUT}. */
-    static final Set<String> WRITES = Set.of("set", "setrange", "append", "incrby", "incrbyfloat",
-            "rename_to", "move_to", "copy_to", "restore");
+    static final Set<String> WRITES =
+            Set.of("set", "setrange", "append", "incrby", "incrbyfloat", "rename_to", "move_to", "copy_to", "restore");
 
-    private KeyspaceEvents() {
-    }
+    private KeyspaceEvents() {}
 
     /**
      * The flags missing from a {@code notify-keyspace-events} value for watches to work.

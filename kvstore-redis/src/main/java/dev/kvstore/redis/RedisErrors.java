@@ -22,8 +22,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class RedisErrors {
 
-    private RedisErrors() {
-    }
+    private RedisErrors() {}
 
     /**
      * Translates a failure.
@@ -37,39 +36,45 @@ final class RedisErrors {
      *     answer in time; otherwise {@link KvStoreException}; a {@link KvStoreException} as is when
      *     its message already names the operation, else one of the same kind that does
      */
-    static KvStoreException translate(String storeType, String where, String operation, String key,
-            Throwable failure) {
+    static KvStoreException translate(String storeType, String where, String operation, String key, Throwable failure) {
         Throwable e = Futures.unwrap(failure);
         if (e instanceof KvStoreException k) {
             return reworded(StoreErrors.message(storeType, operation, key, ""), k);
         }
         if (e instanceof TimeoutException || e instanceof RedisCommandTimeoutException) {
-            return new KvStoreUnavailableException(StoreErrors.message(storeType, operation, key,
-                    "no answer from " + where + " within the timeout"), e);
+            return new KvStoreUnavailableException(
+                    StoreErrors.message(storeType, operation, key, "no answer from " + where + " within the timeout"),
+                    e);
         }
         if (isUnavailable(e)) {
-            return new KvStoreUnavailableException(StoreErrors.message(storeType, operation, key,
-                    where + " unreachable (" + StoreErrors.describe(e) + ")"), e);
+            return new KvStoreUnavailableException(
+                    StoreErrors.message(
+                            storeType, operation, key, where + " unreachable (" + StoreErrors.describe(e) + ")"),
+                    e);
         }
-        return new KvStoreException(StoreErrors.message(storeType, operation, key,
-                StoreErrors.describe(e) + " (" + where + ")"), e);
+        return new KvStoreException(
+                StoreErrors.message(storeType, operation, key, StoreErrors.describe(e) + " (" + where + ")"), e);
     }
 
     /** An operation that got no answer within the timeout (a connection not yet open, several commands). */
     static KvStoreUnavailableException timedOut(String storeType, String where, String operation, String key) {
-        return new KvStoreUnavailableException(StoreErrors.message(storeType, operation, key,
-                "no answer from " + where + " within the timeout"), new TimeoutException());
+        return new KvStoreUnavailableException(
+                StoreErrors.message(storeType, operation, key, "no answer from " + where + " within the timeout"),
+                new TimeoutException());
     }
 
     /** An operation on a closed client. */
     static KvStoreException closed(String storeType, String where, String operation, String key) {
-        return new KvStoreException(StoreErrors.message(storeType, operation, key,
-                "the client is closed (" + where + ")"));
+        return new KvStoreException(
+                StoreErrors.message(storeType, operation, key, "the client is closed (" + where + ")"));
     }
 
     /** A write refused while Sentinel fails the master over. */
     static KvStoreUnavailableException writeHeld(String storeType, String where, String operation, String key) {
-        return new KvStoreUnavailableException(StoreErrors.message(storeType, operation, key,
+        return new KvStoreUnavailableException(StoreErrors.message(
+                storeType,
+                operation,
+                key,
                 "refused while Sentinel fails the master over (" + where + "); a write now could be acknowledged by"
                         + " the old master and then lost. Retry once the new master is known"));
     }
@@ -85,7 +90,8 @@ final class RedisErrors {
             return k;
         }
         String shaped = head + message;
-        return k instanceof KvStoreUnavailableException ? new KvStoreUnavailableException(shaped, k)
+        return k instanceof KvStoreUnavailableException
+                ? new KvStoreUnavailableException(shaped, k)
                 : new KvStoreException(shaped, k);
     }
 
@@ -100,9 +106,12 @@ final class RedisErrors {
             }
             return true;
         }
-        if (e instanceof RedisCommandTimeoutException || e instanceof RedisLoadingException
-                || e instanceof RedisBusyException || e instanceof RedisReadOnlyException
-                || e instanceof RedisCommandInterruptedException || e instanceof IOException
+        if (e instanceof RedisCommandTimeoutException
+                || e instanceof RedisLoadingException
+                || e instanceof RedisBusyException
+                || e instanceof RedisReadOnlyException
+                || e instanceof RedisCommandInterruptedException
+                || e instanceof IOException
                 || e instanceof TimeoutException) {
             return true;
         }
@@ -113,15 +122,20 @@ final class RedisErrors {
         }
         if (e instanceof RedisException) {
             String m = String.valueOf(e.getMessage());
-            return m.startsWith("Currently not connected") || m.startsWith("Connection disconnected")
-                    || m.startsWith("Connection closed") || m.startsWith("Connection is closed")
+            return m.startsWith("Currently not connected")
+                    || m.startsWith("Connection disconnected")
+                    || m.startsWith("Connection closed")
+                    || m.startsWith("Connection is closed")
                     || (e.getCause() != null && isUnavailable(e.getCause()));
         }
         return false;
     }
 
     private static boolean isAuthError(String message) {
-        return message != null && (message.startsWith("WRONGPASS") || message.startsWith("NOAUTH")
-                || message.startsWith("NOPERM") || message.contains("invalid password"));
+        return message != null
+                && (message.startsWith("WRONGPASS")
+                        || message.startsWith("NOAUTH")
+                        || message.startsWith("NOPERM")
+                        || message.contains("invalid password"));
     }
 }

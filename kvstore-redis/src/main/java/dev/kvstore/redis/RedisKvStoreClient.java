@@ -28,8 +28,8 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.Transports;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -80,7 +80,8 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     /** The {@code txn.lua} arguments before the value for one plain put: no condition, one operation. */
     private static final byte[][] PLAIN_PUT_HEAD = {ascii("0"), ascii("1"), ascii("p")};
 
-    private static final Set<KvCapability> CAPABILITIES = Set.of(KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS);
+    private static final Set<KvCapability> CAPABILITIES =
+            Set.of(KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS);
 
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
@@ -104,8 +105,8 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         RedisURI uri = settings.toUri();
         this.client = RedisClient.create(SharedResources.get(), uri);
         client.setOptions(clientOptions(settings));
-        this.commands = new LazyConnection<>(where,
-                () -> client.connectAsync(CODEC, uri).toCompletableFuture());
+        this.commands = new LazyConnection<>(
+                where, () -> client.connectAsync(CODEC, uri).toCompletableFuture());
         this.watches = new RedisWatchHub(settings, client, uri, commands);
         this.leases = new RedisLeases(this, settings.storeType(), timeout);
         if (settings.sentinel()) {
@@ -135,7 +136,10 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build());
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(timeout)
+                        .keepAlive(true)
+                        .build());
         if (settings.tls()) {
             b.sslOptions(settings.sslOptions());
         }
@@ -146,10 +150,13 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
         // The key and the id of its lease (if any) in one atomic read.
-        return command("get", key, c -> c.mget(key, ReservedKeys.leaseOf(key)).thenApply(kvs -> {
-            KeyValue<String, byte[]> kv = kvs.get(0);
-            return kv.hasValue() ? Optional.of(pair(key, kv.getValue(), kvs.get(1))) : Optional.<KvPair>empty();
-        }));
+        return command(
+                "get",
+                key,
+                c -> c.mget(key, ReservedKeys.leaseOf(key)).thenApply(kvs -> {
+                    KeyValue<String, byte[]> kv = kvs.get(0);
+                    return kv.hasValue() ? Optional.of(pair(key, kv.getValue(), kvs.get(1))) : Optional.<KvPair>empty();
+                }));
     }
 
     @Override
@@ -164,8 +171,20 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
         // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
-        return write("put", key, c -> RedisScripts.TXN.run(c, new String[] {key}, PLAIN_PUT_HEAD[0],
-                PLAIN_PUT_HEAD[1], PLAIN_PUT_HEAD[2], copy, EMPTY, EMPTY).thenApply(n -> null));
+        return write(
+                "put",
+                key,
+                c -> RedisScripts.TXN
+                        .run(
+                                c,
+                                new String[] {key},
+                                PLAIN_PUT_HEAD[0],
+                                PLAIN_PUT_HEAD[1],
+                                PLAIN_PUT_HEAD[2],
+                                copy,
+                                EMPTY,
+                                EMPTY)
+                        .thenApply(n -> null));
     }
 
     @Override
@@ -180,9 +199,10 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         return multiStep("listKeys", prefix, c -> {
             Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
             return scan(c, prefix, ScanCursor.INITIAL, page -> {
-                keys.addAll(page);
-                return CompletableFuture.completedFuture(null);
-            }).thenApply(v -> List.copyOf(keys));
+                        keys.addAll(page);
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .thenApply(v -> List.copyOf(keys));
         });
     }
 
@@ -192,9 +212,10 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         return multiStep("list", prefix, c -> {
             Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
             return scan(c, prefix, ScanCursor.INITIAL, page -> {
-                keys.addAll(page);
-                return CompletableFuture.completedFuture(null);
-            }).thenCompose(v -> mget(c, List.copyOf(keys)));
+                        keys.addAll(page);
+                        return CompletableFuture.completedFuture(null);
+                    })
+                    .thenCompose(v -> mget(c, List.copyOf(keys)));
         });
     }
 
@@ -202,8 +223,8 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
      * Reads keys with their lease ids in pipelined batches (each batch one atomic {@code MGET} of
      * the keys and their lease keys); keys gone since the scan are left out.
      */
-    private static CompletableFuture<Map<String, KvPair>> mget(RedisAsyncCommands<String, byte[]> c,
-            List<String> keys) {
+    private static CompletableFuture<Map<String, KvPair>> mget(
+            RedisAsyncCommands<String, byte[]> c, List<String> keys) {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
@@ -217,20 +238,21 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
             }
             batches.add(c.mget(args).toCompletableFuture());
         }
-        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            Map<String, KvPair> result = new TreeMap<>();
-            for (CompletableFuture<List<KeyValue<String, byte[]>>> b : batches) {
-                List<KeyValue<String, byte[]>> kvs = b.join();
-                int n = kvs.size() / 2;
-                for (int j = 0; j < n; j++) {
-                    KeyValue<String, byte[]> kv = kvs.get(j);
-                    if (kv.hasValue()) {
-                        result.put(kv.getKey(), pair(kv.getKey(), kv.getValue(), kvs.get(n + j)));
+        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))
+                .thenApply(v -> {
+                    Map<String, KvPair> result = new TreeMap<>();
+                    for (CompletableFuture<List<KeyValue<String, byte[]>>> b : batches) {
+                        List<KeyValue<String, byte[]>> kvs = b.join();
+                        int n = kvs.size() / 2;
+                        for (int j = 0; j < n; j++) {
+                            KeyValue<String, byte[]> kv = kvs.get(j);
+                            if (kv.hasValue()) {
+                                result.put(kv.getKey(), pair(kv.getKey(), kv.getValue(), kvs.get(n + j)));
+                            }
+                        }
                     }
-                }
-            }
-            return Collections.unmodifiableMap(result);
-        });
+                    return Collections.unmodifiableMap(result);
+                });
     }
 
     /** A pair read with its lease key: the lease id it names, 0 when none (or unreadable). */
@@ -252,14 +274,17 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (failoverInProgress()) {
             return writeHeld("deleteWithPrefix", prefix);
         }
-        return multiStep("deleteWithPrefix", prefix, c -> scan(c, prefix, ScanCursor.INITIAL, page -> {
-            String[] keys = new String[page.size() * 2];
-            for (int i = 0; i < page.size(); i++) {
-                keys[2 * i] = page.get(i);
-                keys[2 * i + 1] = ReservedKeys.leaseOf(page.get(i));
-            }
-            return c.unlink(keys).toCompletableFuture();
-        }));
+        return multiStep(
+                "deleteWithPrefix",
+                prefix,
+                c -> scan(c, prefix, ScanCursor.INITIAL, page -> {
+                    String[] keys = new String[page.size() * 2];
+                    for (int i = 0; i < page.size(); i++) {
+                        keys[2 * i] = page.get(i);
+                        keys[2 * i + 1] = ReservedKeys.leaseOf(page.get(i));
+                    }
+                    return c.unlink(keys).toCompletableFuture();
+                }));
     }
 
     /**
@@ -267,8 +292,11 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
      * step's keys (checked to really start with the prefix) to {@code page}, and waiting for it
      * before the next step, so at most one batch is in hand.
      */
-    private static CompletableFuture<Void> scan(RedisAsyncCommands<String, byte[]> c, String prefix,
-            ScanCursor cursor, Function<List<String>, CompletionStage<?>> page) {
+    private static CompletableFuture<Void> scan(
+            RedisAsyncCommands<String, byte[]> c,
+            String prefix,
+            ScanCursor cursor,
+            Function<List<String>, CompletionStage<?>> page) {
         ScanArgs args = ScanArgs.Builder.matches(Globs.prefixPattern(prefix)).limit(BATCH);
         return c.scan(cursor, args).toCompletableFuture().thenCompose((KeyScanCursor<String> step) -> {
             List<String> keys = new ArrayList<>(step.getKeys().size());
@@ -297,8 +325,13 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (closed) {
             return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, op, key));
         }
-        return translated(Futures.withTimeout(watches.watch(key, withPrefix, listener), timeout,
-                () -> RedisErrors.timedOut(storeType, where, op, key)), op, key);
+        return translated(
+                Futures.withTimeout(
+                        watches.watch(key, withPrefix, listener),
+                        timeout,
+                        () -> RedisErrors.timedOut(storeType, where, op, key)),
+                op,
+                key);
     }
 
     @Override
@@ -309,8 +342,10 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (follower != null) {
             follower.ensureListening();
         }
-        return Futures.withTimeout(commands.get().thenCompose(c -> c.async().ping().toCompletableFuture()), timeout,
-                () -> RedisErrors.timedOut(storeType, where, "isConnectionUp", null))
+        return Futures.withTimeout(
+                        commands.get().thenCompose(c -> c.async().ping().toCompletableFuture()),
+                        timeout,
+                        () -> RedisErrors.timedOut(storeType, where, "isConnectionUp", null))
                 .handle((pong, e) -> {
                     if (e != null) {
                         LOG.debug("{}: PING failed", where, e);
@@ -332,19 +367,27 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         String key = txn.keys().get(0);
         for (RedisLease lease : call.leases()) {
             if (lease != null && !lease.isActive()) {
-                return CompletableFuture.failedFuture(new KvStoreException(StoreErrors.message(storeType, "commit", key,
+                return CompletableFuture.failedFuture(new KvStoreException(StoreErrors.message(
+                        storeType,
+                        "commit",
+                        key,
                         "lease " + lease.id() + " is no longer active (revoked or lost); nothing was written")));
             }
         }
-        return write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args())).thenApply(r -> {
-            if (r < 0) {
-                RedisLease lease = call.leases().get((int) (-r - 1));
-                leases.goneOnServer(lease);
-                throw new KvStoreException(StoreErrors.message(storeType, "commit", key, "lease " + lease.id()
-                        + " has expired or was revoked on " + where + "; nothing was written"));
-            }
-            return TxnResult.of(r == 1);
-        });
+        return write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args()))
+                .thenApply(r -> {
+                    if (r < 0) {
+                        RedisLease lease = call.leases().get((int) (-r - 1));
+                        leases.goneOnServer(lease);
+                        throw new KvStoreException(StoreErrors.message(
+                                storeType,
+                                "commit",
+                                key,
+                                "lease " + lease.id() + " has expired or was revoked on " + where
+                                        + "; nothing was written"));
+                    }
+                    return TxnResult.of(r == 1);
+                });
     }
 
     @Override
@@ -382,8 +425,8 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
      * to lettuce, whose command timeout bounds it; otherwise it waits for the connection, the
      * whole bounded by the timeout.
      */
-    private <T> CompletableFuture<T> command(String name, String key,
-            Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
+    private <T> CompletableFuture<T> command(
+            String name, String key, Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (closed) {
             return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, name, key));
         }
@@ -395,15 +438,17 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
             if (follower != null) {
                 follower.ensureListening();
             }
-            f = Futures.withTimeout(commands.get().thenCompose(c -> op.apply(c.async())), timeout,
+            f = Futures.withTimeout(
+                    commands.get().thenCompose(c -> op.apply(c.async())),
+                    timeout,
                     () -> RedisErrors.timedOut(storeType, where, name, key));
         }
         return translated(f, name, key);
     }
 
     /** Runs one write command; refused while Sentinel fails the master over. */
-    <T> CompletableFuture<T> write(String name, String key,
-            Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
+    <T> CompletableFuture<T> write(
+            String name, String key, Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (failoverInProgress()) {
             return writeHeld(name, key);
         }
@@ -411,12 +456,14 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     }
 
     /** Runs an operation of several commands, the whole bounded by the timeout. */
-    private <T> CompletableFuture<T> multiStep(String name, String prefix,
-            Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
+    private <T> CompletableFuture<T> multiStep(
+            String name, String prefix, Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (closed) {
             return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, name, prefix));
         }
-        CompletableFuture<T> f = Futures.withTimeout(commands.get().thenCompose(c -> op.apply(c.async())), timeout,
+        CompletableFuture<T> f = Futures.withTimeout(
+                commands.get().thenCompose(c -> op.apply(c.async())),
+                timeout,
                 () -> RedisErrors.timedOut(storeType, where, name, prefix));
         return translated(f, name, prefix);
     }
@@ -428,8 +475,10 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
             if (e == null) {
                 out.complete(v);
             } else {
-                out.completeExceptionally(closed ? RedisErrors.closed(storeType, where, operation, key)
-                        : RedisErrors.translate(storeType, where, operation, key, e));
+                out.completeExceptionally(
+                        closed
+                                ? RedisErrors.closed(storeType, where, operation, key)
+                                : RedisErrors.translate(storeType, where, operation, key, e));
             }
         });
         return out;
@@ -459,8 +508,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     static final class SharedResources {
         private static volatile ClientResources resources;
 
-        private SharedResources() {
-        }
+        private SharedResources() {}
 
         static ClientResources get() {
             ClientResources r = resources;
@@ -469,8 +517,8 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                     r = resources;
                     if (r == null) {
                         r = DefaultClientResources.builder()
-                                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
-                                        TimeUnit.MILLISECONDS))
+                                .reconnectDelay(Delay.exponential(
+                                        Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                                 .build();
                         r.eventLoopGroupProvider().allocate(Transports.eventLoopGroupClass());
                         resources = r;

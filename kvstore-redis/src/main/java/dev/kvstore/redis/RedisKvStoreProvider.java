@@ -17,8 +17,7 @@ public final class RedisKvStoreProvider implements KvStoreProvider {
     public static final String STORE_TYPE = "redis";
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public RedisKvStoreProvider() {
-    }
+    public RedisKvStoreProvider() {}
 
     /** {@return {@code "redis"}} */
     @Override

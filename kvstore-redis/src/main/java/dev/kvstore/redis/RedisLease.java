@@ -24,10 +24,17 @@ final class RedisLease extends AbstractKvLease {
     private volatile long lastConfirmedSend;
     /** Set while a keep-alive is in flight: the next tick skips rather than piling up. */
     final AtomicBoolean inFlight = new AtomicBoolean();
+
     private ScheduledFuture<?> keepAlive; // guarded by this
     private ScheduledFuture<?> deadline; // guarded by this
 
-    RedisLease(RedisLeases owner, String storeType, long id, Duration ttl, Duration timeout, String token,
+    RedisLease(
+            RedisLeases owner,
+            String storeType,
+            long id,
+            Duration ttl,
+            Duration timeout,
+            String token,
             long grantSent) {
         super(storeType, id, ttl, timeout);
         this.owner = owner;

@@ -62,8 +62,11 @@ final class RedisLeases implements AutoCloseable {
         RANDOM.nextBytes(tokenBytes);
         String token = HexFormat.of().formatHex(tokenBytes);
         long sent = System.nanoTime();
-        return client.write("grantLease", ttl.toString(), c -> RedisScripts.GRANT.run(c,
-                new String[] {ReservedKeys.LEASE_SEQUENCE}, ascii(ttlMillis), ascii(token)))
+        return client.write(
+                        "grantLease",
+                        ttl.toString(),
+                        c -> RedisScripts.GRANT.run(
+                                c, new String[] {ReservedKeys.LEASE_SEQUENCE}, ascii(ttlMillis), ascii(token)))
                 .thenApply(id -> {
                     RedisLease lease = new RedisLease(this, storeType, id, ttl, timeout, token, sent);
                     start(lease);
@@ -98,8 +101,8 @@ final class RedisLeases implements AutoCloseable {
                 return;
             }
             active.add(lease);
-            ScheduledFuture<?> tick = Futures.scheduleShortTaskWithFixedDelay(() -> keepAlive(lease),
-                    Duration.ofMillis(interval), Duration.ofMillis(interval));
+            ScheduledFuture<?> tick = Futures.scheduleShortTaskWithFixedDelay(
+                    () -> keepAlive(lease), Duration.ofMillis(interval), Duration.ofMillis(interval));
             lease.timers(tick, deadline(lease));
         }
     }
@@ -131,8 +134,15 @@ final class RedisLeases implements AutoCloseable {
         }
         long sent = System.nanoTime();
         long id = lease.id();
-        client.write("keepAlive", "lease " + id, c -> RedisScripts.KEEPALIVE.run(c,
-                new String[] {ReservedKeys.lease(id)}, ascii(id), ascii(lease.ttlMillis), ascii(lease.token)))
+        client.write(
+                        "keepAlive",
+                        "lease " + id,
+                        c -> RedisScripts.KEEPALIVE.run(
+                                c,
+                                new String[] {ReservedKeys.lease(id)},
+                                ascii(id),
+                                ascii(lease.ttlMillis),
+                                ascii(lease.token)))
                 .whenComplete((r, e) -> {
                     lease.inFlight.set(false);
                     if (e != null) {
@@ -161,8 +171,12 @@ final class RedisLeases implements AutoCloseable {
             }
         }
         long id = lease.id();
-        return client.write("revokeLease", "lease " + id, c -> RedisScripts.REVOKE.run(c,
-                new String[] {ReservedKeys.lease(id)}, ascii(id), ascii(lease.token))).thenApply(n -> null);
+        return client.write(
+                        "revokeLease",
+                        "lease " + id,
+                        c -> RedisScripts.REVOKE.run(
+                                c, new String[] {ReservedKeys.lease(id)}, ascii(id), ascii(lease.token)))
+                .thenApply(n -> null);
     }
 
     /**
@@ -182,8 +196,12 @@ final class RedisLeases implements AutoCloseable {
         for (RedisLease lease : List.copyOf(active)) {
             lease.stopTimers();
             long id = lease.id();
-            revokes.add(client.write("revokeLease", "lease " + id, c -> RedisScripts.REVOKE.run(c,
-                    new String[] {ReservedKeys.lease(id)}, ascii(id), ascii(lease.token))).thenApply(n -> null));
+            revokes.add(client.write(
+                            "revokeLease",
+                            "lease " + id,
+                            c -> RedisScripts.REVOKE.run(
+                                    c, new String[] {ReservedKeys.lease(id)}, ascii(id), ascii(lease.token)))
+                    .thenApply(n -> null));
             lose(lease, "its client was closed");
         }
         try {

@@ -67,6 +67,5 @@ public final class RedisOptions {
      */
     public static final long DEFAULT_MAX_VALUE_BYTES = 16L * 1024 * 1024;
 
-    private RedisOptions() {
-    }
+    private RedisOptions() {}
 }

@@ -62,13 +62,14 @@ enum RedisScripts {
      * @return the script's integer reply
      */
     CompletableFuture<Long> run(RedisAsyncCommands<String, byte[]> c, String[] keys, byte[]... args) {
-        CompletableFuture<Long> first = c.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args)
-                .toCompletableFuture();
+        CompletableFuture<Long> first =
+                c.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
         return first.exceptionallyCompose(e -> {
             if (!(Futures.unwrap(e) instanceof RedisNoScriptException)) {
                 return CompletableFuture.failedFuture(e);
             }
-            return c.scriptLoad(source).toCompletableFuture()
+            return c.scriptLoad(source)
+                    .toCompletableFuture()
                     .thenCompose(loaded -> c.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args)
                             .toCompletableFuture());
         });

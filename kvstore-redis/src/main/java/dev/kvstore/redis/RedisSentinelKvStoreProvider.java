@@ -18,8 +18,7 @@ public final class RedisSentinelKvStoreProvider implements KvStoreProvider {
     public static final String STORE_TYPE = "redis-sentinel";
 
     /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-    public RedisSentinelKvStoreProvider() {
-    }
+    public RedisSentinelKvStoreProvider() {}
 
     /** {@return {@code "redis-sentinel"}} */
     @Override

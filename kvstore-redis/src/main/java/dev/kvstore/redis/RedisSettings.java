@@ -19,13 +19,28 @@ import java.util.Set;
  */
 final class RedisSettings {
 
-    private static final Set<String> COMMON_OPTIONS = Set.of(RedisOptions.DATABASE, RedisOptions.USERNAME,
-            RedisOptions.PASSWORD, RedisOptions.TLS, RedisOptions.TLS_VERIFY_PEER, RedisOptions.TLS_CA_FILE,
-            RedisOptions.TLS_CERT_FILE, RedisOptions.TLS_KEY_FILE, RedisOptions.MAX_VALUE_BYTES);
-    private static final Set<String> SENTINEL_OPTIONS = Set.of(RedisOptions.DATABASE, RedisOptions.USERNAME,
-            RedisOptions.PASSWORD, RedisOptions.TLS, RedisOptions.TLS_VERIFY_PEER, RedisOptions.TLS_CA_FILE,
-            RedisOptions.TLS_CERT_FILE, RedisOptions.TLS_KEY_FILE, RedisOptions.MAX_VALUE_BYTES,
-            RedisOptions.MASTER_NAME, RedisOptions.SENTINEL_PASSWORD);
+    private static final Set<String> COMMON_OPTIONS = Set.of(
+            RedisOptions.DATABASE,
+            RedisOptions.USERNAME,
+            RedisOptions.PASSWORD,
+            RedisOptions.TLS,
+            RedisOptions.TLS_VERIFY_PEER,
+            RedisOptions.TLS_CA_FILE,
+            RedisOptions.TLS_CERT_FILE,
+            RedisOptions.TLS_KEY_FILE,
+            RedisOptions.MAX_VALUE_BYTES);
+    private static final Set<String> SENTINEL_OPTIONS = Set.of(
+            RedisOptions.DATABASE,
+            RedisOptions.USERNAME,
+            RedisOptions.PASSWORD,
+            RedisOptions.TLS,
+            RedisOptions.TLS_VERIFY_PEER,
+            RedisOptions.TLS_CA_FILE,
+            RedisOptions.TLS_CERT_FILE,
+            RedisOptions.TLS_KEY_FILE,
+            RedisOptions.MAX_VALUE_BYTES,
+            RedisOptions.MASTER_NAME,
+            RedisOptions.SENTINEL_PASSWORD);
 
     /**
      * Names other stores used before the options became one kebab-case vocabulary, and the
@@ -68,8 +83,8 @@ final class RedisSettings {
         for (String name : config.options().keySet()) {
             String renamed = RENAMED.get(name);
             if (renamed != null) {
-                throw new KvStoreConfigurationException("option " + name + " is now called " + renamed
-                        + " (storeType " + storeType + ")");
+                throw new KvStoreConfigurationException(
+                        "option " + name + " is now called " + renamed + " (storeType " + storeType + ")");
             }
         }
         config.requireKnownOptions(sentinel ? SENTINEL_OPTIONS : COMMON_OPTIONS);
@@ -102,7 +117,9 @@ final class RedisSettings {
                     + " must be from 1 to " + RedisOptions.REDIS_MAX_VALUE_BYTES + " (Redis's limit), got "
                     + maxValueBytes);
         }
-        String master = config.option(RedisOptions.MASTER_NAME).orElse(RedisOptions.DEFAULT_MASTER_NAME).trim();
+        String master = config.option(RedisOptions.MASTER_NAME)
+                .orElse(RedisOptions.DEFAULT_MASTER_NAME)
+                .trim();
         if (master.isEmpty()) {
             throw new KvStoreConfigurationException("option " + RedisOptions.MASTER_NAME + " must not be blank");
         }
@@ -112,8 +129,7 @@ final class RedisSettings {
     /** A TLS file option: needs {@code tls=true}, and the file must be readable now. */
     private Optional<Path> tlsFile(KvStoreConfig config, String option) {
         if (config.isSet(option) && !tls) {
-            throw new KvStoreConfigurationException("option " + option + " needs option " + RedisOptions.TLS
-                    + "=true");
+            throw new KvStoreConfigurationException("option " + option + " needs option " + RedisOptions.TLS + "=true");
         }
         return config.fileOption(option);
     }
@@ -214,9 +230,14 @@ final class RedisSettings {
     @Override
     public String toString() {
         return "RedisSettings[" + describe() + ", database=" + database + ", user=" + username.orElse("(default)")
-                + ", password=" + password.map(p -> KvStoreConfig.mask(RedisOptions.PASSWORD, p)).orElse("(none)") + ", tls=" + tls
-                + (tls ? ", verifyPeer=" + verifyPeer + caFile.map(f -> ", caFile=" + f).orElse("")
-                        + certFile.map(f -> ", certFile=" + f).orElse("") : "")
+                + ", password="
+                + password.map(p -> KvStoreConfig.mask(RedisOptions.PASSWORD, p))
+                        .orElse("(none)") + ", tls=" + tls
+                + (tls
+                        ? ", verifyPeer=" + verifyPeer
+                                + caFile.map(f -> ", caFile=" + f).orElse("")
+                                + certFile.map(f -> ", certFile=" + f).orElse("")
+                        : "")
                 + ", timeout=" + timeout + ", maxValueBytes=" + maxValueBytes + "]";
     }
 }

@@ -29,8 +29,7 @@ final class RedisTransactions {
     private static final byte[] LEASED_PUT = RedisKvStoreClient.ascii("l");
     private static final byte[] DELETE = RedisKvStoreClient.ascii("d");
 
-    private RedisTransactions() {
-    }
+    private RedisTransactions() {}
 
     /**
      * One script call.
@@ -39,8 +38,7 @@ final class RedisTransactions {
      * @param args the script's {@code ARGV}
      * @param leases per operation, its lease (or {@code null}), to name the one the script reports gone
      */
-    record Call(String[] keys, byte[][] args, List<RedisLease> leases) {
-    }
+    record Call(String[] keys, byte[][] args, List<RedisLease> leases) {}
 
     /**
      * Encodes a checked transaction (no version conditions: the store keeps none).

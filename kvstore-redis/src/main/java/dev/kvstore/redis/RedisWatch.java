@@ -20,10 +20,16 @@ final class RedisWatch extends AbstractKvWatch {
 
     /** The channel ({@code SUBSCRIBE}) or pattern ({@code PSUBSCRIBE}) this watch listens on. */
     final String topic;
+
     private final RedisWatchHub hub;
     private volatile boolean active;
 
-    RedisWatch(RedisWatchHub hub, String storeType, String topic, String key, boolean withPrefix,
+    RedisWatch(
+            RedisWatchHub hub,
+            String storeType,
+            String topic,
+            String key,
+            boolean withPrefix,
             Consumer<KvEvent> listener) {
         super(storeType, key, withPrefix, listener);
         this.hub = hub;

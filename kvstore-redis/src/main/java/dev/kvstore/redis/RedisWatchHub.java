@@ -64,25 +64,36 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
     private CompletableFuture<Void> eventsCheck;
     private boolean closed;
 
-    RedisWatchHub(RedisSettings settings, RedisClient client, RedisURI uri,
+    RedisWatchHub(
+            RedisSettings settings,
+            RedisClient client,
+            RedisURI uri,
             LazyConnection<StatefulRedisConnection<String, byte[]>> commands) {
         this.where = settings.describe();
         this.storeType = settings.storeType();
         this.channelPrefix = KeyspaceEvents.channelPrefix(settings.database());
         this.timeout = settings.timeout();
         this.commands = commands;
-        this.pubsub = new LazyConnection<>(where + " (watches)",
-                () -> client.connectPubSubAsync(StringCodec.UTF8, uri).toCompletableFuture().thenApply(c -> {
-                    c.addListener((io.lettuce.core.pubsub.RedisPubSubListener<String, String>) this);
-                    c.addListener(new PubSubState());
-                    return c;
-                }));
+        this.pubsub = new LazyConnection<>(
+                where + " (watches)",
+                () -> client.connectPubSubAsync(StringCodec.UTF8, uri)
+                        .toCompletableFuture()
+                        .thenApply(c -> {
+                            c.addListener((io.lettuce.core.pubsub.RedisPubSubListener<String, String>) this);
+                            c.addListener(new PubSubState());
+                            return c;
+                        }));
     }
 
     /** Creates a watch; completes once Redis has confirmed its subscription. */
     CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
-        RedisWatch w = new RedisWatch(this, storeType,
-                channelPrefix + (withPrefix ? Globs.prefixPattern(key) : key), key, withPrefix, listener);
+        RedisWatch w = new RedisWatch(
+                this,
+                storeType,
+                channelPrefix + (withPrefix ? Globs.prefixPattern(key) : key),
+                key,
+                withPrefix,
+                listener);
         CompletableFuture<KvWatch> result = pubsub.get()
                 .thenCompose(c -> ensureKeyspaceEvents(c).thenApply(v -> c))
                 .thenCompose(c -> subscribe(c, w))
@@ -104,11 +115,14 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
                 return CompletableFuture.failedFuture(new KvStoreException("the client is closed (" + where + ")"));
             }
             if (!w.isOpen()) { // given up (timed out) while connecting
-                return CompletableFuture.failedFuture(new KvStoreException("the watch was closed while it was being set up"));
+                return CompletableFuture.failedFuture(
+                        new KvStoreException("the watch was closed while it was being set up"));
             }
             // Registered and sent under the lock, so a concurrent unsubscribe of the same topic
             // reaches Redis before this subscribe, never after.
-            (w.withPrefix() ? patterns : channels).computeIfAbsent(w.topic, t -> new LinkedHashSet<>()).add(w);
+            (w.withPrefix() ? patterns : channels)
+                    .computeIfAbsent(w.topic, t -> new LinkedHashSet<>())
+                    .add(w);
             RedisPubSubAsyncCommands<String, String> a = c.async();
             return (w.withPrefix() ? a.psubscribe(w.topic) : a.subscribe(w.topic)).toCompletableFuture();
         }
@@ -144,7 +158,8 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
             return eventsCheck;
         }
         RedisPubSubAsyncCommands<String, String> a = c.async();
-        CompletableFuture<Void> check = a.configGet(KeyspaceEvents.SETTING).toCompletableFuture()
+        CompletableFuture<Void> check = a.configGet(KeyspaceEvents.SETTING)
+                .toCompletableFuture()
                 .thenCompose(values -> {
                     String current = values.getOrDefault(KeyspaceEvents.SETTING, "");
                     String missing = KeyspaceEvents.missing(current);
@@ -152,9 +167,14 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
                         return CompletableFuture.<Void>completedFuture(null);
                     }
                     String wanted = current + missing;
-                    return a.configSet(KeyspaceEvents.SETTING, wanted).toCompletableFuture().thenRun(() -> LOG.info(
-                            "{}: set {} from \"{}\" to \"{}\" for watches", where, KeyspaceEvents.SETTING, current,
-                            wanted));
+                    return a.configSet(KeyspaceEvents.SETTING, wanted)
+                            .toCompletableFuture()
+                            .thenRun(() -> LOG.info(
+                                    "{}: set {} from \"{}\" to \"{}\" for watches",
+                                    where,
+                                    KeyspaceEvents.SETTING,
+                                    current,
+                                    wanted));
                 });
         CompletableFuture<Void> explained = new CompletableFuture<>();
         check.whenComplete((v, e) -> {
@@ -163,11 +183,13 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
             } else if (RedisErrors.isUnavailable(Futures.unwrap(e))) {
                 explained.completeExceptionally(e);
             } else {
-                explained.completeExceptionally(new KvStoreException("watches need keyspace notifications from " + where
-                        + ", but CONFIG GET/SET " + KeyspaceEvents.SETTING
-                        + " failed (" + StoreErrors.describe(Futures.unwrap(e)) + "). Have the operator set "
-                        + KeyspaceEvents.SETTING + " to include the flags " + KeyspaceEvents.NEEDED
-                        + " (for example \"KEA\"), or allow CONFIG for this user", Futures.unwrap(e)));
+                explained.completeExceptionally(new KvStoreException(
+                        "watches need keyspace notifications from " + where
+                                + ", but CONFIG GET/SET " + KeyspaceEvents.SETTING
+                                + " failed (" + StoreErrors.describe(Futures.unwrap(e)) + "). Have the operator set "
+                                + KeyspaceEvents.SETTING + " to include the flags " + KeyspaceEvents.NEEDED
+                                + " (for example \"KEA\"), or allow CONFIG for this user",
+                        Futures.unwrap(e)));
             }
         });
         eventsCheck = explained;
@@ -200,8 +222,8 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
      * The watchers of a topic Redis just confirmed. When it has none (every watch on it closed
      * while Redis was unreachable, so lettuce subscribed again on reconnecting), unsubscribes.
      */
-    private synchronized List<RedisWatch> watchersOrUnsubscribe(Map<String, Set<RedisWatch>> map, String topic,
-            boolean pattern) {
+    private synchronized List<RedisWatch> watchersOrUnsubscribe(
+            Map<String, Set<RedisWatch>> map, String topic, boolean pattern) {
         List<RedisWatch> watchers = watchers(map, topic);
         StatefulRedisPubSubConnection<String, String> c = pubsub.ifOpen();
         if (watchers.isEmpty() && c != null && !closed) {
@@ -260,14 +282,18 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
      */
     private CompletableFuture<KvEvent> read(String key) {
         StatefulRedisConnection<String, byte[]> c = commands.ifOpen();
-        CompletableFuture<byte[]> value = c != null ? c.async().get(key).toCompletableFuture()
-                : Futures.withTimeout(commands.get().thenCompose(open -> open.async().get(key).toCompletableFuture()),
-                        timeout, () -> RedisErrors.timedOut(storeType, where, "read after a change", key));
+        CompletableFuture<byte[]> value = c != null
+                ? c.async().get(key).toCompletableFuture()
+                : Futures.withTimeout(
+                        commands.get().thenCompose(open -> open.async().get(key).toCompletableFuture()),
+                        timeout,
+                        () -> RedisErrors.timedOut(storeType, where, "read after a change", key));
         return value.whenComplete((v, e) -> {
-            if (e != null) {
-                LOG.debug("{}: reading \"{}\" after its change failed; its watches get UNKNOWN", where, key, e);
-            }
-        }).thenApply(v -> v == null ? KvEvent.delete(key) : KvEvent.put(key, v, 0L));
+                    if (e != null) {
+                        LOG.debug("{}: reading \"{}\" after its change failed; its watches get UNKNOWN", where, key, e);
+                    }
+                })
+                .thenApply(v -> v == null ? KvEvent.delete(key) : KvEvent.put(key, v, 0L));
     }
 
     private void resubscribed(List<RedisWatch> watchers) {

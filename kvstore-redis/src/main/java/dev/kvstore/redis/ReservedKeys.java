@@ -26,8 +26,7 @@ final class ReservedKeys {
     private static final String LEASE = PREFIX + "lease:";
     private static final String KEY_LEASE = PREFIX + "key-lease:";
 
-    private ReservedKeys() {
-    }
+    private ReservedKeys() {}
 
     /** Whether a key is the store's own, never shown to users. */
     static boolean isReserved(String key) {

@@ -37,8 +37,11 @@ final class SentinelFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SentinelFollower.class);
     private static final String SWITCH = "+switch-master";
     private static final String START = "+try-failover";
-    private static final Set<String> ENDS = Set.of("-failover-abort-not-elected", "-failover-abort-no-good-slave",
-            "-failover-abort-slave-timeout", "+failover-end-for-timeout");
+    private static final Set<String> ENDS = Set.of(
+            "-failover-abort-not-elected",
+            "-failover-abort-no-good-slave",
+            "-failover-abort-slave-timeout",
+            "+failover-end-for-timeout");
 
     private final String where;
     private final String masterName;
@@ -52,9 +55,10 @@ final class SentinelFollower implements AutoCloseable {
         this.masterName = settings.masterName();
         this.onSwitch = onSwitch;
         for (RedisURI sentinel : uri.getSentinels()) {
-            sentinels.add(new LazyConnection<>(where + " (events of sentinel " + sentinel.getHost() + ":"
-                    + sentinel.getPort() + ")",
-                    () -> client.connectPubSubAsync(StringCodec.UTF8, sentinel).toCompletableFuture()
+            sentinels.add(new LazyConnection<>(
+                    where + " (events of sentinel " + sentinel.getHost() + ":" + sentinel.getPort() + ")",
+                    () -> client.connectPubSubAsync(StringCodec.UTF8, sentinel)
+                            .toCompletableFuture()
                             .thenCompose(this::subscribe)));
         }
     }
@@ -70,7 +74,10 @@ final class SentinelFollower implements AutoCloseable {
         List<String> channels = new ArrayList<>(ENDS);
         channels.add(SWITCH);
         channels.add(START);
-        return c.async().subscribe(channels.toArray(String[]::new)).toCompletableFuture().thenApply(v -> c);
+        return c.async()
+                .subscribe(channels.toArray(String[]::new))
+                .toCompletableFuture()
+                .thenApply(v -> c);
     }
 
     private void onEvent(String channel, String message) {
@@ -125,11 +132,14 @@ final class SentinelFollower implements AutoCloseable {
     /** Closes one of our connections from the server side, so lettuce reconnects it (to the new master). */
     static void reconnect(Supplier<? extends RedisServerAsyncCommands<String, ?>> commands, String where) {
         RedisServerAsyncCommands<String, ?> a = commands.get();
-        a.clientId().thenCompose(id -> a.clientKill(KillArgs.Builder.id(id).skipme(false))).whenComplete((n, e) -> {
-            if (e != null) {
-                LOG.debug("{}: closing a connection to the old master failed (it may be gone already)", where, e);
-            }
-        });
+        a.clientId()
+                .thenCompose(id -> a.clientKill(KillArgs.Builder.id(id).skipme(false)))
+                .whenComplete((n, e) -> {
+                    if (e != null) {
+                        LOG.debug(
+                                "{}: closing a connection to the old master failed (it may be gone already)", where, e);
+                    }
+                });
     }
 
     static void reconnect(StatefulRedisConnection<String, ?> c, String where) {

@@ -12,8 +12,7 @@ import java.time.Duration;
  */
 final class LeaseHolderMain {
 
-    private LeaseHolderMain() {
-    }
+    private LeaseHolderMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         Backend b = Backend.create("redis", args[0], Duration.ofSeconds(5), args[1]);

@@ -47,7 +47,8 @@ class RedisCliInteropIT {
     }
 
     @Test
-    @DisplayName("redis-cli GET service/voltha/<key> prints what the Backend put, for keys with ':' '*' '[' and Unicode")
+    @DisplayName(
+            "redis-cli GET service/voltha/<key> prints what the Backend put, for keys with ':' '*' '[' and Unicode")
     void backendToCli() {
         for (String key : List.of("plain", "a:b:c", "star*", "br[ack]et", "back\\slash", "q?", "ünï cödé")) {
             backend.put(ns + key, "value of " + key);
@@ -74,14 +75,18 @@ class RedisCliInteropIT {
             assertThat(e.type()).isEqualTo(EventType.PUT);
             assertThat(e.valueAsString()).isEqualTo("cli " + e.key().substring(("service/voltha/" + ns).length()));
         });
-        assertThat(events.subList(0, keys.size())).extracting(KvEvent::key)
-                .containsExactlyElementsOf(keys.stream().map(k -> "service/voltha/" + ns + k).toList());
+        assertThat(events.subList(0, keys.size()))
+                .extracting(KvEvent::key)
+                .containsExactlyElementsOf(
+                        keys.stream().map(k -> "service/voltha/" + ns + k).toList());
         assertThat(events.get(keys.size()).type()).isEqualTo(EventType.DELETE);
-        assertThat(backend.get(ns + "w:*")).hasValueSatisfying(p -> assertThat(p.valueAsString()).isEqualTo("cli w:*"));
+        assertThat(backend.get(ns + "w:*"))
+                .hasValueSatisfying(p -> assertThat(p.valueAsString()).isEqualTo("cli w:*"));
     }
 
     @Test
-    @DisplayName("a prefix with glob characters is literal: list(\"a*\") returns a*1, not ab; list(\"[\") returns only keys starting with '['")
+    @DisplayName(
+            "a prefix with glob characters is literal: list(\"a*\") returns a*1, not ab; list(\"[\") returns only keys starting with '['")
     void globPrefixesAreLiteral() {
         for (String key : List.of("a*1", "ab", "a?", "[x", "x", "\\y")) {
             redis.redisCli("SET", "service/voltha/" + ns + key, key);
@@ -91,8 +96,10 @@ class RedisCliInteropIT {
         assertThat(backend.listKeys(ns + "[")).containsExactly("service/voltha/" + ns + "[x");
         assertThat(backend.listKeys(ns + "\\")).containsExactly("service/voltha/" + ns + "\\y");
         backend.deleteWithPrefix(ns + "a*");
-        assertThat(redis.redisCli("EXISTS", "service/voltha/" + ns + "a*1").strip()).isEqualTo("0");
-        assertThat(redis.redisCli("EXISTS", "service/voltha/" + ns + "ab").strip()).isEqualTo("1");
+        assertThat(redis.redisCli("EXISTS", "service/voltha/" + ns + "a*1").strip())
+                .isEqualTo("0");
+        assertThat(redis.redisCli("EXISTS", "service/voltha/" + ns + "ab").strip())
+                .isEqualTo("1");
     }
 
     @Test

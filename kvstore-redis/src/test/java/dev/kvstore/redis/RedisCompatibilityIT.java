@@ -17,13 +17,20 @@ class RedisCompatibilityIT extends KvStoreCompatibilityKit {
 
     @Override
     protected KvStoreConfig config() {
-        return KvStoreConfig.builder().storeType("redis").address(REDIS.address()).timeout(Duration.ofSeconds(5)).build();
+        return KvStoreConfig.builder()
+                .storeType("redis")
+                .address(REDIS.address())
+                .timeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override
     protected Optional<KvStoreConfig> unreachableConfig() {
-        return Optional.of(KvStoreConfig.builder().storeType("redis").address(REDIS.unreachableAddress())
-                .timeout(Duration.ofSeconds(1)).build());
+        return Optional.of(KvStoreConfig.builder()
+                .storeType("redis")
+                .address(REDIS.unreachableAddress())
+                .timeout(Duration.ofSeconds(1))
+                .build());
     }
 
     @Override

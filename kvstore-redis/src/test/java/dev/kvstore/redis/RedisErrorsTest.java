@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class RedisErrorsTest {
 
     @Test
-    @DisplayName("unreachable, disconnected, timed out or loading: KvStoreUnavailableException with the driver's exception as cause")
+    @DisplayName(
+            "unreachable, disconnected, timed out or loading: KvStoreUnavailableException with the driver's exception as cause")
     void unavailable() {
         Throwable[] failures = {
             new RedisConnectionException("Unable to connect", new ConnectException("Connection refused")),
@@ -31,31 +32,38 @@ class RedisErrorsTest {
         };
         for (Throwable f : failures) {
             KvStoreException e = RedisErrors.translate("redis", "redis at h:1", "get", "k", new CompletionException(f));
-            assertThat(e).isInstanceOf(KvStoreUnavailableException.class).hasCause(f).hasMessageStartingWith("redis get \"k\" failed: ");
+            assertThat(e)
+                    .isInstanceOf(KvStoreUnavailableException.class)
+                    .hasCause(f)
+                    .hasMessageStartingWith("redis get \"k\" failed: ");
         }
     }
 
     @Test
     @DisplayName("a refused password and other command errors are KvStoreException, not 'unavailable'")
     void otherFailures() {
-        Throwable wrongPass = new RedisConnectionException("Unable to connect",
-                new RedisCommandExecutionException("WRONGPASS invalid username-password pair"));
-        Throwable wrongType = new RedisCommandExecutionException("WRONGTYPE Operation against a key holding the wrong kind of value");
+        Throwable wrongPass = new RedisConnectionException(
+                "Unable to connect", new RedisCommandExecutionException("WRONGPASS invalid username-password pair"));
+        Throwable wrongType =
+                new RedisCommandExecutionException("WRONGTYPE Operation against a key holding the wrong kind of value");
         for (Throwable f : new Throwable[] {wrongPass, wrongType}) {
             KvStoreException e = RedisErrors.translate("redis", "redis at h:1", "get", "k", f);
             assertThat(e).isNotInstanceOf(KvStoreUnavailableException.class).hasCause(f);
         }
-        assertThat(RedisErrors.translate("redis", "redis at h:1", "get", "k", wrongPass)).hasMessageContaining("WRONGPASS");
+        assertThat(RedisErrors.translate("redis", "redis at h:1", "get", "k", wrongPass))
+                .hasMessageContaining("WRONGPASS");
     }
 
     @Test
     @DisplayName("a KvStoreException that names the operation passes through; another is reworded, keeping its kind")
     void passThrough() {
         KvStoreException mine = new KvStoreException("redis get \"k\" failed: mine");
-        assertThat(RedisErrors.translate("redis", "y", "get", "k", new CompletionException(mine))).isSameAs(mine);
+        assertThat(RedisErrors.translate("redis", "y", "get", "k", new CompletionException(mine)))
+                .isSameAs(mine);
         KvStoreException bare = new KvStoreUnavailableException("held");
         assertThat(RedisErrors.translate("redis", "y", "put", "k", bare))
-                .isInstanceOf(KvStoreUnavailableException.class).hasCause(bare)
+                .isInstanceOf(KvStoreUnavailableException.class)
+                .hasCause(bare)
                 .hasMessageStartingWith("redis put \"k\" failed: held");
     }
 }

@@ -79,12 +79,15 @@ class RedisLeaseIT {
             b.put("plain", "p");
             assertThat(b.get("leased")).map(KvPair::lease).hasValue(lease.id());
             assertThat(b.get("plain")).map(KvPair::lease).hasValue(0L);
-            assertThat(b.list("")).extracting(m -> m.get(ns + "/leased").lease()).isEqualTo(lease.id());
+            assertThat(b.list(""))
+                    .extracting(m -> m.get(ns + "/leased").lease())
+                    .isEqualTo(lease.id());
             assertThat(redis.redisCli("GET", ns + "/leased").strip()).isEqualTo("v");
             assertThat(pttl("leased")).isBetween(1L, TTL.toMillis());
             assertThat(pttl("plain")).isEqualTo(-1L);
             try (Backend all = Backend.create("redis", redis.address(), TIMEOUT, "")) {
-                assertThat(all.client().listKeys("").join()).allSatisfy(k -> assertThat(k).doesNotContain("\u0000"));
+                assertThat(all.client().listKeys("").join())
+                        .allSatisfy(k -> assertThat(k).doesNotContain("\u0000"));
                 assertThat(all.client().list("").join().keySet()).noneMatch(ReservedKeys::isReserved);
             }
             lease.revoke();
@@ -101,16 +104,23 @@ class RedisLeaseIT {
             b.put("k", bytes("v"), lease);
             List<KvEvent> events = new CopyOnWriteArrayList<>();
             b.createWatch("k", false, events::add);
-            await().during(TTL.multipliedBy(2)).atMost(TTL.multipliedBy(3))
+            await().during(TTL.multipliedBy(2))
+                    .atMost(TTL.multipliedBy(3))
                     .until(() -> b.exists("k") && lease.isActive());
             lease.revoke();
             assertThat(b.exists("k")).isFalse();
             assertThat(lease.isActive()).isFalse();
-            await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e.type() == EventType.DELETE));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> events.stream().anyMatch(e -> e.type() == EventType.DELETE));
             assertThat(lostCalls.get()).isZero();
             // The lease's hash is gone too (its name holds U+0000, which a command line cannot carry).
-            assertThat(redis.redisCli("EVAL", "return redis.call('EXISTS', '\\0kv:lease:' .. ARGV[1])", "0",
-                    String.valueOf(lease.id())).strip()).isEqualTo("0");
+            assertThat(redis.redisCli(
+                                    "EVAL",
+                                    "return redis.call('EXISTS', '\\0kv:lease:' .. ARGV[1])",
+                                    "0",
+                                    String.valueOf(lease.id()))
+                            .strip())
+                    .isEqualTo("0");
         }
     }
 
@@ -120,12 +130,20 @@ class RedisLeaseIT {
         try (Backend b = backend()) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
             b.createWatch("held", false, events::add);
-            Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), LeaseHolderMain.class.getName(), redis.address(), ns,
-                    "held", String.valueOf(TTL.toSeconds()))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            Process holder = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            LeaseHolderMain.class.getName(),
+                            redis.address(),
+                            ns,
+                            "held",
+                            String.valueOf(TTL.toSeconds()))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 do {
                     line = out.readLine();
@@ -138,7 +156,8 @@ class RedisLeaseIT {
                 holder.destroyForcibly(); // SIGKILL
                 long killed = System.nanoTime();
                 holder.waitFor(10, TimeUnit.SECONDS);
-                await().atMost(TTL.plusSeconds(2)).pollInterval(Duration.ofMillis(50))
+                await().atMost(TTL.plusSeconds(2))
+                        .pollInterval(Duration.ofMillis(50))
                         .until(() -> events.stream().anyMatch(e -> e.type() == EventType.DELETE));
                 assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThan(TTL.plusSeconds(2));
                 assertThat(b.exists("held")).isFalse();
@@ -149,7 +168,8 @@ class RedisLeaseIT {
     }
 
     @Test
-    @DisplayName("Redis stops: onLost runs within the TTL of the last confirmed keep-alive, before the keys could expire")
+    @DisplayName(
+            "Redis stops: onLost runs within the TTL of the last confirmed keep-alive, before the keys could expire")
     void lostWhenUnreachable() {
         try (Backend b = backend()) {
             KvLease lease = b.grantLease(TTL);
@@ -179,7 +199,8 @@ class RedisLeaseIT {
             redis.restart();
             // With a 30 s TTL the loss deadline is far away: this is the keep-alive seeing the lease gone.
             await().atMost(Duration.ofSeconds(15)).until(() -> lost.get() == 1);
-            assertThatThrownBy(() -> b.put("r2", bytes("v"), lease)).isInstanceOf(KvStoreException.class)
+            assertThatThrownBy(() -> b.put("r2", bytes("v"), lease))
+                    .isInstanceOf(KvStoreException.class)
                     .hasMessageContaining("lease " + lease.id());
             assertThat(b.exists("r2")).isFalse();
         }
@@ -200,7 +221,8 @@ class RedisLeaseIT {
     }
 
     @Test
-    @DisplayName("a SET from redis-cli over a leased key detaches it: lease 0 after the next keep-alive, and revoke leaves it")
+    @DisplayName(
+            "a SET from redis-cli over a leased key detaches it: lease 0 after the next keep-alive, and revoke leaves it")
     void cliSetDetaches() {
         try (Backend b = backend()) {
             KvLease lease = b.grantLease(TTL);
@@ -214,12 +236,19 @@ class RedisLeaseIT {
     }
 
     @Test
-    @DisplayName("a leased put inside a transaction; a revoked lease or another client's lease is refused, nothing written")
+    @DisplayName(
+            "a leased put inside a transaction; a revoked lease or another client's lease is refused, nothing written")
     void leasedPutInTxn() {
-        try (Backend b = backend(); Backend other = backend()) {
+        try (Backend b = backend();
+                Backend other = backend()) {
             KvLease lease = b.grantLease(TTL);
-            assertThat(b.commit(Txn.builder().ifAbsent("t1").put("t1", bytes("a"), lease).put("t2", bytes("b")).build())
-                    .succeeded()).isTrue();
+            assertThat(b.commit(Txn.builder()
+                                    .ifAbsent("t1")
+                                    .put("t1", bytes("a"), lease)
+                                    .put("t2", bytes("b"))
+                                    .build())
+                            .succeeded())
+                    .isTrue();
             assertThat(b.get("t1")).map(KvPair::lease).hasValue(lease.id());
             assertThat(b.get("t2")).map(KvPair::lease).hasValue(0L);
             assertThatThrownBy(() -> other.put("t3", bytes("c"), lease)).isInstanceOf(IllegalArgumentException.class);
@@ -237,9 +266,13 @@ class RedisLeaseIT {
         try (Backend b = backend()) {
             b.put("s", "1");
             KvLease lease = b.grantLease(TTL);
-            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.TXN.sha()).strip()).isEqualTo("1");
+            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.TXN.sha())
+                            .strip())
+                    .isEqualTo("1");
             redis.redisCli("SCRIPT", "FLUSH");
-            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.TXN.sha()).strip()).isEqualTo("0");
+            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.TXN.sha())
+                            .strip())
+                    .isEqualTo("0");
             b.put("s", "2");
             assertThat(b.putIfAbsent("s", bytes("3"))).isFalse();
             assertThat(b.get("s")).map(KvPair::valueAsString).hasValue("2");
@@ -258,14 +291,25 @@ class RedisLeaseIT {
     @DisplayName("version conditions are refused before sending; ifValue and putIfAbsent work")
     void noVersions() {
         try (Backend b = backend()) {
-            assertThatThrownBy(() -> b.commit(Txn.builder().ifVersion("v", 1).put("v", bytes("x")).build()))
+            assertThatThrownBy(() -> b.commit(
+                            Txn.builder().ifVersion("v", 1).put("v", bytes("x")).build()))
                     .isInstanceOf(UnsupportedOperationException.class);
             assertThatThrownBy(() -> b.client().compareAndSet(ns + "/v", 0, bytes("x")))
                     .isInstanceOf(UnsupportedOperationException.class);
             assertThat(b.exists("v")).isFalse();
             assertThat(b.putIfAbsent("v", bytes("1"))).isTrue();
-            assertThat(b.commit(Txn.builder().ifValue("v", bytes("1")).put("v", bytes("2")).build()).succeeded()).isTrue();
-            assertThat(b.commit(Txn.builder().ifValue("v", bytes("1")).put("v", bytes("3")).build()).succeeded()).isFalse();
+            assertThat(b.commit(Txn.builder()
+                                    .ifValue("v", bytes("1"))
+                                    .put("v", bytes("2"))
+                                    .build())
+                            .succeeded())
+                    .isTrue();
+            assertThat(b.commit(Txn.builder()
+                                    .ifValue("v", bytes("1"))
+                                    .put("v", bytes("3"))
+                                    .build())
+                            .succeeded())
+                    .isFalse();
             assertThat(b.get("v")).map(KvPair::valueAsString).hasValue("2");
         }
     }

@@ -20,13 +20,19 @@ class RedisSentinelCompatibilityIT extends KvStoreCompatibilityKit {
 
     @Override
     protected KvStoreConfig config() {
-        return KvStoreConfig.builder().storeType("redis-sentinel").address(SENTINEL.address())
-                .timeout(Duration.ofSeconds(5)).build();
+        return KvStoreConfig.builder()
+                .storeType("redis-sentinel")
+                .address(SENTINEL.address())
+                .timeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override
     protected Optional<KvStoreConfig> unreachableConfig() {
-        return Optional.of(KvStoreConfig.builder().storeType("redis-sentinel").address(SENTINEL.unreachableAddress())
-                .timeout(Duration.ofSeconds(1)).build());
+        return Optional.of(KvStoreConfig.builder()
+                .storeType("redis-sentinel")
+                .address(SENTINEL.unreachableAddress())
+                .timeout(Duration.ofSeconds(1))
+                .build());
     }
 }

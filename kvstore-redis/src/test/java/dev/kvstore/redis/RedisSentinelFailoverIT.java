@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
-import dev.kvstore.WatchOptions;
 import dev.kvstore.KvStoreException;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.RedisSentinelCluster;
 import io.lettuce.core.RedisClient;
@@ -36,12 +36,17 @@ import org.junit.jupiter.api.Test;
 class RedisSentinelFailoverIT {
 
     @Test
-    @DisplayName("failover with a writer: the Backend follows the new master, writes continue, acknowledged writes after the switch are kept, the watch resumes")
+    @DisplayName(
+            "failover with a writer: the Backend follows the new master, writes continue, acknowledged writes after the switch are kept, the watch resumes")
     void failoverWithWriter() throws Exception {
         String ns = "failover-" + UUID.randomUUID();
         try (RedisSentinelCluster cluster = RedisSentinelCluster.start("kvmaster");
-                Backend b = Backend.builder().storeType("redis-sentinel").address(cluster.sentinelAddress())
-                        .option(RedisOptions.MASTER_NAME, "kvmaster").timeout(Duration.ofSeconds(3)).pathPrefix(ns)
+                Backend b = Backend.builder()
+                        .storeType("redis-sentinel")
+                        .address(cluster.sentinelAddress())
+                        .option(RedisOptions.MASTER_NAME, "kvmaster")
+                        .timeout(Duration.ofSeconds(3))
+                        .pathPrefix(ns)
                         .build()) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
             b.createWatch("", true, events::add, WatchOptions.defaults().withResync(false));
@@ -51,18 +56,20 @@ class RedisSentinelFailoverIT {
             AtomicLong writing = new AtomicLong(-1); // set before each put is sent
             AtomicInteger failed = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();
-            Thread writer = new Thread(() -> {
-                for (int i = 0; !stop.get(); i++) {
-                    writing.set(i);
-                    try {
-                        b.put("w/" + i, Integer.toString(i));
-                        acked.add(i);
-                        lastAcked.set(i);
-                    } catch (KvStoreException e) {
-                        failed.incrementAndGet();
-                    }
-                }
-            }, "writer");
+            Thread writer = new Thread(
+                    () -> {
+                        for (int i = 0; !stop.get(); i++) {
+                            writing.set(i);
+                            try {
+                                b.put("w/" + i, Integer.toString(i));
+                                acked.add(i);
+                                lastAcked.set(i);
+                            } catch (KvStoreException e) {
+                                failed.incrementAndGet();
+                            }
+                        }
+                    },
+                    "writer");
             writer.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> acked.size() > 100);
 
@@ -90,13 +97,17 @@ class RedisSentinelFailoverIT {
                 writer.join();
 
                 Set<String> present = new HashSet<>(b.listKeys("w/"));
-                long lostBefore = acked.stream().filter(i -> i <= followedAt && !present.contains(ns + "/w/" + i)).count();
+                long lostBefore = acked.stream()
+                        .filter(i -> i <= followedAt && !present.contains(ns + "/w/" + i))
+                        .count();
                 List<Integer> lostAfter = acked.stream()
-                        .filter(i -> i > followedAt && !present.contains(ns + "/w/" + i)).toList();
-                System.out.printf("failover %s -> %s: followed after %d ms; %d writes acknowledged, %d failed while"
-                        + " switching; %d acknowledged writes lost before the client followed (async replication),"
-                        + " %d after%n", oldMaster, newMaster, followMillis, acked.size(), failed.get(), lostBefore,
-                        lostAfter.size());
+                        .filter(i -> i > followedAt && !present.contains(ns + "/w/" + i))
+                        .toList();
+                System.out.printf(
+                        "failover %s -> %s: followed after %d ms; %d writes acknowledged, %d failed while"
+                                + " switching; %d acknowledged writes lost before the client followed (async replication),"
+                                + " %d after%n",
+                        oldMaster, newMaster, followMillis, acked.size(), failed.get(), lostBefore, lostAfter.size());
                 assertThat(lostAfter).isEmpty();
                 assertThat(conn.sync().dbsize()).isGreaterThan(0);
             } finally {
@@ -105,8 +116,9 @@ class RedisSentinelFailoverIT {
 
             // The same watch resumes on the new master.
             b.put("after", "x");
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
-                    .anyMatch(e -> e.type() == EventType.PUT && e.key().equals(ns + "/after")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> events.stream()
+                            .anyMatch(e -> e.type() == EventType.PUT && e.key().equals(ns + "/after")));
             assertThat(events).extracting(KvEvent::type).contains(EventType.CONNECTION_DOWN, EventType.UNKNOWN);
         }
     }

@@ -32,17 +32,24 @@ class RedisSentinelPasswordIT {
     }
 
     private static Backend.Builder backend(String ns) {
-        return Backend.builder().storeType("redis-sentinel").address(cluster.sentinelAddress()).timeout(TIMEOUT)
-                .pathPrefix(ns).option(RedisOptions.MASTER_NAME, cluster.masterName());
+        return Backend.builder()
+                .storeType("redis-sentinel")
+                .address(cluster.sentinelAddress())
+                .timeout(TIMEOUT)
+                .pathPrefix(ns)
+                .option(RedisOptions.MASTER_NAME, cluster.masterName());
     }
 
     @Test
-    @DisplayName("with sentinel-password the master is found and used; without it, or with a wrong one, operations fail within the timeout")
+    @DisplayName(
+            "with sentinel-password the master is found and used; without it, or with a wrong one, operations fail within the timeout")
     void sentinelPassword() {
         String ns = "spw-" + UUID.randomUUID();
-        try (Backend b = backend(ns).option(RedisOptions.SENTINEL_PASSWORD, PASSWORD).build()) {
+        try (Backend b =
+                backend(ns).option(RedisOptions.SENTINEL_PASSWORD, PASSWORD).build()) {
             b.put("k", "v");
-            assertThat(b.get("k")).hasValueSatisfying(p -> assertThat(p.valueAsString()).isEqualTo("v"));
+            assertThat(b.get("k"))
+                    .hasValueSatisfying(p -> assertThat(p.valueAsString()).isEqualTo("v"));
             assertThat(b.performLivenessCheck()).isTrue();
         }
         assertRefused(backend(ns), "NOAUTH");
@@ -53,8 +60,10 @@ class RedisSentinelPasswordIT {
     private static void assertRefused(Backend.Builder builder, String error) {
         try (Backend b = builder.build()) {
             long start = System.nanoTime();
-            assertThatThrownBy(() -> b.get("k")).isInstanceOf(KvStoreException.class)
-                    .isNotInstanceOf(KvStoreUnavailableException.class).hasMessageContaining(error);
+            assertThatThrownBy(() -> b.get("k"))
+                    .isInstanceOf(KvStoreException.class)
+                    .isNotInstanceOf(KvStoreUnavailableException.class)
+                    .hasMessageContaining(error);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusSeconds(2));
         }
     }

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
-import dev.kvstore.WatchOptions;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.FreePorts;
 import dev.kvstore.testing.RedisServer;
@@ -54,13 +54,16 @@ class RedisStoreIT {
     }
 
     @Test
-    @DisplayName("restart: watch gets CONNECTION_DOWN, ops fail within the timeout, liveness follows, the same watch resumes with UNKNOWN")
+    @DisplayName(
+            "restart: watch gets CONNECTION_DOWN, ops fail within the timeout, liveness follows, the same watch resumes with UNKNOWN")
     void restart() {
         try (Backend b = backend()) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
-            KvWatch watch = b.createWatch("r/", true, events::add, WatchOptions.defaults().withResync(false));
+            KvWatch watch = b.createWatch(
+                    "r/", true, events::add, WatchOptions.defaults().withResync(false));
             b.put("r/before", "1");
-            await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e.key().endsWith("r/before")));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> events.stream().anyMatch(e -> e.key().endsWith("r/before")));
             assertThat(b.performLivenessCheck()).isTrue();
 
             redis.stop();
@@ -70,7 +73,8 @@ class RedisStoreIT {
             assertThatThrownBy(() -> b.put("r/during", "2")).isInstanceOf(KvStoreUnavailableException.class);
             assertThatThrownBy(() -> b.get("r/before")).isInstanceOf(KvStoreUnavailableException.class);
             assertThat(b.performLivenessCheck()).isFalse();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.multipliedBy(3).plusSeconds(1));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(TIMEOUT.multipliedBy(3).plusSeconds(1));
             assertThat(b.isAlive()).isFalse();
 
             redis.restart();
@@ -79,22 +83,27 @@ class RedisStoreIT {
             await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(b::performLivenessCheck);
             b.put("r/after", "3");
             await().atMost(Duration.ofSeconds(5))
-                    .until(() -> events.stream().anyMatch(e -> e.type() == EventType.PUT && e.key().endsWith("r/after")));
-            assertThat(b.get("r/before")).hasValueSatisfying(p -> assertThat(p.valueAsString()).isEqualTo("1"));
-            assertThat(events.stream().filter(e -> e.type() == EventType.CONNECTION_DOWN)).hasSize(1);
+                    .until(() -> events.stream()
+                            .anyMatch(e -> e.type() == EventType.PUT && e.key().endsWith("r/after")));
+            assertThat(b.get("r/before"))
+                    .hasValueSatisfying(p -> assertThat(p.valueAsString()).isEqualTo("1"));
+            assertThat(events.stream().filter(e -> e.type() == EventType.CONNECTION_DOWN))
+                    .hasSize(1);
             assertThat(watch.isOpen()).isTrue();
             b.deleteWatch(watch);
         }
     }
 
     @Test
-    @DisplayName("a Backend created while Redis is down does not fail; its operations fail within the timeout with KvStoreUnavailableException")
+    @DisplayName(
+            "a Backend created while Redis is down does not fail; its operations fail within the timeout with KvStoreUnavailableException")
     void createdWhileDown() {
         try (Backend b = Backend.create("redis", "127.0.0.1:" + FreePorts.closedPort(), TIMEOUT, ns)) {
             assertThat(b.isAlive()).isFalse();
             assertThatThrownBy(() -> b.get("k")).isInstanceOf(KvStoreUnavailableException.class);
             assertThatThrownBy(() -> b.list("")).isInstanceOf(KvStoreUnavailableException.class);
-            assertThatThrownBy(() -> b.createWatch("k", false, e -> { })).isInstanceOf(KvStoreUnavailableException.class);
+            assertThatThrownBy(() -> b.createWatch("k", false, e -> {}))
+                    .isInstanceOf(KvStoreUnavailableException.class);
             assertThat(b.performLivenessCheck()).isFalse();
         }
     }
@@ -104,9 +113,13 @@ class RedisStoreIT {
     void keepsExistingNotificationFlags() {
         redis.redisCli("CONFIG", "SET", "notify-keyspace-events", "Elz");
         try (Backend b = backend()) {
-            b.deleteWatch(b.createWatch("flags", false, e -> { }));
+            b.deleteWatch(b.createWatch("flags", false, e -> {}));
         }
-        String flags = redis.redisCli("CONFIG", "GET", "notify-keyspace-events").lines().skip(1).findFirst().orElse("");
+        String flags = redis.redisCli("CONFIG", "GET", "notify-keyspace-events")
+                .lines()
+                .skip(1)
+                .findFirst()
+                .orElse("");
         assertThat(flags.chars().mapToObj(c -> String.valueOf((char) c)))
                 .contains("E", "l", "z", "K", "g", "$", "x", "e");
     }
@@ -118,21 +131,29 @@ class RedisStoreIT {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
             b.createWatch("exp", false, events::add);
             redis.redisCli("SET", ns + "/exp", "v", "PX", "50");
-            await().atMost(Duration.ofSeconds(5)).until(() -> events.stream().anyMatch(e -> e.type() == EventType.DELETE));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> events.stream().anyMatch(e -> e.type() == EventType.DELETE));
             assertThat(events).extracting(KvEvent::type).containsExactly(EventType.PUT, EventType.DELETE);
         }
     }
 
     @Test
-    @DisplayName("ACL: a user may log in with username/password; where CONFIG is forbidden a watch fails saying what to set")
+    @DisplayName(
+            "ACL: a user may log in with username/password; where CONFIG is forbidden a watch fails saying what to set")
     void aclUserWithoutConfig() {
         redis.redisCli("CONFIG", "SET", "notify-keyspace-events", "");
         redis.redisCli("ACL", "SETUSER", "app", "on", ">app-pw", "~*", "&*", "+@all", "-config");
-        try (Backend b = Backend.builder().storeType("redis").address(redis.address()).timeout(TIMEOUT).pathPrefix(ns)
-                .option(RedisOptions.USERNAME, "app").option(RedisOptions.PASSWORD, "app-pw").build()) {
+        try (Backend b = Backend.builder()
+                .storeType("redis")
+                .address(redis.address())
+                .timeout(TIMEOUT)
+                .pathPrefix(ns)
+                .option(RedisOptions.USERNAME, "app")
+                .option(RedisOptions.PASSWORD, "app-pw")
+                .build()) {
             b.put("acl", "ok");
             assertThat(b.get("acl")).isPresent();
-            assertThatThrownBy(() -> b.createWatch("acl", false, e -> { }))
+            assertThatThrownBy(() -> b.createWatch("acl", false, e -> {}))
                     .isInstanceOf(KvStoreException.class)
                     .isNotInstanceOf(KvStoreUnavailableException.class)
                     .hasMessageContaining("notify-keyspace-events")
@@ -146,9 +167,16 @@ class RedisStoreIT {
     @DisplayName("a wrong password fails with KvStoreException (not 'unavailable')")
     void wrongPassword() {
         redis.redisCli("ACL", "SETUSER", "app2", "on", ">right", "~*", "+@all");
-        try (Backend b = Backend.builder().storeType("redis").address(redis.address()).timeout(TIMEOUT).pathPrefix(ns)
-                .option(RedisOptions.USERNAME, "app2").option(RedisOptions.PASSWORD, "wrong").build()) {
-            assertThatThrownBy(() -> b.get("k")).isInstanceOf(KvStoreException.class)
+        try (Backend b = Backend.builder()
+                .storeType("redis")
+                .address(redis.address())
+                .timeout(TIMEOUT)
+                .pathPrefix(ns)
+                .option(RedisOptions.USERNAME, "app2")
+                .option(RedisOptions.PASSWORD, "wrong")
+                .build()) {
+            assertThatThrownBy(() -> b.get("k"))
+                    .isInstanceOf(KvStoreException.class)
                     .isNotInstanceOf(KvStoreUnavailableException.class);
         } finally {
             redis.redisCli("ACL", "DELUSER", "app2");
@@ -158,9 +186,15 @@ class RedisStoreIT {
     @Test
     @DisplayName("a value over max-value-bytes is refused before anything is written")
     void valueLimit() {
-        try (Backend b = Backend.builder().storeType("redis").address(redis.address()).timeout(TIMEOUT).pathPrefix(ns)
-                .option(RedisOptions.MAX_VALUE_BYTES, "10").build()) {
-            assertThatThrownBy(() -> b.put("big", new byte[11])).isInstanceOf(KvStoreException.class)
+        try (Backend b = Backend.builder()
+                .storeType("redis")
+                .address(redis.address())
+                .timeout(TIMEOUT)
+                .pathPrefix(ns)
+                .option(RedisOptions.MAX_VALUE_BYTES, "10")
+                .build()) {
+            assertThatThrownBy(() -> b.put("big", new byte[11]))
+                    .isInstanceOf(KvStoreException.class)
                     .hasMessageContaining("10");
             assertThat(redis.redisCli("EXISTS", ns + "/big").strip()).isEqualTo("0");
             b.put("small", new byte[10]);
@@ -170,8 +204,13 @@ class RedisStoreIT {
     @Test
     @DisplayName("database option: keys go to the chosen database")
     void database() {
-        try (Backend b = Backend.builder().storeType("redis").address(redis.address()).timeout(TIMEOUT).pathPrefix(ns)
-                .option(RedisOptions.DATABASE, "3").build()) {
+        try (Backend b = Backend.builder()
+                .storeType("redis")
+                .address(redis.address())
+                .timeout(TIMEOUT)
+                .pathPrefix(ns)
+                .option(RedisOptions.DATABASE, "3")
+                .build()) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
             b.createWatch("db", false, events::add);
             b.put("db", "three");

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
-import dev.kvstore.WatchOptions;
 import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.RedisServer;
 import dev.kvstore.testing.RedisTls;
@@ -56,24 +56,38 @@ class RedisTlsIT {
     }
 
     private Backend.Builder tlsBackend() {
-        return Backend.builder().storeType("redis").address(redis.address()).timeout(TIMEOUT).pathPrefix(ns)
+        return Backend.builder()
+                .storeType("redis")
+                .address(redis.address())
+                .timeout(TIMEOUT)
+                .pathPrefix(ns)
                 .option(RedisOptions.TLS, "true");
     }
 
     @Test
-    @DisplayName("trusting the test CA (tls-ca-file): put, get, list and a watch (keyspace notifications over TLS pub/sub) work")
+    @DisplayName(
+            "trusting the test CA (tls-ca-file): put, get, list and a watch (keyspace notifications over TLS pub/sub) work")
     void trustedCa() {
-        try (Backend b = tlsBackend().option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString()).build()) {
+        try (Backend b = tlsBackend()
+                .option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString())
+                .build()) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
             b.createWatch("w/", true, events::add);
             b.put("w/a", "1");
-            assertThat(b.get("w/a")).hasValueSatisfying(p -> assertThat(p.valueAsString()).isEqualTo("1"));
+            assertThat(b.get("w/a"))
+                    .hasValueSatisfying(p -> assertThat(p.valueAsString()).isEqualTo("1"));
             assertThat(redis.redisCli("GET", ns + "/w/a")).isEqualTo("1");
             redis.redisCli("SET", ns + "/w/b", "2");
             b.delete("w/a");
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events)
-                    .extracting(KvEvent::type, e -> e.key().substring(e.key().lastIndexOf('/') + 1))
-                    .containsExactly(tuple(EventType.PUT, "a"), tuple(EventType.PUT, "b"), tuple(EventType.DELETE, "a")));
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(events)
+                            .extracting(
+                                    KvEvent::type,
+                                    e -> e.key().substring(e.key().lastIndexOf('/') + 1))
+                            .containsExactly(
+                                    tuple(EventType.PUT, "a"),
+                                    tuple(EventType.PUT, "b"),
+                                    tuple(EventType.DELETE, "a")));
             assertThat(b.list("w/")).hasSize(1);
             assertThat(b.performLivenessCheck()).isTrue();
         }
@@ -82,19 +96,23 @@ class RedisTlsIT {
     @Test
     @DisplayName("tls-verify-peer=false connects without trusting the server's certificate")
     void noVerification() {
-        try (Backend b = tlsBackend().option(RedisOptions.TLS_VERIFY_PEER, "false").build()) {
+        try (Backend b =
+                tlsBackend().option(RedisOptions.TLS_VERIFY_PEER, "false").build()) {
             b.put("k", "v");
             assertThat(b.get("k")).isPresent();
         }
     }
 
     @Test
-    @DisplayName("trusting another CA, or only the JVM's trust store, every operation fails within the timeout with KvStoreUnavailableException naming the certificate problem")
+    @DisplayName(
+            "trusting another CA, or only the JVM's trust store, every operation fails within the timeout with KvStoreUnavailableException naming the certificate problem")
     void untrustedCertificate() {
-        try (Backend b = tlsBackend().option(RedisOptions.TLS_CA_FILE, tls.otherCaCertificate().toString()).build()) {
+        try (Backend b = tlsBackend()
+                .option(RedisOptions.TLS_CA_FILE, tls.otherCaCertificate().toString())
+                .build()) {
             assertFailsInTime(() -> b.put("k", "v")).hasMessageContaining("unable to find valid certification path");
             assertFailsInTime(() -> b.get("k"));
-            assertFailsInTime(() -> b.createWatch("k", false, e -> { }));
+            assertFailsInTime(() -> b.createWatch("k", false, e -> {}));
             assertThat(b.performLivenessCheck()).isFalse();
             assertThat(b.isAlive()).isFalse();
         }
@@ -107,7 +125,11 @@ class RedisTlsIT {
     @Test
     @DisplayName("a plain (non-TLS) client against the TLS port fails within the timeout")
     void plainClientOnTlsPort() {
-        try (Backend b = Backend.builder().storeType("redis").address(redis.address()).timeout(TIMEOUT).pathPrefix(ns)
+        try (Backend b = Backend.builder()
+                .storeType("redis")
+                .address(redis.address())
+                .timeout(TIMEOUT)
+                .pathPrefix(ns)
                 .build()) {
             assertFailsInTime(() -> b.put("k", "v"));
             assertFailsInTime(() -> b.get("k"));
@@ -119,18 +141,26 @@ class RedisTlsIT {
     @DisplayName("a TLS client against a plain Redis fails within the timeout")
     void tlsClientOnPlainPort() {
         try (RedisServer plain = RedisServer.startWithoutPersistence();
-                Backend b = Backend.builder().storeType("redis").address(plain.address()).timeout(TIMEOUT)
-                        .pathPrefix(ns).option(RedisOptions.TLS, "true")
-                        .option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString()).build()) {
+                Backend b = Backend.builder()
+                        .storeType("redis")
+                        .address(plain.address())
+                        .timeout(TIMEOUT)
+                        .pathPrefix(ns)
+                        .option(RedisOptions.TLS, "true")
+                        .option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString())
+                        .build()) {
             assertFailsInTime(() -> b.put("k", "v")).hasMessageContaining("within");
             assertThat(plain.redisCli("EXISTS", ns + "/k")).isEqualTo("0");
         }
     }
 
     @Test
-    @DisplayName("restart over TLS: the watch gets CONNECTION_DOWN, then UNKNOWN after the TLS reconnect, and new writes again")
+    @DisplayName(
+            "restart over TLS: the watch gets CONNECTION_DOWN, then UNKNOWN after the TLS reconnect, and new writes again")
     void restartOverTls() {
-        try (Backend b = tlsBackend().option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString()).build()) {
+        try (Backend b = tlsBackend()
+                .option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString())
+                .build()) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
             b.createWatch("r/", true, events::add, WatchOptions.defaults().withResync(false));
             redis.restart();
@@ -140,7 +170,8 @@ class RedisTlsIT {
             await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(b::performLivenessCheck);
             b.put("r/after", "1");
             await().atMost(Duration.ofSeconds(5))
-                    .until(() -> events.stream().anyMatch(e -> e.type() == EventType.PUT && e.key().endsWith("r/after")));
+                    .until(() -> events.stream()
+                            .anyMatch(e -> e.type() == EventType.PUT && e.key().endsWith("r/after")));
         }
     }
 
@@ -148,17 +179,28 @@ class RedisTlsIT {
     @DisplayName("mutual TLS: with tls-cert-file and tls-key-file the client is let in, without them it is not")
     void clientCertificate() {
         try (RedisServer mutual = RedisServer.startWithMutualTls(tls)) {
-            Backend.Builder builder = Backend.builder().storeType("redis").address(mutual.address()).timeout(TIMEOUT)
-                    .pathPrefix(ns).option(RedisOptions.TLS, "true")
+            Backend.Builder builder = Backend.builder()
+                    .storeType("redis")
+                    .address(mutual.address())
+                    .timeout(TIMEOUT)
+                    .pathPrefix(ns)
+                    .option(RedisOptions.TLS, "true")
                     .option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString());
-            try (Backend b = builder.option(RedisOptions.TLS_CERT_FILE, tls.clientCertificate().toString())
-                    .option(RedisOptions.TLS_KEY_FILE, tls.clientKey().toString()).build()) {
+            try (Backend b = builder.option(
+                            RedisOptions.TLS_CERT_FILE, tls.clientCertificate().toString())
+                    .option(RedisOptions.TLS_KEY_FILE, tls.clientKey().toString())
+                    .build()) {
                 b.put("m", "1");
                 assertThat(mutual.redisCli("GET", ns + "/m")).isEqualTo("1");
             }
-            try (Backend b = Backend.builder().storeType("redis").address(mutual.address()).timeout(TIMEOUT)
-                    .pathPrefix(ns).option(RedisOptions.TLS, "true")
-                    .option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString()).build()) {
+            try (Backend b = Backend.builder()
+                    .storeType("redis")
+                    .address(mutual.address())
+                    .timeout(TIMEOUT)
+                    .pathPrefix(ns)
+                    .option(RedisOptions.TLS, "true")
+                    .option(RedisOptions.TLS_CA_FILE, tls.caCertificate().toString())
+                    .build()) {
                 assertFailsInTime(() -> b.put("m", "2")).hasMessageContaining("certificate_required");
             }
             assertThat(mutual.redisCli("GET", ns + "/m")).isEqualTo("1");

@@ -32,8 +32,7 @@ import org.junit.jupiter.api.Test;
 public abstract class CoordinationKit extends LeaseKit {
 
     /** For subclasses. */
-    protected CoordinationKit() {
-    }
+    protected CoordinationKit() {}
 
     private String lockName() {
         return ns + "lock";
@@ -57,7 +56,8 @@ public abstract class CoordinationKit extends LeaseKit {
         }
 
         @Test
-        @DisplayName("one holder at a time; a try that fails leaves nothing queued; each acquisition's fencing token is greater")
+        @DisplayName(
+                "one holder at a time; a try that fails leaves nothing queued; each acquisition's fencing token is greater")
         void exclusiveWithTokens() {
             KvLock a = backend("").lock(lockName(), SHORT_TTL);
             KvLock b = backend("").lock(lockName(), SHORT_TTL);
@@ -94,7 +94,8 @@ public abstract class CoordinationKit extends LeaseKit {
                 Awaitility.await().atMost(WAIT).until(() -> queued(lockName()).size() == expected);
             }
             holder.release();
-            CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new))
+                    .get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(order).hasSize(3).isSorted().allMatch(t -> t > holder.fencingToken());
         }
 
@@ -104,12 +105,14 @@ public abstract class CoordinationKit extends LeaseKit {
             Backend b = backend("");
             assertThatThrownBy(() -> b.lock(lockName()).tryAcquire(Duration.ofSeconds(-1)))
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> b.lock(lockName(), Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> b.lock(lockName(), Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> b.lock("")).isInstanceOf(IllegalArgumentException.class);
         }
 
         @Test
-        @DisplayName("3 Backends x 4 threads, 50 read-increment-writes each under the lock: the counter ends at exactly 600, tokens rising")
+        @DisplayName(
+                "3 Backends x 4 threads, 50 read-increment-writes each under the lock: the counter ends at exactly 600, tokens rising")
         void contentionInProcess() throws Exception {
             List<CompletableFuture<String>> runs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -117,7 +120,8 @@ public abstract class CoordinationKit extends LeaseKit {
                 runs.add(CompletableFuture.supplyAsync(() -> {
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
                     try {
-                        KitChild.count(b, lockName(), SHORT_TTL, 4, 50, ns + "counter", new PrintStream(out, true, UTF_8));
+                        KitChild.count(
+                                b, lockName(), SHORT_TTL, 4, 50, ns + "counter", new PrintStream(out, true, UTF_8));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -131,11 +135,19 @@ public abstract class CoordinationKit extends LeaseKit {
         }
 
         @Test
-        @DisplayName("3 child JVMs x 4 threads, 50 read-increment-writes each under the lock: the counter ends at exactly 600, tokens rising")
+        @DisplayName(
+                "3 child JVMs x 4 threads, 50 read-increment-writes each under the lock: the counter ends at exactly 600, tokens rising")
         void contentionAcrossProcesses() {
             List<ChildJvm> children = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                children.add(child(config, "", "count", lockName(), Long.toString(SHORT_TTL.toSeconds()), "4", "50",
+                children.add(child(
+                        config,
+                        "",
+                        "count",
+                        lockName(),
+                        Long.toString(SHORT_TTL.toSeconds()),
+                        "4",
+                        "50",
                         ns + "counter"));
             }
             for (ChildJvm c : children) {
@@ -149,9 +161,11 @@ public abstract class CoordinationKit extends LeaseKit {
         @DisplayName("a holder killed with SIGKILL is replaced within the TTL + 2 s")
         void killedHolderReplaced() throws Exception {
             ChildJvm holder = child(config, "", "hold", lockName(), Long.toString(SHORT_TTL.toSeconds()));
-            long token = Long.parseLong(holder.awaitLine(l -> l.startsWith("held "), WAIT).split(" ")[1]);
+            long token = Long.parseLong(
+                    holder.awaitLine(l -> l.startsWith("held "), WAIT).split(" ")[1]);
             KvLock lock = backend("").lock(lockName(), SHORT_TTL);
-            CompletableFuture<KvLockHandle> next = CompletableFuture.supplyAsync(() -> lock.tryAcquire(WAIT).orElseThrow());
+            CompletableFuture<KvLockHandle> next =
+                    CompletableFuture.supplyAsync(() -> lock.tryAcquire(WAIT).orElseThrow());
             Awaitility.await().atMost(WAIT).until(() -> queued(lockName()).size() == 2);
             holder.kill();
             long killed = System.nanoTime();
@@ -165,19 +179,26 @@ public abstract class CoordinationKit extends LeaseKit {
         @DisplayName("a holder cut off from the store gets onLost before a second holder acquires the lock")
         void cutOffHolderLearnsFirst() throws Exception {
             Proxied p = proxied();
-            KvLockHandle cutOff = backend(p.config(), "").lock(lockName(), SHORT_TTL).tryAcquire(WAIT).orElseThrow();
+            KvLockHandle cutOff = backend(p.config(), "")
+                    .lock(lockName(), SHORT_TTL)
+                    .tryAcquire(WAIT)
+                    .orElseThrow();
             AtomicLong lostAt = new AtomicLong();
             cutOff.onLost(() -> lostAt.set(System.nanoTime()));
             KvLock lock = backend("").lock(lockName(), SHORT_TTL);
-            CompletableFuture<KvLockHandle> next = CompletableFuture.supplyAsync(() -> lock.tryAcquire(WAIT).orElseThrow());
+            CompletableFuture<KvLockHandle> next =
+                    CompletableFuture.supplyAsync(() -> lock.tryAcquire(WAIT).orElseThrow());
             Awaitility.await().atMost(WAIT).until(() -> queued(lockName()).size() == 2);
             p.proxy().blackhole();
             long cut = System.nanoTime();
             KvLockHandle second = next.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             long acquiredAt = System.nanoTime();
             assertThat(lostAt.get()).as("onLost ran").isNotZero();
-            assertThat(lostAt.get()).as("onLost (%d ms after the cut) before the second holder (%d ms)",
-                    (lostAt.get() - cut) / 1_000_000, (acquiredAt - cut) / 1_000_000).isLessThan(acquiredAt);
+            assertThat(lostAt.get())
+                    .as(
+                            "onLost (%d ms after the cut) before the second holder (%d ms)",
+                            (lostAt.get() - cut) / 1_000_000, (acquiredAt - cut) / 1_000_000)
+                    .isLessThan(acquiredAt);
             assertThat(cutOff.isHeld()).isFalse();
             assertThat(second.fencingToken()).isGreaterThan(cutOff.fencingToken());
             second.release();
@@ -195,7 +216,8 @@ public abstract class CoordinationKit extends LeaseKit {
         }
 
         @Test
-        @DisplayName("of 3 candidates exactly one leads, everyone agrees, and when it resigns another leads and every candidate is told")
+        @DisplayName(
+                "of 3 candidates exactly one leads, everyone agrees, and when it resigns another leads and every candidate is told")
         void oneLeader() {
             String name = ns + "election";
             List<KvElection> candidates = new ArrayList<>();
@@ -209,16 +231,23 @@ public abstract class CoordinationKit extends LeaseKit {
                 told.add(changes);
             }
             Backend observer = backend("");
-            Awaitility.await().atMost(WAIT).until(() -> candidates.stream().allMatch(c -> c.leader().equals(Optional.of("c1"))));
-            assertThat(candidates.stream().filter(KvElection::isLeader).map(KvElection::candidateId)).containsExactly("c1");
+            Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> candidates.stream().allMatch(c -> c.leader().equals(Optional.of("c1"))));
+            assertThat(candidates.stream().filter(KvElection::isLeader).map(KvElection::candidateId))
+                    .containsExactly("c1");
             assertThat(observer.leader(name)).contains("c1");
             candidates.get(0).close();
             assertThat(candidates.get(0).isLeader()).isFalse();
-            Awaitility.await().atMost(SHORT_TTL.plus(GRACE)).until(() -> candidates.get(1).isLeader());
+            Awaitility.await()
+                    .atMost(SHORT_TTL.plus(GRACE))
+                    .until(() -> candidates.get(1).isLeader());
             assertThat(candidates.get(2).isLeader()).isFalse();
             assertThat(observer.leader(name)).contains("c2");
-            Awaitility.await().atMost(WAIT).until(() -> told.get(1).contains(Optional.of("c2"))
-                    && told.get(2).contains(Optional.of("c2")));
+            Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> told.get(1).contains(Optional.of("c2"))
+                            && told.get(2).contains(Optional.of("c2")));
             assertThat(told.get(1)).startsWith(Optional.of("c1"));
             candidates.get(1).close();
             candidates.get(2).close();
@@ -226,7 +255,8 @@ public abstract class CoordinationKit extends LeaseKit {
         }
 
         @Test
-        @DisplayName("3 candidate processes: exactly one leader at every sample, agreed by a non-candidate; killing it elects another within the TTL + 2 s")
+        @DisplayName(
+                "3 candidate processes: exactly one leader at every sample, agreed by a non-candidate; killing it elects another within the TTL + 2 s")
         void leaderProcessKilled() {
             String name = ns + "election";
             List<ChildJvm> children = new ArrayList<>();
@@ -235,7 +265,9 @@ public abstract class CoordinationKit extends LeaseKit {
                 children.get(i - 1).awaitLine(l -> l.startsWith("leader "), WAIT);
             }
             Backend observer = backend("");
-            Awaitility.await().atMost(WAIT).until(() -> believers(children, children).size() == 1);
+            Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> believers(children, children).size() == 1);
             for (int sample = 0; sample < 10; sample++) {
                 List<String> leaders = believers(children, children);
                 assertThat(leaders).hasSize(1);
@@ -247,7 +279,9 @@ public abstract class CoordinationKit extends LeaseKit {
             rest.remove(leaderJvm);
             leaderJvm.kill();
             long killed = System.nanoTime();
-            Awaitility.await().atMost(deadHolderBound()).until(() -> believers(rest, children).size() == 1);
+            Awaitility.await()
+                    .atMost(deadHolderBound())
+                    .until(() -> believers(rest, children).size() == 1);
             assertThat(Duration.ofNanos(since(killed))).isLessThanOrEqualTo(deadHolderBound());
             String next = believers(rest, children).get(0);
             assertThat(next).isNotEqualTo(leader);
@@ -259,8 +293,10 @@ public abstract class CoordinationKit extends LeaseKit {
             List<String> ids = new ArrayList<>();
             for (ChildJvm c : alive) {
                 String id = "c" + (all.indexOf(c) + 1);
-                List<String> lines = c.lines().stream().filter(l -> l.startsWith("leader ")).toList();
-                if (!lines.isEmpty() && lines.get(lines.size() - 1).split(" ")[1].equals(id)) {
+                List<String> lines =
+                        c.lines().stream().filter(l -> l.startsWith("leader ")).toList();
+                if (!lines.isEmpty()
+                        && lines.get(lines.size() - 1).split(" ")[1].equals(id)) {
                     ids.add(id);
                 }
             }
@@ -302,7 +338,9 @@ public abstract class CoordinationKit extends LeaseKit {
             Backend two = backend("");
             long start = System.nanoTime();
             assertThat(reserve(one, ns + "r", "one", SHORT_TTL)).isEqualTo("one");
-            Awaitility.await().atMost(SHORT_TTL.plus(GRACE)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await()
+                    .atMost(SHORT_TTL.plus(GRACE))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> reserve(two, ns + "r", "two", SHORT_TTL).equals("two"));
             assertThat(Duration.ofNanos(since(start))).isGreaterThanOrEqualTo(SHORT_TTL.minusMillis(200));
             assertThat(one.renewReservation(ns + "r")).isFalse();
@@ -343,7 +381,8 @@ public abstract class CoordinationKit extends LeaseKit {
     class Undeclared {
 
         @Test
-        @DisplayName("a store without LOCKS refuses locks, elections and reservations with UnsupportedOperationException")
+        @DisplayName(
+                "a store without LOCKS refuses locks, elections and reservations with UnsupportedOperationException")
         void locksRefused() {
             assumeFalse(has(KvCapability.LOCKS), "the store declares LOCKS");
             Backend b = backend("");

@@ -3,48 +3,18 @@ package dev.kvstore.tck;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
-import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kvstore.EventType;
 import dev.kvstore.KvCapability;
-import dev.kvstore.KvEvent;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
-import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreConfigurationException;
-import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvValueTooLargeException;
-import dev.kvstore.KvWatch;
 import dev.kvstore.backend.Backend;
-import dev.kvstore.spi.KvStoreProvider;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.ServiceLoader;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -124,7 +94,8 @@ public abstract class DataKit extends KitSupport {
             put(ns + "d/2", "v2");
             put(ns + "e/3", "v3");
             assertThat(await(client.listKeys(ns + "d/"))).containsExactlyInAnyOrder(ns + "d/1", ns + "d/2");
-            assertThat(await(client.listKeys(ns))).containsExactlyInAnyOrderElementsOf(await(client.list(ns)).keySet());
+            assertThat(await(client.listKeys(ns)))
+                    .containsExactlyInAnyOrderElementsOf(await(client.list(ns)).keySet());
             assertThat(await(client.listKeys(ns + "nothing/"))).isEmpty();
         }
 
@@ -151,20 +122,29 @@ public abstract class DataKit extends KitSupport {
             assertThat(failureOf(() -> client.list(null))).isInstanceOf(NullPointerException.class);
             assertThat(failureOf(() -> client.listKeys(null))).isInstanceOf(NullPointerException.class);
             assertThat(failureOf(() -> client.deleteWithPrefix(null))).isInstanceOf(NullPointerException.class);
-            assertThat(failureOf(() -> client.watch(null, false, e -> { }))).isInstanceOf(NullPointerException.class);
+            assertThat(failureOf(() -> client.watch(null, false, e -> {}))).isInstanceOf(NullPointerException.class);
             assertThat(failureOf(() -> client.watch(ns + "a", false, null))).isInstanceOf(NullPointerException.class);
             assertThat(await(client.exists(ns + "a"))).isFalse();
         }
 
         @Test
-        @DisplayName("an empty key, a key with U+0000 or a full key over 769 UTF-8 bytes fails with IllegalArgumentException")
+        @DisplayName(
+                "an empty key, a key with U+0000 or a full key over 769 UTF-8 bytes fails with IllegalArgumentException")
         void badKeys() {
             String tooLong = ns + "x".repeat(KvStoreClient.MAX_FULL_KEY_BYTES - ns.length() + 1);
             for (String bad : List.of("", ns + "a\u0000b", tooLong)) {
-                assertThat(failureOf(() -> client.get(bad))).as("get(%s)", bad).isInstanceOf(IllegalArgumentException.class);
-                assertThat(failureOf(() -> client.put(bad, bytes("v")))).as("put").isInstanceOf(IllegalArgumentException.class);
-                assertThat(failureOf(() -> client.delete(bad))).as("delete").isInstanceOf(IllegalArgumentException.class);
-                assertThat(failureOf(() -> client.exists(bad))).as("exists").isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.get(bad)))
+                        .as("get(%s)", bad)
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.put(bad, bytes("v"))))
+                        .as("put")
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.delete(bad)))
+                        .as("delete")
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.exists(bad)))
+                        .as("exists")
+                        .isInstanceOf(IllegalArgumentException.class);
             }
             assertThat(await(client.listKeys(ns))).isEmpty();
         }
@@ -181,7 +161,8 @@ public abstract class DataKit extends KitSupport {
                 put(ns + k, k);
             }
             assertThat(await(client.list(ns + "key4"))).containsOnlyKeys(ns + "key4", ns + "key4/a", ns + "key40");
-            assertThat(await(client.listKeys(ns + "key4"))).containsExactlyInAnyOrder(ns + "key4", ns + "key4/a", ns + "key40");
+            assertThat(await(client.listKeys(ns + "key4")))
+                    .containsExactlyInAnyOrder(ns + "key4", ns + "key4/a", ns + "key40");
         }
 
         @Test
@@ -190,15 +171,19 @@ public abstract class DataKit extends KitSupport {
             for (String k : List.of("dir/file1", "dir/fig", "dir/other", "dir", "dirt", "dir/")) {
                 put(ns + k, k);
             }
-            assertThat(await(client.listKeys(ns + "dir/fi"))).containsExactlyInAnyOrder(ns + "dir/file1", ns + "dir/fig");
+            assertThat(await(client.listKeys(ns + "dir/fi")))
+                    .containsExactlyInAnyOrder(ns + "dir/file1", ns + "dir/fig");
             assertThat(await(client.listKeys(ns + "dir/")))
                     .containsExactlyInAnyOrder(ns + "dir/file1", ns + "dir/fig", ns + "dir/other", ns + "dir/");
             assertThat(await(client.listKeys(ns + "dir")))
-                    .containsExactlyInAnyOrder(ns + "dir/file1", ns + "dir/fig", ns + "dir/other", ns + "dir", ns + "dirt", ns + "dir/");
+                    .containsExactlyInAnyOrder(
+                            ns + "dir/file1", ns + "dir/fig", ns + "dir/other", ns + "dir", ns + "dirt", ns + "dir/");
         }
 
         static Stream<String> metacharacters() {
-            return Stream.of("*", "?", "[", "]", "[a-z]", "\\", "\\*", "%", "_", ".", ".*", "^", "$", "{a,b}", "+", "|", "(", "#", "~");
+            return Stream.of(
+                    "*", "?", "[", "]", "[a-z]", "\\", "\\*", "%", "_", ".", ".*", "^", "$", "{a,b}", "+", "|", "(",
+                    "#", "~");
         }
 
         @ParameterizedTest(name = "prefix holding {0}")
@@ -209,18 +194,23 @@ public abstract class DataKit extends KitSupport {
             put(p + "x", "literal");
             put(p, "literal-exact");
             // Keys a glob, regex or LIKE reading of the prefix would match, but a raw prefix does not.
-            for (String decoy : List.of("pax", "pzx", "pbx", "p", "p\\x", "pa,b}x", "p" + meta.replace('a', 'q') + "-no")) {
+            for (String decoy :
+                    List.of("pax", "pzx", "pbx", "p", "p\\x", "pa,b}x", "p" + meta.replace('a', 'q') + "-no")) {
                 if (!(ns + decoy).startsWith(p)) {
                     put(ns + decoy, "decoy");
                 }
             }
             assertThat(await(client.listKeys(p))).allMatch(k -> k.startsWith(p)).contains(p, p + "x");
-            assertThat(await(client.list(p)).keySet()).allMatch(k -> k.startsWith(p)).contains(p, p + "x");
+            assertThat(await(client.list(p)).keySet())
+                    .allMatch(k -> k.startsWith(p))
+                    .contains(p, p + "x");
             List<String> before = await(client.listKeys(ns));
             await(client.deleteWithPrefix(p));
             List<String> after = await(client.listKeys(ns));
             assertThat(after).noneMatch(k -> k.startsWith(p));
-            assertThat(after).containsExactlyInAnyOrderElementsOf(before.stream().filter(k -> !k.startsWith(p)).toList());
+            assertThat(after)
+                    .containsExactlyInAnyOrderElementsOf(
+                            before.stream().filter(k -> !k.startsWith(p)).toList());
         }
 
         @Test
@@ -249,11 +239,39 @@ public abstract class DataKit extends KitSupport {
     }
 
     static Stream<String> hostileKeys() {
-        return Stream.of("colon:key", "a:b:c", "star*", "question?", "[brackets]", "back\\slash", "percent%41",
-                "%2F", "dot.", ".", "..", "a/./b", "a/../b", "double//slash", "trailing/", "with space",
-                "tab\there", "new\nline", "bell\u0007", "del\u007f", "unicode-ünïcödé", "日本語/キー",
-                "emoji-\uD83D\uDE00", "rtl-\u05D0\u05D1", "nbsp\u00A0", "zookeeper", "__keyspace@0__:x", "-",
-                "=", "'quote\"", "{braces}", "a/b/c/d/e/f/g/h");
+        return Stream.of(
+                "colon:key",
+                "a:b:c",
+                "star*",
+                "question?",
+                "[brackets]",
+                "back\\slash",
+                "percent%41",
+                "%2F",
+                "dot.",
+                ".",
+                "..",
+                "a/./b",
+                "a/../b",
+                "double//slash",
+                "trailing/",
+                "with space",
+                "tab\there",
+                "new\nline",
+                "bell\u0007",
+                "del\u007f",
+                "unicode-ünïcödé",
+                "日本語/キー",
+                "emoji-\uD83D\uDE00",
+                "rtl-\u05D0\u05D1",
+                "nbsp\u00A0",
+                "zookeeper",
+                "__keyspace@0__:x",
+                "-",
+                "=",
+                "'quote\"",
+                "{braces}",
+                "a/b/c/d/e/f/g/h");
     }
 
     @Nested
@@ -280,7 +298,8 @@ public abstract class DataKit extends KitSupport {
         @DisplayName("keys with a leading slash, and a full key of exactly 769 UTF-8 bytes, round-trip")
         void leadingSlashAndLongest() {
             String lead = "/" + ns + "lead";
-            String longest = ns + "é".repeat((KvStoreClient.MAX_FULL_KEY_BYTES - ns.length()) / 2)
+            String longest = ns
+                    + "é".repeat((KvStoreClient.MAX_FULL_KEY_BYTES - ns.length()) / 2)
                     + "x".repeat((KvStoreClient.MAX_FULL_KEY_BYTES - ns.length()) % 2);
             assertThat(longest.getBytes(UTF_8)).hasSize(KvStoreClient.MAX_FULL_KEY_BYTES);
             try {
@@ -297,23 +316,34 @@ public abstract class DataKit extends KitSupport {
         }
 
         @Test
-        @DisplayName("a key or prefix with an unpaired surrogate fails with IllegalArgumentException and overwrites nothing")
+        @DisplayName(
+                "a key or prefix with an unpaired surrogate fails with IllegalArgumentException and overwrites nothing")
         void unpairedSurrogates() {
             String lookalike = ns + "x?y"; // what a driver would turn "x\uD800y" into
             put(lookalike, "original");
             for (String bad : List.of(ns + "x\uD800y", ns + "x\uDC00y", ns + "x\uDBFF", ns + "\uDE00\uD83D")) {
-                assertThat(failureOf(() -> client.put(bad, bytes("v")))).as("put(%s)", bad)
+                assertThat(failureOf(() -> client.put(bad, bytes("v"))))
+                        .as("put(%s)", bad)
                         .isInstanceOf(IllegalArgumentException.class);
                 assertThat(failureOf(() -> client.get(bad))).as("get").isInstanceOf(IllegalArgumentException.class);
-                assertThat(failureOf(() -> client.exists(bad))).as("exists").isInstanceOf(IllegalArgumentException.class);
-                assertThat(failureOf(() -> client.delete(bad))).as("delete").isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.exists(bad)))
+                        .as("exists")
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.delete(bad)))
+                        .as("delete")
+                        .isInstanceOf(IllegalArgumentException.class);
                 assertThat(failureOf(() -> client.list(bad))).as("list").isInstanceOf(IllegalArgumentException.class);
-                assertThat(failureOf(() -> client.listKeys(bad))).as("listKeys").isInstanceOf(IllegalArgumentException.class);
-                assertThat(failureOf(() -> client.deleteWithPrefix(bad))).as("deleteWithPrefix")
+                assertThat(failureOf(() -> client.listKeys(bad)))
+                        .as("listKeys")
                         .isInstanceOf(IllegalArgumentException.class);
-                assertThat(failureOf(() -> client.watch(bad, false, e -> { }))).as("watch")
+                assertThat(failureOf(() -> client.deleteWithPrefix(bad)))
+                        .as("deleteWithPrefix")
                         .isInstanceOf(IllegalArgumentException.class);
-                assertThat(failureOf(() -> client.watch(bad, true, e -> { }))).as("prefix watch")
+                assertThat(failureOf(() -> client.watch(bad, false, e -> {})))
+                        .as("watch")
+                        .isInstanceOf(IllegalArgumentException.class);
+                assertThat(failureOf(() -> client.watch(bad, true, e -> {})))
+                        .as("prefix watch")
                         .isInstanceOf(IllegalArgumentException.class);
             }
             assertThat(get(lookalike).orElseThrow().valueAsString()).isEqualTo("original");
@@ -326,7 +356,10 @@ public abstract class DataKit extends KitSupport {
                 assertThatThrownBy(() -> b.list(bad)).isInstanceOf(IllegalArgumentException.class);
                 assertThatThrownBy(() -> b.deleteWithPrefix(bad)).isInstanceOf(IllegalArgumentException.class);
             }
-            assertThatThrownBy(() -> Backend.builder().config(config).pathPrefix(ns + "\uD800").build())
+            assertThatThrownBy(() -> Backend.builder()
+                            .config(config)
+                            .pathPrefix(ns + "\uD800")
+                            .build())
                     .isInstanceOf(KvStoreConfigurationException.class);
         }
 
@@ -352,10 +385,15 @@ public abstract class DataKit extends KitSupport {
             assertThat(b.exists(key)).isFalse();
             events.awaitDelete(full);
 
-            assertThatThrownBy(() -> b.put(key + "k", "v")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> b.put(key + "k", "v"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("513");
-            assertThatThrownBy(() -> Backend.builder().config(config).pathPrefix(pathPrefix + "p").build())
-                    .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("257");
+            assertThatThrownBy(() -> Backend.builder()
+                            .config(config)
+                            .pathPrefix(pathPrefix + "p")
+                            .build())
+                    .isInstanceOf(KvStoreConfigurationException.class)
+                    .hasMessageContaining("257");
         }
 
         @Test
@@ -382,7 +420,8 @@ public abstract class DataKit extends KitSupport {
         @DisplayName("an empty value is a value")
         void emptyValue() {
             await(client.put(ns + "empty", new byte[0]));
-            assertThat(get(ns + "empty")).hasValueSatisfying(p -> assertThat(p.value()).isEmpty());
+            assertThat(get(ns + "empty"))
+                    .hasValueSatisfying(p -> assertThat(p.value()).isEmpty());
             assertThat(await(client.exists(ns + "empty"))).isTrue();
             assertThat(await(client.listKeys(ns))).containsExactly(ns + "empty");
         }
@@ -414,11 +453,12 @@ public abstract class DataKit extends KitSupport {
         @DisplayName("a value over the store's limit fails naming the limit, and nothing is written")
         void overLimit() {
             long limit = client.maxValueSize();
-            assumeTrue(limit <= 64L * 1024 * 1024, "the store's limit (" + limit + " bytes) is too large to test in memory");
+            assumeTrue(
+                    limit <= 64L * 1024 * 1024,
+                    "the store's limit (" + limit + " bytes) is too large to test in memory");
             byte[] value = new byte[(int) limit + 1];
             Throwable failure = failureOf(() -> client.put(ns + "too-large", value));
-            assertThat(failure).isInstanceOf(KvValueTooLargeException.class)
-                    .hasMessageContaining(Long.toString(limit));
+            assertThat(failure).isInstanceOf(KvValueTooLargeException.class).hasMessageContaining(Long.toString(limit));
             assertThat(((KvValueTooLargeException) failure).limit()).isEqualTo(limit);
             assertThat(await(client.exists(ns + "too-large"))).isFalse();
         }

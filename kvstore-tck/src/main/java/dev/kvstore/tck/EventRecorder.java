@@ -68,7 +68,9 @@ public final class EventRecorder implements Consumer<KvEvent> {
      * @return the first matching event
      */
     public KvEvent awaitEvent(String what, Predicate<KvEvent> condition) {
-        await(what).atMost(timeout).pollInterval(Duration.ofMillis(5))
+        await(what)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> events.stream().anyMatch(condition));
         return events.stream().filter(condition).findFirst().orElseThrow();
     }
@@ -81,8 +83,11 @@ public final class EventRecorder implements Consumer<KvEvent> {
      * @return the event
      */
     public KvEvent awaitPut(String key, String value) {
-        return awaitEvent("PUT " + key + "=" + value + " (got " + events + ")",
-                e -> e.type() == EventType.PUT && e.key().equals(key) && e.valueAsString().equals(value));
+        return awaitEvent(
+                "PUT " + key + "=" + value + " (got " + events + ")",
+                e -> e.type() == EventType.PUT
+                        && e.key().equals(key)
+                        && e.valueAsString().equals(value));
     }
 
     /**
@@ -92,7 +97,8 @@ public final class EventRecorder implements Consumer<KvEvent> {
      * @return the event
      */
     public KvEvent awaitDelete(String key) {
-        return awaitEvent("DELETE " + key + " (got " + events + ")",
+        return awaitEvent(
+                "DELETE " + key + " (got " + events + ")",
                 e -> e.type() == EventType.DELETE && e.key().equals(key));
     }
 

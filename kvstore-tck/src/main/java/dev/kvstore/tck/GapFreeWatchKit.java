@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.kvstore.EventType;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
-import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
@@ -45,8 +44,7 @@ import org.junit.jupiter.api.Test;
 public abstract class GapFreeWatchKit extends TransactionKit {
 
     /** For subclasses. */
-    protected GapFreeWatchKit() {
-    }
+    protected GapFreeWatchKit() {}
 
     /**
      * A listener that keeps the view its events describe (key → value) and every event, in order.
@@ -124,10 +122,13 @@ public abstract class GapFreeWatchKit extends TransactionKit {
      * @param within how long to wait
      */
     protected void awaitViewEqualsStore(View view, String prefix, Duration within) {
-        Awaitility.await("the listener's view equals the store's state under " + prefix).atMost(within)
-                .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        Awaitility.await("the listener's view equals the store's state under " + prefix)
+                .atMost(within)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
                 .untilAsserted(() -> assertThat(wrongKeys(view.view(), storeState(prefix)))
-                        .as("keys the listener has wrong; view=%s", view.view()).isZero());
+                        .as("keys the listener has wrong; view=%s", view.view())
+                        .isZero());
     }
 
     private KvWatch watch(KvStoreClient c, String key, Consumer<KvEvent> listener, WatchOptions options) {
@@ -152,7 +153,10 @@ public abstract class GapFreeWatchKit extends TransactionKit {
     private static void holdUntil(long startNanos, Duration time) {
         long left = time.toNanos() - (System.nanoTime() - startNanos);
         if (left > 0) {
-            Awaitility.await().pollDelay(Duration.ofNanos(left)).atMost(Duration.ofNanos(left).plusSeconds(5)).until(() -> true);
+            Awaitility.await()
+                    .pollDelay(Duration.ofNanos(left))
+                    .atMost(Duration.ofNanos(left).plusSeconds(5))
+                    .until(() -> true);
         }
     }
 
@@ -161,7 +165,8 @@ public abstract class GapFreeWatchKit extends TransactionKit {
     class GapFreeWatches {
 
         @Test
-        @DisplayName("initial state: a PUT per existing key, then SYNCED, then every later change; no duplicate, no value going back, under concurrent writes")
+        @DisplayName(
+                "initial state: a PUT per existing key, then SYNCED, then every later change; no duplicate, no value going back, under concurrent writes")
         void initialState() throws Exception {
             String prefix = ns + "i/";
             Map<String, String> before = new TreeMap<>();
@@ -190,8 +195,11 @@ public abstract class GapFreeWatchKit extends TransactionKit {
                 }
                 return n;
             });
-            Awaitility.await().atMost(WAIT).until(() -> await(client.get(prefix + "k0")).map(p -> !p.valueAsString().equals("0"))
-                    .orElse(false));
+            Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> await(client.get(prefix + "k0"))
+                            .map(p -> !p.valueAsString().equals("0"))
+                            .orElse(false));
             View view = new View();
             watch(client, prefix, view, WatchOptions.defaults().withInitialState(true));
             Awaitility.await("SYNCED").atMost(WAIT).until(() -> view.count(EventType.SYNCED) >= 1);
@@ -201,37 +209,57 @@ public abstract class GapFreeWatchKit extends TransactionKit {
 
             List<KvEvent> events = view.events();
             int synced = indexOf(events, EventType.SYNCED);
-            assertThat(events.subList(0, synced)).as("only PUT and DELETE before SYNCED")
+            assertThat(events.subList(0, synced))
+                    .as("only PUT and DELETE before SYNCED")
                     .allMatch(e -> e.type() == EventType.PUT || e.type() == EventType.DELETE);
             for (int i = 10; i < 50; i++) { // never written during the watch: exactly one PUT, before SYNCED
                 String k = prefix + "k" + i;
-                assertThat(events.stream().filter(e -> e.key().equals(k)).toList()).as(k)
-                        .containsExactly(KvEvent.put(k, bytes("0"), events.stream().filter(e -> e.key().equals(k))
-                                .findFirst().orElseThrow().version()));
-                assertThat(events.indexOf(events.stream().filter(e -> e.key().equals(k)).findFirst().orElseThrow()))
+                assertThat(events.stream().filter(e -> e.key().equals(k)).toList())
+                        .as(k)
+                        .containsExactly(KvEvent.put(
+                                k,
+                                bytes("0"),
+                                events.stream()
+                                        .filter(e -> e.key().equals(k))
+                                        .findFirst()
+                                        .orElseThrow()
+                                        .version()));
+                assertThat(events.indexOf(events.stream()
+                                .filter(e -> e.key().equals(k))
+                                .findFirst()
+                                .orElseThrow()))
                         .isLessThan(synced);
             }
             Map<String, List<KvEvent>> byKey = new HashMap<>();
-            events.stream().filter(e -> e.type() == EventType.PUT || e.type() == EventType.DELETE)
-                    .forEach(e -> byKey.computeIfAbsent(e.key(), x -> new ArrayList<>()).add(e));
+            events.stream()
+                    .filter(e -> e.type() == EventType.PUT || e.type() == EventType.DELETE)
+                    .forEach(e -> byKey.computeIfAbsent(e.key(), x -> new ArrayList<>())
+                            .add(e));
             byKey.forEach((k, list) -> {
                 for (int i = 1; i < list.size(); i++) {
                     KvEvent a = list.get(i - 1);
                     KvEvent b = list.get(i);
                     assertThat(a.type() == EventType.DELETE && b.type() == EventType.DELETE)
-                            .as("two DELETEs in a row for %s: %s", k, list).isFalse();
+                            .as("two DELETEs in a row for %s: %s", k, list)
+                            .isFalse();
                     if (a.type() == EventType.PUT && b.type() == EventType.PUT) {
                         int x = Integer.parseInt(a.valueAsString());
                         int y = Integer.parseInt(b.valueAsString());
                         if (has(KvCapability.VERSIONS)) {
-                            assertThat(y).as("values of %s go up without repeats: %s", k, list).isGreaterThan(x);
+                            assertThat(y)
+                                    .as("values of %s go up without repeats: %s", k, list)
+                                    .isGreaterThan(x);
                         } else {
                             // Without versions (Redis) a value read once per notification may repeat when
                             // writes coalesce: the store cannot tell that from the same value written twice.
-                            assertThat(y).as("values of %s never go back: %s", k, list).isGreaterThanOrEqualTo(x);
+                            assertThat(y)
+                                    .as("values of %s never go back: %s", k, list)
+                                    .isGreaterThanOrEqualTo(x);
                         }
                         if (has(KvCapability.EVERY_WRITE_EVENT)) {
-                            assertThat(y).as("no gap in the values of %s: %s", k, list).isEqualTo(x + 1);
+                            assertThat(y)
+                                    .as("no gap in the values of %s: %s", k, list)
+                                    .isEqualTo(x + 1);
                         }
                     }
                 }
@@ -239,7 +267,8 @@ public abstract class GapFreeWatchKit extends TransactionKit {
         }
 
         @Test
-        @DisplayName("a watcher cut off for 4 s while another client writes 100 keys and deletes 10 ends with the store's state (0 keys wrong)")
+        @DisplayName(
+                "a watcher cut off for 4 s while another client writes 100 keys and deletes 10 ends with the store's state (0 keys wrong)")
         void missedWritesWhileCut() {
             assumeTrue(configVia("127.0.0.1:1").isPresent(), "this store cannot be reached through a proxy");
             Proxied p = proxiedClient();
@@ -276,7 +305,8 @@ public abstract class GapFreeWatchKit extends TransactionKit {
         }
 
         @Test
-        @DisplayName("a frozen server: no call hangs past the timeout + 1.5 s, and the old watch gets new writes after the thaw")
+        @DisplayName(
+                "a frozen server: no call hangs past the timeout + 1.5 s, and the old watch gets new writes after the thaw")
         void frozenServer() {
             Optional<TestServer> s = server();
             assumeTrue(s.isPresent() && s.get().canFreeze(), "no server process to freeze");
@@ -290,13 +320,20 @@ public abstract class GapFreeWatchKit extends TransactionKit {
             srv.freeze();
             try {
                 Duration bound = b.timeout().plusMillis(1500);
-                List<Supplier<Object>> ops = List.of(() -> b.get("w/before"), () -> {
-                    b.put("w/x", "2");
-                    return null;
-                }, () -> b.list("w/"), () -> b.listKeys("w/"), () -> b.exists("w/x"), () -> {
-                    b.delete("w/x");
-                    return null;
-                }, () -> b.createWatch("w/", true, e -> { }));
+                List<Supplier<Object>> ops = List.of(
+                        () -> b.get("w/before"),
+                        () -> {
+                            b.put("w/x", "2");
+                            return null;
+                        },
+                        () -> b.list("w/"),
+                        () -> b.listKeys("w/"),
+                        () -> b.exists("w/x"),
+                        () -> {
+                            b.delete("w/x");
+                            return null;
+                        },
+                        () -> b.createWatch("w/", true, e -> {}));
                 List<CompletableFuture<Throwable>> calls = new ArrayList<>();
                 List<Long> started = new ArrayList<>();
                 for (Supplier<Object> op : ops) {
@@ -329,7 +366,8 @@ public abstract class GapFreeWatchKit extends TransactionKit {
                 b.put("w/after", "3");
                 return true;
             });
-            Awaitility.await("the old watch gets a write made after the thaw").atMost(WAIT)
+            Awaitility.await("the old watch gets a write made after the thaw")
+                    .atMost(WAIT)
                     .until(() -> "3".equals(view.view().get(ns + "z/w/after")));
             awaitViewEqualsStore(view, ns + "z/w/", WAIT);
         }
@@ -367,7 +405,8 @@ public abstract class GapFreeWatchKit extends TransactionKit {
         }
 
         @Test
-        @DisplayName("a listener blocked for 5 s under 20,000 writes to 200 keys, queue limit 1,000: at most 1,000 changes wait for it, and its final view is exact")
+        @DisplayName(
+                "a listener blocked for 5 s under 20,000 writes to 200 keys, queue limit 1,000: at most 1,000 changes wait for it, and its final view is exact")
         void blockedListener() throws Exception {
             String prefix = ns + "b/";
             int limit = 1_000;
@@ -410,11 +449,14 @@ public abstract class GapFreeWatchKit extends TransactionKit {
             release.countDown();
 
             awaitViewEqualsStore(view, prefix, WAIT.multipliedBy(2));
-            System.out.printf("blocked listener on %s: heap %d KiB before, %d KiB while blocked; %d events after the"
-                    + " release%n", config.storeType(), heapBefore / 1024, heapBlocked / 1024, afterRelease.size());
+            System.out.printf(
+                    "blocked listener on %s: heap %d KiB before, %d KiB while blocked; %d events after the"
+                            + " release%n",
+                    config.storeType(), heapBefore / 1024, heapBlocked / 1024, afterRelease.size());
             // The listener was handed at most the queue (limit) then a resync (one event per key, SYNCED),
             // never the 20,000 writes: the rest were dropped, not kept.
-            assertThat(afterRelease.size()).as("events handed to the listener after it was released")
+            assertThat(afterRelease.size())
+                    .as("events handed to the listener after it was released")
                     .isLessThanOrEqualTo(limit + 2 * 201 + 10);
             if (afterRelease.size() > limit) {
                 assertThat(afterRelease).extracting(KvEvent::type).contains(EventType.SYNCED);
@@ -428,16 +470,20 @@ public abstract class GapFreeWatchKit extends TransactionKit {
             CountDownLatch release = new CountDownLatch(1);
             View view = new View();
             AtomicBoolean blocked = new AtomicBoolean();
-            watch(client, prefix, e -> {
-                if (blocked.compareAndSet(false, true)) {
-                    try {
-                        release.await();
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                view.accept(e);
-            }, WatchOptions.defaults().withResync(false).withQueueLimit(10));
+            watch(
+                    client,
+                    prefix,
+                    e -> {
+                        if (blocked.compareAndSet(false, true)) {
+                            try {
+                                release.await();
+                            } catch (InterruptedException ie) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        view.accept(e);
+                    },
+                    WatchOptions.defaults().withResync(false).withQueueLimit(10));
             EventRecorder control = recorder();
             toClose.add(0, await(client.watch(prefix, true, control)));
             for (int i = 0; i < 50; i++) {
@@ -451,20 +497,27 @@ public abstract class GapFreeWatchKit extends TransactionKit {
         }
 
         @Test
-        @DisplayName("an exact-key watch with initial state gets its key's value, then SYNCED; a missing key gives only SYNCED")
+        @DisplayName(
+                "an exact-key watch with initial state gets its key's value, then SYNCED; a missing key gives only SYNCED")
         void exactKeyInitialState() {
             put(ns + "e", "1");
             View present = new View();
-            KvWatch w = await(client.watch(ns + "e", false, present, WatchOptions.defaults().withInitialState(true)));
+            KvWatch w = await(client.watch(
+                    ns + "e", false, present, WatchOptions.defaults().withInitialState(true)));
             toClose.add(0, w);
             Awaitility.await().atMost(WAIT).until(() -> present.count(EventType.SYNCED) == 1);
             assertThat(present.events()).extracting(KvEvent::type).containsExactly(EventType.PUT, EventType.SYNCED);
             View missing = new View();
-            toClose.add(0, await(client.watch(ns + "none", false, missing, WatchOptions.defaults().withInitialState(true))));
+            toClose.add(
+                    0,
+                    await(client.watch(
+                            ns + "none", false, missing, WatchOptions.defaults().withInitialState(true))));
             Awaitility.await().atMost(WAIT).until(() -> missing.count(EventType.SYNCED) == 1);
             assertThat(missing.events()).extracting(KvEvent::type).containsExactly(EventType.SYNCED);
             put(ns + "none", "2");
-            Awaitility.await().atMost(WAIT).until(() -> "2".equals(missing.view().get(ns + "none")));
+            Awaitility.await()
+                    .atMost(WAIT)
+                    .until(() -> "2".equals(missing.view().get(ns + "none")));
         }
     }
 

@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.kvstore.KvElection;
 import dev.kvstore.KvLease;
-import dev.kvstore.KvLockHandle;
 import dev.kvstore.KvLock;
+import dev.kvstore.KvLockHandle;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.backend.Backend;
@@ -43,8 +43,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class KitChild {
 
-    private KitChild() {
-    }
+    private KitChild() {}
 
     /**
      * Runs one mode until killed (or, for {@code count}, until done).
@@ -54,15 +53,22 @@ public final class KitChild {
      */
     public static void main(String[] args) throws Exception {
         int split = Arrays.asList(args).indexOf("--");
-        KvStoreConfig.Builder config = KvStoreConfig.builder().storeType(args[0]).address(args[1])
+        KvStoreConfig.Builder config = KvStoreConfig.builder()
+                .storeType(args[0])
+                .address(args[1])
                 .timeout(Duration.ofMillis(Long.parseLong(args[2])));
         for (int i = 4; i < split; i++) {
             String[] kv = args[i].split("=", 2);
             config.option(kv[0], kv[1]);
         }
         KvStoreConfig c = config.build();
-        Backend backend = Backend.builder().storeType(c.storeType()).address(c.address()).timeout(c.timeout())
-                .options(c.options()).pathPrefix(args[3]).build();
+        Backend backend = Backend.builder()
+                .storeType(c.storeType())
+                .address(c.address())
+                .timeout(c.timeout())
+                .options(c.options())
+                .pathPrefix(args[3])
+                .build();
         String[] mode = Arrays.copyOfRange(args, split + 1, args.length);
         PrintStream out = System.out;
         switch (mode[0]) {
@@ -77,8 +83,14 @@ public final class KitChild {
                 out.println("held " + h.fencingToken() + " " + micros());
             }
             case "count" -> {
-                count(backend, mode[1], Duration.ofSeconds(Long.parseLong(mode[2])), Integer.parseInt(mode[3]),
-                        Integer.parseInt(mode[4]), mode[5], out);
+                count(
+                        backend,
+                        mode[1],
+                        Duration.ofSeconds(Long.parseLong(mode[2])),
+                        Integer.parseInt(mode[3]),
+                        Integer.parseInt(mode[4]),
+                        mode[5],
+                        out);
                 backend.close();
                 return;
             }
@@ -96,8 +108,9 @@ public final class KitChild {
      * The kit's contention workload: under the lock, a non-atomic read-increment-write of a counter
      * whose value is {@code count:lastToken}; a token not greater than the last one is a violation.
      */
-    static void count(Backend backend, String name, Duration ttl, int threads, int rounds, String counterKey,
-            PrintStream out) throws InterruptedException {
+    static void count(
+            Backend backend, String name, Duration ttl, int threads, int rounds, String counterKey, PrintStream out)
+            throws InterruptedException {
         KvLock lock = backend.lock(name, ttl);
         List<Thread> workers = new ArrayList<>();
         List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -105,7 +118,8 @@ public final class KitChild {
             Thread w = new Thread(() -> {
                 try {
                     for (int i = 0; i < rounds; i++) {
-                        try (KvLockHandle h = lock.tryAcquire(Duration.ofSeconds(120)).orElseThrow()) {
+                        try (KvLockHandle h =
+                                lock.tryAcquire(Duration.ofSeconds(120)).orElseThrow()) {
                             String violation = increment(backend, counterKey, h.fencingToken());
                             if (violation != null) {
                                 errors.add(violation);
@@ -149,8 +163,11 @@ public final class KitChild {
      * @return the arguments for {@code ChildJvm.start(KitChild.class, ...)}
      */
     static String[] args(KvStoreConfig config, String pathPrefix, String... mode) {
-        List<String> a = new ArrayList<>(List.of(config.storeType(), config.address(),
-                Long.toString(config.timeout().toMillis()), pathPrefix));
+        List<String> a = new ArrayList<>(List.of(
+                config.storeType(),
+                config.address(),
+                Long.toString(config.timeout().toMillis()),
+                pathPrefix));
         for (Map.Entry<String, String> o : config.options().entrySet()) {
             a.add(o.getKey() + "=" + o.getValue());
         }

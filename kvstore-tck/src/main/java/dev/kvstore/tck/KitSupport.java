@@ -1,21 +1,14 @@
 package dev.kvstore.tck;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
-import org.awaitility.Awaitility;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kvstore.EventType;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreConfigurationException;
-import dev.kvstore.KvStoreUnavailableException;
-import dev.kvstore.KvValueTooLargeException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.spi.KvStoreProvider;
@@ -24,34 +17,17 @@ import dev.kvstore.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The kit's plumbing: the client under test, its key namespace and helpers. Plugin authors extend
@@ -60,9 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 public abstract class KitSupport {
 
     /** For subclasses. */
-    protected KitSupport() {
-    }
-
+    protected KitSupport() {}
 
     /** How long the kit waits for an event or an operation before it fails a test. */
     protected static final Duration WAIT = Duration.ofSeconds(20);
@@ -127,13 +101,14 @@ public abstract class KitSupport {
      */
     protected Proxied proxiedClient() {
         // Asked first with a placeholder: a store that cannot be proxied may not even have a host:port.
-        org.junit.jupiter.api.Assumptions.assumeTrue(configVia("127.0.0.1:1").isPresent(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                configVia("127.0.0.1:1").isPresent(),
                 "this store cannot be reached through one proxied address (configVia is empty)");
         TcpProxy proxy = TcpProxy.start(config.address());
         toClose.add(proxy);
         Optional<KvStoreConfig> via = configVia(proxy.address());
-        org.junit.jupiter.api.Assumptions.assumeTrue(via.isPresent(),
-                "this store cannot be reached through one proxied address (configVia is empty)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                via.isPresent(), "this store cannot be reached through one proxied address (configVia is empty)");
         KvStoreClient c = providerFor(via.get().storeType()).create(via.get());
         toClose.add(0, c);
         return new Proxied(proxy, c, via.get());
@@ -146,8 +121,7 @@ public abstract class KitSupport {
      * @param client the client, connected through the proxy
      * @param config the client's configuration (to start a child JVM the same way)
      */
-    protected record Proxied(TcpProxy proxy, KvStoreClient client, KvStoreConfig config) {
-    }
+    protected record Proxied(TcpProxy proxy, KvStoreClient client, KvStoreConfig config) {}
 
     @BeforeEach
     final void openClient() {
@@ -181,7 +155,8 @@ public abstract class KitSupport {
      * @throws KvStoreConfigurationException if no provider on the class path has that storeType
      */
     protected static KvStoreProvider providerFor(String storeType) {
-        for (KvStoreProvider p : ServiceLoader.load(KvStoreProvider.class, KvStoreCompatibilityKit.class.getClassLoader())) {
+        for (KvStoreProvider p :
+                ServiceLoader.load(KvStoreProvider.class, KvStoreCompatibilityKit.class.getClassLoader())) {
             if (p.storeType().equals(storeType)) {
                 return p;
             }

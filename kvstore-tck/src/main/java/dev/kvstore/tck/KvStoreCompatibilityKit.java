@@ -1,56 +1,6 @@
 package dev.kvstore.tck;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
-import org.awaitility.Awaitility;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import dev.kvstore.EventType;
-import dev.kvstore.KvCapability;
-import dev.kvstore.KvEvent;
-import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
-import dev.kvstore.KvStoreConfig;
-import dev.kvstore.KvStoreConfigurationException;
-import dev.kvstore.KvStoreUnavailableException;
-import dev.kvstore.KvValueTooLargeException;
-import dev.kvstore.KvWatch;
-import dev.kvstore.backend.Backend;
-import dev.kvstore.spi.KvStoreProvider;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
-import java.util.ServiceLoader;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 
 /**
  * The kvstore contract ({@code docs/CONTRACT.md} in the repository) as tests. Each {@code @Nested}
@@ -84,6 +34,5 @@ import org.junit.jupiter.params.provider.MethodSource;
 public abstract class KvStoreCompatibilityKit extends CoordinationKit {
 
     /** For subclasses. */
-    protected KvStoreCompatibilityKit() {
-    }
+    protected KvStoreCompatibilityKit() {}
 }

@@ -31,8 +31,7 @@ public abstract class LeaseKit extends GapFreeWatchKit {
     protected static final Duration GRACE = Duration.ofSeconds(2);
 
     /** For subclasses. */
-    protected LeaseKit() {
-    }
+    protected LeaseKit() {}
 
     /**
      * How long after its holder stops keeping it alive (killed with SIGKILL) a lease granted with
@@ -90,7 +89,8 @@ public abstract class LeaseKit extends GapFreeWatchKit {
      * @return the proxy and a client through it
      */
     protected Proxied proxied() {
-        assumeTrue(configVia("127.0.0.1:1").isPresent(),
+        assumeTrue(
+                configVia("127.0.0.1:1").isPresent(),
                 "this store cannot be reached through one proxied address (configVia is empty)");
         return proxiedClient();
     }
@@ -103,8 +103,13 @@ public abstract class LeaseKit extends GapFreeWatchKit {
      * @return the Backend
      */
     protected Backend backend(KvStoreConfig config, String pathPrefix) {
-        Backend b = Backend.builder().storeType(config.storeType()).address(config.address())
-                .timeout(config.timeout()).options(config.options()).pathPrefix(pathPrefix).build();
+        Backend b = Backend.builder()
+                .storeType(config.storeType())
+                .address(config.address())
+                .timeout(config.timeout())
+                .options(config.options())
+                .pathPrefix(pathPrefix)
+                .build();
         toClose.add(0, b);
         return b;
     }
@@ -144,7 +149,8 @@ public abstract class LeaseKit extends GapFreeWatchKit {
             lease.onLost(() -> lost.add(true));
             lease.revoke();
             assertThat(lease.isActive()).isFalse();
-            Awaitility.await().atMost(SHORT_TTL.plus(GRACE))
+            Awaitility.await()
+                    .atMost(SHORT_TTL.plus(GRACE))
                     .until(() -> get(ns + "a").isEmpty() && get(ns + "b").isEmpty());
             events.awaitDelete(ns + "a");
             events.awaitDelete(ns + "b");
@@ -155,14 +161,17 @@ public abstract class LeaseKit extends GapFreeWatchKit {
         @Test
         @DisplayName("a TTL under 2 s or not whole seconds fails with IllegalArgumentException")
         void ttlBounds() {
-            assertThatThrownBy(() -> client.grantLease(Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> client.grantLease(Duration.ofMillis(2500))).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> client.grantLease(Duration.ofSeconds(1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> client.grantLease(Duration.ofMillis(2500)))
+                    .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> backend("").register("k", bytes("v"), Duration.ofSeconds(1)))
                     .isInstanceOf(IllegalArgumentException.class);
         }
 
         @Test
-        @DisplayName("a leased key is gone within the TTL + 2 s after its holder process is killed with SIGKILL (see leaseExpiry)")
+        @DisplayName(
+                "a leased key is gone within the TTL + 2 s after its holder process is killed with SIGKILL (see leaseExpiry)")
         void holderKilled() {
             ChildJvm holder = child(config, "", "lease", ns + "mine", Long.toString(SHORT_TTL.toSeconds()));
             String ready = holder.awaitLine(l -> l.startsWith("ready "), WAIT);
@@ -177,7 +186,8 @@ public abstract class LeaseKit extends GapFreeWatchKit {
         }
 
         @Test
-        @DisplayName("onLost runs when the holder is cut off longer than the TTL, no later than the store deletes the key")
+        @DisplayName(
+                "onLost runs when the holder is cut off longer than the TTL, no later than the store deletes the key")
         void cutOffHolderLosesLease() {
             Proxied p = proxied();
             KvLease lease = await(p.client().grantLease(SHORT_TTL));
@@ -192,7 +202,9 @@ public abstract class LeaseKit extends GapFreeWatchKit {
             long deletedSeen = System.nanoTime();
             Awaitility.await().atMost(SHORT_TTL.plus(GRACE)).until(() -> lostAt.get() != 0);
             assertThat(lease.isActive()).isFalse();
-            assertThat(Duration.ofNanos(lostAt.get() - cut)).as("onLost after the cut").isLessThanOrEqualTo(SHORT_TTL.plus(GRACE));
+            assertThat(Duration.ofNanos(lostAt.get() - cut))
+                    .as("onLost after the cut")
+                    .isLessThanOrEqualTo(SHORT_TTL.plus(GRACE));
             assertThat(lostAt.get()).as("onLost before the deletion was seen").isLessThanOrEqualTo(deletedSeen);
             p.proxy().restore();
         }
@@ -203,7 +215,8 @@ public abstract class LeaseKit extends GapFreeWatchKit {
     class LeasesUndeclared {
 
         @Test
-        @DisplayName("a store without LEASES fails grantLease, leased puts and register with UnsupportedOperationException, sending nothing")
+        @DisplayName(
+                "a store without LEASES fails grantLease, leased puts and register with UnsupportedOperationException, sending nothing")
         void leasesRefused() {
             assumeFalse(has(KvCapability.LEASES), "the store declares LEASES");
             assertThat(failureOf(() -> client.grantLease(SHORT_TTL))).isInstanceOf(UnsupportedOperationException.class);
@@ -253,11 +266,17 @@ public abstract class LeaseKit extends GapFreeWatchKit {
         }
 
         @Test
-        @DisplayName("a registration cut off from the store longer than its TTL comes back within TTL + 5 s of the store being reachable")
+        @DisplayName(
+                "a registration cut off from the store longer than its TTL comes back within TTL + 5 s of the store being reachable")
         void partitionComesBack() {
             Proxied p = proxied();
             Backend b = backend(p.config(), "");
-            RegistrationHealing.assertComesBack(b, ns + "svc", SHORT_TTL, p.proxy()::blackhole, p.proxy()::restore,
+            RegistrationHealing.assertComesBack(
+                    b,
+                    ns + "svc",
+                    SHORT_TTL,
+                    p.proxy()::blackhole,
+                    p.proxy()::restore,
                     SHORT_TTL.plus(GRACE).plus(GRACE));
         }
     }

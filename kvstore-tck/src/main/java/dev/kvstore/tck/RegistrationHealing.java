@@ -27,8 +27,7 @@ import org.awaitility.Awaitility;
  */
 public final class RegistrationHealing {
 
-    private RegistrationHealing() {
-    }
+    private RegistrationHealing() {}
 
     /**
      * Registers {@code key} through {@code backend}, runs {@code fault}, waits until the
@@ -44,19 +43,21 @@ public final class RegistrationHealing {
      * @param lossBound how long after {@code fault} the loss must be reported (the TTL + 2 s for a
      *     partition; a store's session timeout where that rules)
      */
-    public static void assertComesBack(Backend backend, String key, Duration ttl, Runnable fault, Runnable heal,
-            Duration lossBound) {
+    public static void assertComesBack(
+            Backend backend, String key, Duration ttl, Runnable fault, Runnable heal, Duration lossBound) {
         List<Boolean> changes = new CopyOnWriteArrayList<>();
         try (KvRegistration r = backend.register(key, "here".getBytes(UTF_8), ttl)) {
             r.onChange(changes::add);
             assertThat(r.isRegistered()).isTrue();
             assertThat(backend.exists(key)).isTrue();
             fault.run();
-            Awaitility.await("the registration reports its loss").atMost(lossBound)
+            Awaitility.await("the registration reports its loss")
+                    .atMost(lossBound)
                     .until(() -> changes.contains(false));
             assertThat(r.isRegistered()).isFalse();
             heal.run();
-            Awaitility.await("the registration is back").atMost(ttl.plusSeconds(5))
+            Awaitility.await("the registration is back")
+                    .atMost(ttl.plusSeconds(5))
                     .until(() -> !changes.isEmpty() && changes.get(changes.size() - 1));
             assertThat(changes).startsWith(false).endsWith(true);
             assertThat(r.isRegistered()).isTrue();

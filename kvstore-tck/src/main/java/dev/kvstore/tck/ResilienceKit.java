@@ -1,55 +1,35 @@
 package dev.kvstore.tck;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
-import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.kvstore.EventType;
 import dev.kvstore.KvCapability;
-import dev.kvstore.KvEvent;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfig;
-import dev.kvstore.KvStoreConfigurationException;
 import dev.kvstore.KvStoreUnavailableException;
-import dev.kvstore.KvValueTooLargeException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.backend.Backend;
-import dev.kvstore.spi.KvStoreProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
-import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Contract ({@code docs/CONTRACT.md}) §2, §3, §6 and §7: one client shared by many threads, the
@@ -162,17 +142,26 @@ public abstract class ResilienceKit extends WatchKit {
             b.put("key40", "c");
             b.put("other", "d");
             // The Backend's own client (for the memory store, each client is its own store).
-            assertThat(await(b.client().get(ns + "service/voltha/key4")).orElseThrow().valueAsString()).isEqualTo("a");
+            assertThat(await(b.client().get(ns + "service/voltha/key4"))
+                            .orElseThrow()
+                            .valueAsString())
+                    .isEqualTo("a");
             assertThat(b.get("key4").orElseThrow().key()).isEqualTo(ns + "service/voltha/key4");
-            assertThat(b.list("key4")).containsOnlyKeys(ns + "service/voltha/key4", ns + "service/voltha/key4/x",
-                    ns + "service/voltha/key40");
-            assertThat(b.listKeys("")).containsExactlyInAnyOrder(ns + "service/voltha/key4", ns + "service/voltha/key4/x",
-                    ns + "service/voltha/key40", ns + "service/voltha/other");
+            assertThat(b.list("key4"))
+                    .containsOnlyKeys(
+                            ns + "service/voltha/key4", ns + "service/voltha/key4/x", ns + "service/voltha/key40");
+            assertThat(b.listKeys(""))
+                    .containsExactlyInAnyOrder(
+                            ns + "service/voltha/key4",
+                            ns + "service/voltha/key4/x",
+                            ns + "service/voltha/key40",
+                            ns + "service/voltha/other");
             assertThat(b.exists("other")).isTrue();
             b.delete("other");
             assertThat(b.exists("other")).isFalse();
             b.deleteWithPrefix("key4/");
-            assertThat(b.listKeys("")).containsExactlyInAnyOrder(ns + "service/voltha/key4", ns + "service/voltha/key40");
+            assertThat(b.listKeys(""))
+                    .containsExactlyInAnyOrder(ns + "service/voltha/key4", ns + "service/voltha/key40");
         }
 
         @Test
@@ -193,7 +182,8 @@ public abstract class ResilienceKit extends WatchKit {
         }
 
         @Test
-        @DisplayName("liveness: not alive at first; the channel's first value is the current state; a check makes it alive")
+        @DisplayName(
+                "liveness: not alive at first; the channel's first value is the current state; a check makes it alive")
         void liveness() throws Exception {
             Backend b = backend(ns + "svc");
             assertThat(b.isAlive()).isFalse();
@@ -291,7 +281,7 @@ public abstract class ResilienceKit extends WatchKit {
             assertUnavailableWithin(b, "exists", () -> b.exists("k"));
             assertUnavailableWithin(b, "delete", () -> b.delete("k"));
             assertUnavailableWithin(b, "deleteWithPrefix", () -> b.deleteWithPrefix("k"));
-            assertUnavailableWithin(b, "createWatch", () -> b.createWatch("k", true, e -> { }));
+            assertUnavailableWithin(b, "createWatch", () -> b.createWatch("k", true, e -> {}));
             assertThat(b.isAlive()).isFalse();
         }
 
@@ -306,7 +296,8 @@ public abstract class ResilienceKit extends WatchKit {
         }
 
         @Test
-        @DisplayName("the client's own futures fail with KvStoreUnavailableException (within the timeout if it is BoundedByTimeout)")
+        @DisplayName(
+                "the client's own futures fail with KvStoreUnavailableException (within the timeout if it is BoundedByTimeout)")
         void clientFails() throws InterruptedException {
             KvStoreConfig c = unreachableConfig().orElse(null);
             assumeTrue(c != null, "this store cannot be unreachable (no unreachableConfig())");
@@ -317,16 +308,22 @@ public abstract class ResilienceKit extends WatchKit {
                     // The Backend arms no timer for such a store: its own futures must end in time.
                     Duration bound = c.timeout().plusSeconds(3);
                     for (Supplier<CompletableFuture<?>> op : List.<Supplier<CompletableFuture<?>>>of(
-                            () -> down.put(ns + "k", bytes("v")), () -> down.list(ns),
-                            () -> down.listKeys(ns), () -> down.exists(ns + "k"), () -> down.delete(ns + "k"),
-                            () -> down.deleteWithPrefix(ns), () -> down.get(ns + "k"))) {
+                            () -> down.put(ns + "k", bytes("v")),
+                            () -> down.list(ns),
+                            () -> down.listKeys(ns),
+                            () -> down.exists(ns + "k"),
+                            () -> down.delete(ns + "k"),
+                            () -> down.deleteWithPrefix(ns),
+                            () -> down.get(ns + "k"))) {
                         CompletableFuture<?> f = op.get();
                         try {
                             f.get(bound.toMillis(), TimeUnit.MILLISECONDS);
                             fail("an operation on an unreachable store succeeded");
                         } catch (TimeoutException e) {
-                            throw new AssertionError("the store is BoundedByTimeout but an operation's future"
-                                    + " did not complete within " + bound + " (the timeout plus 3 s)", e);
+                            throw new AssertionError(
+                                    "the store is BoundedByTimeout but an operation's future"
+                                            + " did not complete within " + bound + " (the timeout plus 3 s)",
+                                    e);
                         } catch (ExecutionException e) {
                             assertThat(e.getCause()).isInstanceOf(KvStoreUnavailableException.class);
                         }

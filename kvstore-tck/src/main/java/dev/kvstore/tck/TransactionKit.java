@@ -35,8 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 public abstract class TransactionKit extends ResilienceKit {
 
     /** For subclasses. */
-    protected TransactionKit() {
-    }
+    protected TransactionKit() {}
 
     /**
      * Another client of the store under test, closed after the test.
@@ -119,23 +118,40 @@ public abstract class TransactionKit extends ResilienceKit {
         @Test
         @DisplayName("ifPresent and ifValue hold only for a present key with exactly that value")
         void presentAndValueConditions() {
-            assertThat(commit(txn().ifPresent(ns + "k").put(ns + "out", bytes("1")).build()).succeeded()).isFalse();
+            assertThat(commit(txn().ifPresent(ns + "k")
+                                    .put(ns + "out", bytes("1"))
+                                    .build())
+                            .succeeded())
+                    .isFalse();
             put(ns + "k", "v");
-            assertThat(commit(txn().ifValue(ns + "k", bytes("other")).put(ns + "out", bytes("2")).build()).succeeded())
+            assertThat(commit(txn().ifValue(ns + "k", bytes("other"))
+                                    .put(ns + "out", bytes("2"))
+                                    .build())
+                            .succeeded())
                     .isFalse();
             assertThat(get(ns + "out")).isEmpty();
-            assertThat(commit(txn().ifPresent(ns + "k").ifValue(ns + "k", bytes("v")).put(ns + "out", bytes("3"))
-                    .build()).succeeded()).isTrue();
+            assertThat(commit(txn().ifPresent(ns + "k")
+                                    .ifValue(ns + "k", bytes("v"))
+                                    .put(ns + "out", bytes("3"))
+                                    .build())
+                            .succeeded())
+                    .isTrue();
             assertThat(value(ns + "out")).isEqualTo("3");
         }
 
         @Test
         @DisplayName("ifValue compares bytes exactly: an empty value is not a missing key")
         void emptyValueIsNotAbsent() {
-            assertThat(commit(txn().ifValue(ns + "k", new byte[0]).put(ns + "out", bytes("x")).build()).succeeded())
+            assertThat(commit(txn().ifValue(ns + "k", new byte[0])
+                                    .put(ns + "out", bytes("x"))
+                                    .build())
+                            .succeeded())
                     .isFalse();
             await(client.put(ns + "k", new byte[0]));
-            assertThat(commit(txn().ifValue(ns + "k", new byte[0]).put(ns + "out", bytes("x")).build()).succeeded())
+            assertThat(commit(txn().ifValue(ns + "k", new byte[0])
+                                    .put(ns + "out", bytes("x"))
+                                    .build())
+                            .succeeded())
                     .isTrue();
         }
 
@@ -170,8 +186,11 @@ public abstract class TransactionKit extends ResilienceKit {
                                 byte[] next = bytes(String.valueOf(Long.parseLong(p.valueAsString()) + 1));
                                 boolean ok = byVersion
                                         ? await(c.compareAndSet(counter, p.version(), next))
-                                        : await(c.commit(Txn.builder().ifValue(counter, p.value()).put(counter, next)
-                                                .build())).succeeded();
+                                        : await(c.commit(Txn.builder()
+                                                        .ifValue(counter, p.value())
+                                                        .put(counter, next)
+                                                        .build()))
+                                                .succeeded();
                                 if (ok) {
                                     break;
                                 }
@@ -187,15 +206,21 @@ public abstract class TransactionKit extends ResilienceKit {
             } finally {
                 pool.shutdownNow();
             }
-            assertThat(value(counter)).as("after %d conflicts", conflicts.get()).isEqualTo(String.valueOf(12 * perThread));
+            assertThat(value(counter))
+                    .as("after %d conflicts", conflicts.get())
+                    .isEqualTo(String.valueOf(12 * perThread));
         }
 
         @Test
         @DisplayName("compareAndSet with a stale version writes nothing; with the current one it writes")
         void compareAndSetVersions() {
             assumeTrue(has(KvCapability.VERSIONS), "the store keeps no versions");
-            assertThat(await(client.compareAndSet(ns + "k", 0, bytes("v1")))).as("version 0: must be absent").isTrue();
-            assertThat(await(client.compareAndSet(ns + "k", 0, bytes("v2")))).as("version 0 on a present key").isFalse();
+            assertThat(await(client.compareAndSet(ns + "k", 0, bytes("v1"))))
+                    .as("version 0: must be absent")
+                    .isTrue();
+            assertThat(await(client.compareAndSet(ns + "k", 0, bytes("v2"))))
+                    .as("version 0 on a present key")
+                    .isFalse();
             KvPair p = get(ns + "k").orElseThrow();
             assertThat(p.version()).isEqualTo(1);
             assertThat(await(client.compareAndSet(ns + "k", 2, bytes("v2")))).isFalse();
@@ -215,7 +240,9 @@ public abstract class TransactionKit extends ResilienceKit {
             assertThat(get(ns + "k")).isPresent();
             assertThat(await(client.compareAndDelete(ns + "k", 2))).isTrue();
             assertThat(get(ns + "k")).isEmpty();
-            assertThat(await(client.compareAndDelete(ns + "k", 0))).as("version 0 on an absent key").isTrue();
+            assertThat(await(client.compareAndDelete(ns + "k", 0)))
+                    .as("version 0 on an absent key")
+                    .isTrue();
         }
 
         @Test
@@ -224,7 +251,9 @@ public abstract class TransactionKit extends ResilienceKit {
             assumeTrue(!has(KvCapability.VERSIONS), "the store keeps versions");
             assertThatThrownBy(() -> client.compareAndSet(ns + "k", 1, bytes("v")))
                     .isInstanceOf(UnsupportedOperationException.class);
-            assertThatThrownBy(() -> client.commit(txn().ifVersion(ns + "k", 1).put(ns + "k", bytes("v")).build()))
+            assertThatThrownBy(() -> client.commit(txn().ifVersion(ns + "k", 1)
+                            .put(ns + "k", bytes("v"))
+                            .build()))
                     .isInstanceOf(UnsupportedOperationException.class);
             assertThat(get(ns + "k")).isEmpty();
         }
@@ -244,8 +273,13 @@ public abstract class TransactionKit extends ResilienceKit {
         void allApply() {
             put(ns + "a", "1");
             put(ns + "gone", "x");
-            TxnResult r = commit(txn().ifPresent(ns + "a").ifAbsent(ns + "b").ifValue(ns + "a", bytes("1"))
-                    .put(ns + "a", bytes("2")).put(ns + "b", bytes("3")).delete(ns + "gone").delete(ns + "never")
+            TxnResult r = commit(txn().ifPresent(ns + "a")
+                    .ifAbsent(ns + "b")
+                    .ifValue(ns + "a", bytes("1"))
+                    .put(ns + "a", bytes("2"))
+                    .put(ns + "b", bytes("3"))
+                    .delete(ns + "gone")
+                    .delete(ns + "never")
                     .build());
             assertThat(r.succeeded()).isTrue();
             assertThat(value(ns + "a")).isEqualTo("2");
@@ -259,8 +293,11 @@ public abstract class TransactionKit extends ResilienceKit {
             put(ns + "a", "1");
             EventRecorder events = recorder();
             watch(ns, true, events);
-            TxnResult r = commit(txn().ifAbsent(ns + "x").ifAbsent(ns + "a")
-                    .put(ns + "x", bytes("x")).delete(ns + "a").build());
+            TxnResult r = commit(txn().ifAbsent(ns + "x")
+                    .ifAbsent(ns + "a")
+                    .put(ns + "x", bytes("x"))
+                    .delete(ns + "a")
+                    .build());
             assertThat(r.succeeded()).isFalse();
             assertThat(get(ns + "x")).isEmpty();
             assertThat(value(ns + "a")).isEqualTo("1");
@@ -277,14 +314,19 @@ public abstract class TransactionKit extends ResilienceKit {
             watch(ns, true, events);
             put(ns + "d", "x");
             events.awaitPut(ns + "d", "x");
-            assertThat(commit(txn().put(ns + "a", bytes("1")).put(ns + "b", bytes("2")).delete(ns + "d").build())
-                    .succeeded()).isTrue();
+            assertThat(commit(txn().put(ns + "a", bytes("1"))
+                                    .put(ns + "b", bytes("2"))
+                                    .delete(ns + "d")
+                                    .build())
+                            .succeeded())
+                    .isTrue();
             events.awaitDelete(ns + "d");
             events.awaitPut(ns + "a", "1");
             events.awaitPut(ns + "b", "2");
             put(ns + "marker", "m");
             events.awaitPut(ns + "marker", "m");
-            assertThat(events.events()).extracting(KvEvent::key)
+            assertThat(events.events())
+                    .extracting(KvEvent::key)
                     .containsExactlyInAnyOrder(ns + "d", ns + "a", ns + "b", ns + "d", ns + "marker");
         }
 
@@ -319,8 +361,11 @@ public abstract class TransactionKit extends ResilienceKit {
                 }
                 int swaps = 500;
                 for (int i = 1; i <= swaps; i++) {
-                    assertThat(commit(txn().put(a, bytes(String.valueOf(i))).put(b, bytes(String.valueOf(i))).build())
-                            .succeeded()).isTrue();
+                    assertThat(commit(txn().put(a, bytes(String.valueOf(i)))
+                                            .put(b, bytes(String.valueOf(i)))
+                                            .build())
+                                    .succeeded())
+                            .isTrue();
                 }
                 stop.set(true);
                 for (Future<?> f : readers) {
@@ -332,13 +377,16 @@ public abstract class TransactionKit extends ResilienceKit {
                 stop.set(true);
                 pool.shutdownNow();
             }
-            assertThat(torn).as("lists that saw one key changed without the other, of %d", reads.get()).isEmpty();
+            assertThat(torn)
+                    .as("lists that saw one key changed without the other, of %d", reads.get())
+                    .isEmpty();
             if (has(KvCapability.EVERY_WRITE_EVENT)) {
                 // One revision per transaction: its two events arrive together, before the next transaction's.
                 List<KvEvent> puts = events.events(EventType.PUT);
                 assertThat(puts).hasSize(1000);
                 for (int i = 0; i < puts.size(); i += 2) {
-                    assertThat(puts.get(i).valueAsString()).isEqualTo(puts.get(i + 1).valueAsString());
+                    assertThat(puts.get(i).valueAsString())
+                            .isEqualTo(puts.get(i + 1).valueAsString());
                     assertThat(puts.get(i).key()).isNotEqualTo(puts.get(i + 1).key());
                 }
             }
@@ -368,7 +416,8 @@ public abstract class TransactionKit extends ResilienceKit {
                 t.put(ns + "k" + i, bytes("v"));
             }
             Txn big = t.build();
-            assertThatThrownBy(() -> client.commit(big)).isInstanceOf(KvStoreException.class)
+            assertThatThrownBy(() -> client.commit(big))
+                    .isInstanceOf(KvStoreException.class)
                     .hasMessageContaining(String.valueOf(limit));
             assertThat(await(client.listKeys(ns))).isEmpty();
         }
@@ -389,11 +438,17 @@ public abstract class TransactionKit extends ResilienceKit {
         @DisplayName("hostile keys work in conditions and operations")
         void hostileKeys(String suffix) {
             String key = ns + suffix;
-            assertThat(commit(txn().ifAbsent(key).put(key, bytes("1")).build()).succeeded()).isTrue();
-            assertThat(commit(txn().ifValue(key, bytes("1")).ifPresent(key).put(key, bytes("2")).build())
-                    .succeeded()).isTrue();
+            assertThat(commit(txn().ifAbsent(key).put(key, bytes("1")).build()).succeeded())
+                    .isTrue();
+            assertThat(commit(txn().ifValue(key, bytes("1"))
+                                    .ifPresent(key)
+                                    .put(key, bytes("2"))
+                                    .build())
+                            .succeeded())
+                    .isTrue();
             assertThat(value(key)).isEqualTo("2");
-            assertThat(commit(txn().ifPresent(key).delete(key).build()).succeeded()).isTrue();
+            assertThat(commit(txn().ifPresent(key).delete(key).build()).succeeded())
+                    .isTrue();
             assertThat(get(key)).isEmpty();
         }
 
@@ -401,12 +456,22 @@ public abstract class TransactionKit extends ResilienceKit {
         @DisplayName("through a Backend, transaction keys get the path prefix")
         void backendPrefixesKeys() {
             Backend b = backend(ns + "svc");
-            assertThat(b.commit(Txn.builder().ifAbsent("x").put("x", bytes("1")).put("y", bytes("2")).build())
-                    .succeeded()).isTrue();
+            assertThat(b.commit(Txn.builder()
+                                    .ifAbsent("x")
+                                    .put("x", bytes("1"))
+                                    .put("y", bytes("2"))
+                                    .build())
+                            .succeeded())
+                    .isTrue();
             assertThat(value(ns + "svc/x")).isEqualTo("1");
             assertThat(value(ns + "svc/y")).isEqualTo("2");
             assertThat(b.putIfAbsent("x", bytes("again"))).isFalse();
-            assertThat(b.commitAsync(Txn.builder().ifValue("x", bytes("1")).delete("x").build()).join().succeeded())
+            assertThat(b.commitAsync(Txn.builder()
+                                    .ifValue("x", bytes("1"))
+                                    .delete("x")
+                                    .build())
+                            .join()
+                            .succeeded())
                     .isTrue();
             assertThat(b.get("x")).isEmpty();
         }
@@ -422,7 +487,8 @@ public abstract class TransactionKit extends ResilienceKit {
             assumeTrue(!has(KvCapability.CONDITIONAL_WRITES), "the store declares CONDITIONAL_WRITES");
             assertThatThrownBy(() -> client.putIfAbsent(ns + "k", bytes("v")))
                     .isInstanceOf(UnsupportedOperationException.class);
-            assertThatThrownBy(() -> client.commit(Txn.builder().put(ns + "k", bytes("v")).build()))
+            assertThatThrownBy(() -> client.commit(
+                            Txn.builder().put(ns + "k", bytes("v")).build()))
                     .isInstanceOf(UnsupportedOperationException.class);
             assertThat(get(ns + "k")).isEmpty();
         }
@@ -431,10 +497,12 @@ public abstract class TransactionKit extends ResilienceKit {
         @DisplayName("without TRANSACTIONS a transaction over two keys throws before sending")
         void undeclaredTransactions() {
             assumeTrue(!has(KvCapability.TRANSACTIONS), "the store declares TRANSACTIONS");
-            assertThatThrownBy(() -> client.commit(Txn.builder().put(ns + "a", bytes("v")).put(ns + "b", bytes("v"))
-                    .build())).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> client.commit(Txn.builder()
+                            .put(ns + "a", bytes("v"))
+                            .put(ns + "b", bytes("v"))
+                            .build()))
+                    .isInstanceOf(UnsupportedOperationException.class);
             assertThat(await(client.listKeys(ns))).isEmpty();
         }
     }
-
 }

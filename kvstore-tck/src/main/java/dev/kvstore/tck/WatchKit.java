@@ -1,55 +1,26 @@
 package dev.kvstore.tck;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
-import org.awaitility.Awaitility;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
-import dev.kvstore.KvStoreConfig;
-import dev.kvstore.KvStoreConfigurationException;
-import dev.kvstore.KvStoreUnavailableException;
-import dev.kvstore.KvValueTooLargeException;
 import dev.kvstore.KvWatch;
-import dev.kvstore.backend.Backend;
-import dev.kvstore.spi.KvStoreProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
-import java.util.ServiceLoader;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Contract ({@code docs/CONTRACT.md}) §5: watches. Plugin authors extend
@@ -141,9 +112,12 @@ public abstract class WatchKit extends DataKit {
                 await(client.put(ns + "rapid", bytes(Integer.toString(i))));
             }
             events.awaitPut(ns + "rapid", Integer.toString(n - 1));
-            List<Integer> seen = events.events(EventType.PUT).stream().map(ev -> Integer.parseInt(ev.valueAsString())).toList();
+            List<Integer> seen = events.events(EventType.PUT).stream()
+                    .map(ev -> Integer.parseInt(ev.valueAsString()))
+                    .toList();
             if (has(KvCapability.EVERY_WRITE_EVENT)) {
-                assertThat(seen).containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
+                assertThat(seen)
+                        .containsExactlyElementsOf(IntStream.range(0, n).boxed().toList());
             } else {
                 // Without EVERY_WRITE_EVENT rapid writes may coalesce (an event may carry a later
                 // value, even twice), but never go back in commit order.
@@ -167,8 +141,14 @@ public abstract class WatchKit extends DataKit {
                 }
             }
             puts.forEach(KvStoreCompatibilityKit::await);
-            Awaitility.await("every key's event").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() ->
-                    events.events(EventType.PUT).stream().map(KvEvent::key).distinct().count() == n);
+            Awaitility.await("every key's event")
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> events.events(EventType.PUT).stream()
+                                    .map(KvEvent::key)
+                                    .distinct()
+                                    .count()
+                            == n);
             for (KvEvent e : events.events(EventType.PUT)) {
                 assertThat(e.valueAsString()).isEqualTo("v" + e.key().substring((ns + "many/").length()));
             }
@@ -181,8 +161,10 @@ public abstract class WatchKit extends DataKit {
             AtomicReference<Object> readInListener = new AtomicReference<>();
             watch(ns + "k", false, e -> {
                 try {
-                    readInListener.set(client.get(ns + "other").get(WAIT.toSeconds(), TimeUnit.SECONDS)
-                            .map(KvPair::valueAsString).orElse("missing"));
+                    readInListener.set(client.get(ns + "other")
+                            .get(WAIT.toSeconds(), TimeUnit.SECONDS)
+                            .map(KvPair::valueAsString)
+                            .orElse("missing"));
                 } catch (Exception ex) {
                     readInListener.set(ex);
                 }
@@ -293,7 +275,7 @@ public abstract class WatchKit extends DataKit {
             KvStoreClient second = providerFor(config.storeType()).create(config);
             KvWatch w;
             try {
-                w = await(second.watch(ns + "k", false, e -> { }));
+                w = await(second.watch(ns + "k", false, e -> {}));
             } finally {
                 second.close();
             }

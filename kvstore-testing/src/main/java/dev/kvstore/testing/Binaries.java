@@ -13,8 +13,7 @@ final class Binaries {
     static final String REDIS_PACKAGES = "redis-server redis-tools redis-sentinel";
     static final String ZOOKEEPER_PACKAGES = "zookeeper";
 
-    private Binaries() {
-    }
+    private Binaries() {}
 
     /**
      * Returns the path of an executable found on {@code PATH} (or in {@code /usr/bin},

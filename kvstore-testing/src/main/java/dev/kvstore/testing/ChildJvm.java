@@ -122,7 +122,8 @@ public final class ChildJvm implements AutoCloseable {
      */
     static String classPath() {
         Set<String> entries = new LinkedHashSet<>();
-        for (ClassLoader loader = Thread.currentThread().getContextClassLoader(); loader != null;
+        for (ClassLoader loader = Thread.currentThread().getContextClassLoader();
+                loader != null;
                 loader = loader.getParent()) {
             if (loader instanceof URLClassLoader urls) {
                 for (URL url : urls.getURLs()) {
@@ -145,32 +146,34 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     private void read(InputStream in, String stream, boolean stdout) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    synchronized (this) {
-                        if (stdout) {
-                            lines.add(line);
-                        } else {
-                            stderr.addLast(line);
-                            if (stderr.size() > STDERR_TAIL) {
-                                stderr.removeFirst();
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                        for (String line = r.readLine(); line != null; line = r.readLine()) {
+                            synchronized (this) {
+                                if (stdout) {
+                                    lines.add(line);
+                                } else {
+                                    stderr.addLast(line);
+                                    if (stderr.size() > STDERR_TAIL) {
+                                        stderr.removeFirst();
+                                    }
+                                }
+                                notifyAll();
                             }
                         }
-                        notifyAll();
+                    } catch (IOException e) {
+                        // the child is gone; what was read stays
+                    } finally {
+                        if (stdout) {
+                            synchronized (this) {
+                                stdoutClosed = true;
+                                notifyAll();
+                            }
+                        }
                     }
-                }
-            } catch (IOException e) {
-                // the child is gone; what was read stays
-            } finally {
-                if (stdout) {
-                    synchronized (this) {
-                        stdoutClosed = true;
-                        notifyAll();
-                    }
-                }
-            }
-        }, "child-jvm-" + stream + "-" + process.pid());
+                },
+                "child-jvm-" + stream + "-" + process.pid());
         reader.setDaemon(true);
         reader.start();
     }
@@ -223,8 +226,9 @@ public final class ChildJvm implements AutoCloseable {
             }
             long left = deadline - System.nanoTime();
             if (stdoutClosed || left <= 0) {
-                throw new AssertionError((stdoutClosed ? "the output of " + this + " ended" : "timed out after "
-                        + timeout) + " without a matching line; stdout: " + lines + "; stderr tail: " + stderr);
+                throw new AssertionError(
+                        (stdoutClosed ? "the output of " + this + " ended" : "timed out after " + timeout)
+                                + " without a matching line; stdout: " + lines + "; stderr tail: " + stderr);
             }
             try {
                 TimeUnit.NANOSECONDS.timedWait(this, left);

@@ -29,8 +29,7 @@ public final class ChildJvms implements AfterEachCallback, AfterAllCallback {
     private final List<ChildJvm> started = new ArrayList<>();
 
     /** Creates the extension; register it with {@code @RegisterExtension}. */
-    public ChildJvms() {
-    }
+    public ChildJvms() {}
 
     /**
      * Starts {@code mainClass} in a child JVM that is killed after the test.

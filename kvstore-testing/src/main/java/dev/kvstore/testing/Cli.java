@@ -16,8 +16,7 @@ final class Cli {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private Cli() {
-    }
+    private Cli() {}
 
     /** What a command printed and how it ended. */
     record Result(List<String> command, int exitCode, byte[] stdout, byte[] stderr) {
@@ -33,8 +32,8 @@ final class Cli {
         /** Returns this result, or throws if the command exited with a non-zero code. */
         Result requireSuccess() {
             if (exitCode != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited with " + exitCode
-                        + "; stderr: " + stderrText().strip() + "; stdout: " + stdoutText().strip());
+                throw new IllegalStateException(String.join(" ", command) + " exited with " + exitCode + "; stderr: "
+                        + stderrText().strip() + "; stdout: " + stdoutText().strip());
             }
             return this;
         }
@@ -42,7 +41,8 @@ final class Cli {
 
     static Result run(List<String> command, Map<String, String> environment) {
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(java.nio.file.Path.of("/dev/null").toFile()));
+                .redirectInput(ProcessBuilder.Redirect.from(
+                        java.nio.file.Path.of("/dev/null").toFile()));
         builder.environment().putAll(environment);
         Process process;
         try {
@@ -57,7 +57,9 @@ final class Cli {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not finish within " + TIMEOUT);
             }
-            return new Result(List.copyOf(command), process.exitValue(),
+            return new Result(
+                    List.copyOf(command),
+                    process.exitValue(),
                     stdout.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
                     stderr.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
@@ -72,13 +74,15 @@ final class Cli {
 
     private static CompletableFuture<byte[]> readAsync(InputStream in) {
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (in) {
-                result.complete(in.readAllBytes());
-            } catch (IOException e) {
-                result.completeExceptionally(e);
-            }
-        }, "kvstore-testing-cli-reader");
+        Thread reader = new Thread(
+                () -> {
+                    try (in) {
+                        result.complete(in.readAllBytes());
+                    } catch (IOException e) {
+                        result.completeExceptionally(e);
+                    }
+                },
+                "kvstore-testing-cli-reader");
         reader.setDaemon(true);
         reader.start();
         return result;

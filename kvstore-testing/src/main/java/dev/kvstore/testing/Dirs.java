@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 /** Temporary directories: created under {@code java.io.tmpdir}, deleted recursively. */
 final class Dirs {
 
-    private Dirs() {
-    }
+    private Dirs() {}
 
     static Path create(String prefix) {
         try {

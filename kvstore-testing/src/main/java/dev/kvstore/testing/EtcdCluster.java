@@ -66,8 +66,8 @@ public final class EtcdCluster implements TestServer {
         List<EtcdServer> servers = new ArrayList<>();
         try {
             for (int i = 0; i < members; i++) {
-                servers.add(EtcdServer.create("etcd-" + clientPorts[i], clientPorts[i], peerPorts[i], initialCluster,
-                        token));
+                servers.add(EtcdServer.create(
+                        "etcd-" + clientPorts[i], clientPorts[i], peerPorts[i], initialCluster, token));
             }
             servers.forEach(server -> server.process().launch());
             for (EtcdServer server : servers) {
@@ -124,8 +124,8 @@ public final class EtcdCluster implements TestServer {
                 return leader;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("no etcd leader among " + address() + " within "
-                        + ServerProcess.READY_TIMEOUT);
+                throw new IllegalStateException(
+                        "no etcd leader among " + address() + " within " + ServerProcess.READY_TIMEOUT);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
@@ -196,7 +196,8 @@ public final class EtcdCluster implements TestServer {
      * @throws IllegalStateException if etcdctl exits with a non-zero code, or no member runs
      */
     public byte[] etcdctl(String... args) {
-        List<EtcdServer> running = members.stream().filter(EtcdServer::isRunning).toList();
+        List<EtcdServer> running =
+                members.stream().filter(EtcdServer::isRunning).toList();
         if (running.isEmpty()) {
             throw new IllegalStateException("no member of the etcd cluster " + address() + " is running");
         }
@@ -252,7 +253,8 @@ public final class EtcdCluster implements TestServer {
      */
     @Override
     public void freeze() {
-        List<EtcdServer> running = members.stream().filter(EtcdServer::isRunning).toList();
+        List<EtcdServer> running =
+                members.stream().filter(EtcdServer::isRunning).toList();
         if (running.isEmpty()) {
             throw new IllegalStateException("no member of " + this + " is running");
         }

@@ -47,8 +47,17 @@ public final class EtcdServer implements TestServer {
     private final SSLContext sslContext;
     private boolean closed;
 
-    private EtcdServer(Path etcd, Path etcdctl, String name, int clientPort, int peerPort, String initialCluster,
-            String clusterToken, Path root, Optional<TestCertificates> tls, boolean clientCertAuth) {
+    private EtcdServer(
+            Path etcd,
+            Path etcdctl,
+            String name,
+            int clientPort,
+            int peerPort,
+            String initialCluster,
+            String clusterToken,
+            Path root,
+            Optional<TestCertificates> tls,
+            boolean clientCertAuth) {
         this.name = name;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
@@ -79,8 +88,8 @@ public final class EtcdServer implements TestServer {
                 command.add("--trusted-ca-file=" + certs.caCert());
             }
         });
-        this.process = new ServerProcess("etcd " + name + " at 127.0.0.1:" + clientPort, command, root,
-                root.resolve("etcd.log"));
+        this.process = new ServerProcess(
+                "etcd " + name + " at 127.0.0.1:" + clientPort, command, root, root.resolve("etcd.log"));
     }
 
     /**
@@ -128,8 +137,8 @@ public final class EtcdServer implements TestServer {
         int clientPort = FreePorts.next();
         int peerPort = FreePorts.next();
         String name = "etcd-" + clientPort;
-        EtcdServer server = create(name, clientPort, peerPort, name + "=" + url(peerPort), "kvstore-" + clientPort,
-                tls, clientCertAuth);
+        EtcdServer server = create(
+                name, clientPort, peerPort, name + "=" + url(peerPort), "kvstore-" + clientPort, tls, clientCertAuth);
         try {
             server.process.start(server::isHealthy);
         } catch (RuntimeException e) {
@@ -144,17 +153,23 @@ public final class EtcdServer implements TestServer {
         return create(name, clientPort, peerPort, initialCluster, token, Optional.empty(), false);
     }
 
-    private static EtcdServer create(String name, int clientPort, int peerPort, String initialCluster, String token,
-            Optional<TestCertificates> tls, boolean clientCertAuth) {
+    private static EtcdServer create(
+            String name,
+            int clientPort,
+            int peerPort,
+            String initialCluster,
+            String token,
+            Optional<TestCertificates> tls,
+            boolean clientCertAuth) {
         Path etcd = Binaries.require("etcd", Binaries.ETCD_PACKAGES);
         Path etcdctl = Binaries.require("etcdctl", Binaries.ETCD_PACKAGES);
         Path root = Dirs.create("etcd");
         EtcdServer server;
         try {
-            server = new EtcdServer(etcd, etcdctl, name, clientPort, peerPort, initialCluster, token, root, tls,
-                    clientCertAuth);
+            server = new EtcdServer(
+                    etcd, etcdctl, name, clientPort, peerPort, initialCluster, token, root, tls, clientCertAuth);
         } catch (RuntimeException e) {
-            Dirs.delete(root);   // e.g. unreadable certificates
+            Dirs.delete(root); // e.g. unreadable certificates
             throw e;
         }
         Reaper.register(server);
@@ -249,8 +264,8 @@ public final class EtcdServer implements TestServer {
             return runEtcdctl(etcdctl, url(clientPort), args);
         }
         TestCertificates certs = tls.get();
-        List<String> all = new ArrayList<>(List.of("--cacert=" + certs.caCert(), "--cert=" + certs.clientCert(),
-                "--key=" + certs.clientKey()));
+        List<String> all = new ArrayList<>(
+                List.of("--cacert=" + certs.caCert(), "--cert=" + certs.clientCert(), "--key=" + certs.clientKey()));
         for (String arg : args) {
             all.add(Objects.requireNonNull(arg, "arg"));
         }
@@ -258,8 +273,8 @@ public final class EtcdServer implements TestServer {
     }
 
     static byte[] runEtcdctl(Path etcdctl, String endpoints, String... args) {
-        List<String> command = new ArrayList<>(List.of(etcdctl.toString(), "--endpoints=" + endpoints,
-                "--dial-timeout=2s", "--command-timeout=5s"));
+        List<String> command = new ArrayList<>(
+                List.of(etcdctl.toString(), "--endpoints=" + endpoints, "--dial-timeout=2s", "--command-timeout=5s"));
         for (String arg : args) {
             command.add(Objects.requireNonNull(arg, "arg"));
         }
@@ -290,8 +305,8 @@ public final class EtcdServer implements TestServer {
 
     private String http(String method, String path, String body) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(clientUrl() + path).toURL()
-                    .openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection) URI.create(clientUrl() + path).toURL().openConnection();
             if (connection instanceof HttpsURLConnection https) {
                 https.setSSLSocketFactory(sslContext.getSocketFactory());
             }

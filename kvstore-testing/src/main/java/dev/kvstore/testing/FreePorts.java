@@ -19,8 +19,7 @@ public final class FreePorts {
 
     private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /**
      * Returns a port on {@code 127.0.0.1} that nothing listens on now and that this JVM has not

@@ -18,8 +18,7 @@ final class Reaper {
         Runtime.getRuntime().addShutdownHook(new Thread(Reaper::closeAll, "kvstore-testing-reaper"));
     }
 
-    private Reaper() {
-    }
+    private Reaper() {}
 
     /** Remembers a server to close at JVM exit. */
     static void register(AutoCloseable server) {

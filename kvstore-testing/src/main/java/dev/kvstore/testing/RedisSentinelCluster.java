@@ -57,11 +57,9 @@ public final class RedisSentinelCluster implements TestServer {
     private boolean closed;
 
     /** One sentinel process with its directory. */
-    private record Sentinel(int port, Path dir, ServerProcess process) {
-    }
+    private record Sentinel(int port, Path dir, ServerProcess process) {}
 
-    private RedisSentinelCluster(String masterName, String sentinelPassword, RedisServer master,
-            RedisServer replica) {
+    private RedisSentinelCluster(String masterName, String sentinelPassword, RedisServer master, RedisServer replica) {
         this.masterName = masterName;
         this.sentinelPassword = sentinelPassword;
         this.master = master;
@@ -116,21 +114,23 @@ public final class RedisSentinelCluster implements TestServer {
             cluster = new RedisSentinelCluster(masterName, sentinelPassword, master, replica);
             Reaper.register(cluster);
             RedisServer syncing = replica;
-            await("the replica " + replica.address() + " to sync with " + master.address(),
-                    () -> infoField(syncing.port(), "replication", "master_link_status").equals("up"));
+            await(
+                    "the replica " + replica.address() + " to sync with " + master.address(),
+                    () -> infoField(syncing.port(), "replication", "master_link_status")
+                            .equals("up"));
             for (int i = 0; i < SENTINELS; i++) {
                 cluster.sentinels.add(launchSentinel(redisSentinel, masterName, master.port(), sentinelPassword));
             }
             for (Sentinel sentinel : cluster.sentinels) {
-                sentinel.process().awaitReady(() -> Resp.pings(sentinel.port(), sentinelPassword),
-                        ServerProcess.READY_TIMEOUT);
+                sentinel.process()
+                        .awaitReady(() -> Resp.pings(sentinel.port(), sentinelPassword), ServerProcess.READY_TIMEOUT);
             }
             RedisSentinelCluster started = cluster;
             for (Sentinel sentinel : cluster.sentinels) {
-                await("sentinel 127.0.0.1:" + sentinel.port() + " to discover the replica and the other sentinels",
+                await(
+                        "sentinel 127.0.0.1:" + sentinel.port() + " to discover the replica and the other sentinels",
                         () -> size(started.ask(sentinel, "SENTINEL", "REPLICAS", masterName)) == 1
-                                && size(started.ask(sentinel, "SENTINEL", "SENTINELS", masterName))
-                                        == SENTINELS - 1);
+                                && size(started.ask(sentinel, "SENTINEL", "SENTINELS", masterName)) == SENTINELS - 1);
             }
             return cluster;
         } catch (RuntimeException | Error e) {
@@ -146,12 +146,13 @@ public final class RedisSentinelCluster implements TestServer {
         }
     }
 
-    private static Sentinel launchSentinel(Path redisSentinel, String masterName, int masterPort,
-            String sentinelPassword) {
+    private static Sentinel launchSentinel(
+            Path redisSentinel, String masterName, int masterPort, String sentinelPassword) {
         int port = FreePorts.next();
         Path dir = Dirs.create("sentinel");
         Path config = dir.resolve("sentinel.conf");
-        String text = String.join("\n",
+        String text = String.join(
+                "\n",
                 "port " + port,
                 "bind 127.0.0.1",
                 "daemonize no",
@@ -169,8 +170,11 @@ public final class RedisSentinelCluster implements TestServer {
             Dirs.delete(dir);
             throw new UncheckedIOException("cannot write " + config, e);
         }
-        ServerProcess process = new ServerProcess("redis-sentinel at 127.0.0.1:" + port,
-                List.of(redisSentinel.toString(), config.toString()), dir, dir.resolve("sentinel.log"));
+        ServerProcess process = new ServerProcess(
+                "redis-sentinel at 127.0.0.1:" + port,
+                List.of(redisSentinel.toString(), config.toString()),
+                dir,
+                dir.resolve("sentinel.log"));
         Sentinel sentinel = new Sentinel(port, dir, process);
         process.launch();
         return sentinel;
@@ -275,7 +279,9 @@ public final class RedisSentinelCluster implements TestServer {
      */
     @Override
     public synchronized boolean isRunning() {
-        return !closed && master.isRunning() && replica.isRunning()
+        return !closed
+                && master.isRunning()
+                && replica.isRunning()
                 && sentinels.stream().allMatch(s -> s.process().isRunning());
     }
 
@@ -382,8 +388,8 @@ public final class RedisSentinelCluster implements TestServer {
         long deadline = System.nanoTime() + ServerProcess.READY_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("timed out after " + ServerProcess.READY_TIMEOUT + " waiting for "
-                        + what);
+                throw new IllegalStateException(
+                        "timed out after " + ServerProcess.READY_TIMEOUT + " waiting for " + what);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }

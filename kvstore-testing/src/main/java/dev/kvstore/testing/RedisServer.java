@@ -44,25 +44,37 @@ public final class RedisServer implements TestServer {
     private record Tls(RedisTls certificates, boolean clientCertificates) {
 
         List<String> serverArgs(int port) {
-            return List.of("--port", "0", "--tls-port", Integer.toString(port),
-                    "--tls-cert-file", certificates.serverCertificate().toString(),
-                    "--tls-key-file", certificates.serverKey().toString(),
-                    "--tls-ca-cert-file", certificates.caCertificate().toString(),
-                    "--tls-auth-clients", clientCertificates ? "yes" : "no");
+            return List.of(
+                    "--port",
+                    "0",
+                    "--tls-port",
+                    Integer.toString(port),
+                    "--tls-cert-file",
+                    certificates.serverCertificate().toString(),
+                    "--tls-key-file",
+                    certificates.serverKey().toString(),
+                    "--tls-ca-cert-file",
+                    certificates.caCertificate().toString(),
+                    "--tls-auth-clients",
+                    clientCertificates ? "yes" : "no");
         }
 
         List<String> cliArgs() {
-            List<String> args = new ArrayList<>(List.of("--tls", "--cacert", certificates.caCertificate().toString()));
+            List<String> args = new ArrayList<>(
+                    List.of("--tls", "--cacert", certificates.caCertificate().toString()));
             if (clientCertificates) {
-                args.addAll(List.of("--cert", certificates.clientCertificate().toString(),
-                        "--key", certificates.clientKey().toString()));
+                args.addAll(List.of(
+                        "--cert",
+                        certificates.clientCertificate().toString(),
+                        "--key",
+                        certificates.clientKey().toString()));
             }
             return args;
         }
     }
 
-    private RedisServer(Path redisServer, Path redisCli, int port, boolean persistent, List<String> extraArgs,
-            Path root, Tls tls) {
+    private RedisServer(
+            Path redisServer, Path redisCli, int port, boolean persistent, List<String> extraArgs, Path root, Tls tls) {
         this.port = port;
         this.redisCli = redisCli;
         this.root = root;
@@ -79,8 +91,10 @@ public final class RedisServer implements TestServer {
                 "--appendonly", persistent ? "yes" : "no",
                 "--appendfsync", "no"));
         command.addAll(extraArgs);
-        this.process = new ServerProcess((tls == null ? "redis-server" : "TLS redis-server") + " at 127.0.0.1:" + port,
-                command, root,
+        this.process = new ServerProcess(
+                (tls == null ? "redis-server" : "TLS redis-server") + " at 127.0.0.1:" + port,
+                command,
+                root,
                 root.resolve("redis.log"));
     }
 
@@ -146,8 +160,8 @@ public final class RedisServer implements TestServer {
     private static RedisServer start(boolean persistent, List<String> extraArgs, Tls tls) {
         Path redisServer = Binaries.require("redis-server", Binaries.REDIS_PACKAGES);
         Path redisCli = Binaries.require("redis-cli", Binaries.REDIS_PACKAGES);
-        RedisServer server = new RedisServer(redisServer, redisCli, FreePorts.next(), persistent, extraArgs,
-                Dirs.create("redis"), tls);
+        RedisServer server = new RedisServer(
+                redisServer, redisCli, FreePorts.next(), persistent, extraArgs, Dirs.create("redis"), tls);
         Reaper.register(server);
         try {
             server.process.start(server::isReady);
@@ -238,8 +252,8 @@ public final class RedisServer implements TestServer {
     }
 
     private Cli.Result redisCliCommand(String... args) {
-        List<String> command = new ArrayList<>(List.of(redisCli.toString(), "-h", "127.0.0.1",
-                "-p", Integer.toString(port)));
+        List<String> command =
+                new ArrayList<>(List.of(redisCli.toString(), "-h", "127.0.0.1", "-p", Integer.toString(port)));
         if (tls != null) {
             command.addAll(tls.cliArgs());
         }

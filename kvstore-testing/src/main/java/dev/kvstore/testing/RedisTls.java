@@ -41,7 +41,9 @@ public final class RedisTls implements AutoCloseable {
     public static RedisTls generate() {
         Path dir = Dirs.create("redis-tls");
         try {
-            RedisTls tls = new RedisTls(dir, TestCertificates.generate(dir.resolve("trusted")),
+            RedisTls tls = new RedisTls(
+                    dir,
+                    TestCertificates.generate(dir.resolve("trusted")),
                     TestCertificates.generate(dir.resolve("other")));
             Reaper.register(tls);
             return tls;

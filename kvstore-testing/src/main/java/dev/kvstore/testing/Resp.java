@@ -20,11 +20,9 @@ import java.util.List;
 final class Resp {
 
     /** An error reply, such as {@code -LOADING ...}. */
-    record Error(String message) {
-    }
+    record Error(String message) {}
 
-    private Resp() {
-    }
+    private Resp() {}
 
     /** Sends one command and returns its reply; throws {@link UncheckedIOException} if unreachable. */
     static Object call(int port, String... command) {

@@ -63,16 +63,14 @@ final class ServerProcess {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (!isRunning()) {
-                throw new IllegalStateException(name + " exited during start" + exitCode() + "; "
-                        + logTailMessage());
+                throw new IllegalStateException(name + " exited during start" + exitCode() + "; " + logTailMessage());
             }
             if (ready.getAsBoolean()) {
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
                 stop();
-                throw new IllegalStateException(name + " was not ready within " + timeout + "; "
-                        + logTailMessage());
+                throw new IllegalStateException(name + " was not ready within " + timeout + "; " + logTailMessage());
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }

@@ -6,8 +6,7 @@ import java.util.Map;
 /** Sends POSIX signals to a process by its id with {@code kill(1)}: Java has no API for SIGSTOP and SIGCONT. */
 final class Signals {
 
-    private Signals() {
-    }
+    private Signals() {}
 
     /** Suspends the process (SIGSTOP). */
     static void stop(long pid) {

@@ -43,7 +43,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TcpProxy implements AutoCloseable {
 
-    private enum State { FORWARDING, BLACKHOLE, CUT, CLOSED }
+    private enum State {
+        FORWARDING,
+        BLACKHOLE,
+        CUT,
+        CLOSED
+    }
 
     private final int port;
     private final int targetPort;
@@ -263,27 +268,29 @@ public final class TcpProxy implements AutoCloseable {
         }
 
         private void pump(Socket from, Socket to, String direction) {
-            Thread thread = new Thread(() -> {
-                byte[] buffer = new byte[16 * 1024];
-                try {
-                    InputStream in = from.getInputStream();
-                    OutputStream out = to.getOutputStream();
-                    while (awaitForwarding(this)) {
-                        int n = in.read(buffer);
-                        if (n < 0) {
-                            closeGracefully(); // one side closed: pass the close on
-                            return;
+            Thread thread = new Thread(
+                    () -> {
+                        byte[] buffer = new byte[16 * 1024];
+                        try {
+                            InputStream in = from.getInputStream();
+                            OutputStream out = to.getOutputStream();
+                            while (awaitForwarding(this)) {
+                                int n = in.read(buffer);
+                                if (n < 0) {
+                                    closeGracefully(); // one side closed: pass the close on
+                                    return;
+                                }
+                                if (!awaitForwarding(this)) {
+                                    break;
+                                }
+                                out.write(buffer, 0, n);
+                            }
+                        } catch (IOException e) {
+                            // reset or closed by the other side
                         }
-                        if (!awaitForwarding(this)) {
-                            break;
-                        }
-                        out.write(buffer, 0, n);
-                    }
-                } catch (IOException e) {
-                    // reset or closed by the other side
-                }
-                reset();
-            }, "tcp-proxy-" + direction + "-" + port);
+                        reset();
+                    },
+                    "tcp-proxy-" + direction + "-" + port);
             thread.setDaemon(true);
             thread.start();
         }

@@ -46,8 +46,8 @@ import javax.net.ssl.TrustManagerFactory;
  * @param clientCert the client certificate (PEM), signed by the CA, for mutual TLS
  * @param clientKey the client's private key (PKCS#8 PEM)
  */
-public record TestCertificates(Path caCert, Path caKey, Path serverCert, Path serverKey, Path clientCert,
-        Path clientKey) {
+public record TestCertificates(
+        Path caCert, Path caKey, Path serverCert, Path serverKey, Path clientCert, Path clientKey) {
 
     /** Validity of every certificate, in days. */
     private static final String DAYS = "2";
@@ -90,21 +90,51 @@ public record TestCertificates(Path caCert, Path caKey, Path serverCert, Path se
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        TestCertificates certs = new TestCertificates(dir.resolve("ca.pem"), dir.resolve("ca-key.pem"),
-                dir.resolve("server.pem"), dir.resolve("server-key.pem"), dir.resolve("client.pem"),
+        TestCertificates certs = new TestCertificates(
+                dir.resolve("ca.pem"),
+                dir.resolve("ca-key.pem"),
+                dir.resolve("server.pem"),
+                dir.resolve("server-key.pem"),
+                dir.resolve("client.pem"),
                 dir.resolve("client-key.pem"));
         long tag = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
 
         key(openssl, certs.caKey);
-        run(openssl, "req", "-x509", "-new", "-sha256", "-days", DAYS, "-key", certs.caKey.toString(),
-                "-subj", "/CN=kvstore test CA " + tag, "-out", certs.caCert.toString());
+        run(
+                openssl,
+                "req",
+                "-x509",
+                "-new",
+                "-sha256",
+                "-days",
+                DAYS,
+                "-key",
+                certs.caKey.toString(),
+                "-subj",
+                "/CN=kvstore test CA " + tag,
+                "-out",
+                certs.caCert.toString());
 
         key(openssl, certs.serverKey);
-        sign(openssl, certs, dir, "server", "/CN=127.0.0.1", certs.serverKey, certs.serverCert,
+        sign(
+                openssl,
+                certs,
+                dir,
+                "server",
+                "/CN=127.0.0.1",
+                certs.serverKey,
+                certs.serverCert,
                 "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
 
         key(openssl, certs.clientKey);
-        sign(openssl, certs, dir, "client", "/CN=kvstore-test-client", certs.clientKey, certs.clientCert,
+        sign(
+                openssl,
+                certs,
+                dir,
+                "client",
+                "/CN=kvstore-test-client",
+                certs.clientKey,
+                certs.clientCert,
                 "extendedKeyUsage=clientAuth\n");
         return certs;
     }
@@ -113,18 +143,42 @@ public record TestCertificates(Path caCert, Path caKey, Path serverCert, Path se
         run(openssl, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", out.toString());
     }
 
-    private static void sign(Path openssl, TestCertificates certs, Path dir, String name, String subject, Path key,
-            Path out, String extensions) {
+    private static void sign(
+            Path openssl,
+            TestCertificates certs,
+            Path dir,
+            String name,
+            String subject,
+            Path key,
+            Path out,
+            String extensions) {
         Path csr = dir.resolve(name + ".csr");
         Path ext = dir.resolve(name + ".ext");
         try {
-            Files.writeString(ext, "basicConstraints=critical,CA:FALSE\n"
-                    + "keyUsage=critical,digitalSignature\n" + extensions, StandardCharsets.US_ASCII);
+            Files.writeString(
+                    ext,
+                    "basicConstraints=critical,CA:FALSE\n" + "keyUsage=critical,digitalSignature\n" + extensions,
+                    StandardCharsets.US_ASCII);
             run(openssl, "req", "-new", "-sha256", "-key", key.toString(), "-subj", subject, "-out", csr.toString());
-            run(openssl, "x509", "-req", "-sha256", "-days", DAYS, "-in", csr.toString(),
-                    "-CA", certs.caCert.toString(), "-CAkey", certs.caKey.toString(),
-                    "-set_serial", Long.toString(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)),
-                    "-extfile", ext.toString(), "-out", out.toString());
+            run(
+                    openssl,
+                    "x509",
+                    "-req",
+                    "-sha256",
+                    "-days",
+                    DAYS,
+                    "-in",
+                    csr.toString(),
+                    "-CA",
+                    certs.caCert.toString(),
+                    "-CAkey",
+                    certs.caKey.toString(),
+                    "-set_serial",
+                    Long.toString(ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)),
+                    "-extfile",
+                    ext.toString(),
+                    "-out",
+                    out.toString());
             Files.deleteIfExists(csr);
             Files.deleteIfExists(ext);
         } catch (IOException e) {
@@ -180,6 +234,7 @@ public record TestCertificates(Path caCert, Path caKey, Path serverCert, Path se
                 .replace("-----BEGIN PRIVATE KEY-----", "")
                 .replace("-----END PRIVATE KEY-----", "")
                 .replaceAll("\\s", "");
-        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(text)));
+        return KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(text)));
     }
 }

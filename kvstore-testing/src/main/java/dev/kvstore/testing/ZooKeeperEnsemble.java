@@ -190,7 +190,9 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
                 throw new IllegalStateException("cannot stop ZooKeeper server " + serverAddress(i), e);
             }
         }
-        await("ZooKeeper server " + serverAddress(i) + " to stop listening", () -> mode(spec.getPort()).isEmpty());
+        await(
+                "ZooKeeper server " + serverAddress(i) + " to stop listening",
+                () -> mode(spec.getPort()).isEmpty());
     }
 
     /**
@@ -246,8 +248,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         long deadline = System.nanoTime() + ServerProcess.READY_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("timed out after " + ServerProcess.READY_TIMEOUT + " waiting for "
-                        + what);
+                throw new IllegalStateException(
+                        "timed out after " + ServerProcess.READY_TIMEOUT + " waiting for " + what);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }

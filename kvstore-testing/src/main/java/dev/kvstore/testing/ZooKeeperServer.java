@@ -61,22 +61,26 @@ public final class ZooKeeperServer implements TestServer {
         Path config = root.resolve("zoo.cfg");
         try {
             Files.createDirectories(root.resolve("data"));
-            Files.writeString(config, String.join("\n",
-                    "tickTime=" + TICK_MILLIS,
-                    "dataDir=" + root.resolve("data"),
-                    "clientPort=" + port,
-                    "clientPortAddress=127.0.0.1",
-                    "maxClientCnxns=0",
-                    "admin.enableServer=false",
-                    "forceSync=no",
-                    "4lw.commands.whitelist=srvr,ruok",
-                    ""));
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "tickTime=" + TICK_MILLIS,
+                            "dataDir=" + root.resolve("data"),
+                            "clientPort=" + port,
+                            "clientPortAddress=127.0.0.1",
+                            "maxClientCnxns=0",
+                            "admin.enableServer=false",
+                            "forceSync=no",
+                            "4lw.commands.whitelist=srvr,ruok",
+                            ""));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
-        List<String> command = ChildJvm.command(MAIN_CLASS, List.of(config.toString()),
-                List.of("-Xmx256m", "-Dzookeeper.admin.enableServer=false"));
-        this.process = new ServerProcess("ZooKeeper at 127.0.0.1:" + port, command, root, root.resolve("zookeeper.log"));
+        List<String> command = ChildJvm.command(
+                MAIN_CLASS, List.of(config.toString()), List.of("-Xmx256m", "-Dzookeeper.admin.enableServer=false"));
+        this.process =
+                new ServerProcess("ZooKeeper at 127.0.0.1:" + port, command, root, root.resolve("zookeeper.log"));
     }
 
     /**
@@ -146,8 +150,17 @@ public final class ZooKeeperServer implements TestServer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dataDir, e);
         }
-        return new InstanceSpec(dataDir.toFile(), port, electionPort, quorumPort, false, serverId, TICK_MILLIS, 0,
-                Map.of("clientPortAddress", "127.0.0.1"), "127.0.0.1");
+        return new InstanceSpec(
+                dataDir.toFile(),
+                port,
+                electionPort,
+                quorumPort,
+                false,
+                serverId,
+                TICK_MILLIS,
+                0,
+                Map.of("clientPortAddress", "127.0.0.1"),
+                "127.0.0.1");
     }
 
     /**
@@ -282,8 +295,8 @@ public final class ZooKeeperServer implements TestServer {
                 return;
             } catch (IOException e) {
                 if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("ZooKeeper on 127.0.0.1:" + port + " does not accept connections",
-                            e);
+                    throw new IllegalStateException(
+                            "ZooKeeper on 127.0.0.1:" + port + " does not accept connections", e);
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
             }

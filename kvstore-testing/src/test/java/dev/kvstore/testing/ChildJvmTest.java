@@ -16,8 +16,7 @@ class ChildJvmTest {
 
     /** The child: prints its arguments and a line when asked to stop, then waits to be killed. */
     public static final class Sleeper {
-        private Sleeper() {
-        }
+        private Sleeper() {}
 
         public static void main(String[] args) throws InterruptedException {
             System.out.println("started " + String.join(" ", args));
@@ -34,8 +33,10 @@ class ChildJvmTest {
     @DisplayName("runs a main class of the test class path in a child JVM and reads its output lines")
     void runsAndReads() {
         ChildJvm child = jvms.start(Sleeper.class, "a", "b");
-        assertThat(child.awaitLine(l -> l.startsWith("started"), Duration.ofSeconds(30))).isEqualTo("started a b");
-        assertThat(child.awaitLine(l -> l.startsWith("pid"), Duration.ofSeconds(5))).isEqualTo("pid " + child.pid());
+        assertThat(child.awaitLine(l -> l.startsWith("started"), Duration.ofSeconds(30)))
+                .isEqualTo("started a b");
+        assertThat(child.awaitLine(l -> l.startsWith("pid"), Duration.ofSeconds(5)))
+                .isEqualTo("pid " + child.pid());
         assertThat(child.lines()).hasSize(2);
         assertThat(child.isAlive()).isTrue();
     }
@@ -58,7 +59,8 @@ class ChildJvmTest {
         ChildJvm child = jvms.start(Sleeper.class, "exit");
         assertThat(child.waitFor(Duration.ofSeconds(30))).isEqualTo(3);
         assertThatThrownBy(() -> child.awaitLine(l -> l.equals("never"), Duration.ofSeconds(5)))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("ended");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("ended");
     }
 
     @Test

@@ -13,7 +13,8 @@ class EtcdClusterIT {
     void survivesLeaderLoss() {
         try (EtcdCluster etcd = EtcdCluster.start(3)) {
             assertThat(etcd.size()).isEqualTo(3);
-            assertThat(etcd.address().split(",")).hasSize(3)
+            assertThat(etcd.address().split(","))
+                    .hasSize(3)
                     .containsExactly(etcd.memberAddress(0), etcd.memberAddress(1), etcd.memberAddress(2));
             etcd.etcdctl("put", "before", "1");
 

@@ -16,7 +16,8 @@ class EtcdServerIT {
     }
 
     @Test
-    @DisplayName("starts on a loopback port, serves etcdctl, keeps data across stop and restart, and cleans up on close")
+    @DisplayName(
+            "starts on a loopback port, serves etcdctl, keeps data across stop and restart, and cleans up on close")
     void lifecycle() {
         EtcdServer etcd = EtcdServer.start();
         Path dir = etcd.directory();

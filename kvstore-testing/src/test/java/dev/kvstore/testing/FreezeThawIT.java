@@ -52,23 +52,27 @@ class FreezeThawIT {
     void freezeAndThaw(String name, Supplier<TestServer> starter) {
         try (TestServer server = starter.get()) {
             assertThat(server.canFreeze()).isTrue();
-            assertThat(answers(server.address(), request(name), Duration.ofSeconds(5))).isTrue();
+            assertThat(answers(server.address(), request(name), Duration.ofSeconds(5)))
+                    .isTrue();
 
             server.freeze();
             server.freeze();
             assertThat(server.isFrozen()).isTrue();
             assertThat(server.isRunning()).isTrue();
-            assertThat(answers(server.address(), request(name), Duration.ofMillis(1500))).isFalse();
+            assertThat(answers(server.address(), request(name), Duration.ofMillis(1500)))
+                    .isFalse();
 
             server.thaw();
             assertThat(server.isFrozen()).isFalse();
-            assertThat(answers(server.address(), request(name), Duration.ofSeconds(5))).isTrue();
+            assertThat(answers(server.address(), request(name), Duration.ofSeconds(5)))
+                    .isTrue();
 
             server.freeze();
-            server.stop();   // a frozen server still stops
+            server.stop(); // a frozen server still stops
             assertThat(server.isRunning()).isFalse();
             server.restart();
-            assertThat(answers(server.address(), request(name), Duration.ofSeconds(5))).isTrue();
+            assertThat(answers(server.address(), request(name), Duration.ofSeconds(5)))
+                    .isTrue();
         }
     }
 }

@@ -27,7 +27,8 @@ class RedisSentinelClusterIT {
             redis.close();
             assertThat(Resp.pings(port)).isFalse();
             for (String sentinel : redis.sentinelAddress().split(",")) {
-                assertThat(Resp.pings(Integer.parseInt(sentinel.substring(sentinel.indexOf(':') + 1)))).isFalse();
+                assertThat(Resp.pings(Integer.parseInt(sentinel.substring(sentinel.indexOf(':') + 1))))
+                        .isFalse();
             }
             redis.close();
         } finally {

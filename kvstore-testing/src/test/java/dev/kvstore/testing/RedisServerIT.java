@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class RedisServerIT {
 
     @Test
-    @DisplayName("starts on a loopback port, serves redis-cli, keeps data across stop and restart, and cleans up on close")
+    @DisplayName(
+            "starts on a loopback port, serves redis-cli, keeps data across stop and restart, and cleans up on close")
     void lifecycle() {
         RedisServer redis = RedisServer.start();
         Path dir = redis.directory();

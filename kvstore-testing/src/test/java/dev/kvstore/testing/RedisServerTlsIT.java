@@ -13,14 +13,18 @@ import org.junit.jupiter.api.Test;
 class RedisServerTlsIT {
 
     @Test
-    @DisplayName("a TLS server serves redis-cli over TLS only, survives a restart, and its certificates are deleted on close")
+    @DisplayName(
+            "a TLS server serves redis-cli over TLS only, survives a restart, and its certificates are deleted on close")
     void tlsOnly() {
         Path ca;
-        try (RedisTls tls = RedisTls.generate(); RedisServer redis = RedisServer.startWithTls(tls)) {
+        try (RedisTls tls = RedisTls.generate();
+                RedisServer redis = RedisServer.startWithTls(tls)) {
             ca = tls.caCertificate();
             assertThat(ca).exists();
             assertThat(redis.redisCli("SET", "greeting", "hello")).isEqualTo("OK");
-            assertThat(Resp.pings(redis.port())).as("plain PING on the TLS port").isFalse();
+            assertThat(Resp.pings(redis.port()))
+                    .as("plain PING on the TLS port")
+                    .isFalse();
 
             redis.restart();
             assertThat(redis.redisCli("GET", "greeting")).isEqualTo("hello");
@@ -34,25 +38,61 @@ class RedisServerTlsIT {
     void certificates() {
         try (RedisTls tls = RedisTls.generate()) {
             Path openssl = Binaries.require("openssl", "openssl");
-            String text = Cli.run(List.of(openssl.toString(), "x509", "-noout", "-ext", "subjectAltName",
-                    "-in", tls.serverCertificate().toString()), Map.of()).requireSuccess().stdoutText();
+            String text = Cli.run(
+                            List.of(
+                                    openssl.toString(),
+                                    "x509",
+                                    "-noout",
+                                    "-ext",
+                                    "subjectAltName",
+                                    "-in",
+                                    tls.serverCertificate().toString()),
+                            Map.of())
+                    .requireSuccess()
+                    .stdoutText();
             assertThat(text).contains("IP Address:127.0.0.1").contains("DNS:localhost");
-            assertThat(Cli.run(List.of(openssl.toString(), "verify", "-CAfile", tls.caCertificate().toString(),
-                    tls.serverCertificate().toString(), tls.clientCertificate().toString()), Map.of()).exitCode())
+            assertThat(Cli.run(
+                                    List.of(
+                                            openssl.toString(),
+                                            "verify",
+                                            "-CAfile",
+                                            tls.caCertificate().toString(),
+                                            tls.serverCertificate().toString(),
+                                            tls.clientCertificate().toString()),
+                                    Map.of())
+                            .exitCode())
                     .isZero();
-            assertThat(Cli.run(List.of(openssl.toString(), "verify", "-CAfile", tls.otherCaCertificate().toString(),
-                    tls.serverCertificate().toString()), Map.of()).exitCode()).isNotZero();
+            assertThat(Cli.run(
+                                    List.of(
+                                            openssl.toString(),
+                                            "verify",
+                                            "-CAfile",
+                                            tls.otherCaCertificate().toString(),
+                                            tls.serverCertificate().toString()),
+                                    Map.of())
+                            .exitCode())
+                    .isNotZero();
         }
     }
 
     @Test
     @DisplayName("with mutual TLS, redis-cli presenting the client certificate is served and one without is refused")
     void mutualTls() {
-        try (RedisTls tls = RedisTls.generate(); RedisServer redis = RedisServer.startWithMutualTls(tls)) {
+        try (RedisTls tls = RedisTls.generate();
+                RedisServer redis = RedisServer.startWithMutualTls(tls)) {
             assertThat(redis.redisCli("PING")).isEqualTo("PONG");
             Path redisCli = Binaries.require("redis-cli", Binaries.REDIS_PACKAGES);
-            Cli.Result noCert = Cli.run(List.of(redisCli.toString(), "-h", "127.0.0.1", "-p",
-                    Integer.toString(redis.port()), "--tls", "--cacert", tls.caCertificate().toString(), "PING"),
+            Cli.Result noCert = Cli.run(
+                    List.of(
+                            redisCli.toString(),
+                            "-h",
+                            "127.0.0.1",
+                            "-p",
+                            Integer.toString(redis.port()),
+                            "--tls",
+                            "--cacert",
+                            tls.caCertificate().toString(),
+                            "PING"),
                     Map.of());
             assertThat(noCert.stdoutText()).doesNotContain("PONG");
         }

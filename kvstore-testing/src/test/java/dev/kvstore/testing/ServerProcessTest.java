@@ -45,7 +45,8 @@ class ServerProcessTest {
                 .hasMessageContaining("was not ready within PT0.5S")
                 .hasMessageContaining("still loading");
         assertThat(process.isRunning()).isFalse();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
     }
 
     @Test
@@ -57,6 +58,7 @@ class ServerProcessTest {
         process.stop();
         process.stop();
         assertThat(process.isRunning()).isFalse();
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
     }
 }

@@ -86,11 +86,12 @@ class TcpProxyTest {
         assertThat(roundTrip(s, "x")).isEqualTo("x");
         proxy.cut();
         assertThatThrownBy(() -> {
-            s.getOutputStream().write('y');
-            if (s.getInputStream().read() < 0) {
-                throw new IOException("closed");
-            }
-        }).isInstanceOf(IOException.class);
+                    s.getOutputStream().write('y');
+                    if (s.getInputStream().read() < 0) {
+                        throw new IOException("closed");
+                    }
+                })
+                .isInstanceOf(IOException.class);
         s.close();
         assertThatThrownBy(this::connect).isInstanceOf(ConnectException.class);
         assertThat(proxy.connections()).isZero();

@@ -126,23 +126,32 @@ class TestServerExtensionTest {
     }
 
     @Test
-    @DisplayName("starts one server for the class and its nested classes, repairs it after each test, closes it after the class")
+    @DisplayName(
+            "starts one server for the class and its nested classes, repairs it after each test, closes it after the class")
     void lifecycle() {
         EVENTS.clear();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         Launcher launcher = LauncherFactory.create();
-        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(Sample.class)).build(),
+        launcher.execute(
+                LauncherDiscoveryRequestBuilder.request()
+                        .selectors(selectClass(Sample.class))
+                        .build(),
                 listener);
         TestExecutionSummary summary = listener.getSummary();
 
         assertThat(summary.getFailures()).isEmpty();
         assertThat(summary.getTestsSucceededCount()).isEqualTo(4);
-        assertThat(EVENTS).containsExactly(
-                "start",
-                "test stops", "stop", "restart",
-                "test freezes", "freeze", "thaw",
-                "test unreachable",
-                "test nested",
-                "close");
+        assertThat(EVENTS)
+                .containsExactly(
+                        "start",
+                        "test stops",
+                        "stop",
+                        "restart",
+                        "test freezes",
+                        "freeze",
+                        "thaw",
+                        "test unreachable",
+                        "test nested",
+                        "close");
     }
 }

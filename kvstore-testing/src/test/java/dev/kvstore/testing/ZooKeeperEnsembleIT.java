@@ -36,9 +36,12 @@ class ZooKeeperEnsembleIT {
                 assertThat(ensemble.isServerRunning(leader)).isFalse();
                 assertThat(ensemble.leaderIndex()).isNotEqualTo(leader);
 
-                Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(KeeperException.class)
-                        .until(() -> zk.create("/after", "2".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE,
-                                CreateMode.PERSISTENT) != null);
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .ignoreExceptionsInstanceOf(KeeperException.class)
+                        .until(() ->
+                                zk.create("/after", "2".getBytes(), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT)
+                                        != null);
                 assertThat(zk.getData("/before", false, null)).isEqualTo("1".getBytes());
 
                 ensemble.restartServer(leader);

@@ -134,8 +134,7 @@ final class KeyPaths {
      * @param partial the raw prefix the children's segments must start with
      * @param top whether the children are top-level segments
      */
-    record Scan(String parentPath, String keyPrefix, String partial, boolean top) {
-    }
+    record Scan(String parentPath, String keyPrefix, String partial, boolean top) {}
 
     /** The segment a child znode name stands for, or empty if the name is not a canonical encoding. */
     Optional<String> segment(String name, boolean top) {
@@ -163,7 +162,8 @@ final class KeyPaths {
         }
         String segment;
         try {
-            segment = StandardCharsets.UTF_8.newDecoder()
+            segment = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes.toByteArray()))
@@ -185,8 +185,11 @@ final class KeyPaths {
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
             if (c == ESCAPE || refused(c)) {
-                int end = Character.isHighSurrogate(c) && i + 1 < segment.length()
-                        && Character.isLowSurrogate(segment.charAt(i + 1)) ? i + 2 : i + 1;
+                int end = Character.isHighSurrogate(c)
+                                && i + 1 < segment.length()
+                                && Character.isLowSurrogate(segment.charAt(i + 1))
+                        ? i + 2
+                        : i + 1;
                 for (byte b : segment.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
                     sb.append(ESCAPE).append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
                 }
@@ -198,7 +201,10 @@ final class KeyPaths {
     }
 
     private boolean needsEscape(String segment, boolean top) {
-        if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.charAt(0) == ESCAPE
+        if (segment.isEmpty()
+                || segment.equals(".")
+                || segment.equals("..")
+                || segment.charAt(0) == ESCAPE
                 || top && base.equals("/") && segment.equals("zookeeper")) {
             return true;
         }
@@ -212,10 +218,7 @@ final class KeyPaths {
 
     /** The characters {@link PathUtils#validatePath} refuses in a znode name. */
     static boolean refused(char c) {
-        return c <= '\u001f'
-                || c >= '\u007f' && c <= '\u009f'
-                || c >= '\ud800' && c <= '\uf8ff'
-                || c >= '\ufff0';
+        return c <= '\u001f' || c >= '\u007f' && c <= '\u009f' || c >= '\ud800' && c <= '\uf8ff' || c >= '\ufff0';
     }
 
     private static int hex(char c) {

@@ -51,7 +51,8 @@ final class ZooKeeperConnection implements AutoCloseable {
     ZooKeeperConnection(ZooKeeperSettings settings) {
         boolean digest = settings.username().isPresent();
         this.keyAcl = digest ? ZooDefs.Ids.CREATOR_ALL_ACL : ZooDefs.Ids.OPEN_ACL_UNSAFE;
-        this.containerAcl = List.of(new ACL(ZooDefs.Perms.ALL & ~ZooDefs.Perms.WRITE,
+        this.containerAcl = List.of(new ACL(
+                ZooDefs.Perms.ALL & ~ZooDefs.Perms.WRITE,
                 digest ? ZooDefs.Ids.AUTH_IDS : ZooDefs.Ids.ANYONE_ID_UNSAFE));
 
         ZKClientConfig zk = new ZKClientConfig();
@@ -70,8 +71,10 @@ final class ZooKeeperConnection implements AutoCloseable {
                 .retryPolicy(new RetryUntilElapsed((int) settings.timeout().toMillis(), 50))
                 .zkClientConfig(zk);
         if (digest) {
-            builder.authorization("digest", (settings.username().get() + ":" + settings.password().orElseThrow())
-                    .getBytes(StandardCharsets.UTF_8));
+            builder.authorization(
+                    "digest",
+                    (settings.username().get() + ":" + settings.password().orElseThrow())
+                            .getBytes(StandardCharsets.UTF_8));
         }
         this.curator = builder.build();
         this.async = AsyncCuratorFramework.wrap(curator);
@@ -90,7 +93,9 @@ final class ZooKeeperConnection implements AutoCloseable {
         }
         Path combined;
         try {
-            combined = Files.createTempFile("kvstore-zookeeper-", ".pem",
+            combined = Files.createTempFile(
+                    "kvstore-zookeeper-",
+                    ".pem",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             try {
@@ -104,7 +109,8 @@ final class ZooKeeperConnection implements AutoCloseable {
         try {
             String cert = Files.readString(settings.certFile().get(), StandardCharsets.US_ASCII);
             String key = Files.readString(settings.keyFile().orElseThrow(), StandardCharsets.US_ASCII);
-            if (!key.contains("-----BEGIN PRIVATE KEY-----") && !key.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
+            if (!key.contains("-----BEGIN PRIVATE KEY-----")
+                    && !key.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")) {
                 throw new KvStoreConfigurationException("option " + ZooKeeperOptions.TLS_KEY_FILE
                         + " must be a PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----); convert it with"
                         + " openssl pkcs8 -topk8 -nocrypt");
@@ -113,8 +119,10 @@ final class ZooKeeperConnection implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             deleteQuietly(combined);
             if (e instanceof IOException io) {
-                throw new KvStoreConfigurationException("cannot read " + ZooKeeperOptions.TLS_CERT_FILE + " or "
-                        + ZooKeeperOptions.TLS_KEY_FILE + ": " + io.getMessage(), io);
+                throw new KvStoreConfigurationException(
+                        "cannot read " + ZooKeeperOptions.TLS_CERT_FILE + " or " + ZooKeeperOptions.TLS_KEY_FILE + ": "
+                                + io.getMessage(),
+                        io);
             }
             throw (RuntimeException) e;
         }

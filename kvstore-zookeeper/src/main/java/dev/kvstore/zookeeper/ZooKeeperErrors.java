@@ -24,13 +24,16 @@ final class ZooKeeperErrors {
     private static final String STORE = ZooKeeperKvStoreProvider.STORE_TYPE;
 
     /** Codes that mean ZooKeeper could not be reached or could not serve now. */
-    private static final Set<KeeperException.Code> UNAVAILABLE = EnumSet.of(KeeperException.Code.CONNECTIONLOSS,
-            KeeperException.Code.SESSIONEXPIRED, KeeperException.Code.OPERATIONTIMEOUT,
-            KeeperException.Code.SESSIONMOVED, KeeperException.Code.REQUESTTIMEOUT, KeeperException.Code.NOTREADONLY,
+    private static final Set<KeeperException.Code> UNAVAILABLE = EnumSet.of(
+            KeeperException.Code.CONNECTIONLOSS,
+            KeeperException.Code.SESSIONEXPIRED,
+            KeeperException.Code.OPERATIONTIMEOUT,
+            KeeperException.Code.SESSIONMOVED,
+            KeeperException.Code.REQUESTTIMEOUT,
+            KeeperException.Code.NOTREADONLY,
             KeeperException.Code.THROTTLEDOP);
 
-    private ZooKeeperErrors() {
-    }
+    private ZooKeeperErrors() {}
 
     /** A failure with the house message shape and no driver cause. */
     static KvStoreException failure(String op, String subject, String reason) {
@@ -44,8 +47,9 @@ final class ZooKeeperErrors {
 
     /** The failure of an operation that did not complete within the timeout. */
     static KvStoreUnavailableException timedOut(String op, String subject, Duration timeout) {
-        return new KvStoreUnavailableException(StoreErrors.message(STORE, op, subject, "no answer within the timeout of "
-                + timeout), new TimeoutException());
+        return new KvStoreUnavailableException(
+                StoreErrors.message(STORE, op, subject, "no answer within the timeout of " + timeout),
+                new TimeoutException());
     }
 
     /** The failure of an operation started on (or outlived by) a closed client. */
@@ -63,15 +67,20 @@ final class ZooKeeperErrors {
         Throwable t = Futures.unwrap(error);
         KeeperException ke = keeperException(t);
         if (ke != null && (ke.code() == KeeperException.Code.NOAUTH || ke.code() == KeeperException.Code.AUTHFAILED)) {
-            return new KvStoreException(StoreErrors.message(STORE, op, subject, "not authorized by ZooKeeper ("
-                    + ke.code() + "); check the username and password options"), t);
+            return new KvStoreException(
+                    StoreErrors.message(
+                            STORE,
+                            op,
+                            subject,
+                            "not authorized by ZooKeeper (" + ke.code() + "); check the username and password options"),
+                    t);
         }
         if (ke == null && clientClosed && !(t instanceof KvStoreException)) {
             return new KvStoreException(StoreErrors.message(STORE, op, subject, "the zookeeper client is closed"), t);
         }
         if (ke != null && UNAVAILABLE.contains(ke.code())) {
-            return new KvStoreUnavailableException(StoreErrors.message(STORE, op, subject, "ZooKeeper is unreachable ("
-                    + ke.code() + ")"), t);
+            return new KvStoreUnavailableException(
+                    StoreErrors.message(STORE, op, subject, "ZooKeeper is unreachable (" + ke.code() + ")"), t);
         }
         return StoreErrors.translate(STORE, op, subject, t, x -> false);
     }
@@ -114,8 +123,8 @@ final class ZooKeeperErrors {
      * code (a failure that is no {@link KeeperException} fails as it is); returning null from
      * {@code next} completes with the original result or error.
      */
-    static <T, R> CompletableFuture<R> recover(CompletionStage<T> stage,
-            BiFunction<T, KeeperException.Code, CompletableFuture<R>> next) {
+    static <T, R> CompletableFuture<R> recover(
+            CompletionStage<T> stage, BiFunction<T, KeeperException.Code, CompletableFuture<R>> next) {
         CompletableFuture<R> out = new CompletableFuture<>();
         stage.whenComplete((value, error) -> {
             CompletableFuture<R> r;

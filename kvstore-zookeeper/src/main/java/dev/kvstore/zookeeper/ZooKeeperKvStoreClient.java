@@ -53,8 +53,11 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     /** Versions, transactions as multis, leases as ephemeral znodes (every operation is bounded: {@link BoundedByTimeout}). */
     private static final Set<KvCapability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
-            KvCapability.VERSIONS, KvCapability.CONDITIONAL_WRITES,
-            KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS));
+            KvCapability.VERSIONS,
+            KvCapability.CONDITIONAL_WRITES,
+            KvCapability.TRANSACTIONS,
+            KvCapability.LEASES,
+            KvCapability.LOCKS));
 
     private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperKvStoreClient.class);
 
@@ -148,7 +151,11 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     @Override
     public CompletableFuture<TxnResult> commit(Txn txn) {
-        Keys.checkTxn(ZooKeeperKvStoreProvider.STORE_TYPE, txn, settings.maxValueSize(), ZooKeeperTxn.MAX_TXN_SIZE,
+        Keys.checkTxn(
+                ZooKeeperKvStoreProvider.STORE_TYPE,
+                txn,
+                settings.maxValueSize(),
+                ZooKeeperTxn.MAX_TXN_SIZE,
                 CAPABILITIES);
         txns.check(txn);
         return bounded("commit", txn.keys().get(0), () -> txns.commit(txn).thenApply(TxnResult::of));
@@ -157,7 +164,11 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public CompletableFuture<Boolean> putIfAbsent(String key, byte[] value) {
         Txn txn = Txn.builder().ifAbsent(key).put(key, value).build();
-        Keys.checkTxn(ZooKeeperKvStoreProvider.STORE_TYPE, txn, settings.maxValueSize(), ZooKeeperTxn.MAX_TXN_SIZE,
+        Keys.checkTxn(
+                ZooKeeperKvStoreProvider.STORE_TYPE,
+                txn,
+                settings.maxValueSize(),
+                ZooKeeperTxn.MAX_TXN_SIZE,
                 CAPABILITIES);
         byte[] copy = value.clone();
         return bounded("putIfAbsent", key, () -> txns.putIfAbsent(txn, key, copy));
@@ -166,7 +177,11 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public CompletableFuture<Boolean> compareAndSet(String key, long expectedVersion, byte[] value) {
         Txn txn = Txn.builder().ifVersion(key, expectedVersion).put(key, value).build();
-        Keys.checkTxn(ZooKeeperKvStoreProvider.STORE_TYPE, txn, settings.maxValueSize(), ZooKeeperTxn.MAX_TXN_SIZE,
+        Keys.checkTxn(
+                ZooKeeperKvStoreProvider.STORE_TYPE,
+                txn,
+                settings.maxValueSize(),
+                ZooKeeperTxn.MAX_TXN_SIZE,
                 CAPABILITIES);
         byte[] copy = value.clone();
         return bounded("compareAndSet", key, () -> txns.compareAndSet(txn, key, expectedVersion, copy));
@@ -200,18 +215,27 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
             mode = AddWatchMode.PERSISTENT;
         }
         ZooKeeperWatch watch = new ZooKeeperWatch(this, key, withPrefix, listener, watchPath, mode);
-        return bounded("watch", key, () -> addWatch(watch).thenApply(x -> {
-            watches.add(watch);
-            return (KvWatch) watch;
-        })).whenComplete((w, t) -> {
-            if (t != null) {
-                watch.close();
-            }
-        });
+        return bounded(
+                        "watch",
+                        key,
+                        () -> addWatch(watch).thenApply(x -> {
+                            watches.add(watch);
+                            return (KvWatch) watch;
+                        }))
+                .whenComplete((w, t) -> {
+                    if (t != null) {
+                        watch.close();
+                    }
+                });
     }
 
     CompletableFuture<Void> addWatch(ZooKeeperWatch watch) {
-        return connection.async().addWatch().withMode(watch.mode()).usingWatcher(watch).forPath(watch.watchPath())
+        return connection
+                .async()
+                .addWatch()
+                .withMode(watch.mode())
+                .usingWatcher(watch)
+                .forPath(watch.watchPath())
                 .toCompletableFuture();
     }
 
@@ -221,8 +245,12 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
             return;
         }
         try {
-            connection.async().removeWatches()
-                    .removing(watch, Watcher.WatcherType.Any,
+            connection
+                    .async()
+                    .removeWatches()
+                    .removing(
+                            watch,
+                            Watcher.WatcherType.Any,
                             EnumSet.of(RemoveWatcherOption.local, RemoveWatcherOption.quietly))
                     .forPath(watch.watchPath())
                     .exceptionally(t -> {
@@ -256,7 +284,11 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (closed.get()) {
             return CompletableFuture.completedFuture(false);
         }
-        return connection.async().checkExists().forPath(paths.root()).toCompletableFuture()
+        return connection
+                .async()
+                .checkExists()
+                .forPath(paths.root())
+                .toCompletableFuture()
                 .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
                 .handle((stat, t) -> t == null);
     }
@@ -311,7 +343,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 result.completeExceptionally(ZooKeeperErrors.translate(op, subject, t, closed.get()));
             }
         });
-        return Futures.withTimeout(result, settings.timeout(),
-                () -> ZooKeeperErrors.timedOut(op, subject, settings.timeout()));
+        return Futures.withTimeout(
+                result, settings.timeout(), () -> ZooKeeperErrors.timedOut(op, subject, settings.timeout()));
     }
 }

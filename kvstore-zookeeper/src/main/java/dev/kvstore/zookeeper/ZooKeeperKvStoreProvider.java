@@ -23,8 +23,7 @@ public final class ZooKeeperKvStoreProvider implements KvStoreProvider {
     public static final String STORE_TYPE = "zookeeper";
 
     /** Creates the provider; stateless. */
-    public ZooKeeperKvStoreProvider() {
-    }
+    public ZooKeeperKvStoreProvider() {}
 
     /**
      * {@inheritDoc}

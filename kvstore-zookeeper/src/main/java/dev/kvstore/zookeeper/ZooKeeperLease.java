@@ -1,6 +1,5 @@
 package dev.kvstore.zookeeper;
 
-import dev.kvstore.KvStoreException;
 import dev.kvstore.Txn;
 import dev.kvstore.spi.AbstractKvLease;
 import java.time.Duration;
@@ -24,8 +23,14 @@ final class ZooKeeperLease extends AbstractKvLease {
     private final long grantedSentNanos;
     private final Set<String> paths = ConcurrentHashMap.newKeySet();
 
-    ZooKeeperLease(ZooKeeperLeases registry, long id, Duration ttl, Duration timeout, long session,
-            Duration sessionTimeout, long grantedSentNanos) {
+    ZooKeeperLease(
+            ZooKeeperLeases registry,
+            long id,
+            Duration ttl,
+            Duration timeout,
+            long session,
+            Duration sessionTimeout,
+            long grantedSentNanos) {
         super(ZooKeeperKvStoreProvider.STORE_TYPE, id, ttl, timeout);
         this.registry = registry;
         this.session = session;
@@ -65,8 +70,7 @@ final class ZooKeeperLease extends AbstractKvLease {
     /** Fails a transaction that would put a key under a lease that is no longer active. */
     void checkUsable(Txn txn) {
         if (!isActive()) {
-            throw ZooKeeperErrors.failure("commit", txn.keys().get(0), "lease "
-                    + id() + " is no longer active");
+            throw ZooKeeperErrors.failure("commit", txn.keys().get(0), "lease " + id() + " is no longer active");
         }
     }
 
@@ -74,8 +78,8 @@ final class ZooKeeperLease extends AbstractKvLease {
     void checkSession(long current, Txn txn) {
         if (current != session) {
             registry.lose(this);
-            throw ZooKeeperErrors.failure("commit", txn.keys().get(0), "lease "
-                    + id() + " is lost: its ZooKeeper session ended");
+            throw ZooKeeperErrors.failure(
+                    "commit", txn.keys().get(0), "lease " + id() + " is lost: its ZooKeeper session ended");
         }
     }
 

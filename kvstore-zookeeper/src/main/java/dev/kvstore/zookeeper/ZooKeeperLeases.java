@@ -57,6 +57,7 @@ final class ZooKeeperLeases {
     private final Set<ZooKeeperLease> orphans = ConcurrentHashMap.newKeySet();
     /** Path of a leased znode to the lease it was last put under by this client. */
     private final Map<String, ZooKeeperLease> holders = new ConcurrentHashMap<>();
+
     private final AtomicLong lastOkSent = new AtomicLong(Long.MIN_VALUE);
     private volatile long lastProbeSent = Long.MIN_VALUE;
     private ScheduledFuture<?> ticker;
@@ -70,21 +71,23 @@ final class ZooKeeperLeases {
     /** Grants a lease once the client is connected and a probe went through. */
     CompletableFuture<KvLease> grant(Duration ttl) {
         AbstractKvLease.checkTtl(ttl);
-        return connection.whenConnected().thenCompose(zk -> probe(zk).thenApply(sent -> {
-            Duration sessionTimeout = Duration.ofMillis(zk.getSessionTimeout());
-            ZooKeeperLease lease = new ZooKeeperLease(this, zk.getSessionId(), ttl, settings.timeout(),
-                    zk.getSessionId(), sessionTimeout, sent);
-            synchronized (this) {
-                if (closed) {
-                    throw new CompletionException(ZooKeeperErrors.closed("grantLease", ttl.toString()));
-                }
-                active.add(lease);
-                if (ticker == null) {
-                    ticker = Futures.scheduleShortTaskWithFixedDelay(this::tick, TICK, TICK);
-                }
-            }
-            return lease;
-        }));
+        return connection
+                .whenConnected()
+                .thenCompose(zk -> probe(zk).thenApply(sent -> {
+                    Duration sessionTimeout = Duration.ofMillis(zk.getSessionTimeout());
+                    ZooKeeperLease lease = new ZooKeeperLease(
+                            this, zk.getSessionId(), ttl, settings.timeout(), zk.getSessionId(), sessionTimeout, sent);
+                    synchronized (this) {
+                        if (closed) {
+                            throw new CompletionException(ZooKeeperErrors.closed("grantLease", ttl.toString()));
+                        }
+                        active.add(lease);
+                        if (ticker == null) {
+                            ticker = Futures.scheduleShortTaskWithFixedDelay(this::tick, TICK, TICK);
+                        }
+                    }
+                    return lease;
+                }));
     }
 
     /** The lease of this client behind {@code lease}, for a leased put. */
@@ -165,14 +168,18 @@ final class ZooKeeperLeases {
         CompletableFuture<Long> f = new CompletableFuture<>();
         long sent = System.nanoTime();
         lastProbeSent = sent;
-        zk.exists("/", false, (rc, path, ctx, stat) -> {
-            if (rc == KeeperException.Code.OK.intValue()) {
-                lastOkSent.accumulateAndGet(sent, Math::max);
-                f.complete(sent);
-            } else {
-                f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
-            }
-        }, null);
+        zk.exists(
+                "/",
+                false,
+                (rc, path, ctx, stat) -> {
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        lastOkSent.accumulateAndGet(sent, Math::max);
+                        f.complete(sent);
+                    } else {
+                        f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
+                    }
+                },
+                null);
         return f;
     }
 
@@ -213,18 +220,28 @@ final class ZooKeeperLeases {
                 continue;
             }
             Stat stat = new Stat();
-            deletes.add(ZooKeeperErrors.recover(connection.async().getData().storingStatIn(stat).forPath(path),
-                    (data, code) -> {
-                        if (code == KeeperException.Code.NONODE || code == null && stat.getEphemeralOwner() != lease.session()) {
-                            return DONE;
-                        }
-                        if (code != null) {
-                            return null;
-                        }
-                        return ZooKeeperErrors.recover(connection.async().delete().withVersion(stat.getVersion())
-                                .forPath(path), (y, c2) -> c2 == null || c2 == KeeperException.Code.NONODE
-                                        || c2 == KeeperException.Code.BADVERSION ? DONE : null);
-                    }).thenRun(() -> {
+            deletes.add(ZooKeeperErrors.recover(
+                            connection.async().getData().storingStatIn(stat).forPath(path), (data, code) -> {
+                                if (code == KeeperException.Code.NONODE
+                                        || code == null && stat.getEphemeralOwner() != lease.session()) {
+                                    return DONE;
+                                }
+                                if (code != null) {
+                                    return null;
+                                }
+                                return ZooKeeperErrors.recover(
+                                        connection
+                                                .async()
+                                                .delete()
+                                                .withVersion(stat.getVersion())
+                                                .forPath(path),
+                                        (y, c2) -> c2 == null
+                                                        || c2 == KeeperException.Code.NONODE
+                                                        || c2 == KeeperException.Code.BADVERSION
+                                                ? DONE
+                                                : null);
+                            })
+                    .thenRun(() -> {
                         holders.remove(path, lease);
                         lease.paths().remove(path);
                     }));

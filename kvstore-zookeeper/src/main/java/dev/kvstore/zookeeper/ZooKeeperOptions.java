@@ -73,8 +73,16 @@ public final class ZooKeeperOptions {
     public static final long DEFAULT_MAX_VALUE_BYTES = 1020L * 1024;
 
     /** Every option name above. */
-    public static final Set<String> ALL = Set.of(ROOT_PATH, SESSION_TIMEOUT, USERNAME, PASSWORD, TLS,
-            TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE, MAX_VALUE_BYTES);
+    public static final Set<String> ALL = Set.of(
+            ROOT_PATH,
+            SESSION_TIMEOUT,
+            USERNAME,
+            PASSWORD,
+            TLS,
+            TLS_CA_FILE,
+            TLS_CERT_FILE,
+            TLS_KEY_FILE,
+            MAX_VALUE_BYTES);
 
     /** Option names of earlier versions, each with what replaces it; using one fails at creation. */
     public static final Map<String, String> RENAMED = Map.of(
@@ -86,6 +94,5 @@ public final class ZooKeeperOptions {
             "tls.keyStore", TLS_CERT_FILE + " and " + TLS_KEY_FILE + " (PEM files)",
             "tls.keyStorePassword", TLS_KEY_FILE + " (an unencrypted PEM key, which needs no password)");
 
-    private ZooKeeperOptions() {
-    }
+    private ZooKeeperOptions() {}
 }

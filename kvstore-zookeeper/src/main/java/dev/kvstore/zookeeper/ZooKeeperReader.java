@@ -81,17 +81,21 @@ final class ZooKeeperReader {
         ZooKeeper zk = connection.connectedHandle();
         if (zk != null) {
             CompletableFuture<Znode> f = new CompletableFuture<>();
-            zk.getData(path, false, (rc, p, ctx, data, stat) -> {
-                if (rc == KeeperException.Code.OK.intValue()) {
-                    f.complete(new Znode(data, stat));
-                } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                    f.complete(null);
-                } else if (isConnectionProblem(rc)) {
-                    curatorRead(path).whenComplete((n, t) -> complete(f, n, t));
-                } else {
-                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
-                }
-            }, null);
+            zk.getData(
+                    path,
+                    false,
+                    (rc, p, ctx, data, stat) -> {
+                        if (rc == KeeperException.Code.OK.intValue()) {
+                            f.complete(new Znode(data, stat));
+                        } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                            f.complete(null);
+                        } else if (isConnectionProblem(rc)) {
+                            curatorRead(path).whenComplete((n, t) -> complete(f, n, t));
+                        } else {
+                            f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                        }
+                    },
+                    null);
             return f;
         }
         return curatorRead(path);
@@ -144,21 +148,25 @@ final class ZooKeeperReader {
     CompletableFuture<TreeMap<String, KvPair>> scan(String prefix) {
         KeyPaths.Scan scan = paths.scan(prefix);
         Map<String, KvPair> found = new ConcurrentHashMap<>();
-        return children(scan.parentPath()).thenCompose(names -> {
-            List<String> levelPaths = new ArrayList<>();
-            List<String> levelKeys = new ArrayList<>();
-            for (String name : names) {
-                paths.segment(name, scan.top()).filter(segment -> segment.startsWith(scan.partial())).ifPresent(segment -> {
-                    levelPaths.add(KeyPaths.child(scan.parentPath(), name));
-                    levelKeys.add(scan.keyPrefix() + segment);
-                });
-            }
-            return walk(levelPaths, levelKeys, found, 0);
-        }).thenApply(x -> new TreeMap<>(found));
+        return children(scan.parentPath())
+                .thenCompose(names -> {
+                    List<String> levelPaths = new ArrayList<>();
+                    List<String> levelKeys = new ArrayList<>();
+                    for (String name : names) {
+                        paths.segment(name, scan.top())
+                                .filter(segment -> segment.startsWith(scan.partial()))
+                                .ifPresent(segment -> {
+                                    levelPaths.add(KeyPaths.child(scan.parentPath(), name));
+                                    levelKeys.add(scan.keyPrefix() + segment);
+                                });
+                    }
+                    return walk(levelPaths, levelKeys, found, 0);
+                })
+                .thenApply(x -> new TreeMap<>(found));
     }
 
-    private CompletableFuture<Void> walk(List<String> levelPaths, List<String> levelKeys, Map<String, KvPair> found,
-            int depth) {
+    private CompletableFuture<Void> walk(
+            List<String> levelPaths, List<String> levelKeys, Map<String, KvPair> found, int depth) {
         if (levelPaths.isEmpty() || depth > KvStoreClient.MAX_KEY_BYTES + 1) {
             return DONE;
         }
@@ -212,24 +220,36 @@ final class ZooKeeperReader {
      * a listing shows what the client can see.
      */
     CompletableFuture<List<Znode>> readMany(List<String> nodePaths) {
-        return many(nodePaths, Op::getData, result -> result instanceof OpResult.GetDataResult r
-                ? new Znode(r.getData(), r.getStat()) : null, p -> visible(read(p), null));
+        return many(
+                nodePaths,
+                Op::getData,
+                result -> result instanceof OpResult.GetDataResult r ? new Znode(r.getData(), r.getStat()) : null,
+                p -> visible(read(p), null));
     }
 
     /** Lists the children of many znodes (empty for a missing or unreadable one), as {@link #readMany}. */
     private CompletableFuture<List<List<String>>> childrenMany(List<String> nodePaths) {
-        return many(nodePaths, Op::getChildren, result -> result instanceof OpResult.GetChildrenResult r
-                ? r.getChildren() : List.<String>of(), p -> visible(children(p), List.of()));
+        return many(
+                nodePaths,
+                Op::getChildren,
+                result -> result instanceof OpResult.GetChildrenResult r ? r.getChildren() : List.<String>of(),
+                p -> visible(children(p), List.of()));
     }
 
     /** {@code otherwise} instead of a {@code NoAuth} failure. */
     private static <T> CompletableFuture<T> visible(CompletableFuture<T> read, T otherwise) {
-        return recover(read, (value, code) -> code == null ? CompletableFuture.completedFuture(value)
-                : code == KeeperException.Code.NOAUTH ? CompletableFuture.completedFuture(otherwise) : null);
+        return recover(
+                read,
+                (value, code) -> code == null
+                        ? CompletableFuture.completedFuture(value)
+                        : code == KeeperException.Code.NOAUTH ? CompletableFuture.completedFuture(otherwise) : null);
     }
 
-    private <T> CompletableFuture<List<T>> many(List<String> nodePaths, Function<String, Op> op,
-            Function<OpResult, T> decode, Function<String, CompletableFuture<T>> single) {
+    private <T> CompletableFuture<List<T>> many(
+            List<String> nodePaths,
+            Function<String, Op> op,
+            Function<OpResult, T> decode,
+            Function<String, CompletableFuture<T>> single) {
         int batch = connection.batch();
         List<CompletableFuture<List<T>>> batches = new ArrayList<>();
         for (int from = 0; from < nodePaths.size(); from += batch) {
@@ -238,50 +258,63 @@ final class ZooKeeperReader {
             for (String p : slice) {
                 ops.add(op.apply(p));
             }
-            batches.add(readOnlyMulti(ops).handle((results, error) -> {
-                if (error == null && results.size() == slice.size()) {
-                    List<T> decoded = new ArrayList<>(results.size());
-                    boolean failed = false;
-                    for (OpResult r : results) {
-                        if (r instanceof OpResult.ErrorResult e && e.getErr() != KeeperException.Code.NONODE.intValue()
-                                && e.getErr() != KeeperException.Code.NOAUTH.intValue()) {
-                            failed = true;
+            batches.add(readOnlyMulti(ops)
+                    .handle((results, error) -> {
+                        if (error == null && results.size() == slice.size()) {
+                            List<T> decoded = new ArrayList<>(results.size());
+                            boolean failed = false;
+                            for (OpResult r : results) {
+                                if (r instanceof OpResult.ErrorResult e
+                                        && e.getErr() != KeeperException.Code.NONODE.intValue()
+                                        && e.getErr() != KeeperException.Code.NOAUTH.intValue()) {
+                                    failed = true;
+                                }
+                                decoded.add(decode.apply(r));
+                            }
+                            if (!failed) {
+                                return CompletableFuture.completedFuture(decoded);
+                            }
                         }
-                        decoded.add(decode.apply(r));
-                    }
-                    if (!failed) {
-                        return CompletableFuture.completedFuture(decoded);
-                    }
-                }
-                // Connection loss, or an error in one read: read them one by one, with Curator's retries.
-                List<CompletableFuture<T>> each = new ArrayList<>(slice.size());
-                for (String p : slice) {
-                    each.add(single.apply(p));
-                }
-                return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
-                        .thenApply(x -> each.stream().map(CompletableFuture::join).toList());
-            }).thenCompose(Function.identity()));
+                        // Connection loss, or an error in one read: read them one by one, with Curator's retries.
+                        List<CompletableFuture<T>> each = new ArrayList<>(slice.size());
+                        for (String p : slice) {
+                            each.add(single.apply(p));
+                        }
+                        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                                .thenApply(x -> each.stream()
+                                        .map(CompletableFuture::join)
+                                        .toList());
+                    })
+                    .thenCompose(Function.identity()));
         }
-        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new)).thenApply(x -> {
-            List<T> all = new ArrayList<>(nodePaths.size());
-            for (CompletableFuture<List<T>> b : batches) {
-                all.addAll(b.join());
-            }
-            return all;
-        });
+        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))
+                .thenApply(x -> {
+                    List<T> all = new ArrayList<>(nodePaths.size());
+                    for (CompletableFuture<List<T>> b : batches) {
+                        all.addAll(b.join());
+                    }
+                    return all;
+                });
     }
 
     /** A read-only multi on the current ZooKeeper handle (Curator's transactions hold only writes). */
     private CompletableFuture<List<OpResult>> readOnlyMulti(List<Op> ops) {
         CompletableFuture<List<OpResult>> f = new CompletableFuture<>();
         try {
-            connection.curator().getZookeeperClient().getZooKeeper().multi(ops, (rc, path, ctx, results) -> {
-                if (results != null) {
-                    f.complete(results);
-                } else {
-                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
-                }
-            }, null);
+            connection
+                    .curator()
+                    .getZookeeperClient()
+                    .getZooKeeper()
+                    .multi(
+                            ops,
+                            (rc, path, ctx, results) -> {
+                                if (results != null) {
+                                    f.complete(results);
+                                } else {
+                                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
+                                }
+                            },
+                            null);
         } catch (Exception e) {
             f.completeExceptionally(e);
         }
@@ -296,7 +329,8 @@ final class ZooKeeperReader {
             }
             if (node.data == null) {
                 // A key turned into a container is a delete; a new container is nothing.
-                return CompletableFuture.completedFuture(dataChanged ? Optional.of(KvEvent.delete(key)) : Optional.empty());
+                return CompletableFuture.completedFuture(
+                        dataChanged ? Optional.of(KvEvent.delete(key)) : Optional.empty());
             }
             return version(path, node.stat).thenApply(v -> Optional.of(KvEvent.put(key, node.data, v)));
         });
@@ -304,8 +338,9 @@ final class ZooKeeperReader {
 
     /** A key's current state as an event: {@code PUT} with its value, or {@code DELETE}. */
     CompletableFuture<Optional<KvEvent>> currentState(String path, String key) {
-        return read(path).thenCompose(node -> node == null || node.data == null
-                ? CompletableFuture.completedFuture(Optional.of(KvEvent.delete(key)))
-                : version(path, node.stat).thenApply(v -> Optional.of(KvEvent.put(key, node.data, v))));
+        return read(path)
+                .thenCompose(node -> node == null || node.data == null
+                        ? CompletableFuture.completedFuture(Optional.of(KvEvent.delete(key)))
+                        : version(path, node.stat).thenApply(v -> Optional.of(KvEvent.put(key, node.data, v))));
     }
 }

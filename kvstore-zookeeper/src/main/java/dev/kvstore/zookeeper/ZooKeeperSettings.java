@@ -52,30 +52,34 @@ record ZooKeeperSettings(
         for (KvStoreConfig.Endpoint e : config.endpoints()) {
             connect.append(connect.length() == 0 ? "" : ",").append(e);
         }
-        Duration session = config.durationOption(ZooKeeperOptions.SESSION_TIMEOUT,
-                ZooKeeperOptions.DEFAULT_SESSION_TIMEOUT);
+        Duration session =
+                config.durationOption(ZooKeeperOptions.SESSION_TIMEOUT, ZooKeeperOptions.DEFAULT_SESSION_TIMEOUT);
         if (session.toMillis() < 1 || session.toMillis() > Integer.MAX_VALUE) {
             throw new KvStoreConfigurationException("option " + ZooKeeperOptions.SESSION_TIMEOUT
                     + " must be between 1ms and " + Integer.MAX_VALUE + "ms, got " + session);
         }
         if (config.timeout().toMillis() > Integer.MAX_VALUE) {
-            throw new KvStoreConfigurationException("timeout must be at most " + Integer.MAX_VALUE
-                    + "ms for ZooKeeper, got " + config.timeout());
+            throw new KvStoreConfigurationException(
+                    "timeout must be at most " + Integer.MAX_VALUE + "ms for ZooKeeper, got " + config.timeout());
         }
-        String root = config.option(ZooKeeperOptions.ROOT_PATH).orElse(ZooKeeperOptions.DEFAULT_ROOT_PATH).trim();
+        String root = config.option(ZooKeeperOptions.ROOT_PATH)
+                .orElse(ZooKeeperOptions.DEFAULT_ROOT_PATH)
+                .trim();
         KeyPaths paths;
         try {
             paths = new KeyPaths(root);
         } catch (IllegalArgumentException e) {
-            throw new KvStoreConfigurationException("option " + ZooKeeperOptions.ROOT_PATH
-                    + " must be an absolute znode path such as /kvstore, got \"" + root + "\": " + e.getMessage(), e);
+            throw new KvStoreConfigurationException(
+                    "option " + ZooKeeperOptions.ROOT_PATH + " must be an absolute znode path such as /kvstore, got \""
+                            + root + "\": " + e.getMessage(),
+                    e);
         }
         config.requireTogether(ZooKeeperOptions.USERNAME, ZooKeeperOptions.PASSWORD);
         Optional<String> user = config.option(ZooKeeperOptions.USERNAME);
         Optional<String> password = config.option(ZooKeeperOptions.PASSWORD);
         if (user.isPresent() && (user.get().isEmpty() || user.get().indexOf(':') >= 0)) {
-            throw new KvStoreConfigurationException("option " + ZooKeeperOptions.USERNAME
-                    + " must be non-empty and hold no ':'");
+            throw new KvStoreConfigurationException(
+                    "option " + ZooKeeperOptions.USERNAME + " must be non-empty and hold no ':'");
         }
         config.requireTogether(ZooKeeperOptions.TLS_CERT_FILE, ZooKeeperOptions.TLS_KEY_FILE);
         Optional<Path> caFile = config.fileOption(ZooKeeperOptions.TLS_CA_FILE);
@@ -93,8 +97,18 @@ record ZooKeeperSettings(
             throw new KvStoreConfigurationException("option " + ZooKeeperOptions.MAX_VALUE_BYTES
                     + " must be a positive number of bytes below 2 GiB, got " + maxValue);
         }
-        return new ZooKeeperSettings(connect.toString(), config.timeout(), session, paths, user, password, tls,
-                caFile, certFile, keyFile, maxValue);
+        return new ZooKeeperSettings(
+                connect.toString(),
+                config.timeout(),
+                session,
+                paths,
+                user,
+                password,
+                tls,
+                caFile,
+                certFile,
+                keyFile,
+                maxValue);
     }
 
     /** Never shows the password. */

@@ -3,7 +3,6 @@ package dev.kvstore.zookeeper;
 import static dev.kvstore.zookeeper.ZooKeeperReader.DONE;
 import static dev.kvstore.zookeeper.ZooKeeperWriter.parent;
 
-import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.Txn;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,6 @@ import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
-import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -73,7 +71,11 @@ final class ZooKeeperTxn {
     private final KeyPaths paths;
     private final long maxRequestBytes;
 
-    ZooKeeperTxn(ZooKeeperConnection connection, ZooKeeperReader reader, ZooKeeperLeases leases, KeyPaths paths,
+    ZooKeeperTxn(
+            ZooKeeperConnection connection,
+            ZooKeeperReader reader,
+            ZooKeeperLeases leases,
+            KeyPaths paths,
             long maxValueSize) {
         this.connection = connection;
         this.reader = reader;
@@ -96,9 +98,12 @@ final class ZooKeeperTxn {
             bytes += c.key().length() * 3L + 64;
         }
         if (bytes > maxRequestBytes) {
-            throw ZooKeeperErrors.failure("commit", txn.keys().get(0), "the"
-                    + " transaction needs about " + bytes + " bytes, over the limit of " + maxRequestBytes
-                    + " bytes of one ZooKeeper request (max-value-bytes + " + REQUEST_OVERHEAD + ")");
+            throw ZooKeeperErrors.failure(
+                    "commit",
+                    txn.keys().get(0),
+                    "the"
+                            + " transaction needs about " + bytes + " bytes, over the limit of " + maxRequestBytes
+                            + " bytes of one ZooKeeper request (max-value-bytes + " + REQUEST_OVERHEAD + ")");
         }
     }
 
@@ -117,8 +122,10 @@ final class ZooKeeperTxn {
         }
         String path = paths.path(key);
         String probe = KeyPaths.child(path, ZooKeeperReader.BASE_NODE);
-        List<Op> ops = List.of(Op.create(probe, null, connection.containerAcl(), CreateMode.PERSISTENT),
-                Op.delete(probe, -1), Op.setData(path, value, (int) (expectedVersion - 1)));
+        List<Op> ops = List.of(
+                Op.create(probe, null, connection.containerAcl(), CreateMode.PERSISTENT),
+                Op.delete(probe, -1),
+                Op.setData(path, value, (int) (expectedVersion - 1)));
         return fast(ops).thenCompose(code -> {
             if (code == null) {
                 leases.written(Map.of(), Set.of(path));
@@ -146,15 +153,18 @@ final class ZooKeeperTxn {
     private CompletableFuture<KeeperException.Code> fast(List<Op> ops) {
         return connection.whenConnected().thenCompose(zk -> {
             CompletableFuture<KeeperException.Code> f = new CompletableFuture<>();
-            zk.multi(ops, (rc, path, ctx, results) -> {
-                if (rc == KeeperException.Code.OK.intValue()) {
-                    f.complete(null);
-                } else if (results == null || ZooKeeperErrors.isConnectionProblem(rc)) {
-                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
-                } else {
-                    f.complete(firstError(rc, results));
-                }
-            }, null);
+            zk.multi(
+                    ops,
+                    (rc, path, ctx, results) -> {
+                        if (rc == KeeperException.Code.OK.intValue()) {
+                            f.complete(null);
+                        } else if (results == null || ZooKeeperErrors.isConnectionProblem(rc)) {
+                            f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
+                        } else {
+                            f.complete(firstError(rc, results));
+                        }
+                    },
+                    null);
             return f;
         });
     }
@@ -171,26 +181,28 @@ final class ZooKeeperTxn {
         List<String> keys = txn.keys();
         List<String> keyPaths = keys.stream().map(paths::path).toList();
         Map<String, ZooKeeperReader.Znode> state = new HashMap<>();
-        return reader.readMany(keyPaths).thenCompose(nodes -> {
-            for (int i = 0; i < keyPaths.size(); i++) {
-                state.put(keyPaths.get(i), nodes.get(i));
-            }
-            return versions(txn, state);
-        }).thenCompose(versions -> {
-            for (Txn.Condition c : txn.conditions()) {
-                if (!holds(c, state.get(paths.path(c.key())), versions.get(paths.path(c.key())))) {
-                    return CompletableFuture.completedFuture(false);
-                }
-            }
-            Plan plan = new Plan(txn, state);
-            return plan.prepare().thenCompose(x -> plan.send()).thenCompose(code -> {
-                if (code == null) {
-                    plan.applied();
-                    return CompletableFuture.completedFuture(true);
-                }
-                return plan.undo().thenCompose(y -> attempt(txn, attempt + 1));
-            });
-        });
+        return reader.readMany(keyPaths)
+                .thenCompose(nodes -> {
+                    for (int i = 0; i < keyPaths.size(); i++) {
+                        state.put(keyPaths.get(i), nodes.get(i));
+                    }
+                    return versions(txn, state);
+                })
+                .thenCompose(versions -> {
+                    for (Txn.Condition c : txn.conditions()) {
+                        if (!holds(c, state.get(paths.path(c.key())), versions.get(paths.path(c.key())))) {
+                            return CompletableFuture.completedFuture(false);
+                        }
+                    }
+                    Plan plan = new Plan(txn, state);
+                    return plan.prepare().thenCompose(x -> plan.send()).thenCompose(code -> {
+                        if (code == null) {
+                            plan.applied();
+                            return CompletableFuture.completedFuture(true);
+                        }
+                        return plan.undo().thenCompose(y -> attempt(txn, attempt + 1));
+                    });
+                });
     }
 
     /** The versions of the present keys named in version conditions. */
@@ -204,7 +216,8 @@ final class ZooKeeperTxn {
                 pending.add(reader.version(path, node.stat()).thenAccept(v -> versions.put(path, v)));
             }
         }
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(x -> versions);
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .thenApply(x -> versions);
     }
 
     private static boolean holds(Txn.Condition c, ZooKeeperReader.Znode node, Long version) {
@@ -237,11 +250,11 @@ final class ZooKeeperTxn {
         private final List<String> emptied = new ArrayList<>();
         /** Leased puts by path (lease id), and plain writes (0), for the lease registry. */
         private final Map<String, ZooKeeperLease> leased = new HashMap<>();
+
         private final Set<String> unleased = new HashSet<>();
         private final Set<String> aclChanged = new HashSet<>();
 
-        private record Create(byte[] data, boolean key, CreateMode mode) {
-        }
+        private record Create(byte[] data, boolean key, CreateMode mode) {}
 
         Plan(Txn txn, Map<String, ZooKeeperReader.Znode> state) {
             this.txn = txn;
@@ -315,8 +328,11 @@ final class ZooKeeperTxn {
             Stat stat = node.stat();
             boolean hasChildren = stat.getNumChildren() > 0 || createdBelow;
             if (lease != null && stat.getNumChildren() > 0) {
-                throw ZooKeeperErrors.failure("commit", put.key(), "a leased key"
-                        + " is an ephemeral znode, which cannot have keys below it, and keys exist below this one");
+                throw ZooKeeperErrors.failure(
+                        "commit",
+                        put.key(),
+                        "a leased key"
+                                + " is an ephemeral znode, which cannot have keys below it, and keys exist below this one");
             }
             long owner = stat.getEphemeralOwner();
             boolean sameMode = lease == null ? owner == 0 : owner != 0 && owner == leases.sessionId();
@@ -404,10 +420,17 @@ final class ZooKeeperTxn {
                 String baseNode = KeyPaths.child(path, ZooKeeperReader.BASE_NODE);
                 byte[] base = Integer.toString(dv).getBytes(StandardCharsets.US_ASCII);
                 chain = chain.thenCompose(x -> reader.read(baseNode)).thenCompose(b -> {
-                    existing.add(b == null ? Op.create(baseNode, base, connection.keyAcl(), CreateMode.PERSISTENT)
-                            : Op.setData(baseNode, base, -1));
-                    return connection.async().setACL().withACL(connection.keyAcl(), e.getValue().stat().getAversion())
-                            .forPath(path).toCompletableFuture().handle((s, t) -> {
+                    existing.add(
+                            b == null
+                                    ? Op.create(baseNode, base, connection.keyAcl(), CreateMode.PERSISTENT)
+                                    : Op.setData(baseNode, base, -1));
+                    return connection
+                            .async()
+                            .setACL()
+                            .withACL(connection.keyAcl(), e.getValue().stat().getAversion())
+                            .forPath(path)
+                            .toCompletableFuture()
+                            .handle((s, t) -> {
                                 if (t == null) {
                                     aclChanged.add(path);
                                 }
@@ -431,7 +454,8 @@ final class ZooKeeperTxn {
                     ops.add(Op.create(p, c.data, c.key ? connection.keyAcl() : connection.containerAcl(), c.mode));
                 }
             }
-            guards.stream().sorted(Comparator.comparingInt(ZooKeeperTxn::depth).reversed())
+            guards.stream()
+                    .sorted(Comparator.comparingInt(ZooKeeperTxn::depth).reversed())
                     .forEach(g -> ops.add(Op.delete(g, -1)));
             for (ZooKeeperLease lease : leased.values()) {
                 lease.checkUsable(txn);
@@ -441,27 +465,34 @@ final class ZooKeeperTxn {
                     lease.checkSession(zk.getSessionId(), txn);
                 }
                 CompletableFuture<KeeperException.Code> f = new CompletableFuture<>();
-                zk.multi(ops, (rc, path, ctx, results) -> {
-                    if (rc == KeeperException.Code.OK.intValue()) {
-                        f.complete(null);
-                        return;
-                    }
-                    KeeperException.Code code = firstError(rc, results);
-                    switch (code) {
-                        case BADVERSION, NODEEXISTS, NONODE, NOTEMPTY -> f.complete(code);
-                        case NOAUTH -> {
-                            if (conversions.isEmpty()) {
-                                f.completeExceptionally(KeeperException.create(code));
-                            } else {
-                                f.complete(code); // a container whose ACL could not be changed: read again
+                zk.multi(
+                        ops,
+                        (rc, path, ctx, results) -> {
+                            if (rc == KeeperException.Code.OK.intValue()) {
+                                f.complete(null);
+                                return;
                             }
-                        }
-                        case NOCHILDRENFOREPHEMERALS -> f.completeExceptionally(ZooKeeperErrors.failure("commit",
-                                txn.keys().get(0), "a key cannot be put below a leased key (an ephemeral znode has"
-                                        + " no children)", KeeperException.create(code)));
-                        default -> f.completeExceptionally(KeeperException.create(code));
-                    }
-                }, null);
+                            KeeperException.Code code = firstError(rc, results);
+                            switch (code) {
+                                case BADVERSION, NODEEXISTS, NONODE, NOTEMPTY -> f.complete(code);
+                                case NOAUTH -> {
+                                    if (conversions.isEmpty()) {
+                                        f.completeExceptionally(KeeperException.create(code));
+                                    } else {
+                                        f.complete(code); // a container whose ACL could not be changed: read again
+                                    }
+                                }
+                                case NOCHILDRENFOREPHEMERALS ->
+                                    f.completeExceptionally(ZooKeeperErrors.failure(
+                                            "commit",
+                                            txn.keys().get(0),
+                                            "a key cannot be put below a leased key (an ephemeral znode has"
+                                                    + " no children)",
+                                            KeeperException.create(code)));
+                                default -> f.completeExceptionally(KeeperException.create(code));
+                            }
+                        },
+                        null);
                 return f;
             });
         }
@@ -469,7 +500,11 @@ final class ZooKeeperTxn {
         /** After the multi: container ACLs, the lease registry. */
         void applied() {
             for (String p : emptied) {
-                connection.async().setACL().withACL(connection.containerAcl()).forPath(p)
+                connection
+                        .async()
+                        .setACL()
+                        .withACL(connection.containerAcl())
+                        .forPath(p)
                         .exceptionally(t -> null);
             }
             leases.written(leased, unleased);
@@ -479,8 +514,13 @@ final class ZooKeeperTxn {
         CompletableFuture<Void> undo() {
             List<CompletableFuture<?>> all = new ArrayList<>();
             for (String p : aclChanged) {
-                all.add(connection.async().setACL().withACL(connection.containerAcl()).forPath(p)
-                        .toCompletableFuture().handle((s, t) -> null));
+                all.add(connection
+                        .async()
+                        .setACL()
+                        .withACL(connection.containerAcl())
+                        .forPath(p)
+                        .toCompletableFuture()
+                        .handle((s, t) -> null));
             }
             return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
         }
@@ -490,7 +530,8 @@ final class ZooKeeperTxn {
     static KeeperException.Code firstError(int rc, List<OpResult> results) {
         if (results != null) {
             for (OpResult r : results) {
-                if (r instanceof OpResult.ErrorResult e && e.getErr() != KeeperException.Code.OK.intValue()
+                if (r instanceof OpResult.ErrorResult e
+                        && e.getErr() != KeeperException.Code.OK.intValue()
                         && e.getErr() != KeeperException.Code.RUNTIMEINCONSISTENCY.intValue()) {
                     return KeeperException.Code.get(e.getErr());
                 }
@@ -508,5 +549,4 @@ final class ZooKeeperTxn {
         }
         return n;
     }
-
 }

@@ -34,8 +34,13 @@ final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
     private final String watchPath;
     private final AddWatchMode mode;
 
-    ZooKeeperWatch(ZooKeeperKvStoreClient client, String key, boolean withPrefix, Consumer<KvEvent> listener,
-            String watchPath, AddWatchMode mode) {
+    ZooKeeperWatch(
+            ZooKeeperKvStoreClient client,
+            String key,
+            boolean withPrefix,
+            Consumer<KvEvent> listener,
+            String watchPath,
+            AddWatchMode mode) {
         super(ZooKeeperKvStoreProvider.STORE_TYPE, key, withPrefix, listener);
         this.client = client;
         this.watchPath = watchPath;
@@ -67,8 +72,9 @@ final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
             case NodeCreated:
             case NodeDataChanged:
                 // A failed read is a gap: the SPI delivers UNKNOWN for it, in line.
-                deliverInOrder(client.reader().readForEvent(event.getPath(), key.get(),
-                        event.getType() == Event.EventType.NodeDataChanged).thenApply(e -> e.orElse(null)));
+                deliverInOrder(client.reader()
+                        .readForEvent(event.getPath(), key.get(), event.getType() == Event.EventType.NodeDataChanged)
+                        .thenApply(e -> e.orElse(null)));
                 break;
             default:
                 break;
@@ -93,7 +99,8 @@ final class ZooKeeperWatch extends AbstractKvWatch implements Watcher {
         client.addWatch(this).whenComplete((x, t) -> {
             if (t == null) {
                 if (connectionRestored(true) && !withPrefix()) {
-                    deliverInOrder(client.reader().currentState(watchPath, key()).thenApply(e -> e.orElse(null)));
+                    deliverInOrder(
+                            client.reader().currentState(watchPath, key()).thenApply(e -> e.orElse(null)));
                 }
             } else if (isOpen() && !client.isClosed()) {
                 LOG.debug("adding the watch on {} again failed; retrying", watchPath, t);

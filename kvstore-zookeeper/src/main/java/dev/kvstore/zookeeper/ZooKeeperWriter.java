@@ -61,19 +61,24 @@ final class ZooKeeperWriter {
         ZooKeeper zk = attempt == 0 ? connection.connectedHandle() : null;
         if (zk != null) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            zk.setData(path, value, -1, (rc, p, ctx, stat) -> {
-                if (rc == KeeperException.Code.OK.intValue()) {
-                    detach(path, value, stat).whenComplete((v, t) -> complete(f, v, t));
-                } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                    create(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
-                } else if (rc == KeeperException.Code.NOAUTH.intValue()) {
-                    convert(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
-                } else if (isConnectionProblem(rc)) {
-                    put(path, value, attempt + 1).whenComplete((v, t) -> complete(f, v, t));
-                } else {
-                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
-                }
-            }, null);
+            zk.setData(
+                    path,
+                    value,
+                    -1,
+                    (rc, p, ctx, stat) -> {
+                        if (rc == KeeperException.Code.OK.intValue()) {
+                            detach(path, value, stat).whenComplete((v, t) -> complete(f, v, t));
+                        } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                            create(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
+                        } else if (rc == KeeperException.Code.NOAUTH.intValue()) {
+                            convert(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
+                        } else if (isConnectionProblem(rc)) {
+                            put(path, value, attempt + 1).whenComplete((v, t) -> complete(f, v, t));
+                        } else {
+                            f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                        }
+                    },
+                    null);
             return f;
         }
         return recover(async.setData().forPath(path, value), (stat, code) -> {
@@ -101,27 +106,36 @@ final class ZooKeeperWriter {
         if (written == null || written.getEphemeralOwner() == 0) {
             return DONE;
         }
-        List<Op> ops = List.of(Op.delete(path, written.getVersion()),
+        List<Op> ops = List.of(
+                Op.delete(path, written.getVersion()),
                 Op.create(path, value, connection.keyAcl(), CreateMode.PERSISTENT));
         return connection.whenConnected().thenCompose(zk -> {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            zk.multi(ops, (rc, p, ctx, results) -> {
-                KeeperException.Code code = rc == KeeperException.Code.OK.intValue() ? KeeperException.Code.OK
-                        : ZooKeeperTxn.firstError(rc, results);
-                if (code == KeeperException.Code.OK || code == KeeperException.Code.BADVERSION
-                        || code == KeeperException.Code.NONODE) {
-                    f.complete(null);
-                } else {
-                    f.completeExceptionally(KeeperException.create(code, path));
-                }
-            }, null);
+            zk.multi(
+                    ops,
+                    (rc, p, ctx, results) -> {
+                        KeeperException.Code code = rc == KeeperException.Code.OK.intValue()
+                                ? KeeperException.Code.OK
+                                : ZooKeeperTxn.firstError(rc, results);
+                        if (code == KeeperException.Code.OK
+                                || code == KeeperException.Code.BADVERSION
+                                || code == KeeperException.Code.NONODE) {
+                            f.complete(null);
+                        } else {
+                            f.completeExceptionally(KeeperException.create(code, path));
+                        }
+                    },
+                    null);
             return f;
         });
     }
 
     private CompletableFuture<Void> create(String path, byte[] value, int attempt) {
-        return recover(async.create().withOptions(Set.of(), CreateMode.PERSISTENT, connection.keyAcl())
-                .forPath(path, value), (created, code) -> {
+        return recover(
+                async.create()
+                        .withOptions(Set.of(), CreateMode.PERSISTENT, connection.keyAcl())
+                        .forPath(path, value),
+                (created, code) -> {
                     if (code == null) {
                         return DONE;
                     }
@@ -141,13 +155,17 @@ final class ZooKeeperWriter {
         if (path.equals("/") || depth > 4096) {
             return DONE;
         }
-        return recover(async.create().withOptions(Set.of(), CreateMode.PERSISTENT, connection.containerAcl())
-                .forPath(path, null), (created, code) -> {
+        return recover(
+                async.create()
+                        .withOptions(Set.of(), CreateMode.PERSISTENT, connection.containerAcl())
+                        .forPath(path, null),
+                (created, code) -> {
                     if (code == null || code == KeeperException.Code.NODEEXISTS) {
                         return DONE;
                     }
                     if (code == KeeperException.Code.NONODE) {
-                        return ensureContainer(parent(path), depth + 1).thenCompose(x -> ensureContainer(path, depth + 1));
+                        return ensureContainer(parent(path), depth + 1)
+                                .thenCompose(x -> ensureContainer(path, depth + 1));
                     }
                     return null;
                 });
@@ -160,7 +178,9 @@ final class ZooKeeperWriter {
                 return put(path, value, attempt + 1);
             }
             int aversion = node.stat().getAversion();
-            CompletableFuture<?> aclSet = async.setACL().withACL(connection.keyAcl(), aversion).forPath(path)
+            CompletableFuture<?> aclSet = async.setACL()
+                    .withACL(connection.keyAcl(), aversion)
+                    .forPath(path)
                     .toCompletableFuture();
             if (node.data() != null) {
                 // A key left with a container's ACL by an interrupted delete: give it its key ACL back.
@@ -172,9 +192,12 @@ final class ZooKeeperWriter {
                 // key, which the compare-and-set fast path relies on (ZooKeeperTxn#compareAndSet).
                 byte[] baseBytes = Integer.toString(base).getBytes(StandardCharsets.US_ASCII);
                 String baseNode = KeyPaths.child(path, ZooKeeperReader.BASE_NODE);
-                CuratorOp setValue = async.transactionOp().setData().withVersion(base).forPath(path, value);
-                CuratorOp createBase = async.transactionOp().create()
-                        .withOptions(CreateMode.PERSISTENT, connection.keyAcl(), false).forPath(baseNode, baseBytes);
+                CuratorOp setValue =
+                        async.transactionOp().setData().withVersion(base).forPath(path, value);
+                CuratorOp createBase = async.transactionOp()
+                        .create()
+                        .withOptions(CreateMode.PERSISTENT, connection.keyAcl(), false)
+                        .forPath(baseNode, baseBytes);
                 return recover(async.transaction().forOperations(List.of(setValue, createBase)), (r, code) -> {
                     if (code == null) {
                         return DONE;
@@ -183,9 +206,12 @@ final class ZooKeeperWriter {
                         return null;
                     }
                     CuratorOp setBase = async.transactionOp().setData().forPath(baseNode, baseBytes);
-                    CuratorOp setValueAgain = async.transactionOp().setData().withVersion(base).forPath(path, value);
-                    return async.transaction().forOperations(List.of(setValueAgain, setBase))
-                            .toCompletableFuture().thenApply(rr -> null);
+                    CuratorOp setValueAgain =
+                            async.transactionOp().setData().withVersion(base).forPath(path, value);
+                    return async.transaction()
+                            .forOperations(List.of(setValueAgain, setBase))
+                            .toCompletableFuture()
+                            .thenApply(rr -> null);
                 });
             });
             return retryOn(converted, false, path, value, attempt);
@@ -193,14 +219,15 @@ final class ZooKeeperWriter {
     }
 
     /** After a step of the conversion: put again when a concurrent change got in the way. */
-    private CompletableFuture<Void> retryOn(CompletableFuture<?> step, boolean putAfter, String path, byte[] value,
-            int attempt) {
+    private CompletableFuture<Void> retryOn(
+            CompletableFuture<?> step, boolean putAfter, String path, byte[] value, int attempt) {
         return recover(step, (x, code) -> {
             if (code == null) {
                 return putAfter ? put(path, value, attempt + 1) : DONE;
             }
             return code == KeeperException.Code.BADVERSION || code == KeeperException.Code.NONODE
-                    ? put(path, value, attempt + 1) : null;
+                    ? put(path, value, attempt + 1)
+                    : null;
         });
     }
 
@@ -225,17 +252,24 @@ final class ZooKeeperWriter {
                 if (node == null || node.data() == null) {
                     return DONE;
                 }
-                return recover(async.setData().withVersion(node.stat().getVersion()).forPath(path, null), (s, c) -> {
-                    if (c == KeeperException.Code.BADVERSION) {
-                        return delete(path, attempt + 1);
-                    }
-                    if (c != null) {
-                        return c == KeeperException.Code.NONODE ? DONE : null;
-                    }
-                    return recover(async.setACL().withACL(connection.containerAcl(), s.getAversion()).forPath(path),
-                            (a, c2) -> c2 == null || c2 == KeeperException.Code.BADVERSION
-                                    || c2 == KeeperException.Code.NONODE ? DONE : null);
-                });
+                return recover(
+                        async.setData().withVersion(node.stat().getVersion()).forPath(path, null), (s, c) -> {
+                            if (c == KeeperException.Code.BADVERSION) {
+                                return delete(path, attempt + 1);
+                            }
+                            if (c != null) {
+                                return c == KeeperException.Code.NONODE ? DONE : null;
+                            }
+                            return recover(
+                                    async.setACL()
+                                            .withACL(connection.containerAcl(), s.getAversion())
+                                            .forPath(path),
+                                    (a, c2) -> c2 == null
+                                                    || c2 == KeeperException.Code.BADVERSION
+                                                    || c2 == KeeperException.Code.NONODE
+                                            ? DONE
+                                            : null);
+                        });
             });
         });
     }
@@ -265,7 +299,9 @@ final class ZooKeeperWriter {
     }
 
     static <T> CompletableFuture<T> giveUp(String op, String subject) {
-        return CompletableFuture.failedFuture(ZooKeeperErrors.failure(op, subject, "gave up after " + MAX_ATTEMPTS
-                + " attempts: the znode kept changing under concurrent writers"));
+        return CompletableFuture.failedFuture(ZooKeeperErrors.failure(
+                op,
+                subject,
+                "gave up after " + MAX_ATTEMPTS + " attempts: the znode kept changing under concurrent writers"));
     }
 }

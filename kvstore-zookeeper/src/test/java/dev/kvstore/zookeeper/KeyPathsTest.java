@@ -46,10 +46,45 @@ class KeyPathsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "a/b/c", "*", "?", "[", "]", "\\", ":", "%", "%%", "%25", "%2", "50%", ".", "..",
-        "a/./b", "a/../b", "//", "/", "a//b", "/lead", "trail/", "//x//", "with space", " ", "tab\there",
-        "é/ü/中文/日本語", "\uD83D\uDE00/emoji", "\uE000private", "\uFFF0\uFFFF", "\u007F\u0080\u009F",
-        "zookeeper", "zookeeper/x", "key4", "key40", "a*?[]\\:%. ../x"})
+    @ValueSource(
+            strings = {
+                "a",
+                "a/b/c",
+                "*",
+                "?",
+                "[",
+                "]",
+                "\\",
+                ":",
+                "%",
+                "%%",
+                "%25",
+                "%2",
+                "50%",
+                ".",
+                "..",
+                "a/./b",
+                "a/../b",
+                "//",
+                "/",
+                "a//b",
+                "/lead",
+                "trail/",
+                "//x//",
+                "with space",
+                " ",
+                "tab\there",
+                "é/ü/中文/日本語",
+                "\uD83D\uDE00/emoji",
+                "\uE000private",
+                "\uFFF0\uFFFF",
+                "\u007F\u0080\u009F",
+                "zookeeper",
+                "zookeeper/x",
+                "key4",
+                "key40",
+                "a*?[]\\:%. ../x"
+            })
     @DisplayName("hostile keys round-trip through a valid znode path")
     void roundTrip(String key) {
         for (KeyPaths p : List.of(paths, top)) {
@@ -104,10 +139,11 @@ class KeyPathsTest {
     @Test
     @DisplayName("the scan finds exactly the keys with a raw string prefix")
     void scanMatchesRawPrefix() {
-        List<String> keys = List.of("key4", "key4/x", "key40", "key5", "k", "a", "a/b", "a//b", "a/", "/", "//",
-                "/a", "%", "%x", "a/%b", "a/b/c", "ab", ".", "..", "./x");
-        List<String> prefixes = List.of("", "key4", "key4/", "k", "a", "a/", "a/b", "a//", "/", "//", "%", "a/%",
-                ".", "./", "x", "a/b/c/d");
+        List<String> keys = List.of(
+                "key4", "key4/x", "key40", "key5", "k", "a", "a/b", "a//b", "a/", "/", "//", "/a", "%", "%x", "a/%b",
+                "a/b/c", "ab", ".", "..", "./x");
+        List<String> prefixes = List.of(
+                "", "key4", "key4/", "k", "a", "a/", "a/b", "a//", "/", "//", "%", "a/%", ".", "./", "x", "a/b/c/d");
         for (String prefix : prefixes) {
             KeyPaths.Scan scan = paths.scan(prefix);
             List<String> found = new ArrayList<>();
@@ -120,13 +156,16 @@ class KeyPathsTest {
                 String rest = path.substring(scan.parentPath().length() + 1);
                 String name = rest.indexOf('/') < 0 ? rest : rest.substring(0, rest.indexOf('/'));
                 Optional<String> segment = paths.segment(name, scan.top());
-                if (segment.isPresent() && segment.get().startsWith(scan.partial())
+                if (segment.isPresent()
+                        && segment.get().startsWith(scan.partial())
                         && paths.key(path).isPresent()) {
                     found.add(key);
                 }
             }
-            assertThat(found).as("prefix \"%s\"", prefix)
-                    .containsExactlyInAnyOrderElementsOf(keys.stream().filter(k -> k.startsWith(prefix)).toList());
+            assertThat(found)
+                    .as("prefix \"%s\"", prefix)
+                    .containsExactlyInAnyOrderElementsOf(
+                            keys.stream().filter(k -> k.startsWith(prefix)).toList());
         }
     }
 

@@ -45,8 +45,7 @@ public final class ZooKeeperBenchmark {
     private static final int LIST_KEYS = 1000;
     private static final int IN_FLIGHT = 128;
 
-    private ZooKeeperBenchmark() {
-    }
+    private ZooKeeperBenchmark() {}
 
     /**
      * Runs every workload once against Curator and once against the Backend and prints the table.
@@ -57,9 +56,11 @@ public final class ZooKeeperBenchmark {
     public static void main(String[] args) throws Exception {
         List<String[]> rows = new ArrayList<>();
         try (ZooKeeperServer zk = ZooKeeperServer.start();
-             CuratorFramework curator = CuratorFrameworkFactory.builder().connectString(zk.address())
-                     .retryPolicy(new RetryUntilElapsed(5000, 50)).build();
-             Backend backend = Backend.create("zookeeper", zk.address(), Duration.ofSeconds(10), "bench")) {
+                CuratorFramework curator = CuratorFrameworkFactory.builder()
+                        .connectString(zk.address())
+                        .retryPolicy(new RetryUntilElapsed(5000, 50))
+                        .build();
+                Backend backend = Backend.create("zookeeper", zk.address(), Duration.ofSeconds(10), "bench")) {
             curator.start();
             curator.blockUntilConnected();
             AsyncCuratorFramework async = AsyncCuratorFramework.wrap(curator);
@@ -73,26 +74,38 @@ public final class ZooKeeperBenchmark {
                 backend.put("list/item" + i, VALUE);
             }
 
-            rows.add(compare("blocking put, 1 thread", 3000,
+            rows.add(compare(
+                    "blocking put, 1 thread",
+                    3000,
                     i -> blocking(() -> curator.setData().forPath(cBase + "k" + (i % KEYS), VALUE)),
                     i -> blocking(() -> backend.put("k" + (i % KEYS), VALUE))));
-            rows.add(compare("blocking get, 1 thread", 5000,
+            rows.add(compare(
+                    "blocking get, 1 thread",
+                    5000,
                     i -> blocking(() -> curator.getData().forPath(cBase + "k" + (i % KEYS))),
                     i -> blocking(() -> backend.get("k" + (i % KEYS)))));
-            rows.add(compareAsync("async put, 128 in flight", 20000,
+            rows.add(compareAsync(
+                    "async put, 128 in flight",
+                    20000,
                     i -> async.setData().forPath(cBase + "k" + (i % KEYS), VALUE),
                     i -> backend.putAsync("k" + (i % KEYS), VALUE)));
-            rows.add(compareAsync("async get, 128 in flight", 30000,
+            rows.add(compareAsync(
+                    "async get, 128 in flight",
+                    30000,
                     i -> async.getData().forPath(cBase + "k" + (i % KEYS)),
                     i -> backend.getAsync("k" + (i % KEYS))));
-            rows.add(compare("list a 1,000-key prefix (Curator: getData per child, all at once)", 42,
+            rows.add(compare(
+                    "list a 1,000-key prefix (Curator: getData per child, all at once)",
+                    42,
                     i -> blocking(() -> curatorList(async, cBase + "list")),
                     i -> blocking(() -> {
                         if (backend.list("list/").size() != LIST_KEYS) {
                             throw new AssertionError("list returned the wrong number of keys");
                         }
                     })));
-            rows.add(compare("list a 1,000-key prefix (Curator: read-only multis of 32 reads)", 42,
+            rows.add(compare(
+                    "list a 1,000-key prefix (Curator: read-only multis of 32 reads)",
+                    42,
                     i -> blocking(() -> curatorMultiList(curator, cBase + "list")),
                     i -> blocking(() -> {
                         if (backend.list("list/").size() != LIST_KEYS) {
@@ -106,7 +119,8 @@ public final class ZooKeeperBenchmark {
 
     /** Curator's own way: the children, then every child's data at once. */
     private static void curatorList(AsyncCuratorFramework async, String parent) throws Exception {
-        List<String> children = async.getChildren().forPath(parent).toCompletableFuture().get();
+        List<String> children =
+                async.getChildren().forPath(parent).toCompletableFuture().get();
         List<CompletableFuture<byte[]>> reads = new ArrayList<>(children.size());
         for (String c : children) {
             reads.add(async.getData().forPath(parent + "/" + c).toCompletableFuture());
@@ -157,7 +171,8 @@ public final class ZooKeeperBenchmark {
     /** Alternates Curator and Backend rounds, so that a change in the machine's load hits both alike. */
     private static final int ROUNDS = 3;
 
-    private static String[] compare(String name, int ops, IntFunction<Runnable> curator, IntFunction<Runnable> backend) {
+    private static String[] compare(
+            String name, int ops, IntFunction<Runnable> curator, IntFunction<Runnable> backend) {
         Result c = null;
         Result b = null;
         for (int r = 0; r < ROUNDS; r++) {
@@ -181,8 +196,9 @@ public final class ZooKeeperBenchmark {
         return new Result(ops, System.nanoTime() - start, h);
     }
 
-    private static String[] compareAsync(String name, int ops, IntFunction<CompletionStage<?>> curator,
-            IntFunction<CompletionStage<?>> backend) throws InterruptedException {
+    private static String[] compareAsync(
+            String name, int ops, IntFunction<CompletionStage<?>> curator, IntFunction<CompletionStage<?>> backend)
+            throws InterruptedException {
         Result c = null;
         Result b = null;
         for (int r = 0; r < ROUNDS; r++) {
@@ -226,8 +242,8 @@ public final class ZooKeeperBenchmark {
     }
 
     /** Time from the start of a put to the watch's listener holding the new value. */
-    private static String[] watchLatency(CuratorFramework curator, AsyncCuratorFramework async, Backend backend,
-            String cBase) throws Exception {
+    private static String[] watchLatency(
+            CuratorFramework curator, AsyncCuratorFramework async, Backend backend, String cBase) throws Exception {
         int n = 500;
         ConcurrentHashMap<String, CompletableFuture<Long>> waiting = new ConcurrentHashMap<>();
         Consumer<String> seen = value -> {
@@ -238,22 +254,32 @@ public final class ZooKeeperBenchmark {
         };
         Watcher watcher = (WatchedEvent e) -> {
             if (e.getType() == Watcher.Event.EventType.NodeDataChanged) {
-                async.getData().forPath(e.getPath()).thenAccept(d -> seen.accept(new String(d, StandardCharsets.UTF_8)));
+                async.getData()
+                        .forPath(e.getPath())
+                        .thenAccept(d -> seen.accept(new String(d, StandardCharsets.UTF_8)));
             }
         };
-        async.addWatch().withMode(AddWatchMode.PERSISTENT_RECURSIVE).usingWatcher(watcher).forPath(cBase + "w")
-                .toCompletableFuture().get();
+        async.addWatch()
+                .withMode(AddWatchMode.PERSISTENT_RECURSIVE)
+                .usingWatcher(watcher)
+                .forPath(cBase + "w")
+                .toCompletableFuture()
+                .get();
         curator.create().creatingParentsIfNeeded().forPath(cBase + "w/key", VALUE);
-        Result c = watchRun(n, waiting, i -> blocking(() -> curator.setData().forPath(cBase + "w/key",
-                ("v" + i).getBytes(StandardCharsets.UTF_8))));
+        Result c = watchRun(
+                n,
+                waiting,
+                i -> blocking(
+                        () -> curator.setData().forPath(cBase + "w/key", ("v" + i).getBytes(StandardCharsets.UTF_8))));
         backend.put("w/key", VALUE);
         backend.createWatch("w/", true, (KvEvent e) -> seen.accept(e.valueAsString()));
         Result b = watchRun(n, waiting, i -> blocking(() -> backend.put("w/key", "v" + i)));
         return row("watch put→event", c, b);
     }
 
-    private static Result watchRun(int n, ConcurrentHashMap<String, CompletableFuture<Long>> waiting,
-            IntFunction<Runnable> put) throws Exception {
+    private static Result watchRun(
+            int n, ConcurrentHashMap<String, CompletableFuture<Long>> waiting, IntFunction<Runnable> put)
+            throws Exception {
         Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long start = System.nanoTime();
         for (int i = -n / 5; i < n; i++) { // negative i: warm-up
@@ -286,17 +312,28 @@ public final class ZooKeeperBenchmark {
     }
 
     private static String[] row(String name, Result curator, Result backend) {
-        String[] r = {name, fmt(curator), fmt(backend),
+        String[] r = {
+            name,
+            fmt(curator),
+            fmt(backend),
             String.format(Locale.ROOT, "%.2f", backend.opsPerSecond() / curator.opsPerSecond()),
-            String.format(Locale.ROOT, "%.2f", ms(curator.latency().getValueAtPercentile(50))
-                    / Math.max(1e-9, ms(backend.latency().getValueAtPercentile(50))))};
+            String.format(
+                    Locale.ROOT,
+                    "%.2f",
+                    ms(curator.latency().getValueAtPercentile(50))
+                            / Math.max(1e-9, ms(backend.latency().getValueAtPercentile(50))))
+        };
         System.out.println(String.join(" | ", r));
         return r;
     }
 
     private static String fmt(Result r) {
-        return String.format(Locale.ROOT, "%,.0f ops/s; p50 %.3f ms, p99 %.3f ms", r.opsPerSecond(),
-                ms(r.latency().getValueAtPercentile(50)), ms(r.latency().getValueAtPercentile(99)));
+        return String.format(
+                Locale.ROOT,
+                "%,.0f ops/s; p50 %.3f ms, p99 %.3f ms",
+                r.opsPerSecond(),
+                ms(r.latency().getValueAtPercentile(50)),
+                ms(r.latency().getValueAtPercentile(99)));
     }
 
     private static double ms(long nanos) {
@@ -305,7 +342,8 @@ public final class ZooKeeperBenchmark {
 
     private static void print(List<String[]> rows) {
         System.out.println();
-        System.out.println("| workload | Curator directly | Backend (zookeeper store) | ratio ops/s | ratio p50 (Curator/Backend) |");
+        System.out.println(
+                "| workload | Curator directly | Backend (zookeeper store) | ratio ops/s | ratio p50 (Curator/Backend) |");
         System.out.println("|---|---|---|---|---|");
         for (String[] r : rows) {
             System.out.println("| " + String.join(" | ", r) + " |");

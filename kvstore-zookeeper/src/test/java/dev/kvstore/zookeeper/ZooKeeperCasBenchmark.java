@@ -41,8 +41,7 @@ public final class ZooKeeperCasBenchmark {
 
     private static final int ROUNDS = 3;
 
-    private ZooKeeperCasBenchmark() {
-    }
+    private ZooKeeperCasBenchmark() {}
 
     /**
      * Runs the workloads and prints the table.
@@ -53,16 +52,19 @@ public final class ZooKeeperCasBenchmark {
     public static void main(String[] args) throws Exception {
         int increments = args.length > 0 ? Integer.parseInt(args[0]) : 1500;
         try (ZooKeeperServer zk = ZooKeeperServer.start();
-             CuratorFramework curator = CuratorFrameworkFactory.builder().connectString(zk.address())
-                     .retryPolicy(new RetryUntilElapsed(10_000, 50)).build();
-             Backend backend = Backend.create("zookeeper", zk.address(), Duration.ofSeconds(10), "cas")) {
+                CuratorFramework curator = CuratorFrameworkFactory.builder()
+                        .connectString(zk.address())
+                        .retryPolicy(new RetryUntilElapsed(10_000, 50))
+                        .build();
+                Backend backend = Backend.create("zookeeper", zk.address(), Duration.ofSeconds(10), "cas")) {
             curator.start();
             curator.blockUntilConnected();
             curator.create().creatingParentsIfNeeded().forPath("/curator/cas/counter", bytes(0));
             backend.put("counter", bytes(0));
             AsyncCuratorFramework async = AsyncCuratorFramework.wrap(curator);
-            System.out.println("| threads | Curator sync API (ops/s) | Curator async API, joined (ops/s) | Backend (ops/s)"
-                    + " | ratio Backend/Curator sync | ratio Backend/Curator async |");
+            System.out.println(
+                    "| threads | Curator sync API (ops/s) | Curator async API, joined (ops/s) | Backend (ops/s)"
+                            + " | ratio Backend/Curator sync | ratio Backend/Curator async |");
             System.out.println("|---|---|---|---|---|---|");
             for (int threads : new int[] {1, 16}) {
                 double c = 0;
@@ -73,11 +75,18 @@ public final class ZooKeeperCasBenchmark {
                     a += run(threads, increments, () -> asyncIncrement(async, "/curator/cas/counter"));
                     b += run(threads, increments, () -> backendIncrement(backend, "counter"));
                 }
-                System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %,.0f | %.2f | %.2f |%n", threads, c / ROUNDS,
-                        a / ROUNDS, b / ROUNDS, b / c, b / a);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %d | %,.0f | %,.0f | %,.0f | %.2f | %.2f |%n",
+                        threads,
+                        c / ROUNDS,
+                        a / ROUNDS,
+                        b / ROUNDS,
+                        b / c,
+                        b / a);
             }
-            long cFinal = Long.parseLong(new String(curator.getData().forPath("/curator/cas/counter"),
-                    StandardCharsets.US_ASCII));
+            long cFinal = Long.parseLong(
+                    new String(curator.getData().forPath("/curator/cas/counter"), StandardCharsets.US_ASCII));
             long bFinal = Long.parseLong(backend.get("counter").orElseThrow().valueAsString());
             long expected = (long) ROUNDS * 2 * increments;
             if (cFinal != 2 * expected || bFinal != expected) {
@@ -94,7 +103,9 @@ public final class ZooKeeperCasBenchmark {
             int[] version = {stat.getVersion()};
             long[] backendVersion = {backend.get("counter").orElseThrow().version()};
             step("Curator sync getData", increments, () -> curator.getData().forPath("/curator/cas/counter"));
-            step("Curator sync setData withVersion", increments,
+            step(
+                    "Curator sync setData withVersion",
+                    increments,
                     () -> curator.setData().withVersion(version[0]++).forPath("/curator/cas/counter", bytes(1)));
             step("Backend get", increments, () -> backend.get("counter"));
             step("Backend compareAndSet (right version)", increments, () -> {
@@ -145,8 +156,8 @@ public final class ZooKeeperCasBenchmark {
     private static Void curatorIncrement(CuratorFramework curator, String path) throws Exception {
         while (true) {
             Stat stat = new Stat();
-            long n = Long.parseLong(new String(curator.getData().storingStatIn(stat).forPath(path),
-                    StandardCharsets.US_ASCII));
+            long n = Long.parseLong(
+                    new String(curator.getData().storingStatIn(stat).forPath(path), StandardCharsets.US_ASCII));
             try {
                 curator.setData().withVersion(stat.getVersion()).forPath(path, bytes(n + 1));
                 return null;
@@ -160,10 +171,19 @@ public final class ZooKeeperCasBenchmark {
     private static Void asyncIncrement(AsyncCuratorFramework async, String path) {
         while (true) {
             Stat stat = new Stat();
-            long n = Long.parseLong(new String(async.getData().storingStatIn(stat).forPath(path).toCompletableFuture()
-                    .join(), StandardCharsets.US_ASCII));
+            long n = Long.parseLong(new String(
+                    async.getData()
+                            .storingStatIn(stat)
+                            .forPath(path)
+                            .toCompletableFuture()
+                            .join(),
+                    StandardCharsets.US_ASCII));
             try {
-                async.setData().withVersion(stat.getVersion()).forPath(path, bytes(n + 1)).toCompletableFuture().join();
+                async.setData()
+                        .withVersion(stat.getVersion())
+                        .forPath(path, bytes(n + 1))
+                        .toCompletableFuture()
+                        .join();
                 return null;
             } catch (CompletionException e) {
                 if (!(e.getCause() instanceof KeeperException.BadVersionException)) {

@@ -17,14 +17,20 @@ class ZooKeeperCompatibilityIT extends KvStoreCompatibilityKit {
 
     @Override
     protected KvStoreConfig config() {
-        return KvStoreConfig.builder().storeType("zookeeper").address(ZOOKEEPER.address())
-                .timeout(Duration.ofSeconds(5)).build();
+        return KvStoreConfig.builder()
+                .storeType("zookeeper")
+                .address(ZOOKEEPER.address())
+                .timeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @Override
     protected Optional<KvStoreConfig> unreachableConfig() {
-        return Optional.of(KvStoreConfig.builder().storeType("zookeeper").address(ZOOKEEPER.unreachableAddress())
-                .timeout(Duration.ofSeconds(1)).build());
+        return Optional.of(KvStoreConfig.builder()
+                .storeType("zookeeper")
+                .address(ZOOKEEPER.unreachableAddress())
+                .timeout(Duration.ofSeconds(1))
+                .build());
     }
 
     @Override

@@ -24,26 +24,28 @@ class ZooKeeperEnsembleIT {
     @DisplayName("the leader stops under a writer: every acknowledged put survives, the Backend reconnects by itself")
     void leaderStops() throws Exception {
         try (ZooKeeperEnsemble zk = ZooKeeperEnsemble.start(3);
-             Backend backend = Backend.create("zookeeper", zk.address(), Duration.ofSeconds(5), "ensemble")) {
+                Backend backend = Backend.create("zookeeper", zk.address(), Duration.ofSeconds(5), "ensemble")) {
             List<String> acknowledged = new CopyOnWriteArrayList<>();
             AtomicBoolean leaderStopped = new AtomicBoolean();
             AtomicInteger ackedAfterStop = new AtomicInteger();
             AtomicInteger failed = new AtomicInteger();
-            Thread writer = new Thread(() -> {
-                for (int i = 0; i < MAX_KEYS && ackedAfterStop.get() < AFTER_STOP; i++) {
-                    String key = String.format("k%05d", i);
-                    boolean afterStop = leaderStopped.get();
-                    try {
-                        backend.put(key, key);
-                        acknowledged.add(key);
-                        if (afterStop) {
-                            ackedAfterStop.incrementAndGet();
+            Thread writer = new Thread(
+                    () -> {
+                        for (int i = 0; i < MAX_KEYS && ackedAfterStop.get() < AFTER_STOP; i++) {
+                            String key = String.format("k%05d", i);
+                            boolean afterStop = leaderStopped.get();
+                            try {
+                                backend.put(key, key);
+                                acknowledged.add(key);
+                                if (afterStop) {
+                                    ackedAfterStop.incrementAndGet();
+                                }
+                            } catch (KvStoreException e) {
+                                failed.incrementAndGet();
+                            }
                         }
-                    } catch (KvStoreException e) {
-                        failed.incrementAndGet();
-                    }
-                }
-            }, "writer");
+                    },
+                    "writer");
             writer.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 100);
             int leader = zk.leaderIndex();
@@ -52,9 +54,12 @@ class ZooKeeperEnsembleIT {
             writer.join(Duration.ofSeconds(120).toMillis());
             assertThat(writer.isAlive()).isFalse();
 
-            assertThat(ackedAfterStop.get()).as("puts acknowledged after the leader stopped").isEqualTo(AFTER_STOP);
+            assertThat(ackedAfterStop.get())
+                    .as("puts acknowledged after the leader stopped")
+                    .isEqualTo(AFTER_STOP);
             List<String> stored = backend.listKeys("k");
-            assertThat(stored).containsAll(acknowledged.stream().map(k -> "ensemble/" + k).toList());
+            assertThat(stored)
+                    .containsAll(acknowledged.stream().map(k -> "ensemble/" + k).toList());
             assertThat(backend.performLivenessCheck()).isTrue();
             assertThat(backend.isAlive()).isTrue();
         }

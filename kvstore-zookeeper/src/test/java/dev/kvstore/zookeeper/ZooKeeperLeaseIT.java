@@ -40,7 +40,10 @@ class ZooKeeperLeaseIT {
     private String ns;
 
     private static KvStoreConfig.Builder config(String address) {
-        return KvStoreConfig.builder().storeType("zookeeper").address(address).timeout(Duration.ofSeconds(5))
+        return KvStoreConfig.builder()
+                .storeType("zookeeper")
+                .address(address)
+                .timeout(Duration.ofSeconds(5))
                 .option(ZooKeeperOptions.SESSION_TIMEOUT, "4s");
     }
 
@@ -66,7 +69,8 @@ class ZooKeeperLeaseIT {
     }
 
     @Test
-    @DisplayName("a leased key is an ephemeral znode of the holder's session; KvPair.lease() is the lease id (the session id) in every client")
+    @DisplayName(
+            "a leased key is an ephemeral znode of the holder's session; KvPair.lease() is the lease id (the session id) in every client")
     void ephemeral() throws Exception {
         KvLease lease = holder.grantLease(Duration.ofSeconds(4)).join();
         holder.put(ns + "k", bytes("v"), lease).join();
@@ -75,8 +79,11 @@ class ZooKeeperLeaseIT {
         assertThat(stat.getEphemeralOwner()).isEqualTo(session);
         assertThat(holder.get(ns + "k").join()).get().extracting(KvPair::lease).isEqualTo(lease.id());
         assertThat(lease.id()).isEqualTo(session);
-        assertThat(observer.get(ns + "k").join()).get().extracting(KvPair::lease)
-                .as("another client sees the same id").isEqualTo(lease.id());
+        assertThat(observer.get(ns + "k").join())
+                .get()
+                .extracting(KvPair::lease)
+                .as("another client sees the same id")
+                .isEqualTo(lease.id());
         assertThat(holder.list(ns).join().get(ns + "k").lease()).isEqualTo(lease.id());
         client(config(ZOOKEEPER.address()).build()).close(); // an unrelated client's close changes nothing
         assertThat(observer.exists(ns + "k").join()).isTrue();
@@ -88,17 +95,25 @@ class ZooKeeperLeaseIT {
         KvLease one = holder.grantLease(Duration.ofSeconds(4)).join();
         KvLease two = holder.grantLease(Duration.ofSeconds(4)).join();
         assertThat(one.id()).as("leases of one client share its session's id").isEqualTo(two.id());
-        holder.commit(Txn.builder().put(ns + "a", bytes("1"), one).put(ns + "b", bytes("2"), one)
-                .put(ns + "c", bytes("3"), two).build()).join();
+        holder.commit(Txn.builder()
+                        .put(ns + "a", bytes("1"), one)
+                        .put(ns + "b", bytes("2"), one)
+                        .put(ns + "c", bytes("3"), two)
+                        .build())
+                .join();
         List<KvEvent> events = new CopyOnWriteArrayList<>();
         observer.watch(ns, true, events::add).join();
         one.revoke();
         assertThat(one.isActive()).isFalse();
         assertThat(observer.listKeys(ns).join()).containsExactly(ns + "c");
-        await().atMost(Duration.ofSeconds(5)).until(() -> events.stream()
-                .filter(e -> e.type() == EventType.DELETE).count() == 2);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> events.stream()
+                                .filter(e -> e.type() == EventType.DELETE)
+                                .count()
+                        == 2);
         assertThatThrownBy(() -> holder.put(ns + "d", bytes("x"), one).join())
-                .hasCauseInstanceOf(KvStoreException.class).hasMessageContaining("no longer active");
+                .hasCauseInstanceOf(KvStoreException.class)
+                .hasMessageContaining("no longer active");
         two.close();
         assertThat(observer.listKeys(ns).join()).isEmpty();
     }
@@ -113,10 +128,12 @@ class ZooKeeperLeaseIT {
         holder.curator().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
         await().atMost(Duration.ofSeconds(10)).until(() -> lost.get() == 1);
         assertThat(lease.isActive()).isFalse();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !observer.exists(ns + "k").join());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !observer.exists(ns + "k").join());
         assertThatThrownBy(() -> holder.put(ns + "k2", bytes("v"), lease).join())
                 .hasCauseInstanceOf(KvStoreException.class);
-        assertThat(holder.grantLease(Duration.ofSeconds(4)).join().isActive()).as("a new lease in the new session")
+        assertThat(holder.grantLease(Duration.ofSeconds(4)).join().isActive())
+                .as("a new lease in the new session")
                 .isTrue();
         assertThat(lost.get()).isEqualTo(1);
     }
@@ -125,42 +142,55 @@ class ZooKeeperLeaseIT {
     @DisplayName("a holder cut off from ZooKeeper learns of the loss (onLost) before its keys vanish for the others")
     void partitionedHolder() throws Exception {
         try (TcpProxy proxy = TcpProxy.start(ZOOKEEPER.address());
-             ZooKeeperKvStoreClient cutOff = client(config(proxy.address()).build())) {
+                ZooKeeperKvStoreClient cutOff = client(config(proxy.address()).build())) {
             KvLease lease = cutOff.grantLease(Duration.ofSeconds(4)).join();
             cutOff.put(ns + "held", bytes("v"), lease).join();
             AtomicLong lostAt = new AtomicLong();
             AtomicLong goneAt = new AtomicLong();
             lease.onLost(() -> lostAt.set(System.nanoTime()));
             observer.watch(ns + "held", false, e -> {
-                if (e.type() == EventType.DELETE) {
-                    goneAt.compareAndSet(0, System.nanoTime());
-                }
-            }).join();
+                        if (e.type() == EventType.DELETE) {
+                            goneAt.compareAndSet(0, System.nanoTime());
+                        }
+                    })
+                    .join();
             long cut = System.nanoTime();
             proxy.blackhole();
             await().atMost(Duration.ofSeconds(6)).until(() -> lostAt.get() != 0);
-            assertThat(Duration.ofNanos(lostAt.get() - cut)).as("onLost within the TTL of the last keep-alive")
+            assertThat(Duration.ofNanos(lostAt.get() - cut))
+                    .as("onLost within the TTL of the last keep-alive")
                     .isLessThanOrEqualTo(Duration.ofSeconds(4));
             await().atMost(Duration.ofSeconds(15)).until(() -> goneAt.get() != 0);
-            assertThat(lostAt.get()).as("the holder knew before the key was gone").isLessThan(goneAt.get());
+            assertThat(lostAt.get())
+                    .as("the holder knew before the key was gone")
+                    .isLessThan(goneAt.get());
             proxy.restore();
         }
     }
 
     @Test
-    @DisplayName("a plain put on a leased key makes it a plain key (persistent znode, lease 0, version from 1) that outlives the lease")
+    @DisplayName(
+            "a plain put on a leased key makes it a plain key (persistent znode, lease 0, version from 1) that outlives the lease")
     void plainPutDetaches() throws Exception {
         KvLease lease = holder.grantLease(Duration.ofSeconds(4)).join();
         holder.put(ns + "k", bytes("leased"), lease).join();
         holder.put(ns + "k", bytes("leased2"), lease).join();
-        assertThat(holder.get(ns + "k").join()).get().extracting(KvPair::version).isEqualTo(2L);
+        assertThat(holder.get(ns + "k").join())
+                .get()
+                .extracting(KvPair::version)
+                .isEqualTo(2L);
         observer.put(ns + "k", bytes("plain")).join();
         Stat stat = observer.curator().checkExists().forPath(holder.paths().path(ns + "k"));
         assertThat(stat.getEphemeralOwner()).isZero();
-        assertThat(holder.get(ns + "k").join()).get().extracting(KvPair::valueAsString, KvPair::lease, KvPair::version)
+        assertThat(holder.get(ns + "k").join())
+                .get()
+                .extracting(KvPair::valueAsString, KvPair::lease, KvPair::version)
                 .containsExactly("plain", 0L, 1L);
         lease.revoke();
-        assertThat(observer.get(ns + "k").join()).get().extracting(KvPair::valueAsString).isEqualTo("plain");
+        assertThat(observer.get(ns + "k").join())
+                .get()
+                .extracting(KvPair::valueAsString)
+                .isEqualTo("plain");
     }
 
     @Test
@@ -169,7 +199,8 @@ class ZooKeeperLeaseIT {
         KvLease lease = holder.grantLease(Duration.ofSeconds(4)).join();
         holder.put(ns + "k", bytes("v"), lease).join();
         holder.close();
-        await().atMost(Duration.ofSeconds(3)).until(() -> !observer.exists(ns + "k").join());
+        await().atMost(Duration.ofSeconds(3))
+                .until(() -> !observer.exists(ns + "k").join());
         assertThat(lease.isActive()).isFalse();
     }
 
@@ -178,7 +209,8 @@ class ZooKeeperLeaseIT {
     void foreignLease() {
         KvLease theirs = observer.grantLease(Duration.ofSeconds(4)).join();
         assertThatThrownBy(() -> holder.put(ns + "k", bytes("v"), theirs)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> holder.grantLease(Duration.ofMillis(1500))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> holder.grantLease(Duration.ofMillis(1500)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(holder.exists(ns + "k").join()).isFalse();
     }
 }

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
-import dev.kvstore.WatchOptions;
 import dev.kvstore.KvStoreUnavailableException;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.ZooKeeperServer;
 import java.time.Duration;
@@ -23,17 +23,18 @@ class ZooKeeperRestartIT {
     @DisplayName("a restart: CONNECTION_DOWN, operations fail in time, then the same watch goes on by itself")
     void restart() {
         try (ZooKeeperServer zk = ZooKeeperServer.start();
-             Backend backend = Backend.create("zookeeper", zk.address(), Duration.ofSeconds(2), "restart")) {
+                Backend backend = Backend.create("zookeeper", zk.address(), Duration.ofSeconds(2), "restart")) {
             List<KvEvent> events = new CopyOnWriteArrayList<>();
             backend.createWatch("k", true, events::add, WatchOptions.defaults().withResync(false));
             backend.put("k1", "before");
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.contains(KvEvent.put("restart/k1",
-                    "before".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> events.contains(
+                            KvEvent.put("restart/k1", "before".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1)));
             assertThat(backend.performLivenessCheck()).isTrue();
 
             zk.stop();
-            await().atMost(Duration.ofSeconds(15)).until(() -> events.stream()
-                    .anyMatch(e -> e.type() == EventType.CONNECTION_DOWN));
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> events.stream().anyMatch(e -> e.type() == EventType.CONNECTION_DOWN));
             long start = System.nanoTime();
             assertThatThrownBy(() -> backend.put("k2", "while down")).isInstanceOf(KvStoreUnavailableException.class);
             assertThatThrownBy(() -> backend.get("k1")).isInstanceOf(KvStoreUnavailableException.class);
@@ -46,16 +47,25 @@ class ZooKeeperRestartIT {
                 backend.put("k3", "after");
                 return true;
             });
-            assertThat(backend.get("k1")).get().extracting(p -> p.valueAsString()).isEqualTo("before");
+            assertThat(backend.get("k1"))
+                    .get()
+                    .extracting(p -> p.valueAsString())
+                    .isEqualTo("before");
             assertThat(backend.performLivenessCheck()).isTrue();
-            await().atMost(Duration.ofSeconds(15)).until(() -> events.stream()
-                    .anyMatch(e -> e.type() == EventType.UNKNOWN));
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> events.stream().anyMatch(e -> e.type() == EventType.UNKNOWN));
             backend.put("k4", "seen");
-            await().atMost(Duration.ofSeconds(15)).until(() -> events.stream()
-                    .anyMatch(e -> e.key().equals("restart/k4") && e.valueAsString().equals("seen")));
-            assertThat(events.stream().filter(e -> e.type() == EventType.CONNECTION_DOWN).count()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> events.stream()
+                            .anyMatch(e -> e.key().equals("restart/k4")
+                                    && e.valueAsString().equals("seen")));
+            assertThat(events.stream()
+                            .filter(e -> e.type() == EventType.CONNECTION_DOWN)
+                            .count())
+                    .isEqualTo(1);
             assertThat(events.stream().filter(e -> e.key().equals("restart/k4")).count())
-                    .as("the watch added again after reconnecting is not doubled").isEqualTo(1);
+                    .as("the watch added again after reconnecting is not doubled")
+                    .isEqualTo(1);
         }
     }
 }

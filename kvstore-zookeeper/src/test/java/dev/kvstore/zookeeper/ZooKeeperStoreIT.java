@@ -65,7 +65,9 @@ class ZooKeeperStoreIT {
     }
 
     private static KvStoreConfig.Builder config() {
-        return KvStoreConfig.builder().storeType("zookeeper").address(server.address())
+        return KvStoreConfig.builder()
+                .storeType("zookeeper")
+                .address(server.address())
                 .timeout(Duration.ofSeconds(5));
     }
 
@@ -86,7 +88,10 @@ class ZooKeeperStoreIT {
     void versions() {
         put("k", "1");
         put("k", "2");
-        assertThat(get("k")).get().extracting(KvPair::version, KvPair::valueAsString).containsExactly(2L, "2");
+        assertThat(get("k"))
+                .get()
+                .extracting(KvPair::version, KvPair::valueAsString)
+                .containsExactly(2L, "2");
         client.delete(ns + "k").join();
         assertThat(get("k")).isEmpty();
         put("k", "3");
@@ -103,7 +108,10 @@ class ZooKeeperStoreIT {
         assertThat(client.listKeys(ns).join()).containsExactly(ns + "a/b/c");
 
         put("a", "A"); // a container becomes a key
-        assertThat(get("a")).get().extracting(KvPair::version, KvPair::valueAsString).containsExactly(1L, "A");
+        assertThat(get("a"))
+                .get()
+                .extracting(KvPair::version, KvPair::valueAsString)
+                .containsExactly(1L, "A");
         put("a", "A2");
         assertThat(version("a")).isEqualTo(2);
 
@@ -132,14 +140,20 @@ class ZooKeeperStoreIT {
         put("c/child", "kept");
         List<java.util.concurrent.CompletableFuture<Void>> ops = new java.util.ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            ops.add(i % 3 == 2 ? client.delete(ns + "c")
-                    : client.put(ns + "c", ("v" + i).getBytes(StandardCharsets.UTF_8)));
+            ops.add(
+                    i % 3 == 2
+                            ? client.delete(ns + "c")
+                            : client.put(ns + "c", ("v" + i).getBytes(StandardCharsets.UTF_8)));
         }
-        java.util.concurrent.CompletableFuture.allOf(ops.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        java.util.concurrent.CompletableFuture.allOf(ops.toArray(java.util.concurrent.CompletableFuture[]::new))
+                .join();
         client.delete(ns + "c").join();
         assertThat(get("c")).isEmpty();
         put("c", "final");
-        assertThat(get("c")).get().extracting(KvPair::valueAsString, KvPair::version).containsExactly("final", 1L);
+        assertThat(get("c"))
+                .get()
+                .extracting(KvPair::valueAsString, KvPair::version)
+                .containsExactly("final", 1L);
         assertThat(get("c/child")).get().extracting(KvPair::valueAsString).isEqualTo("kept");
         assertThat(client.listKeys(ns).join()).containsExactly(ns + "c", ns + "c/child");
     }
@@ -161,8 +175,28 @@ class ZooKeeperStoreIT {
     @Test
     @DisplayName("hostile keys round-trip, and list returns them as given")
     void hostileKeys() {
-        List<String> keys = List.of("*", "?", "[", "]", "\\", ":", "%", "%25", ".", "..", "a//b", "/lead", "trail/",
-                "/", "with space", "é中文", "\uD83D\uDE00", "ctl\u0001", "x/./y", "x/../y", "zookeeper");
+        List<String> keys = List.of(
+                "*",
+                "?",
+                "[",
+                "]",
+                "\\",
+                ":",
+                "%",
+                "%25",
+                ".",
+                "..",
+                "a//b",
+                "/lead",
+                "trail/",
+                "/",
+                "with space",
+                "é中文",
+                "\uD83D\uDE00",
+                "ctl\u0001",
+                "x/./y",
+                "x/../y",
+                "zookeeper");
         for (String k : keys) {
             put(k, "v" + k);
         }
@@ -170,7 +204,9 @@ class ZooKeeperStoreIT {
             assertThat(get(k)).as(k).get().extracting(KvPair::valueAsString).isEqualTo("v" + k);
         }
         Map<String, KvPair> all = client.list(ns).join();
-        assertThat(all.keySet()).containsExactlyInAnyOrderElementsOf(keys.stream().map(k -> ns + k).toList());
+        assertThat(all.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        keys.stream().map(k -> ns + k).toList());
         assertThat(client.listKeys(ns + "/").join()).containsExactly(ns + "/", ns + "/lead");
     }
 
@@ -186,7 +222,8 @@ class ZooKeeperStoreIT {
         client.put(ns + "big", big).join();
         assertThat(get("big").orElseThrow().value()).isEqualTo(big);
         assertThatThrownBy(() -> client.put(ns + "huge", new byte[big.length + 1]))
-                .isInstanceOf(KvValueTooLargeException.class).hasMessageContaining(String.valueOf(big.length));
+                .isInstanceOf(KvValueTooLargeException.class)
+                .hasMessageContaining(String.valueOf(big.length));
         assertThat(get("huge")).isEmpty();
     }
 
@@ -202,15 +239,19 @@ class ZooKeeperStoreIT {
     @DisplayName("root-path=/ puts keys at the top of the tree and never reports ZooKeeper's own /zookeeper")
     void rootAtTop() {
         String top = "top" + NAMESPACES.incrementAndGet();
-        try (KvStoreClient atTop = new ZooKeeperKvStoreProvider().create(config()
-                .option(ZooKeeperOptions.ROOT_PATH, "/").build())) {
+        try (KvStoreClient atTop = new ZooKeeperKvStoreProvider()
+                .create(config().option(ZooKeeperOptions.ROOT_PATH, "/").build())) {
             atTop.put(top + "/k", "v".getBytes(StandardCharsets.UTF_8)).join();
             atTop.put("zookeeper", "mine".getBytes(StandardCharsets.UTF_8)).join();
             assertThat(server.zkCli("get", "/" + top + "/k")).contains("v");
             assertThat(server.zkCli("get", "/%zookeeper")).contains("mine");
-            assertThat(atTop.get("zookeeper").join()).get().extracting(KvPair::valueAsString).isEqualTo("mine");
+            assertThat(atTop.get("zookeeper").join())
+                    .get()
+                    .extracting(KvPair::valueAsString)
+                    .isEqualTo("mine");
             assertThat(atTop.listKeys("zoo").join()).containsExactly("zookeeper");
-            assertThat(atTop.listKeys("").join()).contains(top + "/k", "zookeeper")
+            assertThat(atTop.listKeys("").join())
+                    .contains(top + "/k", "zookeeper")
                     .noneMatch(k -> k.startsWith("zookeeper/"));
             atTop.delete("zookeeper").join();
             atTop.deleteWithPrefix(top).join();
@@ -229,13 +270,14 @@ class ZooKeeperStoreIT {
         put("wx", "outside");
         client.delete(ns + "w/a/b").join();
         client.delete(ns + "w/a").join();
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 4
-                && events.get(events.size() - 1).equals(KvEvent.delete(ns + "w/a")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.size() >= 4 && events.get(events.size() - 1).equals(KvEvent.delete(ns + "w/a")));
         assertThat(events).allSatisfy(e -> assertThat(e.key()).startsWith(ns + "w/"));
-        assertThat(events).filteredOn(e -> e.key().equals(ns + "w/a/b")).last()
-                .isEqualTo(KvEvent.delete(ns + "w/a/b"));
-        assertThat(events).filteredOn(e -> e.key().equals(ns + "w/a") && e.type() == EventType.PUT)
-                .extracting(KvEvent::valueAsString).containsExactly("A");
+        assertThat(events).filteredOn(e -> e.key().equals(ns + "w/a/b")).last().isEqualTo(KvEvent.delete(ns + "w/a/b"));
+        assertThat(events)
+                .filteredOn(e -> e.key().equals(ns + "w/a") && e.type() == EventType.PUT)
+                .extracting(KvEvent::valueAsString)
+                .containsExactly("A");
         w.close();
         assertThat(w.isOpen()).isFalse();
     }
@@ -249,48 +291,73 @@ class ZooKeeperStoreIT {
         put("k/child", "c");
         put("k2", "no");
         put("k", "2");
-        await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty()
-                && events.get(events.size() - 1).valueAsString().equals("2"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !events.isEmpty()
+                        && events.get(events.size() - 1).valueAsString().equals("2"));
         assertThat(events).allSatisfy(e -> assertThat(e.key()).isEqualTo(ns + "k"));
         assertThat(events.get(events.size() - 1).version()).isEqualTo(2);
     }
 
     @Test
-    @DisplayName("after the session expires the watch is added again on the new session, with CONNECTION_DOWN then UNKNOWN")
+    @DisplayName(
+            "after the session expires the watch is added again on the new session, with CONNECTION_DOWN then UNKNOWN")
     void sessionExpiry() throws Exception {
         List<KvEvent> events = new CopyOnWriteArrayList<>();
         List<KvEvent> keyEvents = new CopyOnWriteArrayList<>();
         put("s/k", "before");
         client.watch(ns + "s/", true, events::add).join();
         client.watch(ns + "s/k", false, keyEvents::add).join();
-        long session = ((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getSessionId();
-        ((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getTestable()
+        long session = ((ZooKeeperKvStoreClient) client)
+                .curator()
+                .getZookeeperClient()
+                .getZooKeeper()
+                .getSessionId();
+        ((ZooKeeperKvStoreClient) client)
+                .curator()
+                .getZookeeperClient()
+                .getZooKeeper()
+                .getTestable()
                 .injectSessionExpiration();
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.stream().anyMatch(e -> e.type() == EventType.UNKNOWN));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> events.stream().anyMatch(e -> e.type() == EventType.UNKNOWN));
         assertThat(events.get(0).type()).isEqualTo(EventType.CONNECTION_DOWN);
-        assertThat(events.stream().filter(e -> e.type() == EventType.CONNECTION_DOWN).count()).isEqualTo(1);
-        assertThat(((ZooKeeperKvStoreClient) client).curator().getZookeeperClient().getZooKeeper().getSessionId())
+        assertThat(events.stream()
+                        .filter(e -> e.type() == EventType.CONNECTION_DOWN)
+                        .count())
+                .isEqualTo(1);
+        assertThat(((ZooKeeperKvStoreClient) client)
+                        .curator()
+                        .getZookeeperClient()
+                        .getZooKeeper()
+                        .getSessionId())
                 .isNotEqualTo(session);
         // A key watch re-reads its key after UNKNOWN.
         await().atMost(Duration.ofSeconds(10)).until(() -> keyEvents.size() >= 3);
-        assertThat(keyEvents.subList(0, 3)).extracting(KvEvent::type)
+        assertThat(keyEvents.subList(0, 3))
+                .extracting(KvEvent::type)
                 .containsExactly(EventType.CONNECTION_DOWN, EventType.UNKNOWN, EventType.PUT);
         assertThat(keyEvents.get(2).valueAsString()).isEqualTo("before");
         put("s/after", "seen");
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.stream()
-                .anyMatch(e -> e.key().equals(ns + "s/after") && e.type() == EventType.PUT));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        events.stream().anyMatch(e -> e.key().equals(ns + "s/after") && e.type() == EventType.PUT));
     }
 
     @Test
     @DisplayName("with digest credentials, other clients can neither read nor write")
     void digestAcl() throws Exception {
-        try (KvStoreClient secure = new ZooKeeperKvStoreProvider().create(config()
-                .option(ZooKeeperOptions.USERNAME, "alice").option(ZooKeeperOptions.PASSWORD, "s3cret")
-                .option(ZooKeeperOptions.ROOT_PATH, "/secure").build());
-             CuratorFramework other = CuratorFrameworkFactory.newClient(server.address(), new RetryOneTime(10))) {
+        try (KvStoreClient secure = new ZooKeeperKvStoreProvider()
+                        .create(config().option(ZooKeeperOptions.USERNAME, "alice")
+                                .option(ZooKeeperOptions.PASSWORD, "s3cret")
+                                .option(ZooKeeperOptions.ROOT_PATH, "/secure")
+                                .build());
+                CuratorFramework other = CuratorFrameworkFactory.newClient(server.address(), new RetryOneTime(10))) {
             secure.put("x/y", "private".getBytes(StandardCharsets.UTF_8)).join();
             secure.put("x", "p".getBytes(StandardCharsets.UTF_8)).join();
-            assertThat(secure.get("x/y").join()).get().extracting(KvPair::valueAsString).isEqualTo("private");
+            assertThat(secure.get("x/y").join())
+                    .get()
+                    .extracting(KvPair::valueAsString)
+                    .isEqualTo("private");
             assertThat(secure.get("x").join()).get().extracting(KvPair::version).isEqualTo(1L);
             other.start();
             assertThatThrownBy(() -> other.getData().forPath("/secure/x/y"))
@@ -306,10 +373,15 @@ class ZooKeeperStoreIT {
     void unreachable() {
         int port = FreePorts.closedPort();
         long start = System.nanoTime();
-        try (KvStoreClient down = new ZooKeeperKvStoreProvider().create(KvStoreConfig.builder().storeType("zookeeper")
-                .address("127.0.0.1:" + port).timeout(Duration.ofSeconds(1)).build())) {
+        try (KvStoreClient down = new ZooKeeperKvStoreProvider()
+                .create(KvStoreConfig.builder()
+                        .storeType("zookeeper")
+                        .address("127.0.0.1:" + port)
+                        .timeout(Duration.ofSeconds(1))
+                        .build())) {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-            assertThatThrownBy(() -> down.get("k").join()).isInstanceOf(CompletionException.class)
+            assertThatThrownBy(() -> down.get("k").join())
+                    .isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(KvStoreUnavailableException.class);
             assertThatThrownBy(() -> down.put("k", new byte[1]).join())
                     .hasCauseInstanceOf(KvStoreUnavailableException.class);

@@ -36,21 +36,31 @@ class ZooKeeperTlsIT {
         Path serverPem = dir.resolve("server-combined.pem");
         Files.writeString(serverPem, Files.readString(certs.serverCert()) + Files.readString(certs.serverKey()));
         Map<String, Object> props = Map.of(
-                "secureClientPort", String.valueOf(securePort),
-                "serverCnxnFactory", "org.apache.zookeeper.server.NettyServerCnxnFactory",
-                "ssl.keyStore.location", serverPem.toString(),
-                "ssl.keyStore.type", "PEM",
-                "ssl.trustStore.location", certs.caCert().toString(),
-                "ssl.trustStore.type", "PEM",
-                "ssl.clientAuth", clientAuth);
+                "secureClientPort",
+                String.valueOf(securePort),
+                "serverCnxnFactory",
+                "org.apache.zookeeper.server.NettyServerCnxnFactory",
+                "ssl.keyStore.location",
+                serverPem.toString(),
+                "ssl.keyStore.type",
+                "PEM",
+                "ssl.trustStore.location",
+                certs.caCert().toString(),
+                "ssl.trustStore.type",
+                "PEM",
+                "ssl.clientAuth",
+                clientAuth);
         Path data = Files.createDirectories(dir.resolve("data-" + securePort));
-        InstanceSpec spec = new InstanceSpec(data.toFile(), FreePorts.next(), -1, -1, true, -1, 1000, 0, props,
-                "127.0.0.1");
+        InstanceSpec spec =
+                new InstanceSpec(data.toFile(), FreePorts.next(), -1, -1, true, -1, 1000, 0, props, "127.0.0.1");
         return new TestingServer(spec, true);
     }
 
     private static KvStoreConfig.Builder config(int port, Duration timeout) {
-        return KvStoreConfig.builder().storeType("zookeeper").address("127.0.0.1:" + port).timeout(timeout);
+        return KvStoreConfig.builder()
+                .storeType("zookeeper")
+                .address("127.0.0.1:" + port)
+                .timeout(timeout);
     }
 
     @Test
@@ -61,17 +71,25 @@ class ZooKeeperTlsIT {
         int securePort = FreePorts.next();
         try (TestingServer server = server(certs, securePort, "none")) {
             assertThat(server.getPort()).as("plain client port, unused").isNotEqualTo(securePort);
-            try (KvStoreClient client = new ZooKeeperKvStoreProvider().create(config(securePort, Duration.ofSeconds(5))
-                    .option(ZooKeeperOptions.TLS_CA_FILE, certs.caCert().toString()).build())) {
+            try (KvStoreClient client = new ZooKeeperKvStoreProvider()
+                    .create(config(securePort, Duration.ofSeconds(5))
+                            .option(ZooKeeperOptions.TLS_CA_FILE, certs.caCert().toString())
+                            .build())) {
                 client.put("tls/k", "secret".getBytes(StandardCharsets.UTF_8)).join();
-                assertThat(client.get("tls/k").join()).get().extracting(KvPair::valueAsString).isEqualTo("secret");
+                assertThat(client.get("tls/k").join())
+                        .get()
+                        .extracting(KvPair::valueAsString)
+                        .isEqualTo("secret");
             }
-            try (KvStoreClient plain = new ZooKeeperKvStoreProvider().create(config(securePort, Duration.ofSeconds(2))
-                    .build())) {
-                assertThatThrownBy(() -> plain.get("tls/k").join()).hasCauseInstanceOf(KvStoreUnavailableException.class);
+            try (KvStoreClient plain = new ZooKeeperKvStoreProvider()
+                    .create(config(securePort, Duration.ofSeconds(2)).build())) {
+                assertThatThrownBy(() -> plain.get("tls/k").join())
+                        .hasCauseInstanceOf(KvStoreUnavailableException.class);
             }
-            try (KvStoreClient wrongCa = new ZooKeeperKvStoreProvider().create(config(securePort, Duration.ofSeconds(2))
-                    .option(ZooKeeperOptions.TLS_CA_FILE, other.caCert().toString()).build())) {
+            try (KvStoreClient wrongCa = new ZooKeeperKvStoreProvider()
+                    .create(config(securePort, Duration.ofSeconds(2))
+                            .option(ZooKeeperOptions.TLS_CA_FILE, other.caCert().toString())
+                            .build())) {
                 assertThatThrownBy(() -> wrongCa.get("tls/k").join())
                         .hasCauseInstanceOf(KvStoreUnavailableException.class);
             }
@@ -79,20 +97,32 @@ class ZooKeeperTlsIT {
     }
 
     @Test
-    @DisplayName("mutual TLS: tls-cert-file and tls-key-file present the client certificate; without them the server refuses")
+    @DisplayName(
+            "mutual TLS: tls-cert-file and tls-key-file present the client certificate; without them the server refuses")
     void mutualTls() throws Exception {
         TestCertificates certs = TestCertificates.generate(dir.resolve("certs"));
         int securePort = FreePorts.next();
         try (TestingServer server = server(certs, securePort, "need")) {
-            try (KvStoreClient client = new ZooKeeperKvStoreProvider().create(config(securePort, Duration.ofSeconds(5))
-                    .option(ZooKeeperOptions.TLS_CA_FILE, certs.caCert().toString())
-                    .option(ZooKeeperOptions.TLS_CERT_FILE, certs.clientCert().toString())
-                    .option(ZooKeeperOptions.TLS_KEY_FILE, certs.clientKey().toString()).build())) {
+            try (KvStoreClient client = new ZooKeeperKvStoreProvider()
+                    .create(config(securePort, Duration.ofSeconds(5))
+                            .option(ZooKeeperOptions.TLS_CA_FILE, certs.caCert().toString())
+                            .option(
+                                    ZooKeeperOptions.TLS_CERT_FILE,
+                                    certs.clientCert().toString())
+                            .option(
+                                    ZooKeeperOptions.TLS_KEY_FILE,
+                                    certs.clientKey().toString())
+                            .build())) {
                 client.put("mtls/k", "v".getBytes(StandardCharsets.UTF_8)).join();
-                assertThat(client.get("mtls/k").join()).get().extracting(KvPair::valueAsString).isEqualTo("v");
+                assertThat(client.get("mtls/k").join())
+                        .get()
+                        .extracting(KvPair::valueAsString)
+                        .isEqualTo("v");
             }
-            try (KvStoreClient noCert = new ZooKeeperKvStoreProvider().create(config(securePort, Duration.ofSeconds(2))
-                    .option(ZooKeeperOptions.TLS_CA_FILE, certs.caCert().toString()).build())) {
+            try (KvStoreClient noCert = new ZooKeeperKvStoreProvider()
+                    .create(config(securePort, Duration.ofSeconds(2))
+                            .option(ZooKeeperOptions.TLS_CA_FILE, certs.caCert().toString())
+                            .build())) {
                 assertThatThrownBy(() -> noCert.get("mtls/k").join())
                         .hasCauseInstanceOf(KvStoreUnavailableException.class);
             }
@@ -103,11 +133,16 @@ class ZooKeeperTlsIT {
     @DisplayName("a client key that is not PKCS#8 PEM fails at create, naming tls-key-file")
     void badKey() throws Exception {
         TestCertificates certs = TestCertificates.generate(dir.resolve("certs"));
-        Path notPkcs8 = Files.writeString(dir.resolve("bad-key.pem"),
-                "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
-        assertThatThrownBy(() -> new ZooKeeperKvStoreProvider().create(config(1, Duration.ofSeconds(1))
-                .option(ZooKeeperOptions.TLS_CERT_FILE, certs.clientCert().toString())
-                .option(ZooKeeperOptions.TLS_KEY_FILE, notPkcs8.toString()).build()))
-                .isInstanceOf(KvStoreConfigurationException.class).hasMessageContaining("tls-key-file");
+        Path notPkcs8 = Files.writeString(
+                dir.resolve("bad-key.pem"), "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> new ZooKeeperKvStoreProvider()
+                        .create(config(1, Duration.ofSeconds(1))
+                                .option(
+                                        ZooKeeperOptions.TLS_CERT_FILE,
+                                        certs.clientCert().toString())
+                                .option(ZooKeeperOptions.TLS_KEY_FILE, notPkcs8.toString())
+                                .build()))
+                .isInstanceOf(KvStoreConfigurationException.class)
+                .hasMessageContaining("tls-key-file");
     }
 }

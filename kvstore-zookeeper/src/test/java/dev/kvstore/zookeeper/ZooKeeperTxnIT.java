@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kvstore.KvLease;
 import dev.kvstore.KvPair;
-import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.Txn;
@@ -38,8 +37,12 @@ class ZooKeeperTxnIT {
 
     @BeforeEach
     void connect() {
-        client = (ZooKeeperKvStoreClient) new ZooKeeperKvStoreProvider().create(KvStoreConfig.builder()
-                .storeType("zookeeper").address(ZOOKEEPER.address()).timeout(Duration.ofSeconds(5)).build());
+        client = (ZooKeeperKvStoreClient) new ZooKeeperKvStoreProvider()
+                .create(KvStoreConfig.builder()
+                        .storeType("zookeeper")
+                        .address(ZOOKEEPER.address())
+                        .timeout(Duration.ofSeconds(5))
+                        .build());
         ns = "txn" + NAMESPACES.incrementAndGet() + "-" + System.nanoTime() + "/";
     }
 
@@ -58,62 +61,109 @@ class ZooKeeperTxnIT {
     }
 
     @Test
-    @DisplayName("a new key's missing parents are created inside the multi: a failed transaction leaves no znode behind")
+    @DisplayName(
+            "a new key's missing parents are created inside the multi: a failed transaction leaves no znode behind")
     void parentsInsideTheMulti() throws Exception {
-        assertThat(client.commit(Txn.builder().ifPresent(ns + "nope").put(ns + "p/q/r", bytes("v")).build()).join()
-                .succeeded()).isFalse();
-        assertThat(stat(ns + "p")).as("no container left by a failed transaction").isNull();
+        assertThat(client.commit(Txn.builder()
+                                .ifPresent(ns + "nope")
+                                .put(ns + "p/q/r", bytes("v"))
+                                .build())
+                        .join()
+                        .succeeded())
+                .isFalse();
+        assertThat(stat(ns + "p"))
+                .as("no container left by a failed transaction")
+                .isNull();
 
-        assertThat(client.commit(Txn.builder().ifAbsent(ns + "p/q/r").put(ns + "p/q/r", bytes("v"))
-                .put(ns + "x/y/z", bytes("w")).build()).join().succeeded()).isTrue();
-        assertThat(stat(ns + "p/q").getDataLength()).as("a container holds no data").isZero();
+        assertThat(client.commit(Txn.builder()
+                                .ifAbsent(ns + "p/q/r")
+                                .put(ns + "p/q/r", bytes("v"))
+                                .put(ns + "x/y/z", bytes("w"))
+                                .build())
+                        .join()
+                        .succeeded())
+                .isTrue();
+        assertThat(stat(ns + "p/q").getDataLength())
+                .as("a container holds no data")
+                .isZero();
         assertThat(client.get(ns + "p/q").join()).as("containers are not keys").isEmpty();
         assertThat(client.listKeys(ns).join()).containsExactly(ns + "p/q/r", ns + "x/y/z");
     }
 
     @Test
-    @DisplayName("16 transactions creating keys under the same new parents at once all succeed (the race on the parents is retried)")
+    @DisplayName(
+            "16 transactions creating keys under the same new parents at once all succeed (the race on the parents is retried)")
     void concurrentParents() {
         List<CompletableFuture<Boolean>> commits = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-            commits.add(client.commit(Txn.builder().ifAbsent(ns + "new/parent/k" + i)
-                    .put(ns + "new/parent/k" + i, bytes("v" + i)).build()).thenApply(r -> r.succeeded()));
+            commits.add(client.commit(Txn.builder()
+                            .ifAbsent(ns + "new/parent/k" + i)
+                            .put(ns + "new/parent/k" + i, bytes("v" + i))
+                            .build())
+                    .thenApply(r -> r.succeeded()));
         }
         assertThat(commits).allSatisfy(f -> assertThat(f.join()).isTrue());
         assertThat(client.listKeys(ns).join()).hasSize(16);
     }
 
     @Test
-    @DisplayName("a put onto a container with children makes it a key at version 1; a delete makes it a container again")
+    @DisplayName(
+            "a put onto a container with children makes it a key at version 1; a delete makes it a container again")
     void containers() {
         client.put(ns + "a/b", bytes("below")).join();
-        assertThat(client.commit(Txn.builder().ifAbsent(ns + "a").put(ns + "a", bytes("A")).build()).join()
-                .succeeded()).isTrue();
-        assertThat(client.get(ns + "a").join()).get().extracting(KvPair::version, KvPair::valueAsString)
+        assertThat(client.commit(Txn.builder()
+                                .ifAbsent(ns + "a")
+                                .put(ns + "a", bytes("A"))
+                                .build())
+                        .join()
+                        .succeeded())
+                .isTrue();
+        assertThat(client.get(ns + "a").join())
+                .get()
+                .extracting(KvPair::version, KvPair::valueAsString)
                 .containsExactly(1L, "A");
         assertThat(client.compareAndSet(ns + "a", 1, bytes("A2")).join()).isTrue();
-        assertThat(client.get(ns + "a").join()).get().extracting(KvPair::version).isEqualTo(2L);
+        assertThat(client.get(ns + "a").join())
+                .get()
+                .extracting(KvPair::version)
+                .isEqualTo(2L);
         assertThat(client.compareAndDelete(ns + "a", 2).join()).isTrue();
         assertThat(client.get(ns + "a").join()).isEmpty();
-        assertThat(client.get(ns + "a/b").join()).get().extracting(KvPair::valueAsString).isEqualTo("below");
+        assertThat(client.get(ns + "a/b").join())
+                .get()
+                .extracting(KvPair::valueAsString)
+                .isEqualTo("below");
         // the container refuses a plain setData again (its ACL has no WRITE), so a put converts it afresh
         assertThat(client.putIfAbsent(ns + "a", bytes("again")).join()).isTrue();
-        assertThat(client.get(ns + "a").join()).get().extracting(KvPair::version).isEqualTo(1L);
+        assertThat(client.get(ns + "a").join())
+                .get()
+                .extracting(KvPair::version)
+                .isEqualTo(1L);
         client.put(ns + "a", bytes("again2")).join();
-        assertThat(client.get(ns + "a").join()).get().extracting(KvPair::version).isEqualTo(2L);
+        assertThat(client.get(ns + "a").join())
+                .get()
+                .extracting(KvPair::version)
+                .isEqualTo(2L);
     }
 
     @Test
-    @DisplayName("compareAndSet on a plain key takes the one-round-trip path (create+delete of the hidden child, then setData)")
+    @DisplayName(
+            "compareAndSet on a plain key takes the one-round-trip path (create+delete of the hidden child, then setData)")
     void compareAndSetFastPath() throws Exception {
         client.put(ns + "n", bytes("0")).join();
         int cversion = stat(ns + "n").getCversion();
         for (int i = 1; i <= 5; i++) {
-            assertThat(client.compareAndSet(ns + "n", i, bytes(String.valueOf(i))).join()).isTrue();
+            assertThat(client.compareAndSet(ns + "n", i, bytes(String.valueOf(i)))
+                            .join())
+                    .isTrue();
         }
         assertThat(client.compareAndSet(ns + "n", 3, bytes("stale")).join()).isFalse();
-        assertThat(stat(ns + "n").getCversion() - cversion).as("two child changes per fast compareAndSet").isEqualTo(10);
-        assertThat(client.get(ns + "n").join()).get().extracting(KvPair::version, KvPair::valueAsString)
+        assertThat(stat(ns + "n").getCversion() - cversion)
+                .as("two child changes per fast compareAndSet")
+                .isEqualTo(10);
+        assertThat(client.get(ns + "n").join())
+                .get()
+                .extracting(KvPair::version, KvPair::valueAsString)
                 .containsExactly(6L, "5");
         assertThat(stat(ns + "n").getNumChildren()).isZero();
     }
@@ -124,22 +174,32 @@ class ZooKeeperTxnIT {
         client.put(ns + "c/d", bytes("x")).join();
         client.delete(ns + "c/d").join(); // leaves the container c, empty
         assertThat(client.compareAndSet(ns + "c", 0, bytes("C")).join()).isTrue();
-        assertThat(client.get(ns + "c").join()).get().extracting(KvPair::version).isEqualTo(1L);
+        assertThat(client.get(ns + "c").join())
+                .get()
+                .extracting(KvPair::version)
+                .isEqualTo(1L);
     }
 
     @Test
-    @DisplayName("a leased key is an ephemeral znode, which cannot hold keys below it: such transactions fail and write nothing")
+    @DisplayName(
+            "a leased key is an ephemeral znode, which cannot hold keys below it: such transactions fail and write nothing")
     void leasedKeysHaveNoChildren() throws Exception {
         KvLease lease = client.grantLease(Duration.ofSeconds(10)).join();
         try {
             client.put(ns + "up/below", bytes("x")).join();
-            assertThatThrownBy(() -> client.put(ns + "up", bytes("leased"), lease).join())
-                    .hasCauseInstanceOf(KvStoreException.class).hasMessageContaining("below");
+            assertThatThrownBy(
+                            () -> client.put(ns + "up", bytes("leased"), lease).join())
+                    .hasCauseInstanceOf(KvStoreException.class)
+                    .hasMessageContaining("below");
             assertThat(client.get(ns + "up").join()).isEmpty();
             client.put(ns + "solo", bytes("leased"), lease).join();
             assertThat(stat(ns + "solo").getEphemeralOwner()).isNotZero();
-            assertThatThrownBy(() -> client.commit(Txn.builder().put(ns + "solo/child", bytes("c"))
-                    .put(ns + "other", bytes("o")).build()).join()).hasCauseInstanceOf(KvStoreException.class);
+            assertThatThrownBy(() -> client.commit(Txn.builder()
+                                    .put(ns + "solo/child", bytes("c"))
+                                    .put(ns + "other", bytes("o"))
+                                    .build())
+                            .join())
+                    .hasCauseInstanceOf(KvStoreException.class);
             assertThat(client.get(ns + "other").join()).isEmpty();
         } finally {
             lease.revoke();
@@ -152,11 +212,18 @@ class ZooKeeperTxnIT {
         KvLease lease = client.grantLease(Duration.ofSeconds(10)).join();
         client.put(ns + "k", bytes("leased"), lease).join();
         assertThat(client.get(ns + "k").join()).get().extracting(KvPair::lease).isEqualTo(lease.id());
-        assertThat(client.commit(Txn.builder().put(ns + "k", bytes("plain")).build()).join().succeeded()).isTrue();
+        assertThat(client.commit(Txn.builder().put(ns + "k", bytes("plain")).build())
+                        .join()
+                        .succeeded())
+                .isTrue();
         assertThat(stat(ns + "k").getEphemeralOwner()).isZero();
-        assertThat(client.get(ns + "k").join()).get().extracting(KvPair::lease, KvPair::version)
+        assertThat(client.get(ns + "k").join())
+                .get()
+                .extracting(KvPair::lease, KvPair::version)
                 .containsExactly(0L, 1L);
         lease.revoke();
-        assertThat(client.get(ns + "k").join()).as("no longer under the revoked lease").isPresent();
+        assertThat(client.get(ns + "k").join())
+                .as("no longer under the revoked lease")
+                .isPresent();
     }
 }

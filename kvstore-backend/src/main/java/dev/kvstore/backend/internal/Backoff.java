@@ -8,8 +8,7 @@ final class Backoff {
     static final Duration FIRST = Duration.ofMillis(100);
     static final Duration MAX = Duration.ofSeconds(2);
 
-    private Backoff() {
-    }
+    private Backoff() {}
 
     /** Twice {@code last}, at most {@link #MAX} and at most half the TTL (so a retry fits in it). */
     static Duration next(Duration last, Duration ttl) {

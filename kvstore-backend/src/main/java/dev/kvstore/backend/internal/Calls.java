@@ -55,8 +55,8 @@ final class Calls {
     /** Fails before anything is sent when the store does not declare {@code capability}. */
     void require(KvCapability capability, String what) {
         if (!client.capabilities().contains(capability)) {
-            throw new UnsupportedOperationException(storeType + " does not declare " + capability + ", which "
-                    + what + " needs");
+            throw new UnsupportedOperationException(
+                    storeType + " does not declare " + capability + ", which " + what + " needs");
         }
     }
 
@@ -144,8 +144,11 @@ final class Calls {
             throw err;
         }
         liveness.accept(true);
-        if (e instanceof RuntimeException re && (e instanceof KvStoreException || e instanceof NullPointerException
-                || e instanceof IllegalArgumentException || e instanceof UnsupportedOperationException)) {
+        if (e instanceof RuntimeException re
+                && (e instanceof KvStoreException
+                        || e instanceof NullPointerException
+                        || e instanceof IllegalArgumentException
+                        || e instanceof UnsupportedOperationException)) {
             return re;
         }
         return StoreErrors.failed(storeType, op, key, Objects.requireNonNull(e));

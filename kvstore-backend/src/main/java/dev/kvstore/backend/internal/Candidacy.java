@@ -124,7 +124,9 @@ final class Candidacy implements KvElection, Session.Member {
             SortedMap<String, KvPair> waiters = queue.list();
             synchronized (this) {
                 leaderKey = waiters.isEmpty() ? null : waiters.firstKey();
-                leader = waiters.isEmpty() ? Optional.empty() : Optional.of(waiters.get(leaderKey).valueAsString());
+                leader = waiters.isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(waiters.get(leaderKey).valueAsString());
             }
             tell();
             done.complete(null);
@@ -170,23 +172,29 @@ final class Candidacy implements KvElection, Session.Member {
      * store for up to its TTL, and would otherwise show this candidate as leader to the others).
      */
     private void rejoin(Duration delay, String stale) {
-        Futures.schedule(() -> {
-            synchronized (this) {
-                if (closed || session != null) {
-                    return;
-                }
-            }
-            try {
-                if (stale != null) {
-                    calls.await("delete", stale, () -> calls.client().delete(stale));
-                }
-                join();
-                refresh();
-            } catch (RuntimeException e) {
-                LOG.debug("candidate \"{}\" could not join election \"{}\" again; retrying", candidateId, name, e);
-                rejoin(Backoff.next(delay, ttl), stale);
-            }
-        }, delay);
+        Futures.schedule(
+                () -> {
+                    synchronized (this) {
+                        if (closed || session != null) {
+                            return;
+                        }
+                    }
+                    try {
+                        if (stale != null) {
+                            calls.await("delete", stale, () -> calls.client().delete(stale));
+                        }
+                        join();
+                        refresh();
+                    } catch (RuntimeException e) {
+                        LOG.debug(
+                                "candidate \"{}\" could not join election \"{}\" again; retrying",
+                                candidateId,
+                                name,
+                                e);
+                        rejoin(Backoff.next(delay, ttl), stale);
+                    }
+                },
+                delay);
     }
 
     @Override

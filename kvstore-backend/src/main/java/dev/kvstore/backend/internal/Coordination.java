@@ -61,6 +61,7 @@ public final class Coordination implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+
     private static final String OWNER = "pid " + ProcessHandle.current().pid();
 
     private final Calls calls;
@@ -79,7 +80,11 @@ public final class Coordination implements AutoCloseable {
      * @param liveness records each call's outcome: {@code false} when the store was unreachable
      * @param keys turns a key or name relative to the path prefix into a full key, refusing a bad one
      */
-    public Coordination(KvStoreClient client, String storeType, Duration timeout, Consumer<Boolean> liveness,
+    public Coordination(
+            KvStoreClient client,
+            String storeType,
+            Duration timeout,
+            Consumer<Boolean> liveness,
             UnaryOperator<String> keys) {
         this.calls = new Calls(client, storeType, timeout, liveness);
         this.keys = keys;

@@ -21,7 +21,12 @@ final class LockHandle implements KvLockHandle, Session.Member {
 
     private static final Logger LOG = LoggerFactory.getLogger(LockHandle.class);
 
-    private enum State { WAITING, HELD, RELEASED, LOST }
+    private enum State {
+        WAITING,
+        HELD,
+        RELEASED,
+        LOST
+    }
 
     private final Calls calls;
     private final Session session;

@@ -26,7 +26,11 @@ import java.util.concurrent.TimeoutException;
  */
 final class RecipeLock implements KvLock {
 
-    private enum Outcome { HELD, TIMED_OUT, LOST }
+    private enum Outcome {
+        HELD,
+        TIMED_OUT,
+        LOST
+    }
 
     private final Coordination co;
     private final Calls calls;

@@ -152,50 +152,53 @@ final class Registration implements KvRegistration {
     }
 
     private void repair(Duration delay) {
-        Futures.schedule(() -> {
-            KvLease l;
-            synchronized (this) {
-                if (closed) {
-                    repairing = false;
-                    return;
-                }
-                l = lease;
-            }
-            try {
-                if (!l.isActive()) {
-                    KvLease fresh = calls.await("grantLease", key, () -> calls.client().grantLease(ttl));
-                    boolean late;
+        Futures.schedule(
+                () -> {
+                    KvLease l;
                     synchronized (this) {
-                        late = closed;
-                        if (late) {
+                        if (closed) {
                             repairing = false;
-                        } else {
-                            lease = fresh;
+                            return;
                         }
+                        l = lease;
                     }
-                    if (late) {
-                        revokeQuietly(fresh);
-                        return;
+                    try {
+                        if (!l.isActive()) {
+                            KvLease fresh = calls.await(
+                                    "grantLease", key, () -> calls.client().grantLease(ttl));
+                            boolean late;
+                            synchronized (this) {
+                                late = closed;
+                                if (late) {
+                                    repairing = false;
+                                } else {
+                                    lease = fresh;
+                                }
+                            }
+                            if (late) {
+                                revokeQuietly(fresh);
+                                return;
+                            }
+                            fresh.onLost(() -> lost(fresh));
+                            l = fresh;
+                        }
+                        KvLease use = l;
+                        calls.await("put", key, () -> calls.client().put(key, value, use));
+                        synchronized (this) {
+                            repairing = false;
+                            if (closed) {
+                                return; // close revokes the lease, which deletes the key
+                            }
+                            registered = true;
+                            tell(true);
+                        }
+                        LOG.info("registration \"{}\" is back", key);
+                    } catch (RuntimeException e) {
+                        LOG.debug("putting registration \"{}\" back failed; retrying", key, e);
+                        repair(delay.isZero() ? Backoff.FIRST : Backoff.next(delay, ttl));
                     }
-                    fresh.onLost(() -> lost(fresh));
-                    l = fresh;
-                }
-                KvLease use = l;
-                calls.await("put", key, () -> calls.client().put(key, value, use));
-                synchronized (this) {
-                    repairing = false;
-                    if (closed) {
-                        return; // close revokes the lease, which deletes the key
-                    }
-                    registered = true;
-                    tell(true);
-                }
-                LOG.info("registration \"{}\" is back", key);
-            } catch (RuntimeException e) {
-                LOG.debug("putting registration \"{}\" back failed; retrying", key, e);
-                repair(delay.isZero() ? Backoff.FIRST : Backoff.next(delay, ttl));
-            }
-        }, delay);
+                },
+                delay);
     }
 
     /** Under the monitor: queues the listeners' calls, in order. */

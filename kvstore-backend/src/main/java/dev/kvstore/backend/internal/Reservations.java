@@ -44,7 +44,8 @@ final class Reservations {
             Txn txn = Txn.builder().ifAbsent(key).put(key, value, lease).build();
             boolean won;
             try {
-                won = calls.await("reserve", key, () -> calls.client().commit(txn)).succeeded();
+                won = calls.await("reserve", key, () -> calls.client().commit(txn))
+                        .succeeded();
             } catch (RuntimeException e) {
                 revokeLater(lease);
                 throw e;
@@ -60,7 +61,8 @@ final class Reservations {
                 return value.clone();
             }
             revokeLater(lease);
-            Optional<KvPair> holder = calls.await("get", key, () -> calls.client().get(key));
+            Optional<KvPair> holder =
+                    calls.await("get", key, () -> calls.client().get(key));
             if (holder.isPresent()) {
                 return holder.get().value();
             }

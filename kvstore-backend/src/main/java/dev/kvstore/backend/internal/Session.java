@@ -86,16 +86,20 @@ final class Session {
      * lives: a release whose delete failed must not leave its key for the session's whole life.
      */
     void deleteLater(String key, Duration delay) {
-        Futures.schedule(() -> {
-            if (!isActive()) {
-                return; // the lease's end deletes it
-            }
-            owner.calls().async("delete", key, () -> owner.calls().client().delete(key)).whenComplete((v, e) -> {
-                if (e != null) {
-                    deleteLater(key, Backoff.next(delay, ttl()));
-                }
-            });
-        }, delay);
+        Futures.schedule(
+                () -> {
+                    if (!isActive()) {
+                        return; // the lease's end deletes it
+                    }
+                    owner.calls()
+                            .async("delete", key, () -> owner.calls().client().delete(key))
+                            .whenComplete((v, e) -> {
+                                if (e != null) {
+                                    deleteLater(key, Backoff.next(delay, ttl()));
+                                }
+                            });
+                },
+                delay);
     }
 
     private void end() {

@@ -10,9 +10,9 @@ import dev.kvstore.Txn;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.Optional;
 
 /**
  * The queue under a lock or election name: a persistent counter {@code <name>/fence} and one
@@ -65,18 +65,21 @@ final class TokenQueue {
         while (true) {
             long current = lastCounter;
             if (current < 0) {
-                Optional<KvPair> p = calls.await("get", counterKey, () -> calls.client().get(counterKey));
+                Optional<KvPair> p =
+                        calls.await("get", counterKey, () -> calls.client().get(counterKey));
                 current = p.map(TokenQueue::parse).orElse(0L);
             }
             long token = current + 1;
             String key = keyOf(token);
             Txn.Builder b = Txn.builder();
             (current == 0 ? b.ifAbsent(counterKey) : b.ifValue(counterKey, bytes(current)))
-                    .put(counterKey, bytes(token)).put(key, value, lease);
+                    .put(counterKey, bytes(token))
+                    .put(key, value, lease);
             Txn txn = b.build();
             boolean done;
             try {
-                done = calls.await("commit", key, () -> calls.client().commit(txn)).succeeded();
+                done = calls.await("commit", key, () -> calls.client().commit(txn))
+                        .succeeded();
             } catch (KvStoreUnavailableException e) {
                 lastCounter = -1;
                 removeQuietly(key, value, onOrphan);
@@ -102,7 +105,8 @@ final class TokenQueue {
 
     /** The waiter keys, in token order. */
     List<String> waiters() {
-        List<String> keys = new ArrayList<>(calls.await("listKeys", prefix, () -> calls.client().listKeys(prefix)));
+        List<String> keys = new ArrayList<>(
+                calls.await("listKeys", prefix, () -> calls.client().listKeys(prefix)));
         Collections.sort(keys);
         return keys;
     }
@@ -116,8 +120,10 @@ final class TokenQueue {
         try {
             return Long.parseLong(counter.valueAsString().trim());
         } catch (NumberFormatException e) {
-            throw new KvStoreException("the counter \"" + counter.key() + "\" holds \"" + counter.valueAsString()
-                    + "\", not a number: it is not a kvstore lock or election counter", e);
+            throw new KvStoreException(
+                    "the counter \"" + counter.key() + "\" holds \"" + counter.valueAsString()
+                            + "\", not a number: it is not a kvstore lock or election counter",
+                    e);
         }
     }
 

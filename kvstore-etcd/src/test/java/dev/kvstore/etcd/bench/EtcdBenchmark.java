@@ -8,8 +8,8 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
@@ -17,14 +17,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -46,8 +46,8 @@ import org.HdrHistogram.Histogram;
 public final class EtcdBenchmark {
 
     private static final int IN_FLIGHT = 128;
-    private static final com.sun.management.OperatingSystemMXBean CPU =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    private static final com.sun.management.OperatingSystemMXBean CPU = (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     private static final int LIST_KEYS = 1_000;
     private static final byte[] VALUE = "benchmark-value-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
 
@@ -89,35 +89,77 @@ public final class EtcdBenchmark {
 
     private void run() throws Exception {
         try (EtcdServer etcd = EtcdServer.start();
-                Client jetcd = Client.builder().endpoints("http://" + etcd.address()).build();
+                Client jetcd =
+                        Client.builder().endpoints("http://" + etcd.address()).build();
                 Backend backend = Backend.create("etcd", etcd.address(), Duration.ofSeconds(10), "bench")) {
             Target driver = driver(jetcd);
             Target facade = facade(backend);
-            System.out.printf(Locale.ROOT, "etcd %s; %d s per workload after %d s warm-up, best of %d alternating rounds;"
-                    + " %d cores, load average %.1f%n", etcd.address(), measured.toSeconds(), warmup.toSeconds(), rounds,
+            System.out.printf(
+                    Locale.ROOT,
+                    "etcd %s; %d s per workload after %d s warm-up, best of %d alternating rounds;"
+                            + " %d cores, load average %.1f%n",
+                    etcd.address(),
+                    measured.toSeconds(),
+                    warmup.toSeconds(),
+                    rounds,
                     Runtime.getRuntime().availableProcessors(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage());
 
-            compare("blocking put, 1 thread", driver, facade, (t, h, until) -> blocking(until, h, i -> t.put("raw/p/" + (i % 1000), VALUE)));
-            compare("blocking get, 1 thread", driver, facade, (t, h, until) -> blocking(until, h, i -> t.get("raw/p/" + (i % 1000))));
-            compare("async put, 128 in flight", driver, facade, (t, h, until) -> async(until, h, i -> t.putAsync("raw/p/" + (i % 1000), VALUE)));
-            compare("async get, 128 in flight", driver, facade, (t, h, until) -> async(until, h, i -> t.getAsync("raw/p/" + (i % 1000))));
+            compare(
+                    "blocking put, 1 thread",
+                    driver,
+                    facade,
+                    (t, h, until) -> blocking(until, h, i -> t.put("raw/p/" + (i % 1000), VALUE)));
+            compare(
+                    "blocking get, 1 thread",
+                    driver,
+                    facade,
+                    (t, h, until) -> blocking(until, h, i -> t.get("raw/p/" + (i % 1000))));
+            compare(
+                    "async put, 128 in flight",
+                    driver,
+                    facade,
+                    (t, h, until) -> async(until, h, i -> t.putAsync("raw/p/" + (i % 1000), VALUE)));
+            compare(
+                    "async get, 128 in flight",
+                    driver,
+                    facade,
+                    (t, h, until) -> async(until, h, i -> t.getAsync("raw/p/" + (i % 1000))));
             for (int i = 0; i < LIST_KEYS; i++) {
                 backend.put(String.format(Locale.ROOT, "raw/list/%04d", i), VALUE);
-                jetcd.getKVClient().put(bytes(String.format(Locale.ROOT, "raw/list/%04d", i)), ByteSequence.from(VALUE)).get();
+                jetcd.getKVClient()
+                        .put(bytes(String.format(Locale.ROOT, "raw/list/%04d", i)), ByteSequence.from(VALUE))
+                        .get();
             }
-            compare("list 1,000 keys", driver, facade, (t, h, until) -> blocking(until, h, i -> {
-                int n = t.list("raw/list/");
-                if (n != LIST_KEYS) {
-                    throw new IllegalStateException("listed " + n + " keys");
-                }
-            }));
+            compare(
+                    "list 1,000 keys",
+                    driver,
+                    facade,
+                    (t, h, until) -> blocking(until, h, i -> {
+                        int n = t.list("raw/list/");
+                        if (n != LIST_KEYS) {
+                            throw new IllegalStateException("listed " + n + " keys");
+                        }
+                    }));
             compare("watch put->event", driver, facade, EtcdBenchmark::watchLatency);
         }
         System.out.println();
-        System.out.println("driver = jetcd 0.8.5 with its defaults; cpu = this JVM's CPU time per operation (etcd excluded)");
-        System.out.printf(Locale.ROOT, "%-26s | %9s %8s %8s %7s | %9s %8s %8s %7s | %6s%n", "workload", "drv op/s", "p50 us",
-                "p99 us", "cpu us", "Bknd op/s", "p50 us", "p99 us", "cpu us", "ratio");
+        System.out.println(
+                "driver = jetcd 0.8.5 with its defaults; cpu = this JVM's CPU time per operation (etcd excluded)");
+        System.out.printf(
+                Locale.ROOT,
+                "%-26s | %9s %8s %8s %7s | %9s %8s %8s %7s | %6s%n",
+                "workload",
+                "drv op/s",
+                "p50 us",
+                "p99 us",
+                "cpu us",
+                "Bknd op/s",
+                "p50 us",
+                "p99 us",
+                "cpu us",
+                "ratio");
         System.out.println("-".repeat(26) + "-+-" + "-".repeat(35) + "-+-" + "-".repeat(35) + "-+-------");
         rows.forEach(System.out::println);
     }
@@ -145,8 +187,19 @@ public final class EtcdBenchmark {
             d = best(d, measure(driver, workload));
             b = best(b, measure(facade, workload));
         }
-        rows.add(String.format(Locale.ROOT, "%-26s | %9.0f %8.0f %8.0f %7.0f | %9.0f %8.0f %8.0f %7.0f | %6.2f", name,
-                d[0], d[1], d[2], d[3], b[0], b[1], b[2], b[3], b[0] / d[0]));
+        rows.add(String.format(
+                Locale.ROOT,
+                "%-26s | %9.0f %8.0f %8.0f %7.0f | %9.0f %8.0f %8.0f %7.0f | %6.2f",
+                name,
+                d[0],
+                d[1],
+                d[2],
+                d[3],
+                b[0],
+                b[1],
+                b[2],
+                b[3],
+                b[0] / d[0]));
         System.out.println(rows.get(rows.size() - 1));
     }
 
@@ -163,8 +216,9 @@ public final class EtcdBenchmark {
         long ops = workload.run(target, h, start + measured.toNanos());
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuMicrosPerOp = (CPU.getProcessCpuTime() - cpu0) / 1e3 / ops;
-        return new double[] {ops / seconds, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
-            cpuMicrosPerOp};
+        return new double[] {
+            ops / seconds, h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3, cpuMicrosPerOp
+        };
     }
 
     private static long blocking(long untilNanos, Histogram h, Op op) throws Exception {
@@ -209,7 +263,9 @@ public final class EtcdBenchmark {
         })) {
             // jetcd registers its watch asynchronously: wait until one event arrives before measuring
             while (true) {
-                target.put("raw/w/key", ByteBuffer.allocate(8).putLong(System.nanoTime()).array());
+                target.put(
+                        "raw/w/key",
+                        ByteBuffer.allocate(8).putLong(System.nanoTime()).array());
                 if (arrivals.poll(1, TimeUnit.SECONDS) != null) {
                     break;
                 }
@@ -219,7 +275,9 @@ public final class EtcdBenchmark {
             }
             long i = 0;
             while (System.nanoTime() < untilNanos) {
-                target.put("raw/w/key", ByteBuffer.allocate(8).putLong(System.nanoTime()).array());
+                target.put(
+                        "raw/w/key",
+                        ByteBuffer.allocate(8).putLong(System.nanoTime()).array());
                 Long latency = arrivals.poll(10, TimeUnit.SECONDS);
                 if (latency == null) {
                     throw new IllegalStateException("watch event did not arrive");
@@ -236,7 +294,9 @@ public final class EtcdBenchmark {
     }
 
     private static byte[] valueOf(GetResponse response) {
-        return response.getKvs().isEmpty() ? new byte[0] : response.getKvs().get(0).getValue().getBytes();
+        return response.getKvs().isEmpty()
+                ? new byte[0]
+                : response.getKvs().get(0).getValue().getBytes();
     }
 
     /** jetcd with its defaults, keys as given; values are read out as a user would. */
@@ -268,21 +328,28 @@ public final class EtcdBenchmark {
             public int list(String prefix) throws Exception {
                 // what a user of the driver does with a listing: keys as strings, values as bytes
                 Map<String, byte[]> result = new LinkedHashMap<>();
-                for (KeyValue kv : kv.get(bytes(prefix), GetOption.builder().isPrefix(true).build()).get().getKvs()) {
-                    result.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes());
+                for (KeyValue kv : kv.get(
+                                bytes(prefix),
+                                GetOption.builder().isPrefix(true).build())
+                        .get()
+                        .getKvs()) {
+                    result.put(
+                            kv.getKey().toString(StandardCharsets.UTF_8),
+                            kv.getValue().getBytes());
                 }
                 return result.size();
             }
 
             @Override
             public AutoCloseable watch(String prefix, Consumer<byte[]> onPutValue) {
-                Watch.Watcher w = watch.watch(bytes(prefix), WatchOption.builder().isPrefix(true).build(), response -> {
-                    for (WatchEvent e : response.getEvents()) {
-                        if (e.getEventType() == WatchEvent.EventType.PUT) {
-                            onPutValue.accept(e.getKeyValue().getValue().getBytes());
-                        }
-                    }
-                });
+                Watch.Watcher w = watch.watch(
+                        bytes(prefix), WatchOption.builder().isPrefix(true).build(), response -> {
+                            for (WatchEvent e : response.getEvents()) {
+                                if (e.getEventType() == WatchEvent.EventType.PUT) {
+                                    onPutValue.accept(e.getKeyValue().getValue().getBytes());
+                                }
+                            }
+                        });
                 return w::close;
             }
         };

@@ -59,12 +59,20 @@ public final class EtcdCasBenchmark {
     private void run() throws Exception {
         List<String> rows = new ArrayList<>();
         try (EtcdServer etcd = EtcdServer.start();
-                Client jetcd = Client.builder().endpoints("http://" + etcd.address()).build();
+                Client jetcd =
+                        Client.builder().endpoints("http://" + etcd.address()).build();
                 Backend backend = Backend.create("etcd", etcd.address(), Duration.ofSeconds(10), "bench")) {
-            System.out.printf(Locale.ROOT, "etcd %s; %d s per case after %d s warm-up, best of %d alternating rounds;"
-                    + " %d cores, load average %.1f%n", etcd.address(), measured.toSeconds(), warmup.toSeconds(), rounds,
+            System.out.printf(
+                    Locale.ROOT,
+                    "etcd %s; %d s per case after %d s warm-up, best of %d alternating rounds;"
+                            + " %d cores, load average %.1f%n",
+                    etcd.address(),
+                    measured.toSeconds(),
+                    warmup.toSeconds(),
+                    rounds,
                     Runtime.getRuntime().availableProcessors(),
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage());
             Cas driver = driver(jetcd.getKVClient());
             Cas facade = key -> {
                 Optional<KvPair> pair = backend.get(key);
@@ -81,9 +89,15 @@ public final class EtcdCasBenchmark {
                     bestDriver = bestDriver == null || d.opsPerSecond() > bestDriver.opsPerSecond() ? d : bestDriver;
                     bestFacade = bestFacade == null || f.opsPerSecond() > bestFacade.opsPerSecond() ? f : bestFacade;
                 }
-                rows.add(String.format(Locale.ROOT, "| CAS increment, %2d thread%s | %8.0f | %5.2f | %8.0f | %5.2f | %5.2f |",
-                        threads, threads == 1 ? " " : "s", bestDriver.opsPerSecond(), bestDriver.retriesPerOp(),
-                        bestFacade.opsPerSecond(), bestFacade.retriesPerOp(),
+                rows.add(String.format(
+                        Locale.ROOT,
+                        "| CAS increment, %2d thread%s | %8.0f | %5.2f | %8.0f | %5.2f | %5.2f |",
+                        threads,
+                        threads == 1 ? " " : "s",
+                        bestDriver.opsPerSecond(),
+                        bestDriver.retriesPerOp(),
+                        bestFacade.opsPerSecond(),
+                        bestFacade.retriesPerOp(),
                         bestFacade.opsPerSecond() / bestDriver.opsPerSecond()));
             }
             checkNothingLost(jetcd.getKVClient(), "raw/cas-");
@@ -109,20 +123,22 @@ public final class EtcdCasBenchmark {
         List<Thread> workers = new ArrayList<>();
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(() -> {
-                try {
-                    long now;
-                    while ((now = System.nanoTime()) - until < 0) {
-                        boolean won = cas.tryIncrement(key);
-                        (won ? wins : losses).incrementAndGet();
-                        if (now - measureFrom >= 0) {
-                            (won ? measuredWins : measuredLosses).incrementAndGet();
+            Thread worker = new Thread(
+                    () -> {
+                        try {
+                            long now;
+                            while ((now = System.nanoTime()) - until < 0) {
+                                boolean won = cas.tryIncrement(key);
+                                (won ? wins : losses).incrementAndGet();
+                                if (now - measureFrom >= 0) {
+                                    (won ? measuredWins : measuredLosses).incrementAndGet();
+                                }
+                            }
+                        } catch (Exception e) {
+                            failures.add(e);
                         }
-                    }
-                } catch (Exception e) {
-                    failures.add(e);
-                }
-            }, "cas-" + t);
+                    },
+                    "cas-" + t);
             workers.add(worker);
             worker.start();
         }
@@ -135,7 +151,8 @@ public final class EtcdCasBenchmark {
         String stored = key.startsWith("raw/") ? key : "bench/" + key;
         expected.merge(stored, wins.get(), Long::sum);
         double seconds = measured.toNanos() / 1e9;
-        return new Result(measuredWins.get() / seconds,
+        return new Result(
+                measuredWins.get() / seconds,
                 measuredWins.get() == 0 ? 0 : (double) measuredLosses.get() / measuredWins.get());
     }
 
@@ -147,7 +164,8 @@ public final class EtcdCasBenchmark {
             GetResponse r = kv.get(bytes(e.getKey())).get();
             long value = Long.parseLong(r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8));
             if (value != e.getValue()) {
-                throw new IllegalStateException(e.getKey() + " holds " + value + " after " + e.getValue() + " increments");
+                throw new IllegalStateException(
+                        e.getKey() + " holds " + value + " after " + e.getValue() + " increments");
             }
         }
     }
@@ -157,10 +175,14 @@ public final class EtcdCasBenchmark {
             ByteSequence k = bytes(key);
             List<KeyValue> kvs = kv.get(k).get().getKvs();
             long version = kvs.isEmpty() ? 0 : kvs.get(0).getVersion();
-            long value = kvs.isEmpty() ? 0 : Long.parseLong(kvs.get(0).getValue().toString(StandardCharsets.UTF_8));
-            return kv.txn().If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(version)))
+            long value =
+                    kvs.isEmpty() ? 0 : Long.parseLong(kvs.get(0).getValue().toString(StandardCharsets.UTF_8));
+            return kv.txn()
+                    .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(version)))
                     .Then(Op.put(k, ByteSequence.from(bytes(value + 1)), PutOption.DEFAULT))
-                    .commit().get().isSucceeded();
+                    .commit()
+                    .get()
+                    .isSucceeded();
         };
     }
 
@@ -172,6 +194,5 @@ public final class EtcdCasBenchmark {
         return Long.toString(value).getBytes(StandardCharsets.UTF_8);
     }
 
-    private record Result(double opsPerSecond, double retriesPerOp) {
-    }
+    private record Result(double opsPerSecond, double retriesPerOp) {}
 }

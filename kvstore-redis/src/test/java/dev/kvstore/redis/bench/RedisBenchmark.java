@@ -27,8 +27,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
@@ -60,8 +60,7 @@ public final class RedisBenchmark {
     private static final int LISTS = 30;
     private static final int WATCH_EVENTS = 1_000;
 
-    private RedisBenchmark() {
-    }
+    private RedisBenchmark() {}
 
     /** One measured run: operations, seconds, latency in microseconds. */
     record Result(long ops, double seconds, Histogram micros) {
@@ -100,34 +99,63 @@ public final class RedisBenchmark {
                 }
                 sync.set("bench/k", VALUE);
 
-                System.out.printf("Redis %s, lettuce 6.8 direct vs kvstore Backend (storeType redis), %d cores%n",
-                        redis.redisCli("INFO", "server").lines().filter(l -> l.startsWith("redis_version"))
-                                .findFirst().orElse("?").strip(), Runtime.getRuntime().availableProcessors());
-                System.out.printf("%-26s %12s %9s %9s | %12s %9s %9s | %6s | %12s %6s%n", "workload", "driver op/s",
-                        "p50 µs", "p99 µs", "Backend op/s", "p50 µs", "p99 µs", "ratio", "client op/s", "ratio");
+                System.out.printf(
+                        "Redis %s, lettuce 6.8 direct vs kvstore Backend (storeType redis), %d cores%n",
+                        redis.redisCli("INFO", "server")
+                                .lines()
+                                .filter(l -> l.startsWith("redis_version"))
+                                .findFirst()
+                                .orElse("?")
+                                .strip(),
+                        Runtime.getRuntime().availableProcessors());
+                System.out.printf(
+                        "%-26s %12s %9s %9s | %12s %9s %9s | %6s | %12s %6s%n",
+                        "workload",
+                        "driver op/s",
+                        "p50 µs",
+                        "p99 µs",
+                        "Backend op/s",
+                        "p50 µs",
+                        "p99 µs",
+                        "ratio",
+                        "client op/s",
+                        "ratio");
 
                 KvStoreClient kv = backend.client();
-                compare("blocking put, 1 thread",
+                compare(
+                        "blocking put, 1 thread",
                         () -> blocking(BLOCKING_OPS, i -> sync.set("bench/k" + (i % 1000), VALUE)),
-                        () -> blocking(BLOCKING_OPS, i -> kv.put("bench/k" + (i % 1000), VALUE).join()),
-                        () -> blocking(BLOCKING_OPS, i -> { backend.put("k" + (i % 1000), VALUE); return null; }));
-                compare("blocking get, 1 thread",
+                        () -> blocking(
+                                BLOCKING_OPS,
+                                i -> kv.put("bench/k" + (i % 1000), VALUE).join()),
+                        () -> blocking(BLOCKING_OPS, i -> {
+                            backend.put("k" + (i % 1000), VALUE);
+                            return null;
+                        }));
+                compare(
+                        "blocking get, 1 thread",
                         () -> blocking(BLOCKING_OPS, i -> sync.get("bench/k")),
                         () -> blocking(BLOCKING_OPS, i -> kv.get("bench/k").join()),
                         () -> blocking(BLOCKING_OPS, i -> backend.get("k")));
-                compare("async put, 128 in flight",
+                compare(
+                        "async put, 128 in flight",
                         () -> pipelined(ASYNC_OPS, i -> async.set("bench/k" + (i % 1000), VALUE)),
                         () -> pipelined(ASYNC_OPS, i -> kv.put("bench/k" + (i % 1000), VALUE)),
                         () -> pipelined(ASYNC_OPS, i -> backend.putAsync("k" + (i % 1000), VALUE)));
-                compare("async get, 128 in flight",
+                compare(
+                        "async get, 128 in flight",
                         () -> pipelined(ASYNC_OPS, i -> async.get("bench/k")),
                         () -> pipelined(ASYNC_OPS, i -> kv.get("bench/k")),
                         () -> pipelined(ASYNC_OPS, i -> backend.getAsync("k")));
-                compare("list 1,000-key prefix",
-                        () -> blocking(LISTS, i -> check(directList(async, "bench/list/").join())),
+                compare(
+                        "list 1,000-key prefix",
+                        () -> blocking(
+                                LISTS,
+                                i -> check(directList(async, "bench/list/").join())),
                         () -> blocking(LISTS, i -> check(kv.list("bench/list/").join())),
                         () -> blocking(LISTS, i -> check(backend.list("list/"))));
-                compare("watch put→event",
+                compare(
+                        "watch put→event",
                         () -> directWatch(client, sync),
                         () -> clientWatch(kv),
                         () -> backendWatch(backend));
@@ -163,10 +191,18 @@ public final class RedisBenchmark {
             c = cr.better(c);
             b = br.better(b);
         }
-        System.out.printf("%-26s %12.0f %9d %9d | %12.0f %9d %9d | %6.2f | %12.0f %6.2f%n", name, d.opsPerSecond(),
-                d.micros().getValueAtPercentile(50), d.micros().getValueAtPercentile(99), b.opsPerSecond(),
-                b.micros().getValueAtPercentile(50), b.micros().getValueAtPercentile(99), median(backendRatios),
-                c.opsPerSecond(), median(clientRatios));
+        System.out.printf(
+                "%-26s %12.0f %9d %9d | %12.0f %9d %9d | %6.2f | %12.0f %6.2f%n",
+                name,
+                d.opsPerSecond(),
+                d.micros().getValueAtPercentile(50),
+                d.micros().getValueAtPercentile(99),
+                b.opsPerSecond(),
+                b.micros().getValueAtPercentile(50),
+                b.micros().getValueAtPercentile(99),
+                median(backendRatios),
+                c.opsPerSecond(),
+                median(clientRatios));
     }
 
     private static double median(double[] values) {
@@ -207,30 +243,32 @@ public final class RedisBenchmark {
     }
 
     /** What a careful lettuce user writes for a prefix list: SCAN MATCH, then pipelined MGET pages. */
-    private static CompletableFuture<Map<String, byte[]>> directList(RedisAsyncCommands<String, byte[]> async,
-            String prefix) {
+    private static CompletableFuture<Map<String, byte[]>> directList(
+            RedisAsyncCommands<String, byte[]> async, String prefix) {
         List<String> keys = new ArrayList<>();
         ScanArgs args = ScanArgs.Builder.matches(prefix + "*").limit(1000);
         return scanAll(async, ScanCursor.INITIAL, args, keys).thenCompose(v -> {
             List<CompletableFuture<List<KeyValue<String, byte[]>>>> pages = new ArrayList<>();
             for (int i = 0; i < keys.size(); i += 1000) {
-                pages.add(async.mget(keys.subList(i, Math.min(keys.size(), i + 1000)).toArray(String[]::new))
+                pages.add(async.mget(
+                                keys.subList(i, Math.min(keys.size(), i + 1000)).toArray(String[]::new))
                         .toCompletableFuture());
             }
-            return CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new)).thenApply(x -> {
-                Map<String, byte[]> result = new TreeMap<>();
-                pages.forEach(p -> p.join().forEach(kv -> {
-                    if (kv.hasValue()) {
-                        result.put(kv.getKey(), kv.getValue());
-                    }
-                }));
-                return result;
-            });
+            return CompletableFuture.allOf(pages.toArray(CompletableFuture[]::new))
+                    .thenApply(x -> {
+                        Map<String, byte[]> result = new TreeMap<>();
+                        pages.forEach(p -> p.join().forEach(kv -> {
+                            if (kv.hasValue()) {
+                                result.put(kv.getKey(), kv.getValue());
+                            }
+                        }));
+                        return result;
+                    });
         });
     }
 
-    private static CompletableFuture<Void> scanAll(RedisAsyncCommands<String, byte[]> async, ScanCursor cursor,
-            ScanArgs args, List<String> keys) {
+    private static CompletableFuture<Void> scanAll(
+            RedisAsyncCommands<String, byte[]> async, ScanCursor cursor, ScanArgs args, List<String> keys) {
         return async.scan(cursor, args).toCompletableFuture().thenCompose((KeyScanCursor<String> c) -> {
             keys.addAll(c.getKeys());
             return c.isFinished() ? CompletableFuture.completedFuture(null) : scanAll(async, c, args, keys);
@@ -268,12 +306,13 @@ public final class RedisBenchmark {
     private static Result clientWatch(KvStoreClient kv) {
         SynchronousQueue<KvEvent> seen = new SynchronousQueue<>();
         KvWatch watch = kv.watch("bench/wc", false, e -> {
-            try {
-                seen.put(e);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        }).join();
+                    try {
+                        seen.put(e);
+                    } catch (InterruptedException ex) {
+                        Thread.currentThread().interrupt();
+                    }
+                })
+                .join();
         try {
             return blocking(WATCH_EVENTS, i -> {
                 kv.put("bench/wc", VALUE).join();
@@ -315,5 +354,4 @@ public final class RedisBenchmark {
             throw new IllegalStateException(e);
         }
     }
-
 }

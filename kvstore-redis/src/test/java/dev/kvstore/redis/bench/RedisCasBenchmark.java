@@ -51,8 +51,7 @@ public final class RedisCasBenchmark {
     private static final int INCREMENTS_PER_ROUND = 3_000;
     private static final byte[] ZERO = "0".getBytes(StandardCharsets.US_ASCII);
 
-    private RedisCasBenchmark() {
-    }
+    private RedisCasBenchmark() {}
 
     /** One way to increment the counter once (retrying until its compare-and-set wins). */
     interface Incrementer {
@@ -90,8 +89,12 @@ public final class RedisCasBenchmark {
                     while (true) {
                         byte[] old = sync.get(key);
                         byte[] next = next(old);
-                        Long won = sync.evalsha(sha, ScriptOutputType.INTEGER, new String[] {key},
-                                old == null ? new byte[0] : old, next);
+                        Long won = sync.evalsha(
+                                sha,
+                                ScriptOutputType.INTEGER,
+                                new String[] {key},
+                                old == null ? new byte[0] : old,
+                                next);
                         if (won == 1L) {
                             return conflicts;
                         }
@@ -104,7 +107,10 @@ public final class RedisCasBenchmark {
                         Optional<KvPair> old = backend.get(key);
                         byte[] next = next(old.map(KvPair::value).orElse(null));
                         Txn txn = old.isPresent()
-                                ? Txn.builder().ifValue(key, old.get().value()).put(key, next).build()
+                                ? Txn.builder()
+                                        .ifValue(key, old.get().value())
+                                        .put(key, next)
+                                        .build()
                                 : Txn.builder().ifAbsent(key).put(key, next).build();
                         if (backend.commit(txn).succeeded()) {
                             return conflicts;
@@ -112,12 +118,28 @@ public final class RedisCasBenchmark {
                         conflicts++;
                     }
                 };
-                System.out.printf("Redis %s, CAS increments: lettuce 6.8 direct (GET + Lua CAS) vs kvstore Backend"
-                        + " (get + commit ifValue), %d cores, best of %d rounds, ratio = median of rounds%n",
-                        redis.redisCli("INFO", "server").lines().filter(l -> l.startsWith("redis_version"))
-                                .findFirst().orElse("?").strip(), Runtime.getRuntime().availableProcessors(), ROUNDS);
-                System.out.printf("%-12s %12s %10s %11s | %12s %10s %11s | %6s %9s%n", "threads", "driver op/s",
-                        "conflicts", "attempts/s", "Backend op/s", "conflicts", "attempts/s", "ratio", "att.ratio");
+                System.out.printf(
+                        "Redis %s, CAS increments: lettuce 6.8 direct (GET + Lua CAS) vs kvstore Backend"
+                                + " (get + commit ifValue), %d cores, best of %d rounds, ratio = median of rounds%n",
+                        redis.redisCli("INFO", "server")
+                                .lines()
+                                .filter(l -> l.startsWith("redis_version"))
+                                .findFirst()
+                                .orElse("?")
+                                .strip(),
+                        Runtime.getRuntime().availableProcessors(),
+                        ROUNDS);
+                System.out.printf(
+                        "%-12s %12s %10s %11s | %12s %10s %11s | %6s %9s%n",
+                        "threads",
+                        "driver op/s",
+                        "conflicts",
+                        "attempts/s",
+                        "Backend op/s",
+                        "conflicts",
+                        "attempts/s",
+                        "ratio",
+                        "att.ratio");
                 sync.set("driver-warm", ZERO);
                 backend.put("backend-warm", ZERO);
                 run(driver, "driver-warm", 4, 2_000);
@@ -134,19 +156,30 @@ public final class RedisCasBenchmark {
                         Result d = run(driver, "driver-" + threads + "-" + r, threads, INCREMENTS_PER_ROUND);
                         Result b = run(viaBackend, "backend-" + threads + "-" + r, threads, INCREMENTS_PER_ROUND);
                         check("driver-" + threads + "-" + r, sync.get("driver-" + threads + "-" + r));
-                        check("backend-" + threads + "-" + r,
-                                backend.get("backend-" + threads + "-" + r).orElseThrow().value());
+                        check(
+                                "backend-" + threads + "-" + r,
+                                backend.get("backend-" + threads + "-" + r)
+                                        .orElseThrow()
+                                        .value());
                         ratios[r] = b.opsPerSecond() / d.opsPerSecond();
                         attemptRatios[r] = b.attemptsPerSecond() / d.attemptsPerSecond();
-                        bestDriver = bestDriver == null || d.opsPerSecond() > bestDriver.opsPerSecond() ? d : bestDriver;
-                        bestBackend = bestBackend == null || b.opsPerSecond() > bestBackend.opsPerSecond() ? b : bestBackend;
+                        bestDriver =
+                                bestDriver == null || d.opsPerSecond() > bestDriver.opsPerSecond() ? d : bestDriver;
+                        bestBackend =
+                                bestBackend == null || b.opsPerSecond() > bestBackend.opsPerSecond() ? b : bestBackend;
                     }
                     Arrays.sort(ratios);
                     Arrays.sort(attemptRatios);
-                    System.out.printf("%-12s %12.0f %10d %11.0f | %12.0f %10d %11.0f | %6.2f %9.2f%n",
-                            threads + (threads == 1 ? " thread" : " threads"), bestDriver.opsPerSecond(),
-                            bestDriver.conflicts(), bestDriver.attemptsPerSecond(), bestBackend.opsPerSecond(),
-                            bestBackend.conflicts(), bestBackend.attemptsPerSecond(), ratios[ROUNDS / 2],
+                    System.out.printf(
+                            "%-12s %12.0f %10d %11.0f | %12.0f %10d %11.0f | %6.2f %9.2f%n",
+                            threads + (threads == 1 ? " thread" : " threads"),
+                            bestDriver.opsPerSecond(),
+                            bestDriver.conflicts(),
+                            bestDriver.attemptsPerSecond(),
+                            bestBackend.opsPerSecond(),
+                            bestBackend.conflicts(),
+                            bestBackend.attemptsPerSecond(),
+                            ratios[ROUNDS / 2],
                             attemptRatios[ROUNDS / 2]);
                 }
             } finally {
