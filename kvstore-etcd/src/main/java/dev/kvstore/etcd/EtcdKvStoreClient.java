@@ -299,7 +299,7 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
     @Override
     public CompletableFuture<TxnResult> commit(Txn txn) {
         Keys.checkTxn(EtcdKvStoreProvider.STORE_TYPE, txn, settings.maxValueSize(), maxTxnSize(), CAPABILITIES);
-        EtcdTxns.Request request = EtcdTxns.prepare(txn, leases, settings.maxRequestBytes());
+        EtcdTransactions.Request request = EtcdTransactions.prepare(txn, leases, settings.maxRequestBytes());
         return call("commit", txn.keys().get(0), () -> request.send(kv), r -> TxnResult.of(r.isSucceeded()));
     }
 

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * The {@code zookeeper} store on Curator's asynchronous API: checks arguments, bounds every
  * operation by the timeout, translates failures, and hands the work to the classes that do it:
  * {@link ZooKeeperConnection} (set-up), {@link ZooKeeperReader} (reads and the tree scan),
- * {@link ZooKeeperWriter} (puts and deletes), {@link ZooKeeperTxn} (transactions),
+ * {@link ZooKeeperWriter} (puts and deletes), {@link ZooKeeperTransactions} (transactions),
  * {@link ZooKeeperLeases} (leases), {@link ZooKeeperWatch} (watches).
  *
  * <p>Keys map onto znodes as {@link KeyPaths} says; the layout of keys and containers is in
@@ -67,7 +67,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
     private final ZooKeeperReader reader;
     private final ZooKeeperWriter writer;
     private final ZooKeeperLeases leases;
-    private final ZooKeeperTxn txns;
+    private final ZooKeeperTransactions txns;
     private final Set<ZooKeeperWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -78,7 +78,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
         this.leases = new ZooKeeperLeases(connection, settings);
         this.reader = new ZooKeeperReader(connection, paths, leases);
         this.writer = new ZooKeeperWriter(connection, reader, paths);
-        this.txns = new ZooKeeperTxn(connection, reader, leases, paths, settings.maxValueSize());
+        this.txns = new ZooKeeperTransactions(connection, reader, leases, paths, settings.maxValueSize());
         connection.curator().getConnectionStateListenable().addListener(this::stateChanged);
         connection.start();
     }
@@ -155,7 +155,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 ZooKeeperKvStoreProvider.STORE_TYPE,
                 txn,
                 settings.maxValueSize(),
-                ZooKeeperTxn.MAX_TXN_SIZE,
+                ZooKeeperTransactions.MAX_TXN_SIZE,
                 CAPABILITIES);
         txns.check(txn);
         return bounded("commit", txn.keys().get(0), () -> txns.commit(txn).thenApply(TxnResult::of));
@@ -168,7 +168,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 ZooKeeperKvStoreProvider.STORE_TYPE,
                 txn,
                 settings.maxValueSize(),
-                ZooKeeperTxn.MAX_TXN_SIZE,
+                ZooKeeperTransactions.MAX_TXN_SIZE,
                 CAPABILITIES);
         byte[] copy = value.clone();
         return bounded("putIfAbsent", key, () -> txns.putIfAbsent(txn, key, copy));
@@ -181,7 +181,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 ZooKeeperKvStoreProvider.STORE_TYPE,
                 txn,
                 settings.maxValueSize(),
-                ZooKeeperTxn.MAX_TXN_SIZE,
+                ZooKeeperTransactions.MAX_TXN_SIZE,
                 CAPABILITIES);
         byte[] copy = value.clone();
         return bounded("compareAndSet", key, () -> txns.compareAndSet(txn, key, expectedVersion, copy));
@@ -189,7 +189,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     @Override
     public int maxTxnSize() {
-        return ZooKeeperTxn.MAX_TXN_SIZE;
+        return ZooKeeperTransactions.MAX_TXN_SIZE;
     }
 
     @Override

@@ -116,7 +116,7 @@ final class ZooKeeperWriter {
                     (rc, p, ctx, results) -> {
                         KeeperException.Code code = rc == KeeperException.Code.OK.intValue()
                                 ? KeeperException.Code.OK
-                                : ZooKeeperTxn.firstError(rc, results);
+                                : ZooKeeperTransactions.firstError(rc, results);
                         if (code == KeeperException.Code.OK
                                 || code == KeeperException.Code.BADVERSION
                                 || code == KeeperException.Code.NONODE) {
@@ -189,7 +189,7 @@ final class ZooKeeperWriter {
             int base = node.stat().getVersion();
             CompletableFuture<Void> converted = aclSet.thenCompose(x -> {
                 // The base is written even when 0: a key without the hidden child is one created as a
-                // key, which the compare-and-set fast path relies on (ZooKeeperTxn#compareAndSet).
+                // key, which the compare-and-set fast path relies on (ZooKeeperTransactions#compareAndSet).
                 byte[] baseBytes = Integer.toString(base).getBytes(StandardCharsets.US_ASCII);
                 String baseNode = KeyPaths.child(path, ZooKeeperReader.BASE_NODE);
                 CuratorOp setValue =

@@ -57,7 +57,7 @@ import org.apache.zookeeper.data.Stat;
  * <p>Threads: stateless but for the lease registry; runs from any thread and continues on
  * ZooKeeper's event thread, never blocking it.
  */
-final class ZooKeeperTxn {
+final class ZooKeeperTransactions {
 
     /** The most conditions plus operations in one transaction. */
     static final int MAX_TXN_SIZE = 128;
@@ -71,7 +71,7 @@ final class ZooKeeperTxn {
     private final KeyPaths paths;
     private final long maxRequestBytes;
 
-    ZooKeeperTxn(
+    ZooKeeperTransactions(
             ZooKeeperConnection connection,
             ZooKeeperReader reader,
             ZooKeeperLeases leases,
@@ -455,7 +455,8 @@ final class ZooKeeperTxn {
                 }
             }
             guards.stream()
-                    .sorted(Comparator.comparingInt(ZooKeeperTxn::depth).reversed())
+                    .sorted(Comparator.comparingInt(ZooKeeperTransactions::depth)
+                            .reversed())
                     .forEach(g -> ops.add(Op.delete(g, -1)));
             for (ZooKeeperLease lease : leased.values()) {
                 lease.checkUsable(txn);

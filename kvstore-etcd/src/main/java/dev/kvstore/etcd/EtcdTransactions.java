@@ -33,12 +33,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Stateless; called on the caller's thread.
  */
-final class EtcdTxns {
+final class EtcdTransactions {
 
     /** Room per compare or request for its protobuf tags, lengths and numbers. */
     private static final long ENTRY_OVERHEAD = 32;
 
-    private EtcdTxns() {}
+    private EtcdTransactions() {}
 
     /**
      * Builds the etcd transaction, sending nothing.
