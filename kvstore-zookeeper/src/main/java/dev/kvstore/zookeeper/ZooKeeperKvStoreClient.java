@@ -5,6 +5,7 @@ import dev.kvstore.KvEvent;
 import dev.kvstore.KvLease;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
@@ -22,7 +23,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -284,12 +284,9 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (closed.get()) {
             return CompletableFuture.completedFuture(false);
         }
-        return connection
-                .async()
-                .checkExists()
-                .forPath(paths.root())
-                .toCompletableFuture()
-                .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+        CompletableFuture<?> probe =
+                connection.async().checkExists().forPath(paths.root()).toCompletableFuture();
+        return Futures.withTimeout(probe, settings.timeout(), () -> new KvStoreUnavailableException("no answer"))
                 .handle((stat, t) -> t == null);
     }
 
