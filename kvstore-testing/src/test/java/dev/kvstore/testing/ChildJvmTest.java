@@ -25,7 +25,7 @@ class ChildJvmTest {
             if (args.length > 0 && args[0].equals("exit")) {
                 System.exit(3);
             }
-            Thread.sleep(Long.MAX_VALUE);
+            new java.util.concurrent.CountDownLatch(1).await(); // nothing counts it down: waits to be killed
         }
     }
 
