@@ -110,6 +110,38 @@ public final class StoreErrors {
     }
 
     /**
+     * What a caller of a store operation sees for a failure: unwrapped; a {@link
+     * java.util.concurrent.TimeoutException} as {@link #timedOut}; {@link KvStoreException} (and its
+     * unavailable kind), {@link NullPointerException}, {@link IllegalArgumentException} and {@link
+     * UnsupportedOperationException} as they are; anything else as {@link #failed}. A {@link
+     * VirtualMachineError} is rethrown. The façade and its recipes map failures with this one rule.
+     *
+     * @param storeType names the store
+     * @param operation the operation, such as {@code "get"}
+     * @param key the key or prefix it was for
+     * @param timeout the operation's timeout, named when it ran out
+     * @param failure what the operation failed with
+     * @return the exception to throw or to complete a future with
+     */
+    public static RuntimeException forCaller(
+            String storeType, String operation, String key, Duration timeout, Throwable failure) {
+        Throwable e = Futures.unwrap(failure);
+        if (e instanceof java.util.concurrent.TimeoutException) {
+            return timedOut(storeType, operation, key, timeout);
+        }
+        if (e instanceof VirtualMachineError v) {
+            throw v;
+        }
+        if (e instanceof KvStoreException
+                || e instanceof NullPointerException
+                || e instanceof IllegalArgumentException
+                || e instanceof UnsupportedOperationException) {
+            return (RuntimeException) e;
+        }
+        return failed(storeType, operation, key, e);
+    }
+
+    /**
      * A failure's message for a person: its own, followed by its root cause's when that says more;
      * the class's simple name when it has no message.
      *

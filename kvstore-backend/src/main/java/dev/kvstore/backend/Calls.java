@@ -438,25 +438,9 @@ final class Calls {
 
     /** Maps a failure to what the caller sees, recording liveness. */
     private RuntimeException failure(Throwable failure, String op, String key) {
-        Throwable e = Futures.unwrap(failure);
-        if (e instanceof TimeoutException) {
-            liveness.record(false);
-            return StoreErrors.timedOut(storeType, op, key, timeout);
-        }
-        if (e instanceof KvStoreUnavailableException u) {
-            liveness.record(false);
-            return u;
-        }
-        if (e instanceof VirtualMachineError v) {
-            throw v;
-        }
-        liveness.record(true);
-        if (e instanceof KvStoreException
-                || e instanceof NullPointerException
-                || e instanceof IllegalArgumentException) {
-            return (RuntimeException) e;
-        }
-        return StoreErrors.failed(storeType, op, key, e);
+        RuntimeException e = StoreErrors.forCaller(storeType, op, key, timeout, failure);
+        liveness.record(!(e instanceof KvStoreUnavailableException));
+        return e;
     }
 
     private KvStoreException interrupted(InterruptedException e, String op, String key) {

@@ -9,7 +9,6 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.StoreErrors;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -130,27 +129,9 @@ final class Calls {
                 });
     }
 
-    private RuntimeException failure(Throwable e, String op, String key) {
-        e = Futures.unwrap(e);
-        if (e instanceof TimeoutException) {
-            liveness.accept(false);
-            return StoreErrors.timedOut(storeType, op, key, timeout);
-        }
-        if (e instanceof KvStoreUnavailableException u) {
-            liveness.accept(false);
-            return u;
-        }
-        if (e instanceof VirtualMachineError err) {
-            throw err;
-        }
-        liveness.accept(true);
-        if (e instanceof RuntimeException re
-                && (e instanceof KvStoreException
-                        || e instanceof NullPointerException
-                        || e instanceof IllegalArgumentException
-                        || e instanceof UnsupportedOperationException)) {
-            return re;
-        }
-        return StoreErrors.failed(storeType, op, key, Objects.requireNonNull(e));
+    private RuntimeException failure(Throwable failure, String op, String key) {
+        RuntimeException e = StoreErrors.forCaller(storeType, op, key, timeout, failure);
+        liveness.accept(!(e instanceof KvStoreUnavailableException));
+        return e;
     }
 }
