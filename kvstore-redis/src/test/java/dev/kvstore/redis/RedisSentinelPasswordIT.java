@@ -9,6 +9,7 @@ import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.RedisSentinelCluster;
 import java.time.Duration;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -47,7 +48,15 @@ class RedisSentinelPasswordIT {
         String ns = "spw-" + UUID.randomUUID();
         try (Backend b =
                 backend(ns).option(RedisOptions.SENTINEL_PASSWORD, PASSWORD).build()) {
-            b.put("k", "v");
+            // lettuce's first sentinel handshake can lose a race ("RedisHandshakeHandler not registered"),
+            // reported as unavailable: the right password must work once the connection is up.
+            Awaitility.await("put with the right sentinel password")
+                    .atMost(Duration.ofSeconds(15))
+                    .ignoreExceptionsInstanceOf(KvStoreUnavailableException.class)
+                    .until(() -> {
+                        b.put("k", "v");
+                        return true;
+                    });
             assertThat(b.get("k"))
                     .hasValueSatisfying(p -> assertThat(p.valueAsString()).isEqualTo("v"));
             assertThat(b.performLivenessCheck()).isTrue();

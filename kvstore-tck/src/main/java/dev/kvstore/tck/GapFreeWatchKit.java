@@ -491,7 +491,9 @@ public abstract class GapFreeWatchKit extends TransactionKit {
             }
             control.awaitPut(prefix + "k49", "v");
             release.countDown();
-            Awaitility.await("UNKNOWN after the overflow").atMost(WAIT).until(() -> view.count(EventType.UNKNOWN) == 1);
+            // At least one: on a store that resolves notifications asynchronously (Redis) changes can still
+            // arrive after the listener caught up, and overflow the queue of 10 a second time.
+            Awaitility.await("UNKNOWN after the overflow").atMost(WAIT).until(() -> view.count(EventType.UNKNOWN) >= 1);
             assertThat(view.count(EventType.SYNCED)).isZero();
             assertThat(view.count(EventType.PUT)).isLessThan(50);
         }
