@@ -18,6 +18,9 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> implements AutoCl
     /** After a failed attempt, uses within this many nanoseconds get that failure instead of a new attempt. */
     static final long RETRY_AFTER_NANOS = 250_000_000L;
 
+    /** How many times an attempt is repeated when lettuce lost its handshake race (see {@link #connect}). */
+    static final int HANDSHAKE_RACE_RETRIES = 3;
+
     private final Supplier<CompletableFuture<C>> connector;
     private final String description;
     private CompletableFuture<C> current; // guarded by this
@@ -46,7 +49,7 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> implements AutoCl
         }
         if (current == null
                 || (current.isCompletedExceptionally() && System.nanoTime() - failedAt >= RETRY_AFTER_NANOS)) {
-            CompletableFuture<C> attempt = connector.get();
+            CompletableFuture<C> attempt = connect(HANDSHAKE_RACE_RETRIES);
             current = attempt;
             attempt.whenComplete((c, e) -> {
                 if (c != null) {
@@ -57,6 +60,49 @@ final class LazyConnection<C extends StatefulConnection<?, ?>> implements AutoCl
             });
         }
         return current;
+    }
+
+    /**
+     * One connection attempt, repeated at once when lettuce lost its own handshake race: when
+     * the server answers the handshake (with an error such as {@code NOAUTH}, or by closing)
+     * before lettuce's connect listener runs, lettuce reports "RedisHandshakeHandler not
+     * registered" in place of the real outcome. Another attempt reports that outcome.
+     */
+    private CompletableFuture<C> connect(int retries) {
+        CompletableFuture<C> attempt = connector.get();
+        if (retries == 0) {
+            return attempt;
+        }
+        CompletableFuture<C> outcome = new CompletableFuture<>();
+        attempt.whenComplete((c, e) -> {
+            if (c != null) {
+                outcome.complete(c);
+            } else if (lostHandshakeRace(e)) {
+                connect(retries - 1).whenComplete((c2, e2) -> {
+                    if (c2 != null) {
+                        outcome.complete(c2);
+                    } else {
+                        outcome.completeExceptionally(e2);
+                    }
+                });
+            } else {
+                outcome.completeExceptionally(e);
+            }
+        });
+        return outcome;
+    }
+
+    /** Whether the failure is lettuce's "RedisHandshakeHandler not registered", anywhere in its causes. */
+    static boolean lostHandshakeRace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("RedisHandshakeHandler not registered")) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private void opened(C c) {
