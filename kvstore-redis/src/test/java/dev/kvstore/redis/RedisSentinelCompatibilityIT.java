@@ -3,6 +3,7 @@ package dev.kvstore.redis;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.tck.KvStoreCompatibilityKit;
 import dev.kvstore.testing.RedisSentinelCluster;
+import dev.kvstore.testing.TestServer;
 import dev.kvstore.testing.TestServerExtension;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,5 +35,14 @@ class RedisSentinelCompatibilityIT extends KvStoreCompatibilityKit {
                 .address(SENTINEL.unreachableAddress())
                 .timeout(Duration.ofSeconds(1))
                 .build());
+    }
+
+    /**
+     * The Redis server that is the master when the kit acts on it: a frozen or stopped master is
+     * replaced by the sentinels (about 1 s), so these cases also cover a failover under a watch.
+     */
+    @Override
+    protected Optional<TestServer> server() {
+        return Optional.of(SENTINEL.server());
     }
 }

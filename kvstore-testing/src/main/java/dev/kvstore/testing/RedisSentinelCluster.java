@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -255,20 +257,43 @@ public final class RedisSentinelCluster implements TestServer {
     }
 
     /**
-     * Starts every stopped Redis server of the cluster again on its port and waits until it answers.
+     * Starts every stopped Redis server of the cluster again on its port, gives it the role the
+     * sentinels give it now, and returns once the sentinels have settled: every sentinel reports
+     * the same master with no failover under way, that master accepts writes and the other server
+     * replicates from it.
      *
-     * @throws IllegalStateException if the cluster was closed, or a server does not answer in time
+     * @throws IllegalStateException if the cluster was closed, or a server does not answer or the
+     *     sentinels do not settle in time
      */
     @Override
     public synchronized void restart() {
         if (closed) {
             throw new IllegalStateException(this + " is closed");
         }
-        thaw();
+        resume();
         for (RedisServer server : List.of(master, replica)) {
             if (!server.isRunning()) {
                 server.restart();
+                takeRoleFromSentinels(server);
             }
+        }
+        awaitSettled();
+    }
+
+    /**
+     * Gives a restarted server the role the sentinels give it now. A restarted server comes back
+     * with the arguments it was first started with: the first replica would follow the first master
+     * even after the two swapped roles in a failover, leaving two replicas of each other and no
+     * master. So: the master the sentinels report stays (or becomes) a master, any other server
+     * becomes its replica.
+     */
+    private void takeRoleFromSentinels(RedisServer server) {
+        String current = masterAddress();
+        if (current.equals(server.address())) {
+            Resp.call(server.port(), "REPLICAOF", "NO", "ONE");
+        } else {
+            int colon = current.lastIndexOf(':');
+            Resp.call(server.port(), "REPLICAOF", current.substring(0, colon), current.substring(colon + 1));
         }
     }
 
@@ -310,16 +335,66 @@ public final class RedisSentinelCluster implements TestServer {
         }
     }
 
-    /** Resumes the server {@link #freeze()} suspended, if any. */
+    /**
+     * Resumes the server {@link #freeze()} suspended, if any, and returns once the sentinels have
+     * settled (see {@link #restart()}), so a failover the freeze started does not spill into
+     * whatever runs next.
+     *
+     * @throws IllegalStateException if the sentinels do not settle within 30 s
+     */
     @Override
     public synchronized void thaw() {
-        if (frozen != null) {
-            try {
-                frozen.thaw();
-            } finally {
-                frozen = null;
+        if (resume()) {
+            awaitSettled();
+        }
+    }
+
+    private boolean resume() {
+        if (frozen == null) {
+            return false;
+        }
+        try {
+            frozen.thaw();
+        } finally {
+            frozen = null;
+        }
+        return true;
+    }
+
+    /**
+     * Waits until the failover a stop or freeze may have started is over: every sentinel reports
+     * the same master with no failover and no down flag, that server says it is a master, and the
+     * other server, if it runs, replicates from it.
+     */
+    private void awaitSettled() {
+        await("the sentinels of " + masterName + " to settle on one writable master", () -> {
+            String agreed = null;
+            for (Sentinel sentinel : sentinels) {
+                Map<String, String> state = fields(ask(sentinel, "SENTINEL", "MASTER", masterName));
+                String address = state.get("ip") + ":" + state.get("port");
+                if (!"master".equals(state.get("flags")) || (agreed != null && !agreed.equals(address))) {
+                    return false;
+                }
+                agreed = address;
+            }
+            RedisServer current = replica.address().equals(agreed) ? replica : master;
+            RedisServer other = current == master ? replica : master;
+            return infoField(current.port(), "replication", "role").equals("master")
+                    && (!other.isRunning()
+                            || infoField(other.port(), "replication", "master_port")
+                                    .equals(Integer.toString(current.port())));
+        });
+    }
+
+    /** A flat field/value reply ({@code SENTINEL MASTER}) as a map; empty if the reply is not one. */
+    private static Map<String, String> fields(Object reply) {
+        Map<String, String> map = new HashMap<>();
+        if (reply instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) {
+                map.put(String.valueOf(list.get(i)), String.valueOf(list.get(i + 1)));
             }
         }
+        return map;
     }
 
     /**

@@ -35,4 +35,25 @@ class RedisSentinelClusterIT {
             redis.close();
         }
     }
+
+    @Test
+    @DisplayName(
+            "stop and restart the master after a failover swapped the roles: one writable master, which the other server replicates")
+    void restartAfterFailover() {
+        try (RedisSentinelCluster redis = RedisSentinelCluster.start("kvmaster")) {
+            redis.failover(); // the first replica is the master now; its start arguments name the other
+            for (int round = 0; round < 2; round++) {
+                String before = redis.masterAddress();
+                redis.stop();
+                redis.restart();
+
+                String master = redis.masterAddress();
+                int port = Integer.parseInt(master.substring(master.indexOf(':') + 1));
+                assertThat(Resp.call(port, "SET", "k" + round, "v"))
+                        .as("a write to the master %s (was %s) after round %d", master, before, round)
+                        .isEqualTo("OK");
+                assertThat(redis.isRunning()).isTrue();
+            }
+        }
+    }
 }
