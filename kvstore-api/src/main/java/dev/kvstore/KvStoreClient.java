@@ -277,6 +277,50 @@ public interface KvStoreClient extends AutoCloseable {
         return commit(txn).thenApply(r -> null);
     }
 
+    /**
+     * The leases that hold at least one key under a prefix, any client's, each with all its keys
+     * and its remaining TTL: what an operator lists ({@code kvctl lease ls}). Reads the whole
+     * prefix, then asks for each lease found; not for hot paths. A lease that ends meanwhile is left
+     * out.
+     *
+     * @param prefix the full key prefix; {@code ""} for every key
+     * @return the leases, by id
+     * @throws UnsupportedOperationException without {@link KvCapability#LEASES}, or where the
+     *     store cannot describe a lease (see {@link #leaseInfo}; such a store overrides this method
+     *     to throw)
+     */
+    default CompletableFuture<List<KvLeaseInfo>> listLeases(String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        requireCapability(KvCapability.LEASES);
+        return list(prefix).thenCompose(pairs -> {
+            List<CompletableFuture<Optional<KvLeaseInfo>>> infos = pairs.values().stream()
+                    .mapToLong(KvPair::lease)
+                    .filter(id -> id != 0)
+                    .distinct()
+                    .sorted()
+                    .mapToObj(this::leaseInfo)
+                    .toList();
+            return CompletableFuture.allOf(infos.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> infos.stream()
+                            .map(CompletableFuture::join)
+                            .flatMap(Optional::stream)
+                            .toList());
+        });
+    }
+
+    /**
+     * One lease, any client's: its granted and remaining TTL and its keys.
+     *
+     * @param id the lease's id, as {@link KvPair#lease()} reports it
+     * @return the lease, or empty if the store holds no lease with that id (never granted,
+     *     expired, revoked)
+     * @throws UnsupportedOperationException where the store cannot describe a lease (ZooKeeper,
+     *     whose leases are client sessions: no client can read another session's timeout)
+     */
+    default CompletableFuture<Optional<KvLeaseInfo>> leaseInfo(long id) {
+        throw new UnsupportedOperationException("this store cannot describe its leases");
+    }
+
     private void requireCapability(KvCapability capability) {
         if (!capabilities().contains(capability)) {
             throw new UnsupportedOperationException("this store does not declare " + capability);

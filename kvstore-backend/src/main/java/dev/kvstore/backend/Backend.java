@@ -4,6 +4,7 @@ import dev.kvstore.KvCapability;
 import dev.kvstore.KvElection;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvLease;
+import dev.kvstore.KvLeaseInfo;
 import dev.kvstore.KvLock;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvRegistration;
@@ -733,6 +734,37 @@ public final class Backend implements AutoCloseable {
     public CompletableFuture<KvLease> grantLeaseAsync(Duration ttl) {
         notNull(ttl, "ttl");
         return calls.async("grantLease", null, () -> client.grantLease(ttl));
+    }
+
+    /**
+     * The leases, any client's, that hold at least one key under a prefix, each with all its keys
+     * (full keys, as {@link #list} gives them) and its remaining TTL: an operator's view
+     * ({@code kvctl lease ls}). Reads the whole prefix; not for hot paths.
+     *
+     * @param prefix the prefix, relative to the path prefix; empty for every key under it
+     * @return the leases, by id
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws UnsupportedOperationException if the store lacks {@link KvCapability#LEASES} or cannot
+     *     describe a lease (ZooKeeper)
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public List<KvLeaseInfo> listLeases(String prefix) {
+        String full = prefix(prefix);
+        return calls.await("listLeases", full, () -> client.listLeases(full));
+    }
+
+    /**
+     * One lease, any client's, by id: its granted and remaining TTL and its (full) keys.
+     *
+     * @param id the lease's id, as {@link KvPair#lease()} reports it
+     * @return the lease, or empty if the store holds none with that id (expired, revoked)
+     * @throws UnsupportedOperationException if the store cannot describe a lease (ZooKeeper)
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public Optional<KvLeaseInfo> leaseInfo(long id) {
+        return calls.await("leaseInfo", null, () -> client.leaseInfo(id));
     }
 
     /**

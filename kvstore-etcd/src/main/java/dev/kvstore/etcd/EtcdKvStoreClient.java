@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvLease;
+import dev.kvstore.KvLeaseInfo;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfigurationException;
@@ -28,6 +29,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -315,6 +317,26 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
     @Override
     public CompletableFuture<KvLease> grantLease(Duration ttl) {
         return leases.grant(ttl);
+    }
+
+    /** etcd's {@code LeaseTimeToLive} with the lease's keys; a TTL of -1 means no such lease. */
+    @Override
+    public CompletableFuture<Optional<KvLeaseInfo>> leaseInfo(long id) {
+        return call(
+                "leaseInfo " + id,
+                null,
+                () -> client.getLeaseClient()
+                        .timeToLive(id, LeaseOption.builder().withAttachedKeys().build()),
+                r -> r.getTTL() < 0
+                        ? Optional.empty()
+                        : Optional.of(new KvLeaseInfo(
+                                id,
+                                Duration.ofSeconds(r.getGrantedTTL()),
+                                Duration.ofSeconds(r.getTTL()),
+                                r.getKeys().stream()
+                                        .map(k -> k.toString(StandardCharsets.UTF_8))
+                                        .sorted()
+                                        .toList())));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.kvstore.memory;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvLease;
+import dev.kvstore.KvLeaseInfo;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
@@ -207,6 +208,23 @@ final class MemoryKvStoreClient implements KvStoreClient, BoundedByTimeout {
         MemoryLease lease = new MemoryLease(store.nextLeaseId(), ttl);
         store.leases().put(lease.id(), lease);
         return CompletableFuture.completedFuture(lease);
+    }
+
+    /** A lease is kept alive for as long as its client is open, so its remaining TTL is its TTL. */
+    @Override
+    public CompletableFuture<Optional<KvLeaseInfo>> leaseInfo(long id) {
+        if (closed.get()) {
+            return closedFuture();
+        }
+        KvLease lease = store.leases().get(id);
+        if (lease == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        List<String> keys = data.entrySet().stream()
+                .filter(e -> e.getValue().lease() == id)
+                .map(Map.Entry::getKey)
+                .toList();
+        return CompletableFuture.completedFuture(Optional.of(new KvLeaseInfo(id, lease.ttl(), lease.ttl(), keys)));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.kvstore.redis;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvLease;
+import dev.kvstore.KvLeaseInfo;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
@@ -398,6 +399,11 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public CompletableFuture<KvLease> grantLease(Duration ttl) {
         return leases.grant(ttl);
+    }
+
+    @Override
+    public CompletableFuture<Optional<KvLeaseInfo>> leaseInfo(long id) {
+        return multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.read(c, id));
     }
 
     @Override

@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvLease;
+import dev.kvstore.KvLeaseInfo;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvRegistration;
+import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.ChildJvm;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
@@ -156,6 +159,46 @@ public abstract class LeaseKit extends GapFreeWatchKit {
             events.awaitDelete(ns + "b");
             lease.revoke(); // idempotent
             assertThat(lost).isEmpty();
+        }
+
+        @Test
+        @DisplayName(
+                "listLeases and leaseInfo describe a lease (any client's): its TTLs and exactly the keys it still holds; a revoked one is gone")
+        void describeLeases() {
+            KvLease lease = await(client.grantLease(SHORT_TTL));
+            toClose.add(lease);
+            Optional<KvLeaseInfo> probe;
+            try {
+                probe = await(client.leaseInfo(lease.id()));
+            } catch (UnsupportedOperationException e) {
+                assumeTrue(false, "the store cannot describe leases: " + e.getMessage());
+                return;
+            }
+            assertThat(probe).as("a lease with no keys yet").isPresent();
+            await(client.put(ns + "d/a", bytes("1"), lease));
+            await(client.put(ns + "d/b", bytes("2"), lease));
+            await(client.put(ns + "d/c", bytes("3"), lease));
+            put(ns + "d/c", "plain now"); // no longer the lease's
+            put(ns + "d/plain", "v");
+            KvStoreClient other = newClient();
+
+            KvLeaseInfo info = await(other.leaseInfo(lease.id())).orElseThrow();
+            assertThat(info.id()).isEqualTo(lease.id());
+            assertThat(info.grantedTtl()).isEqualTo(SHORT_TTL);
+            assertThat(info.remainingTtl()).isPositive().isLessThanOrEqualTo(SHORT_TTL);
+            assertThat(info.keys()).containsExactly(ns + "d/a", ns + "d/b");
+            assertThat(await(other.listLeases(ns + "d/"))).singleElement().satisfies(listed -> {
+                assertThat(listed.id()).isEqualTo(lease.id());
+                assertThat(listed.grantedTtl()).isEqualTo(SHORT_TTL);
+                assertThat(listed.keys()).containsExactly(ns + "d/a", ns + "d/b");
+            });
+            assertThat(await(other.listLeases(ns + "elsewhere/"))).isEmpty();
+
+            lease.revoke();
+            Awaitility.await()
+                    .atMost(SHORT_TTL.plus(GRACE))
+                    .until(() -> await(other.leaseInfo(lease.id())).isEmpty());
+            assertThat(await(other.listLeases(ns + "d/"))).isEmpty();
         }
 
         @Test

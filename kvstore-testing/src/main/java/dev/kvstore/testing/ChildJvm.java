@@ -265,12 +265,29 @@ public final class ChildJvm implements AutoCloseable {
      */
     public void kill() {
         if (process.isAlive()) {
-            Signals.kill(process.pid());
+            try {
+                Signals.kill(process.pid());
+            } catch (IllegalStateException e) {
+                // "No such process": it exited by itself between the check and the signal (the JDK
+                // may still be recording the exit), which is no failure; anything else is.
+                if (!exitsWithin(Duration.ofSeconds(1))) {
+                    throw e;
+                }
+            }
         }
         try {
             process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private boolean exitsWithin(Duration bound) {
+        try {
+            return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.kvstore.zookeeper;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvLease;
+import dev.kvstore.KvLeaseInfo;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreUnavailableException;
@@ -190,6 +191,18 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public int maxTxnSize() {
         return ZooKeeperTransactions.MAX_TXN_SIZE;
+    }
+
+    /**
+     * Not on ZooKeeper: a lease is a client's session, and no client can read another session's
+     * timeout or enumerate sessions; the ephemeral nodes' {@code ephemeralOwner} ({@link
+     * KvPair#lease()}) names the session that holds a key.
+     */
+    @Override
+    public CompletableFuture<List<KvLeaseInfo>> listLeases(String prefix) {
+        throw new UnsupportedOperationException(
+                "zookeeper cannot list leases: a lease is a client session, and no client can read another"
+                        + " session's timeout (KvPair.lease() names the session that holds a key)");
     }
 
     @Override
