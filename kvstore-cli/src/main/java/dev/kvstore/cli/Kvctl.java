@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
             CoordinationCommands.LockCommand.class,
             CoordinationCommands.ElectCommand.class,
             CoordinationCommands.LeaderCommand.class,
+            LeaseCommands.LeaseCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit status:%n",

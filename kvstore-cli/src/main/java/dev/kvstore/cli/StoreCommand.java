@@ -4,13 +4,12 @@ import dev.kvstore.backend.Backend;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** A command that works on one store: opens the Backend, runs, gives the Backend back. */
 abstract class StoreCommand implements Callable<Integer> {
 
-    @ParentCommand
+    /** kvctl itself, for the connection settings; set when the command runs (it may be nested, as lease ls). */
     Kvctl root;
 
     @Spec
@@ -18,6 +17,7 @@ abstract class StoreCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        root = (Kvctl) spec.root().userObject();
         Io io = root.io();
         Backend backend = io.backends().open(root.settings());
         try {

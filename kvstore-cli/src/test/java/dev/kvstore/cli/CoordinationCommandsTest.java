@@ -3,6 +3,7 @@ package dev.kvstore.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kvstore.KvElection;
+import dev.kvstore.KvLease;
 import dev.kvstore.KvLockHandle;
 import dev.kvstore.backend.Backend;
 import java.nio.charset.StandardCharsets;
@@ -78,5 +79,35 @@ class CoordinationCommandsTest {
     @DisplayName("lock without CMD is a usage error")
     void lockNeedsCommand() {
         assertThat(cli.run("lock", "jobs").status()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName(
+            "lease ls lists the leases holding keys under a prefix with their TTL and keys; lease ttl shows one, status 1 when gone")
+    void leaseListAndTtl() {
+        KvLease lease = store().grantLease(Duration.ofSeconds(5));
+        try {
+            store().put("svc/a", "1".getBytes(StandardCharsets.UTF_8), lease);
+            store().put("svc/b", "2".getBytes(StandardCharsets.UTF_8), lease);
+            store().put("other", "3");
+
+            Cli.Result ls = cli.run("lease", "ls", "--keys", "svc/");
+            assertThat(ls.status()).as(ls.toString()).isZero();
+            assertThat(out(ls)).isEqualTo(lease.id() + "\t5.0s/5.0s\t2 keys\n  svc/a\n  svc/b\n");
+            assertThat(out(cli.run("lease", "ls", "other"))).isEmpty();
+
+            Cli.Result ttl = cli.run("lease", "ttl", "--json", Long.toString(lease.id()));
+            assertThat(ttl.status()).as(ttl.toString()).isZero();
+            assertThat(out(ttl))
+                    .isEqualTo(
+                            "{\"id\":" + lease.id()
+                                    + ",\"grantedTtlMillis\":5000,\"remainingTtlMillis\":5000,\"keys\":[\"svc/a\",\"svc/b\"]}\n");
+        } finally {
+            lease.revoke();
+        }
+        Cli.Result gone = cli.run("lease", "ttl", Long.toString(lease.id()));
+        assertThat(gone.status()).isEqualTo(1);
+        assertThat(gone.err()).contains("no lease " + lease.id());
+        assertThat(cli.run("lease").status()).as("lease without a subcommand").isEqualTo(2);
     }
 }

@@ -2,6 +2,7 @@ package dev.kvstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kvstore.KvLease;
 import dev.kvstore.KvPair;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.EtcdServer;
@@ -104,6 +105,38 @@ class KvctlStoresIT {
         System.arraycopy(command, 0, all, 0, command.length);
         System.arraycopy(flags, 0, all, command.length, flags.length);
         return all;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    @DisplayName(
+            "lease ls / lease ttl show another client's lease with its keys (etcd, Redis); ZooKeeper refuses with status 2")
+    void leases(Store store) {
+        String ns = namespace();
+        String[] f = store.flags(ns);
+        try (Backend holder = store.backend(ns)) {
+            KvLease lease = holder.grantLease(Duration.ofSeconds(10));
+            holder.put("svc/a", "1".getBytes(StandardCharsets.UTF_8), lease);
+            holder.put("svc/b", "2".getBytes(StandardCharsets.UTF_8), lease);
+            Cli.Result ls = cli.run(args(f, "lease", "ls", "--keys"));
+            if (store.type().equals("zookeeper")) {
+                assertThat(ls.status()).as(ls.toString()).isEqualTo(2);
+                assertThat(ls.err()).contains("cannot list leases");
+                return;
+            }
+            assertThat(ls.status()).as(ls.toString()).isZero();
+            List<String> lines = ls.out().lines().toList();
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(0)).startsWith(lease.id() + "\t").endsWith("/10.0s\t2 keys");
+            assertThat(lines.subList(1, 3)).containsExactly("  svc/a", "  svc/b");
+
+            Cli.Result ttl = cli.run(args(f, "lease", "ttl", Long.toString(lease.id())));
+            assertThat(ttl.status()).as(ttl.toString()).isZero();
+            assertThat(ttl.out()).startsWith(lease.id() + "\t");
+            lease.revoke();
+            Cli.Result gone = cli.run(args(f, "lease", "ttl", Long.toString(lease.id())));
+            assertThat(gone.status()).as(gone.toString()).isEqualTo(1);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
