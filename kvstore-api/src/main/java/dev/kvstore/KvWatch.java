@@ -30,6 +30,17 @@ public interface KvWatch extends AutoCloseable {
     boolean isOpen();
 
     /**
+     * Events received from the store and not yet handed to the listener: what a slow listener has
+     * let pile up (a watch with a queue limit keeps at most that many). For monitoring, such as the
+     * {@code kvstore.watch.queue.size} gauge; may cost time proportional to the queue.
+     *
+     * @return the number of events waiting; 0 for a watch that keeps no queue
+     */
+    default int queuedEvents() {
+        return 0;
+    }
+
+    /**
      * Stops the watch. Idempotent; safe to call from the watch's own listener. When called from
      * another thread it waits for a listener call in progress to return.
      */

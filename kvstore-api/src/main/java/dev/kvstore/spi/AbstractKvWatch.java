@@ -74,6 +74,12 @@ public abstract class AbstractKvWatch implements KvWatch {
         return !closed.get();
     }
 
+    /** The events waiting in this watch's {@link ListenerDispatcher} (counted, so proportional to them). */
+    @Override
+    public int queuedEvents() {
+        return dispatcher.pending();
+    }
+
     /**
      * Whether this watch covers a changed key.
      *

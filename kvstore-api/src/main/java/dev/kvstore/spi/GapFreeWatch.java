@@ -180,6 +180,13 @@ public final class GapFreeWatch implements KvWatch {
         return !closed && s != null && s.isOpen();
     }
 
+    @Override
+    public int queuedEvents() {
+        synchronized (lock) {
+            return queue.size();
+        }
+    }
+
     /**
      * The most changes that were queued for the listener at once; for tests.
      *

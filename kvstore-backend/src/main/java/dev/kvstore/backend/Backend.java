@@ -117,7 +117,7 @@ public final class Backend implements AutoCloseable {
         this.instrumentation = attach(b.observers);
         this.calls =
                 new Calls(storeType, keyPrefix, timeout, BoundedByTimeout.isBounded(client), liveness, instrumentation);
-        this.coordination = new Coordination(client, storeType, timeout, liveness::record, this::key);
+        this.coordination = new Coordination(client, storeType, timeout, liveness::record, this::key, instrumentation);
     }
 
     private BackendInstrumentation attach(List<BackendObserver> observers) {

@@ -35,11 +35,13 @@ import java.util.concurrent.TimeUnit;
  *       watch listeners;
  *   <li>{@value #WATCHES_ACTIVE} (gauge; tags {@code store}, {@code address}, {@code namespace}):
  *       watches opened through the Backend that are still open;
+ *   <li>{@value #WATCH_QUEUE_SIZE} (gauge; same tags): events those watches have received and not
+ *       yet handed to their listeners ({@link KvWatch#queuedEvents()}), summed: what slow
+ *       listeners let pile up;
  *   <li>{@value #ALIVE} (gauge, 1 or 0; same tags): {@link Backend#isAlive()}.
  * </ul>
  *
- * <p>The gauges are removed when the Backend is closed. Not measured: the size of a watch's
- * delivery queue ({@code kvstore.watch.queue.size}), which the watch API does not expose.
+ * <p>The gauges are removed when the Backend is closed.
  *
  * <pre>{@code
  * Backend b = Backend.builder().storeType("etcd").address("127.0.0.1:2379")
@@ -56,6 +58,8 @@ public final class KvStoreMetrics implements BackendObserver {
     public static final String WATCH_EVENTS = "kvstore.watch.events";
     /** The active watch gauge's name. */
     public static final String WATCHES_ACTIVE = "kvstore.watches.active";
+    /** The watch queue gauge's name. */
+    public static final String WATCH_QUEUE_SIZE = "kvstore.watch.queue.size";
     /** The liveness gauge's name. */
     public static final String ALIVE = "kvstore.alive";
 
@@ -100,6 +104,11 @@ public final class KvStoreMetrics implements BackendObserver {
             gauges = List.of(
                     Gauge.builder(WATCHES_ACTIVE, this, Instrumentation::activeWatches)
                             .description("Open kvstore watches")
+                            .tags(tags)
+                            .strongReference(true)
+                            .register(registry),
+                    Gauge.builder(WATCH_QUEUE_SIZE, this, Instrumentation::queuedEvents)
+                            .description("Events kvstore watches received and have not yet handed to their listeners")
                             .tags(tags)
                             .strongReference(true)
                             .register(registry),
@@ -149,6 +158,15 @@ public final class KvStoreMetrics implements BackendObserver {
         private double activeWatches() {
             watches.removeIf(w -> !w.isOpen());
             return watches.size();
+        }
+
+        private double queuedEvents() {
+            watches.removeIf(w -> !w.isOpen());
+            long sum = 0;
+            for (KvWatch w : watches) {
+                sum += w.queuedEvents();
+            }
+            return sum;
         }
 
         @Override

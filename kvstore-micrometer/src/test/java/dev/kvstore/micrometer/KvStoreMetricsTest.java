@@ -3,16 +3,23 @@ package dev.kvstore.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kvstore.KvEvent;
 import dev.kvstore.KvWatch;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.backend.Backend;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Metrics of a Backend on the in-process memory store. */
 class KvStoreMetricsTest {
@@ -70,6 +77,17 @@ class KvStoreMetricsTest {
     }
 
     @Test
+    @DisplayName("the store calls of the coordination recipes are counted too: a lock's lease, transaction and release")
+    void coordination() {
+        try (var handle = backend.lock("jobs").tryAcquire(Duration.ofSeconds(5)).orElseThrow()) {
+            assertThat(handle.fencingToken()).isPositive();
+        }
+        assertThat(count("grantLease", "success")).isEqualTo(1);
+        assertThat(count("commit", "success")).isGreaterThanOrEqualTo(1);
+        assertThat(count("delete", "success")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     @DisplayName("a failed operation is counted with outcome error")
     void error() {
         Backend closed = Backend.builder()
@@ -110,6 +128,42 @@ class KvStoreMetricsTest {
         assertThat(gauge(KvStoreMetrics.WATCHES_ACTIVE)).isZero();
         assertThat(count("createWatch", "success")).isEqualTo(1);
         assertThat(count("deleteWatch", "success")).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(booleans = {false, true})
+    @DisplayName(
+            "kvstore.watch.queue.size counts the events a blocked listener has not taken yet (plain and gap-free watches)")
+    void watchQueue(boolean gapFree) throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch first = new CountDownLatch(1);
+        Consumer<KvEvent> blocked = e -> {
+            first.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        KvWatch w = gapFree
+                ? backend.createWatch("q/", true, blocked, WatchOptions.defaults())
+                : backend.createWatch("q/", true, blocked);
+        try {
+            for (int i = 0; i < 5; i++) {
+                backend.put("q/" + i, "v");
+            }
+            assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() ->
+                            assertThat(gauge(KvStoreMetrics.WATCH_QUEUE_SIZE)).isEqualTo(4));
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() ->
+                            assertThat(gauge(KvStoreMetrics.WATCH_QUEUE_SIZE)).isZero());
+        } finally {
+            release.countDown();
+            backend.deleteWatch(w);
+        }
     }
 
     @Test

@@ -6,9 +6,13 @@ import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
+import dev.kvstore.backend.observe.BackendInstrumentation;
+import dev.kvstore.backend.observe.OperationObservation;
+import dev.kvstore.backend.observe.OperationObservation.Outcome;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.StoreErrors;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * Store calls of the recipes, each bounded by the Backend's timeout and recorded for its liveness
  * exactly as the Backend's own operations are (an unreachable store or a timeout means not alive;
- * any other answer means alive).
+ * any other answer means alive), and observed by the Backend's instrumentation as its own
+ * operations are: a lock's transaction is a {@code commit} in the metrics and a span in the trace.
  *
  * <p>Thread-safe and stateless beyond its fields; called from the callers' threads and from the
  * recipes' background tasks.
@@ -31,12 +36,22 @@ final class Calls {
     private final String storeType;
     private final Duration timeout;
     private final Consumer<Boolean> liveness;
+    /** Null without observers. */
+    private final BackendInstrumentation instrumentation;
 
-    Calls(KvStoreClient client, String storeType, Duration timeout, Consumer<Boolean> liveness) {
+    private static final OperationObservation NOT_OBSERVED = (outcome, error) -> {};
+
+    Calls(
+            KvStoreClient client,
+            String storeType,
+            Duration timeout,
+            Consumer<Boolean> liveness,
+            BackendInstrumentation instrumentation) {
         this.client = client;
         this.storeType = storeType;
         this.timeout = timeout;
         this.liveness = liveness;
+        this.instrumentation = instrumentation;
     }
 
     KvStoreClient client() {
@@ -66,6 +81,26 @@ final class Calls {
      * @throws KvStoreException if the store failed the call, or the wait was interrupted
      */
     <T> T await(String op, String key, Supplier<CompletableFuture<T>> call) {
+        if (instrumentation == null) {
+            return awaitUnobserved(op, key, call);
+        }
+        OperationObservation o = instrumentation.start(op);
+        T value;
+        try {
+            value = awaitUnobserved(op, key, call);
+        } catch (RuntimeException e) {
+            o.end(outcome(e), e);
+            throw e;
+        }
+        o.end(value instanceof Optional<?> opt && opt.isEmpty() ? Outcome.NOT_FOUND : Outcome.SUCCESS, null);
+        return value;
+    }
+
+    private static Outcome outcome(Throwable e) {
+        return e instanceof KvStoreUnavailableException ? Outcome.UNAVAILABLE : Outcome.ERROR;
+    }
+
+    private <T> T awaitUnobserved(String op, String key, Supplier<CompletableFuture<T>> call) {
         CompletableFuture<T> f;
         try {
             f = call.get();
@@ -112,20 +147,27 @@ final class Calls {
 
     /** Runs one store call asynchronously, bounded by the timeout; fails as {@link #await} throws. */
     <T> CompletableFuture<T> async(String op, String key, Supplier<CompletableFuture<T>> call) {
+        OperationObservation o = instrumentation == null ? NOT_OBSERVED : instrumentation.start(op);
         CompletableFuture<T> f;
         try {
             f = call.get();
         } catch (RuntimeException e) {
             liveness.accept(!(e instanceof KvStoreUnavailableException));
+            o.end(outcome(e), e);
             return CompletableFuture.failedFuture(e);
         }
         return Futures.withTimeout(f, timeout, () -> StoreErrors.timedOut(storeType, op, key, timeout))
                 .handle((value, e) -> {
                     if (e == null) {
                         liveness.accept(true);
+                        o.end(
+                                value instanceof Optional<?> opt && opt.isEmpty() ? Outcome.NOT_FOUND : Outcome.SUCCESS,
+                                null);
                         return value;
                     }
-                    throw failure(e, op, key);
+                    RuntimeException failure = failure(e, op, key);
+                    o.end(outcome(failure), failure);
+                    throw failure;
                 });
     }
 

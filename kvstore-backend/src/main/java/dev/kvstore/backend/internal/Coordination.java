@@ -10,6 +10,7 @@ import dev.kvstore.KvPair;
 import dev.kvstore.KvRegistration;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
+import dev.kvstore.backend.observe.BackendInstrumentation;
 import dev.kvstore.spi.AbstractKvLease;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,14 +80,17 @@ public final class Coordination implements AutoCloseable {
      * @param timeout bounds each store call
      * @param liveness records each call's outcome: {@code false} when the store was unreachable
      * @param keys turns a key or name relative to the path prefix into a full key, refusing a bad one
+     * @param instrumentation observes each store call as the Backend's own operations are; {@code
+     *     null} for none
      */
     public Coordination(
             KvStoreClient client,
             String storeType,
             Duration timeout,
             Consumer<Boolean> liveness,
-            UnaryOperator<String> keys) {
-        this.calls = new Calls(client, storeType, timeout, liveness);
+            UnaryOperator<String> keys,
+            BackendInstrumentation instrumentation) {
+        this.calls = new Calls(client, storeType, timeout, liveness, instrumentation);
         this.keys = keys;
         this.reservations = new Reservations(calls);
     }

@@ -19,8 +19,11 @@ public interface BackendInstrumentation {
      * {@code get}, {@code list}, {@code listKeys}, {@code exists}, {@code put}, {@code delete},
      * {@code deleteWithPrefix}, {@code createWatch}, {@code deleteWatch}, {@code putIfAbsent},
      * {@code compareAndSet}, {@code compareAndDelete}, {@code commit}, {@code grantLease},
-     * {@code livenessCheck}, and the names of operations added later. An argument the Backend
-     * refuses before starting the operation (a null or invalid key) starts none.
+     * {@code livenessCheck}, and the names of operations added later. The store calls the
+     * coordination recipes make (locks, elections, registrations, reservations) are observed too,
+     * under the names of the store operations they are ({@code grantLease}, {@code commit},
+     * {@code list}, {@code delete}, {@code watch}, ...). An argument the Backend refuses before
+     * starting the operation (a null or invalid key) starts none.
      *
      * @param operation the operation's name
      * @return its observation, ended exactly once
