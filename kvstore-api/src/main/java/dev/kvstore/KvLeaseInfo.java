@@ -19,6 +19,10 @@ public record KvLeaseInfo(long id, Duration grantedTtl, Duration remainingTtl, L
     /**
      * Creates the record, copying the keys.
      *
+     * @param id the store's id of the lease
+     * @param grantedTtl the TTL the lease was granted with
+     * @param remainingTtl how long the store keeps the lease if nobody keeps it alive from now on
+     * @param keys the full keys that live as long as the lease
      * @throws NullPointerException if an argument is null
      */
     public KvLeaseInfo {
