@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * Turns a {@link Txn} into one call of {@code txn.lua}: its {@code KEYS} (the conditions' keys,
- * then the operations'), and its {@code ARGV} (counts, two arguments per condition, four per
+ * then the operations', then the operations' lease-id keys), and its {@code ARGV} (counts, two arguments per condition, four per
  * operation), as the script's header describes.
  */
 final class RedisTransactions {
@@ -45,12 +45,13 @@ final class RedisTransactions {
      *
      * @param txn the transaction, with full keys
      * @param own resolves a lease to this client's, or throws {@link IllegalArgumentException}
+     * @param leaseKeyOf the key holding a user key's lease id ({@link ReservedKeys})
      * @return the call
      */
-    static Call encode(Txn txn, Function<KvLease, RedisLease> own) {
+    static Call encode(Txn txn, Function<KvLease, RedisLease> own, Function<String, String> leaseKeyOf) {
         List<Txn.Condition> conditions = txn.conditions();
         List<Txn.Operation> operations = txn.operations();
-        String[] keys = new String[conditions.size() + operations.size()];
+        String[] keys = new String[conditions.size() + 2 * operations.size()];
         byte[][] args = new byte[2 + 2 * conditions.size() + 4 * operations.size()][];
         args[0] = RedisKvStoreClient.ascii(Integer.toString(conditions.size()));
         args[1] = RedisKvStoreClient.ascii(Integer.toString(operations.size()));
@@ -73,6 +74,7 @@ final class RedisTransactions {
         }
         List<RedisLease> leases = new ArrayList<>(operations.size());
         for (Txn.Operation op : operations) {
+            keys[conditions.size() + operations.size() + leases.size()] = leaseKeyOf.apply(op.key());
             keys[k++] = op.key();
             RedisLease lease = null;
             if (op instanceof Txn.Put put) {
