@@ -174,8 +174,8 @@ final class ClusterTopology implements RedisTopology {
     }
 
     @Override
-    public String leaseKeyOf(String key) {
-        return ReservedKeys.leaseOfInSlot(key);
+    public boolean leaseBookkeeping() {
+        return false;
     }
 
     @Override

@@ -146,11 +146,17 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
+        if (!topology.leaseBookkeeping()) {
+            return command(
+                    "get",
+                    key,
+                    c -> c.get(key).thenApply(v -> v == null ? Optional.<KvPair>empty() : Optional.of(pair(key, v))));
+        }
         // The key and the id of its lease (if any) in one atomic read.
         return command(
                 "get",
                 key,
-                c -> c.mget(key, topology.leaseKeyOf(key)).thenApply(kvs -> {
+                c -> c.mget(key, ReservedKeys.leaseOf(key)).thenApply(kvs -> {
                     KeyValue<String, byte[]> kv = kvs.get(0);
                     return kv.hasValue() ? Optional.of(pair(key, kv.getValue(), kvs.get(1))) : Optional.<KvPair>empty();
                 }));
@@ -167,6 +173,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         Keys.checkKey(key);
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
+        if (!topology.leaseBookkeeping()) {
+            return write("put", key, c -> c.set(key, copy).thenApply(ok -> null));
+        }
         // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
         return write(
                 "put",
@@ -174,7 +183,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 c -> RedisScripts.TXN
                         .run(
                                 c,
-                                new String[] {key, topology.leaseKeyOf(key)},
+                                new String[] {key, ReservedKeys.leaseOf(key)},
                                 PLAIN_PUT_HEAD[0],
                                 PLAIN_PUT_HEAD[1],
                                 PLAIN_PUT_HEAD[2],
@@ -187,7 +196,10 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
-        return write("delete", key, c -> c.del(key, topology.leaseKeyOf(key)).thenApply(n -> null));
+        if (!topology.leaseBookkeeping()) {
+            return write("delete", key, c -> c.del(key).thenApply(n -> null));
+        }
+        return write("delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));
     }
 
     @Override
@@ -225,13 +237,16 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
+        if (!topology.leaseBookkeeping()) {
+            return getEach(c, keys);
+        }
         List<CompletableFuture<List<KeyValue<String, byte[]>>>> batches = new ArrayList<>();
         for (int i = 0; i < keys.size(); i += BATCH) {
             List<String> batch = keys.subList(i, Math.min(keys.size(), i + BATCH));
             String[] args = new String[batch.size() * 2];
             for (int j = 0; j < batch.size(); j++) {
                 args[j] = batch.get(j);
-                args[batch.size() + j] = topology.leaseKeyOf(batch.get(j));
+                args[batch.size() + j] = ReservedKeys.leaseOf(batch.get(j));
             }
             batches.add(c.mget(args).toCompletableFuture());
         }
@@ -250,6 +265,34 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                     }
                     return Collections.unmodifiableMap(result);
                 });
+    }
+
+    /**
+     * Reads keys one {@code GET} each, all pipelined (on a cluster: no {@code MGET}, which fails
+     * with {@code TRYAGAIN} on a slot being migrated when some of its keys have moved already);
+     * keys gone since the scan are left out.
+     */
+    private static CompletableFuture<Map<String, KvPair>> getEach(
+            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
+        List<CompletableFuture<byte[]>> values = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            values.add(c.get(k).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(values.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, KvPair> result = new TreeMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] value = values.get(i).join();
+                if (value != null) {
+                    result.put(keys.get(i), pair(keys.get(i), value));
+                }
+            }
+            return Collections.unmodifiableMap(result);
+        });
+    }
+
+    /** A pair of a store that keeps no lease bookkeeping. */
+    private static KvPair pair(String key, byte[] value) {
+        return new KvPair(key, value, 0L, 0L);
     }
 
     /** A pair read with its lease key: the lease id it names, 0 when none (or unreadable). */
@@ -275,10 +318,19 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 "deleteWithPrefix",
                 prefix,
                 c -> topology.scan(c, prefix, page -> {
+                    if (!topology.leaseBookkeeping()) {
+                        // One UNLINK per key: on a slot being migrated, a multi-key one fails
+                        // (TRYAGAIN) once some of its keys have moved.
+                        List<CompletableFuture<Long>> unlinks = new ArrayList<>(page.size());
+                        for (String k : page) {
+                            unlinks.add(c.unlink(k).toCompletableFuture());
+                        }
+                        return CompletableFuture.allOf(unlinks.toArray(CompletableFuture[]::new));
+                    }
                     String[] keys = new String[page.size() * 2];
                     for (int i = 0; i < page.size(); i++) {
                         keys[2 * i] = page.get(i);
-                        keys[2 * i + 1] = topology.leaseKeyOf(page.get(i));
+                        keys[2 * i + 1] = ReservedKeys.leaseOf(page.get(i));
                     }
                     return c.unlink(keys).toCompletableFuture();
                 }));
@@ -357,7 +409,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         Keys.checkTxn(
                 settings.storeType(), txn, settings.maxValueBytes(), RedisTransactions.MAX_SIZE, txnCapabilities(txn));
         String key = txn.keys().get(0);
-        RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own, topology::leaseKeyOf);
+        RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own, topology.leaseBookkeeping());
         for (RedisLease lease : call.leases()) {
             if (lease != null && !lease.isActive()) {
                 return CompletableFuture.failedFuture(new KvStoreException(StoreErrors.message(

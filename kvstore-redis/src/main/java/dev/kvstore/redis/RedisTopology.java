@@ -14,7 +14,7 @@ import java.util.function.Function;
  * {@link ServerTopology}) or a cluster ({@code redis-cluster}: {@link ClusterTopology}).
  * {@link RedisKvStoreClient} is written against lettuce's {@link RedisClusterAsyncCommands}, the
  * common super-interface of the standalone and the cluster commands, and asks this strategy for
- * what differs: the connections, how keys are enumerated, where a key's bookkeeping lives, how
+ * what differs: the connections, how keys are enumerated, whether keys carry lease bookkeeping, how
  * watches subscribe, and what a write must wait for.
  *
  * <p>Threads: every method may be called from any thread and none blocks, except
@@ -39,8 +39,12 @@ interface RedisTopology extends AutoCloseable {
             String prefix,
             Function<List<String>, CompletionStage<?>> page);
 
-    /** The key holding {@code key}'s lease id ({@link ReservedKeys}); on a cluster, in {@code key}'s slot. */
-    String leaseKeyOf(String key);
+    /**
+     * Whether keys carry lease bookkeeping ({@link ReservedKeys#leaseOf}, read and written with
+     * the key): on one server; not on a cluster, which offers no leases, and where a command on
+     * two keys of a slot being migrated fails ({@code TRYAGAIN}) when only one of them exists.
+     */
+    boolean leaseBookkeeping();
 
     /** Creates a watch; completes once every server concerned confirmed the subscription. */
     CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener);

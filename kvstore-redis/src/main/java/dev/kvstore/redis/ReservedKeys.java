@@ -11,7 +11,7 @@ package dev.kvstore.redis;
  *       the lease's TTL); field {@code \0ttl} holds the TTL in milliseconds, and every other
  *       field names a key put under the lease.
  *   <li>{@code \0kv:key-lease:<key>}: beside each leased key, the id of its lease, with the same
- *       expiry as the key (on a cluster {@code \0kv:key-lease:{<tag>}<key>}, in the key's slot): how a key remembers its lease, read with the key in one {@code MGET}
+ *       expiry as the key: how a key remembers its lease, read with the key in one {@code MGET}
  *       so {@link dev.kvstore.KvPair#lease()} costs no extra round trip.
  * </ul>
  */
@@ -41,14 +41,5 @@ final class ReservedKeys {
     /** The key holding the lease id of user key {@code key}. */
     static String leaseOf(String key) {
         return KEY_LEASE + key;
-    }
-
-    /**
-     * On a cluster, the key holding the lease id of user key {@code key}: {@link #leaseOf} with a
-     * hash tag ({@link SlotTags}) that puts it in {@code key}'s slot, so one command or script may
-     * touch both.
-     */
-    static String leaseOfInSlot(String key) {
-        return KEY_LEASE + "{" + SlotTags.forKey(key) + "}" + key;
     }
 }

@@ -72,8 +72,8 @@ final class ServerTopology implements RedisTopology {
     }
 
     @Override
-    public String leaseKeyOf(String key) {
-        return ReservedKeys.leaseOf(key);
+    public boolean leaseBookkeeping() {
+        return true;
     }
 
     @Override
