@@ -4,6 +4,7 @@ import dev.kvstore.KvEvent;
 import dev.kvstore.KvWatch;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -34,8 +35,11 @@ import java.util.stream.Collectors;
  * <p><b>Enumeration.</b> {@link #scan} runs {@code SCAN} on every master in parallel. A key being
  * migrated is on its old or its new master at any instant, so a single pass can miss it (scanned
  * on the new one before it arrived, on the old one after it left). Each master's own view of its
- * slots ({@code CLUSTER NODES}, which marks slots being migrated or imported) is read before and
- * after the pass; when a migration was under way or the slots moved, a second full pass follows.
+ * slots ({@code CLUSTER NODES}, which marks slots being migrated or imported) is read just before
+ * its scan (in the same pipeline as the first {@code SCAN} step) and again once every master's scan
+ * has ended; when a migration was under way or the slots moved, a second full pass follows. A key
+ * missed moved from X to Y after Y's scan passed it: Y's first view came before the move, Y's
+ * second after it, so Y's views differ or show the slot importing.
  * A key that moved at most once during the operation is then seen at least once: if it moved
  * before the first pass ended, it sat on its new master for the whole second pass.
  *
@@ -111,16 +115,54 @@ final class ClusterTopology implements RedisTopology {
             RedisClusterAsyncCommands<String, byte[]> c,
             String prefix,
             Function<List<String>, CompletionStage<?>> page) {
-        return commands.get()
-                .thenCompose(connection -> slotsView(connection)
-                        .thenCompose(before -> pass(connection, prefix, page)
-                                .thenCompose(v -> slotsView(connection))
-                                .thenCompose(after -> {
-                                    if (after.equals(before) && !migrating(after)) {
-                                        return CompletableFuture.completedFuture(null);
-                                    }
-                                    return pass(connection, prefix, page);
-                                })));
+        return commands.get().thenCompose(connection -> {
+            List<RedisClusterAsyncCommands<String, byte[]>> nodes = new ArrayList<>();
+            List<CompletableFuture<String>> before = new ArrayList<>();
+            List<CompletableFuture<Void>> scans = new ArrayList<>();
+            for (RedisClusterNode master : masters(connection.getPartitions())) {
+                CompletableFuture<RedisClusterAsyncCommands<String, byte[]>> node =
+                        connection.getConnectionAsync(master.getNodeId()).thenApply(StatefulRedisConnection::async);
+                CompletableFuture<String> first = new CompletableFuture<>();
+                before.add(first);
+                scans.add(node.thenCompose(n -> {
+                    // The first view goes in the same pipeline as the first SCAN step, ahead of it.
+                    n.clusterNodes().whenComplete((view, e) -> {
+                        if (e == null) {
+                            first.complete(view);
+                        } else {
+                            first.completeExceptionally(e);
+                        }
+                    });
+                    synchronized (nodes) {
+                        nodes.add(n);
+                    }
+                    return RedisKvStoreClient.scan(n, prefix, ScanCursor.INITIAL, page);
+                }));
+            }
+            return CompletableFuture.allOf(scans.toArray(CompletableFuture[]::new))
+                    .thenCompose(v -> CompletableFuture.allOf(before.toArray(CompletableFuture[]::new)))
+                    .thenCompose(v -> slotsView(nodes))
+                    .thenCompose(after -> {
+                        String first = before.stream()
+                                .map(f -> myself(f.join()))
+                                .sorted()
+                                .collect(Collectors.joining("\n"));
+                        return after.equals(first) && !migrating(after)
+                                ? CompletableFuture.completedFuture(null)
+                                : pass(connection, prefix, page);
+                    });
+        });
+    }
+
+    /** The masters' own accounts of their slots, read once every scan has ended; sorted into one string. */
+    private static CompletableFuture<String> slotsView(List<RedisClusterAsyncCommands<String, byte[]>> nodes) {
+        List<CompletableFuture<String>> views = new ArrayList<>();
+        for (RedisClusterAsyncCommands<String, byte[]> n : nodes) {
+            views.add(n.clusterNodes().toCompletableFuture());
+        }
+        return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+                .thenApply(
+                        v -> views.stream().map(f -> myself(f.join())).sorted().collect(Collectors.joining("\n")));
     }
 
     /** One {@code SCAN} of every master, in parallel. */
@@ -135,23 +177,6 @@ final class ClusterTopology implements RedisTopology {
                     .thenCompose(node -> RedisKvStoreClient.scan(node.async(), prefix, ScanCursor.INITIAL, page)));
         }
         return CompletableFuture.allOf(scans.toArray(CompletableFuture[]::new));
-    }
-
-    /**
-     * Every master's own account of its slots (the {@code myself} line of its {@code CLUSTER NODES},
-     * which alone shows slots it is migrating or importing), sorted into one string.
-     */
-    private static CompletableFuture<String> slotsView(StatefulRedisClusterConnection<String, byte[]> connection) {
-        List<CompletableFuture<String>> views = new ArrayList<>();
-        for (RedisClusterNode master : masters(connection.getPartitions())) {
-            views.add(connection
-                    .getConnectionAsync(master.getNodeId())
-                    .thenCompose(node -> node.async().clusterNodes().toCompletableFuture())
-                    .thenApply(ClusterTopology::myself));
-        }
-        return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
-                .thenApply(v ->
-                        views.stream().map(CompletableFuture::join).sorted().collect(Collectors.joining("\n")));
     }
 
     /** The node's id and slot fields from its own {@code CLUSTER NODES} line. */
