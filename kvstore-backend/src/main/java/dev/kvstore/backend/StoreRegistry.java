@@ -32,7 +32,7 @@ final class StoreRegistry {
     static final Map<String, List<String>> ARTIFACTS = Map.of(
             "dev.kvstore:kvstore-etcd", List.of("etcd"),
             "dev.kvstore:kvstore-memory", List.of("memory"),
-            "dev.kvstore:kvstore-redis", List.of("redis", "redis-sentinel"),
+            "dev.kvstore:kvstore-redis", List.of("redis", "redis-sentinel", "redis-cluster"),
             "dev.kvstore:kvstore-zookeeper", List.of("zookeeper"));
 
     /** {@link #ARTIFACTS} by storeType. */

@@ -29,7 +29,7 @@ class StoreRegistryTest {
                 .hasMessageContaining("\"nosuchstore\"")
                 .hasMessageContaining("storeTypes found: memory, test-switchable.")
                 .hasMessageContaining("dev.kvstore:kvstore-etcd (etcd)")
-                .hasMessageContaining("dev.kvstore:kvstore-redis (redis, redis-sentinel)")
+                .hasMessageContaining("dev.kvstore:kvstore-redis (redis, redis-cluster, redis-sentinel)")
                 .hasMessageContaining("dev.kvstore:kvstore-zookeeper (zookeeper)")
                 .hasMessageNotContaining("kvstore-memory");
     }

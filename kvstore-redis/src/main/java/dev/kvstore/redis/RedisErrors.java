@@ -12,6 +12,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisLoadingException;
 import io.lettuce.core.RedisReadOnlyException;
+import io.lettuce.core.cluster.PartitionSelectorException;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
@@ -118,7 +119,26 @@ final class RedisErrors {
         if (e instanceof RedisCommandExecutionException) {
             String m = String.valueOf(e.getMessage());
             // NOREPLICAS: min-replicas-to-write not met (a master cut off from its replicas).
-            return m.startsWith("MASTERDOWN") || m.startsWith("TRYAGAIN") || m.startsWith("NOREPLICAS");
+            // CLUSTERDOWN: a slot's master is gone and no replica has taken over yet.
+            return m.startsWith("MASTERDOWN")
+                    || m.startsWith("TRYAGAIN")
+                    || m.startsWith("NOREPLICAS")
+                    || m.startsWith("CLUSTERDOWN");
+        }
+        if (e instanceof PartitionSelectorException) {
+            return true; // a cluster slot lettuce knows no master for, during a failover
+        }
+        if (e instanceof RedisException && String.valueOf(e.getMessage()).startsWith("Cannot retrieve")) {
+            // A cluster client found no seed node to read the topology from; each seed's failure is
+            // suppressed in it. A refused password is a configuration problem, not an outage.
+            for (Throwable s : e.getSuppressed()) {
+                for (Throwable c = s; c != null; c = c.getCause()) {
+                    if (c instanceof RedisCommandExecutionException && isAuthError(c.getMessage())) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
         if (e instanceof RedisException) {
             String m = String.valueOf(e.getMessage());

@@ -18,13 +18,12 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -36,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,9 +53,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Redis client behind storeTypes {@code redis} and {@code redis-sentinel}: one lettuce
+ * The Redis client behind storeTypes {@code redis}, {@code redis-sentinel} and
+ * {@code redis-cluster}, written against lettuce's {@link RedisClusterAsyncCommands} (what the
+ * standalone and the cluster commands share); what differs between one server and a cluster (the
+ * connections, key enumeration, watches) is its {@link RedisTopology}. On one server: one lettuce
  * {@link RedisClient}, one shared (pipelined) connection for every command and one pub/sub
- * connection for every watch, both opened lazily and reconnected by lettuce.
+ * connection for every watch, both opened lazily and reconnected by lettuce. On a cluster a
+ * transaction's keys must share one hash slot, and leases are not offered.
  *
  * <p>While Redis is unreachable, commands are rejected at once rather than queued
  * ({@code REJECT_COMMANDS}): nothing written while disconnected is sent later behind the caller's
@@ -65,8 +69,9 @@ import org.slf4j.LoggerFactory;
  * connection attempt are involved), hence {@link BoundedByTimeout}.
  *
  * <p>Threads: operations are called from any user thread and never block; their futures complete
- * on lettuce's I/O threads (callers must not block there). Watches are {@link RedisWatchHub}'s,
- * leases {@link RedisLeases}', Sentinel events {@link SentinelFollower}'s. {@link #close()} may
+ * on lettuce's I/O threads (callers must not block there). Watches are the topology's
+ * ({@link RedisWatchHub}, {@link RedisClusterWatchHub}), leases {@link RedisLeases}', Sentinel
+ * events {@link SentinelFollower}'s. {@link #close()} may
  * come from any thread, once.
  */
 final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
@@ -84,16 +89,21 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     private static final Set<KvCapability> CAPABILITIES =
             Set.of(KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS);
 
+    /**
+     * On a cluster: no leases (a lease's keys spread over slots, and its scripts may touch only
+     * one), hence no locks; and no transactions over any keys, only over keys of one hash slot
+     * (see {@link #txnCapabilities}).
+     */
+    private static final Set<KvCapability> CLUSTER_CAPABILITIES = Set.of(KvCapability.CONDITIONAL_WRITES);
+
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisSettings settings;
     private final String storeType;
     private final String where;
     private final Duration timeout;
-    private final RedisClient client;
-    private final LazyConnection<StatefulRedisConnection<String, byte[]>> commands;
-    private final RedisWatchHub watches;
-    private final SentinelFollower follower; // null unless redis-sentinel
+    private final RedisTopology topology;
+    private final Set<KvCapability> capabilities;
     private final RedisLeases leases;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
@@ -103,24 +113,11 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         this.storeType = settings.storeType();
         this.where = settings.describe();
         this.timeout = settings.timeout();
-        RedisURI uri = settings.toUri();
-        this.client = RedisClient.create(SharedResources.get(), uri);
-        client.setOptions(clientOptions(settings));
-        this.commands = new LazyConnection<>(
-                where, () -> client.connectAsync(CODEC, uri).toCompletableFuture());
-        this.watches = new RedisWatchHub(settings, client, uri, commands);
+        this.topology = settings.cluster() ? new ClusterTopology(settings) : new ServerTopology(settings);
+        this.capabilities = settings.cluster() ? CLUSTER_CAPABILITIES : CAPABILITIES;
         this.leases = new RedisLeases(this, settings.storeType(), timeout);
-        if (settings.sentinel()) {
-            this.follower = new SentinelFollower(settings, client, uri, () -> {
-                SentinelFollower.reconnect(commands.ifOpen(), where);
-                watches.reconnect();
-            });
-            follower.ensureListening();
-        } else {
-            this.follower = null;
-        }
         // Start connecting now, without waiting: a failure here is retried by the first operation.
-        commands.get().whenComplete((c, e) -> {
+        topology.open().whenComplete((c, e) -> {
             if (e != null) {
                 LOG.debug("{}: first connection attempt failed; retried on first use", where, e);
             }
@@ -150,6 +147,12 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
+        if (!topology.leaseBookkeeping()) {
+            return command(
+                    "get",
+                    key,
+                    c -> c.get(key).thenApply(v -> v == null ? Optional.<KvPair>empty() : Optional.of(pair(key, v))));
+        }
         // The key and the id of its lease (if any) in one atomic read.
         return command(
                 "get",
@@ -171,6 +174,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         Keys.checkKey(key);
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
+        if (!topology.leaseBookkeeping()) {
+            return write("put", key, c -> c.set(key, copy).thenApply(ok -> null));
+        }
         // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
         return write(
                 "put",
@@ -178,7 +184,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 c -> RedisScripts.TXN
                         .run(
                                 c,
-                                new String[] {key},
+                                new String[] {key, ReservedKeys.leaseOf(key)},
                                 PLAIN_PUT_HEAD[0],
                                 PLAIN_PUT_HEAD[1],
                                 PLAIN_PUT_HEAD[2],
@@ -191,6 +197,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
+        if (!topology.leaseBookkeeping()) {
+            return write("delete", key, c -> c.del(key).thenApply(n -> null));
+        }
         return write("delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));
     }
 
@@ -199,7 +208,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         Keys.checkPrefix(prefix);
         return multiStep("listKeys", prefix, c -> {
             Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
-            return scan(c, prefix, ScanCursor.INITIAL, page -> {
+            return topology.scan(c, prefix, page -> {
                         keys.addAll(page);
                         return CompletableFuture.completedFuture(null);
                     })
@@ -212,7 +221,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         Keys.checkPrefix(prefix);
         return multiStep("list", prefix, c -> {
             Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
-            return scan(c, prefix, ScanCursor.INITIAL, page -> {
+            return topology.scan(c, prefix, page -> {
                         keys.addAll(page);
                         return CompletableFuture.completedFuture(null);
                     })
@@ -224,10 +233,13 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
      * Reads keys with their lease ids in pipelined batches (each batch one atomic {@code MGET} of
      * the keys and their lease keys); keys gone since the scan are left out.
      */
-    private static CompletableFuture<Map<String, KvPair>> mget(
-            RedisAsyncCommands<String, byte[]> c, List<String> keys) {
+    private CompletableFuture<Map<String, KvPair>> mget(
+            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
+        }
+        if (!topology.leaseBookkeeping()) {
+            return getEach(c, keys);
         }
         List<CompletableFuture<List<KeyValue<String, byte[]>>>> batches = new ArrayList<>();
         for (int i = 0; i < keys.size(); i += BATCH) {
@@ -256,6 +268,34 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 });
     }
 
+    /**
+     * Reads keys one {@code GET} each, all pipelined (on a cluster: no {@code MGET}, which fails
+     * with {@code TRYAGAIN} on a slot being migrated when some of its keys have moved already);
+     * keys gone since the scan are left out.
+     */
+    private static CompletableFuture<Map<String, KvPair>> getEach(
+            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
+        List<CompletableFuture<byte[]>> values = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            values.add(c.get(k).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(values.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, KvPair> result = new TreeMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] value = values.get(i).join();
+                if (value != null) {
+                    result.put(keys.get(i), pair(keys.get(i), value));
+                }
+            }
+            return Collections.unmodifiableMap(result);
+        });
+    }
+
+    /** A pair of a store that keeps no lease bookkeeping. */
+    private static KvPair pair(String key, byte[] value) {
+        return new KvPair(key, value, 0L, 0L);
+    }
+
     /** A pair read with its lease key: the lease id it names, 0 when none (or unreadable). */
     private static KvPair pair(String key, byte[] value, KeyValue<String, byte[]> leaseKey) {
         long lease = 0;
@@ -278,7 +318,16 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         return multiStep(
                 "deleteWithPrefix",
                 prefix,
-                c -> scan(c, prefix, ScanCursor.INITIAL, page -> {
+                c -> topology.scan(c, prefix, page -> {
+                    if (!topology.leaseBookkeeping()) {
+                        // One UNLINK per key: on a slot being migrated, a multi-key one fails
+                        // (TRYAGAIN) once some of its keys have moved.
+                        List<CompletableFuture<Long>> unlinks = new ArrayList<>(page.size());
+                        for (String k : page) {
+                            unlinks.add(c.unlink(k).toCompletableFuture());
+                        }
+                        return CompletableFuture.allOf(unlinks.toArray(CompletableFuture[]::new));
+                    }
                     String[] keys = new String[page.size() * 2];
                     for (int i = 0; i < page.size(); i++) {
                         keys[2 * i] = page.get(i);
@@ -293,8 +342,8 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
      * step's keys (checked to really start with the prefix) to {@code page}, and waiting for it
      * before the next step, so at most one batch is in hand.
      */
-    private static CompletableFuture<Void> scan(
-            RedisAsyncCommands<String, byte[]> c,
+    static CompletableFuture<Void> scan(
+            RedisClusterAsyncCommands<String, byte[]> c,
             String prefix,
             ScanCursor cursor,
             Function<List<String>, CompletionStage<?>> page) {
@@ -328,7 +377,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         }
         return translated(
                 Futures.withTimeout(
-                        watches.watch(key, withPrefix, listener),
+                        topology.watch(key, withPrefix, listener),
                         timeout,
                         () -> RedisErrors.timedOut(storeType, where, op, key)),
                 op,
@@ -340,19 +389,14 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (closed) {
             return CompletableFuture.completedFuture(false);
         }
-        if (follower != null) {
-            follower.ensureListening();
-        }
         return Futures.withTimeout(
-                        commands.get().thenCompose(c -> c.async().ping().toCompletableFuture()),
-                        timeout,
-                        () -> RedisErrors.timedOut(storeType, where, "isConnectionUp", null))
-                .handle((pong, e) -> {
+                        topology.ping(), timeout, () -> RedisErrors.timedOut(storeType, where, "isConnectionUp", null))
+                .handle((up, e) -> {
                     if (e != null) {
                         LOG.debug("{}: PING failed", where, e);
                         return false;
                     }
-                    return "PONG".equalsIgnoreCase(pong);
+                    return up;
                 });
     }
 
@@ -363,9 +407,10 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     @Override
     public CompletableFuture<TxnResult> commit(Txn txn) {
-        Keys.checkTxn(settings.storeType(), txn, settings.maxValueBytes(), RedisTransactions.MAX_SIZE, CAPABILITIES);
-        RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own);
+        Keys.checkTxn(
+                settings.storeType(), txn, settings.maxValueBytes(), RedisTransactions.MAX_SIZE, txnCapabilities(txn));
         String key = txn.keys().get(0);
+        RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own, topology.leaseBookkeeping());
         for (RedisLease lease : call.leases()) {
             if (lease != null && !lease.isActive()) {
                 return CompletableFuture.failedFuture(new KvStoreException(StoreErrors.message(
@@ -391,6 +436,32 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 });
     }
 
+    /**
+     * The capabilities a transaction is checked against: on a cluster, one whose keys all hash to
+     * one slot may name several keys (one script runs it on that slot's master), though the store
+     * does not declare {@link KvCapability#TRANSACTIONS} (transactions over any keys).
+     *
+     * @throws UnsupportedOperationException for a cluster transaction over several slots, naming the rule
+     */
+    private Set<KvCapability> txnCapabilities(Txn txn) {
+        if (!settings.cluster()) {
+            return capabilities;
+        }
+        List<String> keys = txn.keys();
+        int slot = SlotHash.getSlot(keys.get(0));
+        for (String k : keys) {
+            if (SlotHash.getSlot(k) != slot) {
+                throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.TRANSACTIONS
+                        + ": on Redis Cluster a transaction's keys must all hash to one slot, but \"" + keys.get(0)
+                        + "\" and \"" + k + "\" do not. Give them one hash tag (the part in braces, as in"
+                        + " \"{user42}/name\" and \"{user42}/mail\"); nothing was sent");
+            }
+        }
+        Set<KvCapability> withTxn = EnumSet.copyOf(capabilities);
+        withTxn.add(KvCapability.TRANSACTIONS);
+        return withTxn;
+    }
+
     @Override
     public int maxTxnSize() {
         return RedisTransactions.MAX_SIZE;
@@ -398,6 +469,11 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     @Override
     public CompletableFuture<KvLease> grantLease(Duration ttl) {
+        if (!capabilities.contains(KvCapability.LEASES)) {
+            Objects.requireNonNull(ttl, "ttl");
+            throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.LEASES
+                    + ": a lease's keys spread over hash slots, and its scripts may touch one slot only");
+        }
         return leases.grant(ttl);
     }
 
@@ -408,7 +484,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     @Override
     public Set<KvCapability> capabilities() {
-        return CAPABILITIES;
+        return capabilities;
     }
 
     @Override
@@ -418,12 +494,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         }
         leases.close(); // revokes this client's leases while the connection is still open
         closed = true;
-        if (follower != null) {
-            follower.close();
-        }
-        watches.close();
-        commands.close();
-        client.shutdown(Duration.ZERO, timeout);
+        topology.close();
     }
 
     /**
@@ -432,29 +503,24 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
      * whole bounded by the timeout.
      */
     private <T> CompletableFuture<T> command(
-            String name, String key, Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
+            String name, String key, Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (closed) {
             return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, name, key));
         }
-        StatefulRedisConnection<String, byte[]> open = commands.ifOpen();
+        RedisClusterAsyncCommands<String, byte[]> open = topology.ifOpen();
         CompletableFuture<T> f;
         if (open != null) {
-            f = op.apply(open.async()).toCompletableFuture();
+            f = op.apply(open).toCompletableFuture();
         } else {
-            if (follower != null) {
-                follower.ensureListening();
-            }
             f = Futures.withTimeout(
-                    commands.get().thenCompose(c -> op.apply(c.async())),
-                    timeout,
-                    () -> RedisErrors.timedOut(storeType, where, name, key));
+                    topology.open().thenCompose(op), timeout, () -> RedisErrors.timedOut(storeType, where, name, key));
         }
         return translated(f, name, key);
     }
 
     /** Runs one write command; refused while Sentinel fails the master over. */
     <T> CompletableFuture<T> write(
-            String name, String key, Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
+            String name, String key, Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (failoverInProgress()) {
             return writeHeld(name, key);
         }
@@ -463,14 +529,12 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     /** Runs an operation of several commands, the whole bounded by the timeout. */
     private <T> CompletableFuture<T> multiStep(
-            String name, String prefix, Function<RedisAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
+            String name, String prefix, Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
         if (closed) {
             return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, name, prefix));
         }
         CompletableFuture<T> f = Futures.withTimeout(
-                commands.get().thenCompose(c -> op.apply(c.async())),
-                timeout,
-                () -> RedisErrors.timedOut(storeType, where, name, prefix));
+                topology.open().thenCompose(op), timeout, () -> RedisErrors.timedOut(storeType, where, name, prefix));
         return translated(f, name, prefix);
     }
 
@@ -492,7 +556,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     /** Whether Sentinel is replacing the master: writes now could be acknowledged and then lost. */
     private boolean failoverInProgress() {
-        return follower != null && follower.failoverInProgress();
+        return topology.failoverInProgress();
     }
 
     private <T> CompletableFuture<T> writeHeld(String operation, String key) {

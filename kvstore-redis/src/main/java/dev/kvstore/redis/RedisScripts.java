@@ -3,7 +3,7 @@ package dev.kvstore.redis;
 import dev.kvstore.spi.Futures;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +20,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A script is sent by its SHA-1 ({@code EVALSHA}); when Redis does not know it
  * ({@code NOSCRIPT}: first use, after a restart, a {@code SCRIPT FLUSH} or a failover to a master
- * that never saw it) it is loaded ({@code SCRIPT LOAD}) and sent again, once.
+ * that never saw it) it is sent once more whole ({@code EVAL}), which also caches it on the server
+ * that ran it: on a cluster, the master of the keys' slot, where a {@code SCRIPT LOAD} would
+ * not be routed.
  */
 enum RedisScripts {
 
@@ -54,24 +56,21 @@ enum RedisScripts {
     }
 
     /**
-     * Runs the script with {@code EVALSHA}, loading it first when Redis answers {@code NOSCRIPT}.
+     * Runs the script with {@code EVALSHA}, or with {@code EVAL} when Redis answers {@code NOSCRIPT}.
      *
      * @param c the command connection's commands
      * @param keys the script's {@code KEYS}
      * @param args the script's {@code ARGV}
      * @return the script's integer reply
      */
-    CompletableFuture<Long> run(RedisAsyncCommands<String, byte[]> c, String[] keys, byte[]... args) {
+    CompletableFuture<Long> run(RedisClusterAsyncCommands<String, byte[]> c, String[] keys, byte[]... args) {
         CompletableFuture<Long> first =
                 c.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
         return first.exceptionallyCompose(e -> {
             if (!(Futures.unwrap(e) instanceof RedisNoScriptException)) {
                 return CompletableFuture.failedFuture(e);
             }
-            return c.scriptLoad(source)
-                    .toCompletableFuture()
-                    .thenCompose(loaded -> c.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args)
-                            .toCompletableFuture());
+            return c.<Long>eval(source, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
         });
     }
 

@@ -65,6 +65,7 @@ final class RedisSettings {
     private final List<Endpoint> endpoints;
     private final Duration timeout;
     private final boolean sentinel;
+    private final boolean cluster;
     private final String masterName;
     private final int database;
     private final Optional<String> username;
@@ -77,9 +78,12 @@ final class RedisSettings {
     private final Optional<Path> keyFile;
     private final long maxValueBytes;
 
-    private RedisSettings(KvStoreConfig config, boolean sentinel) {
-        this.storeType = sentinel ? RedisSentinelKvStoreProvider.STORE_TYPE : RedisKvStoreProvider.STORE_TYPE;
+    private RedisSettings(KvStoreConfig config, boolean sentinel, boolean cluster) {
+        this.storeType = cluster
+                ? RedisClusterKvStoreProvider.STORE_TYPE
+                : sentinel ? RedisSentinelKvStoreProvider.STORE_TYPE : RedisKvStoreProvider.STORE_TYPE;
         this.sentinel = sentinel;
+        this.cluster = cluster;
         for (String name : config.options().keySet()) {
             String renamed = RENAMED.get(name);
             if (renamed != null) {
@@ -87,10 +91,14 @@ final class RedisSettings {
                         "option " + name + " is now called " + renamed + " (storeType " + storeType + ")");
             }
         }
+        if (cluster && config.isSet(RedisOptions.DATABASE)) {
+            throw new KvStoreConfigurationException("option " + RedisOptions.DATABASE + " does not apply to storeType "
+                    + storeType + ": Redis Cluster has only database 0");
+        }
         config.requireKnownOptions(sentinel ? SENTINEL_OPTIONS : COMMON_OPTIONS);
         this.address = config.address();
         this.endpoints = config.endpoints();
-        if (!sentinel && endpoints.size() != 1) {
+        if (!sentinel && !cluster && endpoints.size() != 1) {
             throw new KvStoreConfigurationException("storeType redis takes one host:port, got \"" + address
                     + "\"; for several sentinels use storeType redis-sentinel");
         }
@@ -140,10 +148,20 @@ final class RedisSettings {
      * @throws KvStoreConfigurationException on a malformed address or a bad or unknown option
      */
     static RedisSettings of(KvStoreConfig config, boolean sentinel) {
-        return new RedisSettings(config, sentinel);
+        return new RedisSettings(config, sentinel, false);
     }
 
-    /** The lettuce URI: one server, or the sentinels with the master's name. */
+    /**
+     * Checks a configuration for storeType {@code redis-cluster}: the address lists seed nodes;
+     * the options are {@code redis}'s, less {@link RedisOptions#DATABASE} (a cluster has only 0).
+     *
+     * @throws KvStoreConfigurationException on a malformed address or a bad or unknown option
+     */
+    static RedisSettings ofCluster(KvStoreConfig config) {
+        return new RedisSettings(config, false, true);
+    }
+
+    /** The lettuce URI: one server, or the sentinels with the master's name; for a cluster, the first seed. */
     // Builder.sentinel(host, port, master, password) is deprecated in lettuce 6.x but is the one form
     // that gives the first sentinel its own password (RedisSentinelPasswordIT covers it).
     @SuppressWarnings("deprecation")
@@ -162,6 +180,17 @@ final class RedisSettings {
         } else {
             b = RedisURI.Builder.redis(first.host(), first.port());
         }
+        return finish(b);
+    }
+
+    /** The lettuce URIs of a cluster's seed nodes, each with the credentials and TLS settings. */
+    List<RedisURI> seedUris() {
+        return endpoints.stream()
+                .map(e -> finish(RedisURI.Builder.redis(e.host(), e.port())))
+                .toList();
+    }
+
+    private RedisURI finish(RedisURI.Builder b) {
         b.withDatabase(database).withTimeout(timeout).withClientName("kvstore");
         if (password.isPresent()) {
             if (username.isPresent()) {
@@ -210,6 +239,10 @@ final class RedisSettings {
         return sentinel;
     }
 
+    boolean cluster() {
+        return cluster;
+    }
+
     String masterName() {
         return masterName;
     }
@@ -224,6 +257,9 @@ final class RedisSettings {
 
     /** Where this client points, for messages: the address, and the master's name for Sentinel. */
     String describe() {
+        if (cluster) {
+            return "redis cluster via " + address;
+        }
         return sentinel ? "redis master \"" + masterName + "\" via sentinels " + address : "redis at " + address;
     }
 

@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * Turns a {@link Txn} into one call of {@code txn.lua}: its {@code KEYS} (the conditions' keys,
- * then the operations'), and its {@code ARGV} (counts, two arguments per condition, four per
+ * then the operations', then the operations' lease-id keys), and its {@code ARGV} (counts, two arguments per condition, four per
  * operation), as the script's header describes.
  */
 final class RedisTransactions {
@@ -45,12 +45,15 @@ final class RedisTransactions {
      *
      * @param txn the transaction, with full keys
      * @param own resolves a lease to this client's, or throws {@link IllegalArgumentException}
+     * @param leaseKeys whether to pass each operation's lease-id key ({@link ReservedKeys}); not on a
+     *     cluster, which keeps no lease bookkeeping (and where a multi-key command on a slot being
+     *     migrated fails with {@code TRYAGAIN} when only some of its keys exist)
      * @return the call
      */
-    static Call encode(Txn txn, Function<KvLease, RedisLease> own) {
+    static Call encode(Txn txn, Function<KvLease, RedisLease> own, boolean leaseKeys) {
         List<Txn.Condition> conditions = txn.conditions();
         List<Txn.Operation> operations = txn.operations();
-        String[] keys = new String[conditions.size() + operations.size()];
+        String[] keys = new String[conditions.size() + (leaseKeys ? 2 : 1) * operations.size()];
         byte[][] args = new byte[2 + 2 * conditions.size() + 4 * operations.size()][];
         args[0] = RedisKvStoreClient.ascii(Integer.toString(conditions.size()));
         args[1] = RedisKvStoreClient.ascii(Integer.toString(operations.size()));
@@ -73,6 +76,9 @@ final class RedisTransactions {
         }
         List<RedisLease> leases = new ArrayList<>(operations.size());
         for (Txn.Operation op : operations) {
+            if (leaseKeys) {
+                keys[conditions.size() + operations.size() + leases.size()] = ReservedKeys.leaseOf(op.key());
+            }
             keys[k++] = op.key();
             RedisLease lease = null;
             if (op instanceof Txn.Put put) {

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * {@code UNKNOWN}.
  *
  * <p>Threads: {@link #enqueue}, {@link #markConnectionLost()} and {@link #resumed()} are called by
- * lettuce's I/O threads (pub/sub messages and connection events) through {@link RedisWatchHub} and
+ * lettuce's I/O threads (pub/sub messages and connection events) through its hub and
  * never block; {@link #close()} may come from any thread. The listener runs on the SPI
  * dispatcher's thread.
  */
@@ -21,16 +21,16 @@ final class RedisWatch extends AbstractKvWatch {
     /** The channel ({@code SUBSCRIBE}) or pattern ({@code PSUBSCRIBE}) this watch listens on. */
     final String topic;
 
-    private final RedisWatchHub hub;
+    private final Hub hub;
     private volatile boolean active;
 
-    RedisWatch(
-            RedisWatchHub hub,
-            String storeType,
-            String topic,
-            String key,
-            boolean withPrefix,
-            Consumer<KvEvent> listener) {
+    /** Where a watch's subscription lives: {@link RedisWatchHub}, or {@link RedisClusterWatchHub}. */
+    interface Hub {
+        /** Drops a closed watch's subscription (the topic's, once no other watch shares it). */
+        void unsubscribe(RedisWatch w);
+    }
+
+    RedisWatch(Hub hub, String storeType, String topic, String key, boolean withPrefix, Consumer<KvEvent> listener) {
         super(storeType, key, withPrefix, listener);
         this.hub = hub;
         this.topic = topic;

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * subscribe and unsubscribe commands are sent under it, so they reach Redis in the order the maps
  * changed. Each watch's delivery is in {@link RedisWatch}.
  */
-final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements AutoCloseable {
+final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements RedisWatch.Hub, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisWatchHub.class);
 
@@ -128,7 +128,8 @@ final class RedisWatchHub extends RedisPubSubAdapter<String, String> implements 
         }
     }
 
-    void unsubscribe(RedisWatch w) {
+    @Override
+    public void unsubscribe(RedisWatch w) {
         synchronized (this) {
             Map<String, Set<RedisWatch>> map = w.withPrefix() ? patterns : channels;
             Set<RedisWatch> set = map.get(w.topic);

@@ -1,6 +1,8 @@
 -- One transaction, as one atomic step: every condition is checked, then every write applied; or
 -- nothing is written. Values stay plain strings at their keys.
--- KEYS: the conditions' keys, then the operations' keys, in order.
+-- KEYS: the conditions' keys, then the operations' keys, in order, then each operation's
+--   lease-id key (see below), in the same order; without these (on a cluster, which keeps no
+--   lease bookkeeping) no lease-id key is read or written.
 -- ARGV[1]: number of conditions; ARGV[2]: number of operations; then two per condition:
 --   kind ('a' absent, 'p' present, 'v' value equals), value ('' unless 'v');
 -- then four per operation: kind ('p' put, 'l' leased put, 'd' delete), value, lease id and the
@@ -10,6 +12,7 @@
 -- key's expiry; '\0kv:lease:<id>' is the lease's hash of its keys, expiring with the lease.
 local R = '\0kv:'
 local nc, no = tonumber(ARGV[1]), tonumber(ARGV[2])
+local sides = #KEYS > nc + no
 for i = 1, nc do
   local kind, want = ARGV[1 + 2 * i], ARGV[2 + 2 * i]
   local v = redis.call('GET', KEYS[i])
@@ -37,8 +40,8 @@ for j = 1, no do
   local at = base + 4 * (j - 1)
   local kind, value, lease = ARGV[at + 1], ARGV[at + 2], ARGV[at + 3]
   local key = KEYS[nc + j]
-  local side = R .. 'key-lease:' .. key
-  local old = redis.call('GET', side)
+  local side = sides and KEYS[nc + no + j]
+  local old = side and redis.call('GET', side)
   if old and old ~= lease then
     redis.call('HDEL', R .. 'lease:' .. old, key)
   end

@@ -1,0 +1,247 @@
+package dev.kvstore.redis;
+
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvWatch;
+import io.lettuce.core.ReadFrom;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A Redis Cluster ({@code redis-cluster}): one lettuce {@link RedisClusterClient} found through
+ * the seed nodes, one shared cluster connection for every command (lettuce routes each command to
+ * its slot's master, follows {@code MOVED} and {@code ASK}, and splits {@code MGET}, {@code DEL}
+ * and {@code UNLINK} per slot), and the watches' {@link RedisClusterWatchHub}.
+ *
+ * <p><b>Topology.</b> lettuce refreshes its view of the cluster every {@link #REFRESH_PERIOD} and
+ * at once on every adaptive trigger ({@code MOVED}, {@code ASK}, repeated reconnects, an uncovered
+ * slot or unknown node), closing connections to nodes that left. Every command reads from and
+ * writes to the masters: a replica may lag, and a read after a write must see it.
+ *
+ * <p><b>Enumeration.</b> {@link #scan} runs {@code SCAN} on every master in parallel. A key being
+ * migrated is on its old or its new master at any instant, so a single pass can miss it (scanned
+ * on the new one before it arrived, on the old one after it left). Each master's own view of its
+ * slots ({@code CLUSTER NODES}, which marks slots being migrated or imported) is read just before
+ * its scan (in the same pipeline as the first {@code SCAN} step) and again once every master's scan
+ * has ended; when a migration was under way or the slots moved, a second full pass follows. A key
+ * missed moved from X to Y after Y's scan passed it: Y's first view came before the move, Y's
+ * second after it, so Y's views differ or show the slot importing.
+ * A key that moved at most once during the operation is then seen at least once: if it moved
+ * before the first pass ended, it sat on its new master for the whole second pass.
+ *
+ * <p>Threads: as {@link RedisTopology}; replies complete on lettuce's I/O threads.
+ */
+final class ClusterTopology implements RedisTopology {
+
+    /** How often lettuce re-reads the cluster's topology without a trigger. */
+    static final Duration REFRESH_PERIOD = Duration.ofSeconds(2);
+
+    /** The shortest time between two refreshes started by adaptive triggers. */
+    static final Duration ADAPTIVE_REFRESH_LIMIT = Duration.ofMillis(200);
+
+    private final Duration timeout;
+    private final String where;
+    private final RedisClusterClient client;
+    private final LazyConnection<StatefulRedisClusterConnection<String, byte[]>> commands;
+    private final RedisClusterWatchHub watches;
+
+    ClusterTopology(RedisSettings settings) {
+        this.timeout = settings.timeout();
+        this.where = settings.describe();
+        this.client = RedisClusterClient.create(RedisKvStoreClient.SharedResources.get(), settings.seedUris());
+        client.setOptions(ClusterClientOptions.builder(RedisKvStoreClient.clientOptions(settings))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(REFRESH_PERIOD)
+                        .enableAllAdaptiveRefreshTriggers()
+                        .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_LIMIT)
+                        .refreshTriggersReconnectAttempts(2)
+                        .dynamicRefreshSources(true)
+                        .closeStaleConnections(true)
+                        .build())
+                .build());
+        // lettuce's asynchronous connect needs the topology read first (its synchronous one reads it itself).
+        this.commands = new LazyConnection<>(
+                where,
+                () -> client.refreshPartitionsAsync()
+                        .toCompletableFuture()
+                        .thenCompose(v -> client.connectAsync(RedisKvStoreClient.CODEC))
+                        .thenApply(c -> {
+                            c.setReadFrom(ReadFrom.UPSTREAM);
+                            return c;
+                        }));
+        this.watches = new RedisClusterWatchHub(settings, client, commands);
+    }
+
+    @Override
+    public RedisClusterAsyncCommands<String, byte[]> ifOpen() {
+        StatefulRedisClusterConnection<String, byte[]> open = commands.ifOpen();
+        return open == null ? null : open.async();
+    }
+
+    @Override
+    public CompletableFuture<RedisClusterAsyncCommands<String, byte[]>> open() {
+        return commands.get().thenApply(StatefulRedisClusterConnection::async);
+    }
+
+    /** The masters that serve slots now, as lettuce last saw the cluster. */
+    static List<RedisClusterNode> masters(Partitions partitions) {
+        List<RedisClusterNode> masters = new ArrayList<>();
+        for (RedisClusterNode n : partitions) {
+            if (n.is(RedisClusterNode.NodeFlag.UPSTREAM)
+                    && !n.is(RedisClusterNode.NodeFlag.FAIL)
+                    && !n.getSlots().isEmpty()) {
+                masters.add(n);
+            }
+        }
+        return masters;
+    }
+
+    @Override
+    public CompletableFuture<Void> scan(
+            RedisClusterAsyncCommands<String, byte[]> c,
+            String prefix,
+            Function<List<String>, CompletionStage<?>> page) {
+        return commands.get().thenCompose(connection -> {
+            List<RedisClusterAsyncCommands<String, byte[]>> nodes = new ArrayList<>();
+            List<CompletableFuture<String>> before = new ArrayList<>();
+            List<CompletableFuture<Void>> scans = new ArrayList<>();
+            for (RedisClusterNode master : masters(connection.getPartitions())) {
+                CompletableFuture<RedisClusterAsyncCommands<String, byte[]>> node =
+                        connection.getConnectionAsync(master.getNodeId()).thenApply(StatefulRedisConnection::async);
+                CompletableFuture<String> first = new CompletableFuture<>();
+                before.add(first);
+                scans.add(node.thenCompose(n -> {
+                    // The first view goes in the same pipeline as the first SCAN step, ahead of it.
+                    n.clusterNodes().whenComplete((view, e) -> {
+                        if (e == null) {
+                            first.complete(view);
+                        } else {
+                            first.completeExceptionally(e);
+                        }
+                    });
+                    synchronized (nodes) {
+                        nodes.add(n);
+                    }
+                    return RedisKvStoreClient.scan(n, prefix, ScanCursor.INITIAL, page);
+                }));
+            }
+            return CompletableFuture.allOf(scans.toArray(CompletableFuture[]::new))
+                    .thenCompose(v -> CompletableFuture.allOf(before.toArray(CompletableFuture[]::new)))
+                    .thenCompose(v -> slotsView(nodes))
+                    .thenCompose(after -> {
+                        String first = before.stream()
+                                .map(f -> myself(f.join()))
+                                .sorted()
+                                .collect(Collectors.joining("\n"));
+                        return after.equals(first) && !migrating(after)
+                                ? CompletableFuture.completedFuture(null)
+                                : pass(connection, prefix, page);
+                    });
+        });
+    }
+
+    /** The masters' own accounts of their slots, read once every scan has ended; sorted into one string. */
+    private static CompletableFuture<String> slotsView(List<RedisClusterAsyncCommands<String, byte[]>> nodes) {
+        List<CompletableFuture<String>> views = new ArrayList<>();
+        for (RedisClusterAsyncCommands<String, byte[]> n : nodes) {
+            views.add(n.clusterNodes().toCompletableFuture());
+        }
+        return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+                .thenApply(
+                        v -> views.stream().map(f -> myself(f.join())).sorted().collect(Collectors.joining("\n")));
+    }
+
+    /** One {@code SCAN} of every master, in parallel. */
+    private static CompletableFuture<Void> pass(
+            StatefulRedisClusterConnection<String, byte[]> connection,
+            String prefix,
+            Function<List<String>, CompletionStage<?>> page) {
+        List<CompletableFuture<Void>> scans = new ArrayList<>();
+        for (RedisClusterNode master : masters(connection.getPartitions())) {
+            scans.add(connection
+                    .getConnectionAsync(master.getNodeId())
+                    .thenCompose(node -> RedisKvStoreClient.scan(node.async(), prefix, ScanCursor.INITIAL, page)));
+        }
+        return CompletableFuture.allOf(scans.toArray(CompletableFuture[]::new));
+    }
+
+    /** The node's id and slot fields from its own {@code CLUSTER NODES} line. */
+    private static String myself(String nodes) {
+        for (String line : nodes.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length > 2 && f[2].contains("myself")) {
+                StringBuilder b = new StringBuilder(f[0]);
+                for (int i = 8; i < f.length; i++) {
+                    b.append(' ').append(f[i]);
+                }
+                return b.toString();
+            }
+        }
+        return nodes;
+    }
+
+    private static boolean migrating(String view) {
+        return view.contains("->-") || view.contains("-<-");
+    }
+
+    @Override
+    public boolean leaseBookkeeping() {
+        return false;
+    }
+
+    @Override
+    public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
+        return watches.watch(key, withPrefix, listener);
+    }
+
+    /** Whether every master answers {@code PING}. */
+    @Override
+    public CompletableFuture<Boolean> ping() {
+        return commands.get().thenCompose(connection -> {
+            List<RedisClusterNode> masters = masters(connection.getPartitions());
+            if (masters.isEmpty()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            List<CompletableFuture<String>> pings = new ArrayList<>();
+            for (RedisClusterNode master : masters) {
+                pings.add(connection
+                        .getConnectionAsync(master.getNodeId())
+                        .thenCompose(node -> node.async().ping().toCompletableFuture()));
+            }
+            return CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> pings.stream().allMatch(p -> "PONG".equalsIgnoreCase(p.join())));
+        });
+    }
+
+    /** Never: Redis Cluster fails over by itself, and writes to a slot whose master is gone fail at once. */
+    @Override
+    public boolean failoverInProgress() {
+        return false;
+    }
+
+    @Override
+    public void ensureListening() {
+        // lettuce's topology refresh runs by itself
+    }
+
+    @Override
+    public void close() {
+        watches.close();
+        commands.close();
+        client.shutdown(Duration.ZERO, timeout);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.kvstore.redis;
+
+import dev.kvstore.KvEvent;
+import dev.kvstore.KvWatch;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * How a Redis client reaches its data: one server ({@code redis}, {@code redis-sentinel}:
+ * {@link ServerTopology}) or a cluster ({@code redis-cluster}: {@link ClusterTopology}).
+ * {@link RedisKvStoreClient} is written against lettuce's {@link RedisClusterAsyncCommands}, the
+ * common super-interface of the standalone and the cluster commands, and asks this strategy for
+ * what differs: the connections, how keys are enumerated, whether keys carry lease bookkeeping, how
+ * watches subscribe, and what a write must wait for.
+ *
+ * <p>Threads: every method may be called from any thread and none blocks, except
+ * {@link #close()}, which waits at most the timeout for lettuce to shut down.
+ */
+interface RedisTopology extends AutoCloseable {
+
+    /** The command connection's commands when it is open (lettuce may be reconnecting it), else {@code null}. */
+    RedisClusterAsyncCommands<String, byte[]> ifOpen();
+
+    /** The command connection's commands, once it is open; starts connecting when needed. */
+    CompletableFuture<RedisClusterAsyncCommands<String, byte[]>> open();
+
+    /**
+     * Walks every user key that starts with {@code prefix}, handing them to {@code page} a batch
+     * at a time; a key present throughout the walk is handed over at least once (on a cluster a
+     * key moving between nodes meanwhile may come twice: callers collect into a set or act
+     * idempotently).
+     */
+    CompletableFuture<Void> scan(
+            RedisClusterAsyncCommands<String, byte[]> c,
+            String prefix,
+            Function<List<String>, CompletionStage<?>> page);
+
+    /**
+     * Whether keys carry lease bookkeeping ({@link ReservedKeys#leaseOf}, read and written with
+     * the key): on one server; not on a cluster, which offers no leases, and where a command on
+     * two keys of a slot being migrated fails ({@code TRYAGAIN}) when only one of them exists.
+     */
+    boolean leaseBookkeeping();
+
+    /** Creates a watch; completes once every server concerned confirmed the subscription. */
+    CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener);
+
+    /** Whether every server that holds data answers {@code PING} now. */
+    CompletableFuture<Boolean> ping();
+
+    /** Whether writes must be refused now (Sentinel is replacing the master). */
+    boolean failoverInProgress();
+
+    /** Starts (again) listening for topology events where that is done in the background; never blocks. */
+    void ensureListening();
+
+    /** Closes the watches and the connections and shuts lettuce's client down. Idempotent. */
+    @Override
+    void close();
+}
