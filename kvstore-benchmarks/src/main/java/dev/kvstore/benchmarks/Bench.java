@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * System properties: {@code bench.stores} (default {@code etcd,redis,zookeeper}), {@code
  * bench.workloads} ({@code all} or ids such as {@code get-1t,list}), {@code bench.millis} (one
  * measured round, default 1500), {@code bench.noise} (the workload of the noise row, default {@code
- * get-16t}; {@code none} for no noise row).
+ * get-16t}; {@code none} for no noise row), {@code bench.only} ({@code backend} or {@code driver}: run
+ * that side alone, for a profiler; the other side's columns then stay empty).
  *
  * <p>Threads: everything is driven from the main thread; see {@link Workload} for the workloads'
  * own threads.
@@ -38,6 +39,9 @@ public final class Bench {
     private final List<Workload> workloads;
     private final long roundNanos;
     private final Workload noise;
+    /** "backend" or "driver" to run that side alone (for a profiler), else empty. */
+    private final String only = System.getProperty("bench.only", "all").replace("all", "");
+
     private final List<String> rows = new ArrayList<>();
 
     private Bench(List<String> stores, List<Workload> workloads, long roundNanos, Workload noise) {
@@ -142,6 +146,25 @@ public final class Bench {
         String line;
         boolean ok;
         try {
+            if (!only.isEmpty()) {
+                Side alone = only.equals("backend") ? backend : driver;
+                workload.run(alone, roundNanos / 2);
+                Workload.Sample s = workload.run(alone, roundNanos);
+                for (int i = 0; i < 3; i++) {
+                    s = s.plus(workload.run(alone, roundNanos));
+                }
+                line = String.format(
+                        Locale.ROOT,
+                        "| %s | %s (%s alone) | %,.0f | | | %.1f | | |",
+                        store,
+                        title,
+                        only,
+                        s.opsPerSecond(),
+                        s.cpuMicrosPerOp());
+                System.out.println(line);
+                rows.add(line);
+                return true;
+            }
             workload.run(driver, roundNanos / 2);
             workload.run(backend, roundNanos / 2);
             Workload.Sample d = workload.run(driver, roundNanos);
