@@ -7,10 +7,14 @@ import dev.kvstore.KvLockHandle;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
+import dev.kvstore.WatchOptions;
 import dev.kvstore.backend.Backend;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -73,6 +77,28 @@ final class BackendSide implements Side {
             }
         });
         return () -> backend.deleteWatch(watch);
+    }
+
+    @Override
+    public int watchFromCurrentState(String prefix) throws Exception {
+        AtomicInteger puts = new AtomicInteger();
+        CompletableFuture<Integer> synced = new CompletableFuture<>();
+        KvWatch watch = backend.createWatch(
+                prefix,
+                true,
+                e -> {
+                    if (e.type() == EventType.PUT) {
+                        puts.incrementAndGet();
+                    } else if (e.type() == EventType.SYNCED) {
+                        synced.complete(puts.get());
+                    }
+                },
+                WatchOptions.defaults().withInitialState(true));
+        try {
+            return synced.get(10, TimeUnit.SECONDS);
+        } finally {
+            backend.deleteWatch(watch);
+        }
     }
 
     @Override

@@ -114,6 +114,17 @@ final class EtcdDriver implements Side {
     }
 
     @Override
+    public int watchFromCurrentState(String prefix) throws Exception {
+        // the driver's way: watch, then read what is there (changes during the read arrive as events)
+        AutoCloseable watch = watch(prefix, value -> {});
+        try {
+            return list(prefix);
+        } finally {
+            watch.close();
+        }
+    }
+
+    @Override
     public boolean casIncrement(String key) throws Exception {
         ByteSequence k = key(key);
         KeyValue old = kv.get(k).get().getKvs().get(0);

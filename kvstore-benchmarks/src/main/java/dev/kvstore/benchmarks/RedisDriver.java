@@ -28,7 +28,8 @@ import java.util.function.Consumer;
 /**
  * lettuce 6.8 used directly, as a careful user would: one shared connection (String keys, byte[]
  * values) for every thread; a list is {@code SCAN MATCH} then {@code MGET}; a watch is a keyspace
- * notification followed by a {@code GET} on a second connection; compare-and-set and lock release
+ * notification (on one pub/sub connection for every watch) followed by a {@code GET} on a second
+ * connection; compare-and-set and lock release
  * are Lua scripts by {@code EVALSHA}. Callbacks run on lettuce's Netty threads and never block.
  */
 final class RedisDriver implements Side {
@@ -36,6 +37,7 @@ final class RedisDriver implements Side {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final String CAS = "if redis.call('GET', KEYS[1]) == ARGV[1] then"
             + " redis.call('SET', KEYS[1], ARGV[2]) return 1 end return 0";
+    private static final String KEYSPACE = "__keyspace@0__:";
     private static final String RELEASE =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
@@ -46,6 +48,8 @@ final class RedisDriver implements Side {
     private final String namespace;
     private final String casSha;
     private final String releaseSha;
+    private final StatefulRedisConnection<String, byte[]> reader;
+    private final StatefulRedisPubSubConnection<String, String> events;
     private long lockTokens;
 
     RedisDriver(String address, String namespace) {
@@ -56,6 +60,8 @@ final class RedisDriver implements Side {
         this.namespace = namespace + "/";
         this.casSha = sync.scriptLoad(CAS);
         this.releaseSha = sync.scriptLoad(RELEASE);
+        this.reader = client.connect(CODEC);
+        this.events = client.connectPubSub();
     }
 
     @Override
@@ -117,28 +123,36 @@ final class RedisDriver implements Side {
         if (!(flags.contains("K") && (flags.contains("$") || flags.contains("A")))) {
             sync.configSet("notify-keyspace-events", flags + "K$");
         }
-        StatefulRedisConnection<String, byte[]> reader = client.connect(CODEC);
-        StatefulRedisPubSubConnection<String, String> events = client.connectPubSub();
-        String channels = "__keyspace@0__:" + namespace + prefix;
-        events.addListener(new RedisPubSubAdapter<String, String>() {
+        String pattern = KEYSPACE + namespace + prefix + "*";
+        RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
             @Override
-            public void message(String pattern, String channel, String message) {
-                if (message.equals("set")) {
-                    reader.async()
-                            .get(channel.substring("__keyspace@0__:".length()))
-                            .thenAccept(v -> {
-                                if (v != null) {
-                                    onPut.accept(v);
-                                }
-                            });
+            public void message(String subscribed, String channel, String message) {
+                if (subscribed.equals(pattern) && message.equals("set")) {
+                    reader.async().get(channel.substring(KEYSPACE.length())).thenAccept(v -> {
+                        if (v != null) {
+                            onPut.accept(v);
+                        }
+                    });
                 }
             }
-        });
-        events.sync().psubscribe(channels + "*");
-        return () -> {
-            events.close();
-            reader.close();
         };
+        events.addListener(listener);
+        events.sync().psubscribe(pattern);
+        return () -> {
+            events.sync().punsubscribe(pattern);
+            events.removeListener(listener);
+        };
+    }
+
+    @Override
+    public int watchFromCurrentState(String prefix) throws Exception {
+        // the driver's way: watch, then read what is there (changes during the read arrive as events)
+        AutoCloseable watch = watch(prefix, value -> {});
+        try {
+            return list(prefix);
+        } finally {
+            watch.close();
+        }
     }
 
     @Override
@@ -167,6 +181,8 @@ final class RedisDriver implements Side {
 
     @Override
     public void close() {
+        events.close();
+        reader.close();
         connection.close();
         client.shutdown();
     }

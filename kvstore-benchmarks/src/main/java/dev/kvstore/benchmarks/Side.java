@@ -36,6 +36,13 @@ interface Side extends AutoCloseable {
     AutoCloseable watch(String prefix, Consumer<byte[]> onPut) throws Exception;
 
     /**
+     * Opens a watch on a prefix that starts from the current state: every key under it with its
+     * value, then the changes after that read; returns how many keys the state held, once it is
+     * complete, and closes the watch.
+     */
+    int watchFromCurrentState(String prefix) throws Exception;
+
+    /**
      * Reads a counter (a decimal number) and writes the next number only if the key's version is
      * still the one read.
      *

@@ -31,6 +31,7 @@ enum Workload {
     GET_ASYNC("get-async", "async get, 128 in flight"),
     LIST("list", "list 1,000 keys"),
     WATCH("watch", "watch put→event"),
+    WATCH_INITIAL("watch-initial", "watch with initial state, 1,000 keys"),
     CAS("cas", "CAS: get + put if version"),
     LOCK("lock", "lock acquire + release");
 
@@ -135,6 +136,13 @@ enum Workload {
                     }
                 });
             case WATCH -> watch(side, nanos);
+            case WATCH_INITIAL ->
+                threads(1, nanos, (t, i) -> {
+                    int n = side.watchFromCurrentState("list/");
+                    if (n != LIST_KEYS) {
+                        throw new IllegalStateException("the initial state held " + n + " keys, not " + LIST_KEYS);
+                    }
+                });
             case CAS ->
                 threads(1, nanos, (t, i) -> {
                     if (!side.casIncrement("cas")) {

@@ -131,6 +131,17 @@ final class ZooKeeperDriver implements Side {
     }
 
     @Override
+    public int watchFromCurrentState(String prefix) throws Exception {
+        // the driver's way: watch, then read what is there (changes during the read arrive as events)
+        AutoCloseable watch = watch(prefix, value -> {});
+        try {
+            return list(prefix);
+        } finally {
+            watch.close();
+        }
+    }
+
+    @Override
     public boolean casIncrement(String key) throws Exception {
         Stat stat = new Stat();
         byte[] old = curator.getData().storingStatIn(stat).forPath(path(key));
