@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * System properties: {@code bench.stores} (default {@code etcd,redis,zookeeper}), {@code
  * bench.workloads} ({@code all} or ids such as {@code get-1t,list}), {@code bench.millis} (one
- * measured round, default 1500), {@code bench.noise} (the workload of the noise row, default {@code
+ * measured round, default 1200), {@code bench.noise} (the workload of the noise row, default {@code
  * get-16t}; {@code none} for no noise row), {@code bench.only} ({@code backend} or {@code driver}: run
  * that side alone, for a profiler; the other side's columns then stay empty).
  *
@@ -63,7 +63,7 @@ public final class Bench {
         List<Workload> workloads = w.equals("all")
                 ? List.of(Workload.values())
                 : split(w).stream().map(Workload::byId).toList();
-        long millis = Long.getLong("bench.millis", 1500);
+        long millis = Long.getLong("bench.millis", 1200);
         String n = System.getProperty("bench.noise", "get-16t");
         Bench bench = new Bench(
                 stores, workloads, TimeUnit.MILLISECONDS.toNanos(millis), n.equals("none") ? null : Workload.byId(n));
