@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The benchmark's entry point: for each store, starts its server (kvstore-testing), runs every
  * workload through the {@code Backend} and through the store's driver used directly, in rounds
- * interleaved A-B-B-A (driver, Backend, Backend, driver, after a warm-up of each), and prints one
+ * interleaved A-B-B-A (driver, Backend, Backend, driver, after a warm-up round of each), and prints one
  * row per workload: ops/s of each side, the ratio Backend / driver, and this process's CPU time per
  * operation on each side. One more row per store, "noise", runs a workload with a second, separate
  * driver client in the Backend's place: how far two identical clients differ in this run, i.e. how
@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>./mvnw -B -q -pl kvstore-benchmarks -am test-compile -Pbench</pre>
  *
- * System properties: {@code bench.stores} (default {@code etcd,redis,zookeeper}), {@code
+ * System properties: {@code bench.stores} (default {@code etcd,redis,zookeeper}; {@code memory} too,
+ * where the "driver" is the store's own client without the façade), {@code
  * bench.workloads} ({@code all} or ids such as {@code get-1t,list}), {@code bench.millis} (one
- * measured round, default 1200), {@code bench.noise} (the workload of the noise row, default {@code
+ * measured round, default 1000), {@code bench.noise} (the workload of the noise row, default {@code
  * get-16t}; {@code none} for no noise row), {@code bench.only} ({@code backend} or {@code driver}: run
  * that side alone, for a profiler; the other side's columns then stay empty).
  *
@@ -63,7 +64,7 @@ public final class Bench {
         List<Workload> workloads = w.equals("all")
                 ? List.of(Workload.values())
                 : split(w).stream().map(Workload::byId).toList();
-        long millis = Long.getLong("bench.millis", 1200);
+        long millis = Long.getLong("bench.millis", 1000);
         String n = System.getProperty("bench.noise", "get-16t");
         Bench bench = new Bench(
                 stores, workloads, TimeUnit.MILLISECONDS.toNanos(millis), n.equals("none") ? null : Workload.byId(n));
@@ -103,10 +104,10 @@ public final class Bench {
     }
 
     private boolean runStore(String store) throws Exception {
-        try (TestServer server = start(store);
-                Side driver = driver(store, server.address(), "bench/d");
-                Side backend = new BackendSide(store, server.address(), "bench/b");
-                Side second = noise == null ? null : driver(store, server.address(), "bench/n")) {
+        try (TestServer server = store.equals("memory") ? null : start(store);
+                Side driver = driver(store, address(server), "bench/d");
+                Side backend = new BackendSide(store, address(server), "bench/b");
+                Side second = noise == null ? null : driver(store, address(server), "bench/n")) {
             Workload.seed(driver);
             Workload.seed(backend);
             if (second != null) {
@@ -114,6 +115,9 @@ public final class Bench {
             }
             boolean ok = true;
             for (Workload workload : workloads) {
+                if (store.equals("memory") && workload == Workload.LOCK) {
+                    continue; // no lock but the Backend's recipe
+                }
                 ok &= row(store, workload.title(), workload, backend, driver);
             }
             if (second != null) {
@@ -128,12 +132,18 @@ public final class Bench {
             case "etcd" -> EtcdServer.start();
             case "redis" -> RedisServer.startWithoutPersistence();
             case "zookeeper" -> ZooKeeperServer.start();
-            default -> throw new IllegalArgumentException("no store " + store + "; known: etcd, redis, zookeeper");
+            default ->
+                throw new IllegalArgumentException("no store " + store + "; known: etcd, redis, zookeeper, memory");
         };
+    }
+
+    private static String address(TestServer server) {
+        return server == null ? "" : server.address();
     }
 
     private static Side driver(String store, String address, String namespace) throws Exception {
         return switch (store) {
+            case "memory" -> new ClientSide(store, address, namespace);
             case "etcd" -> new EtcdDriver(address, namespace);
             case "redis" -> new RedisDriver(address, namespace);
             case "zookeeper" -> new ZooKeeperDriver(address, namespace);
@@ -148,7 +158,7 @@ public final class Bench {
         try {
             if (!only.isEmpty()) {
                 Side alone = only.equals("backend") ? backend : driver;
-                workload.run(alone, roundNanos / 2);
+                workload.run(alone, roundNanos);
                 Workload.Sample s = workload.run(alone, roundNanos);
                 for (int i = 0; i < 3; i++) {
                     s = s.plus(workload.run(alone, roundNanos));
@@ -165,8 +175,10 @@ public final class Bench {
                 rows.add(line);
                 return true;
             }
-            workload.run(driver, roundNanos / 2);
-            workload.run(backend, roundNanos / 2);
+            // a full round of each first: the JIT compiler's CPU time would otherwise count against
+            // whichever side runs code not yet compiled
+            workload.run(driver, roundNanos);
+            workload.run(backend, roundNanos);
             Workload.Sample d = workload.run(driver, roundNanos);
             Workload.Sample b = workload.run(backend, roundNanos);
             b = b.plus(workload.run(backend, roundNanos));
