@@ -2,6 +2,8 @@ package dev.kvstore.benchmarks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -101,15 +103,18 @@ final class ZooKeeperDriver implements Side {
                     null);
             batches.add(batch);
         }
-        int n = 0;
+        // what a user does with a listing, as on the other drivers: keys as strings, values as bytes
+        Map<String, byte[]> result = new TreeMap<>();
+        int next = 0;
         for (CompletableFuture<List<OpResult>> batch : batches) {
             for (OpResult r : batch.get()) {
+                String child = children.get(next++);
                 if (r instanceof OpResult.GetDataResult data && data.getData() != null) {
-                    n++;
+                    result.put(prefix + child, data.getData());
                 }
             }
         }
-        return n;
+        return result.size();
     }
 
     @Override
