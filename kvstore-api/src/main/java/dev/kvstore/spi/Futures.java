@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +29,15 @@ public final class Futures {
     private static final ScheduledThreadPoolExecutor TIMER = newTimer();
     private static final ExecutorService WORKERS = Executors.newCachedThreadPool(daemons("kvstore-timer-worker-"));
 
+    /** The finest granularity of {@link #withTimeout}'s deadlines. */
+    private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A deadline is rounded up by at most this fraction of its timeout (or {@link #MIN_TICK_NANOS}). */
+    private static final long TICKS_PER_TIMEOUT = 1000;
+    /** Longer timeouts are cut to this (about 73 years), so that no deadline overflows. */
+    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 8;
+    /** The pending deadlines of {@link #withTimeout} by the {@code nanoTime} they are due at. */
+    private static final ConcurrentHashMap<Long, Deadline> DEADLINES = new ConcurrentHashMap<>();
+
     private Futures() {}
 
     /**
@@ -50,7 +60,15 @@ public final class Futures {
      * Bounds a future by a timeout, as {@link CompletableFuture#orTimeout} does but on the one
      * shared timer: if {@code future} is not done when the timeout has passed, it is completed
      * exceptionally with the exception {@code onTimeout} supplies. When the future completes first,
-     * its timer task is cancelled and removed at once, so nothing is left behind per operation.
+     * it is forgotten at once, so nothing is kept per operation.
+     *
+     * <p>Deadlines are rounded up to a tick (10 ms, or a thousandth of the timeout when that is
+     * longer), and every future due in the same tick shares one timer task: a timed-out future
+     * fails up to one tick late, and a caller issuing operations one after another does not wake
+     * the timer thread for each of them (a {@link ScheduledThreadPoolExecutor} signals its thread
+     * whenever a new task becomes its earliest, which is every task when operations run one at a
+     * time). An expired tick's task stays on the timer until it is due, even if its futures are
+     * done: at most one task per tick of the timeouts in use.
      *
      * <p>The future itself is completed (no new future is made); a timed-out future's dependents
      * run on a {@code kvstore-timer-worker} thread, never on the timer. The operation behind the
@@ -72,16 +90,23 @@ public final class Futures {
         if (future.isDone()) {
             return future;
         }
-        ScheduledFuture<?> task = TIMER.schedule(
-                () -> {
-                    if (!future.isDone()) {
-                        WORKERS.execute(() -> expire(future, onTimeout));
-                    }
-                },
-                timeout.toNanos(),
-                TimeUnit.NANOSECONDS);
-        future.whenComplete((v, e) -> task.cancel(false));
-        return future;
+        long timeoutNanos = Math.min(timeout.toNanos(), MAX_TIMEOUT_NANOS);
+        long tick = Math.max(MIN_TICK_NANOS, timeoutNanos / TICKS_PER_TIMEOUT);
+        long now = System.nanoTime();
+        // the end of the tick the deadline falls in: futures started close together share it
+        long due = (Math.floorDiv(now + timeoutNanos, tick) + 1) * tick;
+        while (true) {
+            Deadline deadline = DEADLINES.computeIfAbsent(due, Deadline::new);
+            if (deadline.add(future, onTimeout)) {
+                future.whenComplete((v, e) -> deadline.remove(future));
+                return future;
+            }
+            // that deadline has just passed and is being expired: so is this future's
+            if (System.nanoTime() - due >= 0) {
+                WORKERS.execute(() -> expire(future, onTimeout));
+                return future;
+            }
+        }
     }
 
     /**
@@ -122,6 +147,64 @@ public final class Futures {
      */
     static int timerQueueSize() {
         return TIMER.getQueue().size();
+    }
+
+    /**
+     * How many futures {@link #withTimeout} still watches; for tests that check that a future done
+     * in time is forgotten.
+     *
+     * @return the futures not yet done nor expired
+     */
+    static int pendingTimeouts() {
+        return DEADLINES.values().stream().mapToInt(Deadline::size).sum();
+    }
+
+    /**
+     * The futures due at one tick, and the one timer task that expires those still not done then.
+     * Thread-safe: futures are added and removed by any thread; the task runs on the timer thread
+     * and hands each expiry to a worker.
+     */
+    private static final class Deadline implements Runnable {
+        private final long due;
+        private final ConcurrentHashMap<CompletableFuture<?>, Supplier<? extends RuntimeException>> futures =
+                new ConcurrentHashMap<>();
+        private boolean fired;
+
+        Deadline(long due) {
+            this.due = due;
+            TIMER.schedule(this, due - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        /** Adds a future; false if this deadline has fired already. */
+        synchronized boolean add(CompletableFuture<?> future, Supplier<? extends RuntimeException> onTimeout) {
+            if (fired) {
+                return false;
+            }
+            futures.put(future, onTimeout);
+            return true;
+        }
+
+        void remove(CompletableFuture<?> future) {
+            futures.remove(future);
+        }
+
+        int size() {
+            return futures.size();
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                fired = true;
+            }
+            DEADLINES.remove(due, this);
+            futures.forEach((future, onTimeout) -> {
+                if (!future.isDone()) {
+                    WORKERS.execute(() -> expire(future, onTimeout));
+                }
+            });
+            futures.clear();
+        }
     }
 
     private static <T> void expire(CompletableFuture<T> future, Supplier<? extends RuntimeException> onTimeout) {

@@ -5,9 +5,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * What a watch's listener last saw of one key: its version and a SHA-256 digest of its value
- * (versions alone do not do: they start again at 1 after a delete, and Redis has none). About
- * 100 bytes per key besides the key itself.
+ * What a watch's listener last saw of one key: its version and its value, or a SHA-256 digest of
+ * the value when that is longer than the digest (versions alone do not do: they start again at 1
+ * after a delete, and Redis has none). A short value is kept as it is, which costs no more memory
+ * than its digest and no hashing (the digest was the largest cost of an initial state of small
+ * values). About 100 bytes per key besides the key itself.
  *
  * <p>{@link #fromRead} is changed only under the owning {@link GapFreeWatch}'s lock.
  */
@@ -21,14 +23,21 @@ final class KeyState {
         }
     });
 
+    /** Values up to this length are kept as they are, not hashed. */
+    private static final int DIGEST_BYTES = 32;
+
     private final long version;
+    /** The value itself when {@code hashed} is false, else its SHA-256 digest. */
     private final byte[] digest;
+
+    private final boolean hashed;
     /** Whether this state came from a read (initial state or resync), not from an event. */
     boolean fromRead;
 
-    private KeyState(long version, byte[] digest, boolean fromRead) {
+    private KeyState(long version, byte[] digest, boolean hashed, boolean fromRead) {
         this.version = version;
         this.digest = digest;
+        this.hashed = hashed;
         this.fromRead = fromRead;
     }
 
@@ -41,9 +50,12 @@ final class KeyState {
      * @return the state
      */
     static KeyState of(byte[] value, long version, boolean fromRead) {
+        if (value.length <= DIGEST_BYTES) {
+            return new KeyState(version, value.clone(), false, fromRead);
+        }
         MessageDigest sha = SHA256.get();
         sha.reset();
-        return new KeyState(version, sha.digest(value), fromRead);
+        return new KeyState(version, sha.digest(value), true, fromRead);
     }
 
     /**
@@ -53,6 +65,6 @@ final class KeyState {
      * @return {@code true} if equal
      */
     boolean sameAs(KeyState other) {
-        return version == other.version && Arrays.equals(digest, other.digest);
+        return version == other.version && hashed == other.hashed && Arrays.equals(digest, other.digest);
     }
 }

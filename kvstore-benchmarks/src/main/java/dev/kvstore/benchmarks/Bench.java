@@ -1,0 +1,207 @@
+package dev.kvstore.benchmarks;
+
+import dev.kvstore.testing.EtcdServer;
+import dev.kvstore.testing.RedisServer;
+import dev.kvstore.testing.TestServer;
+import dev.kvstore.testing.ZooKeeperServer;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark's entry point: for each store, starts its server (kvstore-testing), runs every
+ * workload through the {@code Backend} and through the store's driver used directly, in rounds
+ * interleaved A-B-B-A (driver, Backend, Backend, driver, after a warm-up round of each), and prints one
+ * row per workload: ops/s of each side, the ratio Backend / driver, and this process's CPU time per
+ * operation on each side. One more row per store, "noise", runs a workload with a second, separate
+ * driver client in the Backend's place: how far two identical clients differ in this run, i.e. how
+ * far from 1.00 a ratio can be by chance. Run it with
+ *
+ * <pre>./mvnw -B -q -pl kvstore-benchmarks -am test-compile -Pbench</pre>
+ *
+ * System properties: {@code bench.stores} (default {@code etcd,redis,zookeeper}; {@code memory} too,
+ * where the "driver" is the store's own client without the façade), {@code
+ * bench.workloads} ({@code all} or ids such as {@code get-1t,list}), {@code bench.millis} (one
+ * measured round, default 1000), {@code bench.noise} (the workload of the noise row, default {@code
+ * get-16t}; {@code none} for no noise row), {@code bench.only} ({@code backend} or {@code driver}: run
+ * that side alone, for a profiler; the other side's columns then stay empty).
+ *
+ * <p>Threads: everything is driven from the main thread; see {@link Workload} for the workloads'
+ * own threads.
+ */
+public final class Bench {
+
+    private final List<String> stores;
+    private final List<Workload> workloads;
+    private final long roundNanos;
+    private final Workload noise;
+    /** "backend" or "driver" to run that side alone (for a profiler), else empty. */
+    private final String only = System.getProperty("bench.only", "all").replace("all", "");
+
+    private final List<String> rows = new ArrayList<>();
+
+    private Bench(List<String> stores, List<Workload> workloads, long roundNanos, Workload noise) {
+        this.stores = stores;
+        this.workloads = workloads;
+        this.roundNanos = roundNanos;
+        this.noise = noise;
+    }
+
+    /**
+     * Runs the benchmark and prints the table; exits with 1 if any row failed.
+     *
+     * @param args ignored; see the class comment for the system properties
+     * @throws Exception if a server cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        List<String> stores = split(System.getProperty("bench.stores", "etcd,redis,zookeeper"));
+        String w = System.getProperty("bench.workloads", "all");
+        List<Workload> workloads = w.equals("all")
+                ? List.of(Workload.values())
+                : split(w).stream().map(Workload::byId).toList();
+        long millis = Long.getLong("bench.millis", 1000);
+        String n = System.getProperty("bench.noise", "get-16t");
+        Bench bench = new Bench(
+                stores, workloads, TimeUnit.MILLISECONDS.toNanos(millis), n.equals("none") ? null : Workload.byId(n));
+        boolean ok = bench.run();
+        System.exit(ok ? 0 : 1);
+    }
+
+    private static List<String> split(String list) {
+        return Arrays.stream(list.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
+    }
+
+    private boolean run() throws Exception {
+        String header = String.format(
+                Locale.ROOT,
+                "%s UTC; %d cores, load average %.1f; Java %s; rounds of %d ms, driver-Backend-Backend-driver",
+                Instant.now().truncatedTo(ChronoUnit.MINUTES),
+                Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                System.getProperty("java.version"),
+                TimeUnit.NANOSECONDS.toMillis(roundNanos));
+        System.out.println(header);
+        boolean ok = true;
+        for (String store : stores) {
+            ok &= runStore(store);
+        }
+        System.out.println();
+        System.out.println(header);
+        System.out.println();
+        System.out.println(
+                "| store | workload | Backend ops/s | driver ops/s | ratio | Backend CPU µs/op | driver CPU µs/op | CPU ratio |");
+        System.out.println("|---|---|--:|--:|--:|--:|--:|--:|");
+        rows.forEach(System.out::println);
+        return ok;
+    }
+
+    private boolean runStore(String store) throws Exception {
+        try (TestServer server = store.equals("memory") ? null : start(store);
+                Side driver = driver(store, address(server), "bench/d");
+                Side backend = new BackendSide(store, address(server), "bench/b");
+                Side second = noise == null ? null : driver(store, address(server), "bench/n")) {
+            Workload.seed(driver);
+            Workload.seed(backend);
+            if (second != null) {
+                Workload.seed(second);
+            }
+            boolean ok = true;
+            for (Workload workload : workloads) {
+                if (store.equals("memory") && workload == Workload.LOCK) {
+                    continue; // no lock but the Backend's recipe
+                }
+                ok &= row(store, workload.title(), workload, backend, driver);
+            }
+            if (second != null) {
+                ok &= row(store, "noise: 2nd driver client as \"Backend\", " + noise.title(), noise, second, driver);
+            }
+            return ok;
+        }
+    }
+
+    private static TestServer start(String store) {
+        return switch (store) {
+            case "etcd" -> EtcdServer.start();
+            case "redis" -> RedisServer.startWithoutPersistence();
+            case "zookeeper" -> ZooKeeperServer.start();
+            default ->
+                throw new IllegalArgumentException("no store " + store + "; known: etcd, redis, zookeeper, memory");
+        };
+    }
+
+    private static String address(TestServer server) {
+        return server == null ? "" : server.address();
+    }
+
+    private static Side driver(String store, String address, String namespace) throws Exception {
+        return switch (store) {
+            case "memory" -> new ClientSide(store, address, namespace);
+            case "etcd" -> new EtcdDriver(address, namespace);
+            case "redis" -> new RedisDriver(address, namespace);
+            case "zookeeper" -> new ZooKeeperDriver(address, namespace);
+            default -> throw new IllegalArgumentException("no store " + store);
+        };
+    }
+
+    /** Warm-up of each side, then rounds driver, Backend, Backend, driver; prints and keeps the row. */
+    private boolean row(String store, String title, Workload workload, Side backend, Side driver) {
+        String line;
+        boolean ok;
+        try {
+            if (!only.isEmpty()) {
+                Side alone = only.equals("backend") ? backend : driver;
+                workload.run(alone, roundNanos);
+                Workload.Sample s = workload.run(alone, roundNanos);
+                for (int i = 0; i < 3; i++) {
+                    s = s.plus(workload.run(alone, roundNanos));
+                }
+                line = String.format(
+                        Locale.ROOT,
+                        "| %s | %s (%s alone) | %,.0f | | | %.1f | | |",
+                        store,
+                        title,
+                        only,
+                        s.opsPerSecond(),
+                        s.cpuMicrosPerOp());
+                System.out.println(line);
+                rows.add(line);
+                return true;
+            }
+            // a full round of each first: the JIT compiler's CPU time would otherwise count against
+            // whichever side runs code not yet compiled
+            workload.run(driver, roundNanos);
+            workload.run(backend, roundNanos);
+            Workload.Sample d = workload.run(driver, roundNanos);
+            Workload.Sample b = workload.run(backend, roundNanos);
+            b = b.plus(workload.run(backend, roundNanos));
+            d = d.plus(workload.run(driver, roundNanos));
+            line = String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %,.0f | %,.0f | %.2f | %.1f | %.1f | %.2f |",
+                    store,
+                    title,
+                    b.opsPerSecond(),
+                    d.opsPerSecond(),
+                    b.opsPerSecond() / d.opsPerSecond(),
+                    b.cpuMicrosPerOp(),
+                    d.cpuMicrosPerOp(),
+                    b.cpuMicrosPerOp() / d.cpuMicrosPerOp());
+            ok = true;
+        } catch (Exception e) {
+            line = String.format(Locale.ROOT, "| %s | %s | failed: %s | | | | | |", store, title, e);
+            e.printStackTrace();
+            ok = false;
+        }
+        System.out.println(line);
+        rows.add(line);
+        return ok;
+    }
+}
