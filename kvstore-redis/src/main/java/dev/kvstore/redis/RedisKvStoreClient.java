@@ -479,6 +479,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     @Override
     public CompletableFuture<Optional<KvLeaseInfo>> leaseInfo(long id) {
+        if (!capabilities.contains(KvCapability.LEASES)) {
+            throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.LEASES);
+        }
         return multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.read(c, id));
     }
 

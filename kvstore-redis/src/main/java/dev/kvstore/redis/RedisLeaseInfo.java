@@ -2,7 +2,7 @@ package dev.kvstore.redis;
 
 import dev.kvstore.KvLeaseInfo;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -27,7 +27,7 @@ final class RedisLeaseInfo {
 
     private RedisLeaseInfo() {}
 
-    static CompletableFuture<Optional<KvLeaseInfo>> read(RedisAsyncCommands<String, byte[]> c, long id) {
+    static CompletableFuture<Optional<KvLeaseInfo>> read(RedisClusterAsyncCommands<String, byte[]> c, long id) {
         String hash = ReservedKeys.lease(id);
         CompletableFuture<Map<String, byte[]>> fields = c.hgetall(hash).toCompletableFuture();
         CompletableFuture<Long> pttl = c.pttl(hash).toCompletableFuture();
