@@ -1,4 +1,4 @@
-package dev.kvstore.redis.bench;
+package dev.kvstore.benchmarks;
 
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvWatch;
@@ -46,8 +46,8 @@ import org.HdrHistogram.Histogram;
  * ops/s are each side's best round, the ratio (1.0 = as fast as the driver) the median of the
  * rounds' ratios.
  *
- * <p>Run: {@code mvn -B -o -q -pl kvstore-redis -am test-compile -Predis-benchmark
- * -Dbench.main=dev.kvstore.redis.bench.RedisClusterBenchmark}. Not a test.
+ * <p>Run: {@code ./mvnw -B -q -pl kvstore-benchmarks -am test-compile -Pbench
+ * -Dbench.main=dev.kvstore.benchmarks.RedisClusterBenchmark}. Not a test.
  */
 public final class RedisClusterBenchmark {
 
