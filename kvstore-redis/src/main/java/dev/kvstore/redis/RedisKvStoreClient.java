@@ -10,6 +10,7 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.spi.BoundedByTimeout;
+import dev.kvstore.spi.Bulk;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import dev.kvstore.spi.StoreErrors;
@@ -34,6 +35,7 @@ import io.lettuce.core.resource.Transports;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +96,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     private final RedisWatchHub watches;
     private final SentinelFollower follower; // null unless redis-sentinel
     private final RedisLeases leases;
+    private final RedisBulk bulk;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
@@ -109,9 +112,11 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 where, () -> client.connectAsync(CODEC, uri).toCompletableFuture());
         this.watches = new RedisWatchHub(settings, client, uri, commands);
         this.leases = new RedisLeases(this, settings.storeType(), timeout);
+        this.bulk = new RedisBulk(settings, client, uri, this::failoverInProgress);
         if (settings.sentinel()) {
             this.follower = new SentinelFollower(settings, client, uri, () -> {
                 SentinelFollower.reconnect(commands.ifOpen(), where);
+                bulk.reconnect();
                 watches.reconnect();
             });
             follower.ensureListening();
@@ -194,6 +199,24 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     }
 
     @Override
+    public CompletableFuture<Map<String, KvPair>> getAllAsync(Collection<String> keys) {
+        List<String> checked = Bulk.checkKeys(keys);
+        return checked.isEmpty() ? CompletableFuture.completedFuture(Map.of()) : bulk.getAll(checked);
+    }
+
+    @Override
+    public CompletableFuture<Void> putAllAsync(Map<String, byte[]> entries) {
+        Map<String, byte[]> checked = Bulk.checkEntries(entries, settings.maxValueBytes());
+        return checked.isEmpty() ? CompletableFuture.completedFuture(null) : bulk.putAll(checked);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAllAsync(Collection<String> keys) {
+        List<String> checked = Bulk.checkKeys(keys);
+        return checked.isEmpty() ? CompletableFuture.completedFuture(null) : bulk.deleteAll(checked);
+    }
+
+    @Override
     public CompletableFuture<List<String>> listKeys(String prefix) {
         Keys.checkPrefix(prefix);
         return multiStep("listKeys", prefix, c -> {
@@ -223,8 +246,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
      * Reads keys with their lease ids in pipelined batches (each batch one atomic {@code MGET} of
      * the keys and their lease keys); keys gone since the scan are left out.
      */
-    private static CompletableFuture<Map<String, KvPair>> mget(
-            RedisAsyncCommands<String, byte[]> c, List<String> keys) {
+    static CompletableFuture<Map<String, KvPair>> mget(RedisAsyncCommands<String, byte[]> c, List<String> keys) {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
@@ -416,6 +438,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
             follower.close();
         }
         watches.close();
+        bulk.close();
         commands.close();
         client.shutdown(Duration.ZERO, timeout);
     }
