@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kvstore.EventType;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvLease;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvValueTooLargeException;
@@ -213,6 +214,25 @@ public abstract class BulkKit extends CoordinationKit {
                             .map(KvEvent::key)
                             .collect(Collectors.toSet())
                             .containsAll(entries.keySet()));
+        }
+
+        @Test
+        @DisplayName("a putAll over a leased key makes it a plain key, as a put does: revoking the lease leaves it")
+        void putAllClearsLease() {
+            org.junit.jupiter.api.Assumptions.assumeTrue(has(KvCapability.LEASES), "the store does not declare LEASES");
+            KvLease lease = await(client.grantLease(LeaseKit.SHORT_TTL));
+            toClose.add(lease);
+            await(client.put(ns + "was-leased", bytes("1"), lease));
+            await(client.put(ns + "still-leased", bytes("1"), lease));
+            await(client.putAllAsync(Map.of(ns + "was-leased", bytes("2"), ns + "plain", bytes("2"))));
+            Map<String, KvPair> read = await(client.getAllAsync(List.of(ns + "was-leased", ns + "still-leased")));
+            assertThat(read.get(ns + "was-leased").lease()).isZero();
+            assertThat(read.get(ns + "still-leased").lease()).isEqualTo(lease.id());
+            lease.revoke();
+            Awaitility.await()
+                    .atMost(LeaseKit.SHORT_TTL.plus(LeaseKit.GRACE))
+                    .until(() -> get(ns + "still-leased").isEmpty());
+            assertThat(get(ns + "was-leased").orElseThrow().valueAsString()).isEqualTo("2");
         }
 
         @Test
