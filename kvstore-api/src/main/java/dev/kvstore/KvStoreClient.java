@@ -1,6 +1,8 @@
 package dev.kvstore;
 
+import dev.kvstore.spi.Bulk;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -113,6 +115,66 @@ public interface KvStoreClient extends AutoCloseable {
      * @throws NullPointerException if {@code prefix} is null
      */
     CompletableFuture<Void> deleteWithPrefix(String prefix);
+
+    // ---- bulk operations ----
+
+    /**
+     * Reads many keys. Every key is checked as {@link #get} checks it before anything is sent;
+     * duplicates are read once. Empty input completes at once with an empty map, asking nothing.
+     *
+     * <p>Not a snapshot unless the store makes it one: each key's pair is as the store had it at
+     * some moment during the call. The memory store reads all keys in one step; etcd reads each
+     * batch of up to its {@link #maxTxnSize()} keys in one transaction (one revision); Redis each
+     * batch of 1,000 with one atomic {@code MGET}; ZooKeeper each batch in one read-only
+     * {@code multi}. The default method issues one {@link #get} per key, all at once.
+     *
+     * @param keys the full keys
+     * @return the present keys' pairs by full key, in the order first given; absent keys are
+     *     simply missing; unmodifiable
+     * @throws NullPointerException if {@code keys} or one of them is null
+     * @throws IllegalArgumentException if a key is not valid
+     */
+    default CompletableFuture<Map<String, KvPair>> getAllAsync(Collection<String> keys) {
+        return Bulk.getAllConcurrently(this, keys);
+    }
+
+    /**
+     * Creates or replaces many keys' values, as {@link #put} each (a key under a lease is no longer
+     * leased after it). Every key and value is checked before anything is sent: an invalid key or a
+     * value over {@link #maxValueSize()} fails the call with nothing written. Empty input completes
+     * at once, asking nothing. Each key gets one {@code PUT} event.
+     *
+     * <p><b>Not atomic</b> unless the store makes it so: the memory store writes all keys in one
+     * step; etcd writes each batch of up to {@link #maxTxnSize()} keys (and its request-size limit)
+     * in one transaction, ZooKeeper each batch in one {@code multi}, so a reader sees a batch
+     * whole or not at all, but batches apply independently; Redis writes each key on its own
+     * (pipelined). A failure is indeterminate: some keys may have been written; re-read them.
+     *
+     * @param entries full keys and their values (empty values allowed)
+     * @return completes when every key is written
+     * @throws NullPointerException if {@code entries}, a key or a value is null
+     * @throws IllegalArgumentException if a key is not valid
+     * @throws KvValueTooLargeException if a value is over {@link #maxValueSize()}
+     */
+    default CompletableFuture<Void> putAllAsync(Map<String, byte[]> entries) {
+        return Bulk.putAllConcurrently(this, entries);
+    }
+
+    /**
+     * Deletes many keys, as {@link #delete} each; missing keys are not an error. Every key is checked
+     * before anything is sent. Empty input completes at once, asking nothing. The result carries no
+     * count: not every store can tell cheaply which keys existed.
+     *
+     * <p>Not atomic unless the store makes it so, as {@link #putAllAsync} says for each store.
+     *
+     * @param keys the full keys; duplicates allowed
+     * @return completes when every key is gone
+     * @throws NullPointerException if {@code keys} or one of them is null
+     * @throws IllegalArgumentException if a key is not valid
+     */
+    default CompletableFuture<Void> deleteAllAsync(Collection<String> keys) {
+        return Bulk.deleteAllConcurrently(this, keys);
+    }
 
     /**
      * Watches a key, or every key with a prefix. The future completes once the watch is active

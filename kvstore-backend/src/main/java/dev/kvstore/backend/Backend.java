@@ -25,6 +25,8 @@ import dev.kvstore.spi.Keys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -366,6 +368,66 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
+     * Reads many keys, pipelined by the store ({@link KvStoreClient#getAllAsync}: not a snapshot
+     * unless the store makes it one). Every key is checked before anything is sent; empty input
+     * returns an empty map at once, asking the store nothing (liveness unchanged).
+     *
+     * @param keys the keys, relative to the path prefix; duplicates are read once
+     * @return the present keys' pairs by full key (path prefix included); absent keys are missing
+     * @throws NullPointerException if {@code keys} or one of them is null
+     * @throws IllegalArgumentException if a key is empty or not a valid key
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation
+     */
+    public Map<String, KvPair> getAll(Collection<String> keys) {
+        List<String> full = keys(keys);
+        if (full.isEmpty()) {
+            return Map.of();
+        }
+        return calls.await("getAll", full.get(0), () -> client.getAllAsync(full));
+    }
+
+    /**
+     * Creates or replaces many keys' values, pipelined by the store. Not atomic unless the store
+     * makes it so ({@link KvStoreClient#putAllAsync} says what each store does); every key and value
+     * is checked before anything is sent, so a bad one fails the call with nothing written. Empty
+     * input returns at once, asking the store nothing.
+     *
+     * @param entries keys, relative to the path prefix, and their values (empty values allowed)
+     * @throws NullPointerException if {@code entries}, a key or a value is null
+     * @throws IllegalArgumentException if a key is empty or not a valid key
+     * @throws dev.kvstore.KvValueTooLargeException if a value is over the store's limit
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout; some
+     *     keys may have been written
+     * @throws KvStoreException if the store failed the operation; some keys may have been written
+     */
+    public void putAll(Map<String, byte[]> entries) {
+        Map<String, byte[]> full = entries(entries);
+        if (full.isEmpty()) {
+            return;
+        }
+        calls.await("putAll", full.keySet().iterator().next(), () -> client.putAllAsync(full));
+    }
+
+    /**
+     * Deletes many keys, pipelined by the store; missing keys are not an error. Not atomic unless
+     * the store makes it so. Empty input returns at once, asking the store nothing.
+     *
+     * @param keys the keys, relative to the path prefix
+     * @throws NullPointerException if {@code keys} or one of them is null
+     * @throws IllegalArgumentException if a key is empty or not a valid key
+     * @throws KvStoreUnavailableException if the store did not answer within the timeout
+     * @throws KvStoreException if the store failed the operation; some keys may have been deleted
+     */
+    public void deleteAll(Collection<String> keys) {
+        List<String> full = keys(keys);
+        if (full.isEmpty()) {
+            return;
+        }
+        calls.await("deleteAll", full.get(0), () -> client.deleteAllAsync(full));
+    }
+
+    /**
      * Watches a key, or every key with a raw string prefix. When this returns the watch is active
      * on the store: a write made after it is seen. Events carry full keys. If the store does not
      * confirm the watch within the timeout this throws, and a watch confirmed later is closed.
@@ -523,6 +585,54 @@ public final class Backend implements AutoCloseable {
     public CompletableFuture<Void> deleteWithPrefixAsync(String prefix) {
         String full = prefix(prefix);
         return calls.async("deleteWithPrefix", full, () -> client.deleteWithPrefix(full));
+    }
+
+    /**
+     * Reads many keys, asynchronously; as {@link #getAll}.
+     *
+     * @param keys the keys, relative to the path prefix
+     * @return the present keys' pairs by full key; fails as {@link #getAll} throws, within the timeout
+     * @throws NullPointerException if {@code keys} or one of them is null
+     * @throws IllegalArgumentException if a key is empty or not a valid key
+     */
+    public CompletableFuture<Map<String, KvPair>> getAllAsync(Collection<String> keys) {
+        List<String> full = keys(keys);
+        if (full.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        return calls.async("getAll", full.get(0), () -> client.getAllAsync(full));
+    }
+
+    /**
+     * Creates or replaces many keys' values, asynchronously; as {@link #putAll}.
+     *
+     * @param entries keys, relative to the path prefix, and their values
+     * @return completes when every key is written; fails as {@link #putAll} throws, within the timeout
+     * @throws NullPointerException if {@code entries}, a key or a value is null
+     * @throws IllegalArgumentException if a key is empty or not a valid key
+     */
+    public CompletableFuture<Void> putAllAsync(Map<String, byte[]> entries) {
+        Map<String, byte[]> full = entries(entries);
+        if (full.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return calls.async("putAll", full.keySet().iterator().next(), () -> client.putAllAsync(full));
+    }
+
+    /**
+     * Deletes many keys, asynchronously; as {@link #deleteAll}.
+     *
+     * @param keys the keys, relative to the path prefix
+     * @return completes when every key is gone; fails as {@link #deleteAll} throws, within the timeout
+     * @throws NullPointerException if {@code keys} or one of them is null
+     * @throws IllegalArgumentException if a key is empty or not a valid key
+     */
+    public CompletableFuture<Void> deleteAllAsync(Collection<String> keys) {
+        List<String> full = keys(keys);
+        if (full.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return calls.async("deleteAll", full.get(0), () -> client.deleteAllAsync(full));
     }
 
     /**
@@ -1061,6 +1171,26 @@ public final class Backend implements AutoCloseable {
 
     private String prefix(String prefix) {
         return calls.prefix(prefix);
+    }
+
+    /** Checks keys and joins each to the path prefix, in order. */
+    private List<String> keys(Collection<String> keys) {
+        notNull(keys, "keys");
+        List<String> full = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            full.add(key(k));
+        }
+        return full;
+    }
+
+    /** Checks entries and joins each key to the path prefix, in order. */
+    private Map<String, byte[]> entries(Map<String, byte[]> entries) {
+        notNull(entries, "entries");
+        Map<String, byte[]> full = new LinkedHashMap<>(Math.max(16, entries.size() * 2));
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            full.put(key(e.getKey()), notNull(e.getValue(), "value"));
+        }
+        return full;
     }
 
     private <T> T notNull(T value, String what) {

@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
             "Copy every key under PREFIX into another store (etcd -> redis, say).",
             "Keys keep their name relative to the path prefix: KEY under --path-prefix is written as KEY "
                     + "under --to-path-prefix (default: the same path prefix).",
-            "Reads the prefix with one list (or --per-key); writes are pipelined, up to --in-flight at once. "
+            "Reads the prefix with one list (or --per-key: getAll in batches of --in-flight keys); writes "
+                    + "with the bulk API (putAll) in batches of --batch-size keys, up to --in-flight keys at once "
+                    + "(at least two batches). "
                     + "A progress bar goes to stderr on a terminal; a summary line to stdout at the end."
         })
 final class CopyCommand extends StoreCommand {
@@ -57,12 +59,22 @@ final class CopyCommand extends StoreCommand {
     @Option(names = "--to-option", paramLabel = "KEY=VALUE", description = "A target store option; repeatable.")
     List<String> toOptions = new ArrayList<>();
 
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "" + BatchedWriter.DEFAULT_BATCH_SIZE,
+            description = "Keys per putAll on the target (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
     @Mixin
     ReadOptions read = new ReadOptions();
 
     @Override
     int run(Backend source, Io io) throws Exception {
         int inFlight = read.inFlight(this);
+        if (batchSize < 1) {
+            throw usage("--batch-size must be at least 1, got " + batchSize);
+        }
         ConnectionSettings from = root.settings();
         Map<String, String> options = new TreeMap<>();
         for (String pair : toOptions) {
@@ -81,7 +93,7 @@ final class CopyCommand extends StoreCommand {
         Backend target = io.backends().open(to);
         try {
             PairReader reader = read.reader(this, source, prefix);
-            PipelinedWriter writer = new PipelinedWriter(target, inFlight);
+            BatchedWriter writer = new BatchedWriter(target, batchSize, inFlight);
             Progress progress = new Progress(io, reader.size());
             reader.forEach((key, value) -> {
                 try {

@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
             "Write every key under PREFIX to stdout as JSON Lines, in key order: " + "{\"key\":KEY,\"value\":BASE64}.",
             "KEY is relative to --path-prefix (as you would give it to 'kvctl get'), so 'load' with another "
                     + "--path-prefix moves the keys under it.",
-            "The prefix is read with one list (fast; every value in memory at once), or with --per-key one get per "
-                    + "key, up to --in-flight at once (a key deleted meanwhile is skipped)."
+            "The prefix is read with one list (fast; every value in memory at once), or with --per-key getAll of "
+                    + "--in-flight keys at a time (a key deleted meanwhile is skipped)."
         })
 final class DumpCommand extends StoreCommand {
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         description = {
             "Read JSON Lines {\"key\":KEY,\"value\":BASE64} from stdin (as 'dump' writes them) and "
                     + "put each KEY under --path-prefix.",
-            "Streams: up to --in-flight writes at once, never the whole input in memory. Other fields are "
+            "Streams: writes with the bulk API (putAll) in batches of --batch-size keys, up to --in-flight "
+                    + "keys at once (at least two batches), never the whole input in memory. Other fields are "
                     + "ignored. A malformed line stops the load (exit status 2) after the lines before it."
         })
 final class LoadCommand extends StoreCommand {
@@ -23,15 +24,22 @@ final class LoadCommand extends StoreCommand {
             names = "--in-flight",
             paramLabel = "N",
             defaultValue = "128",
-            description = "Writes in flight at once (default ${DEFAULT-VALUE}).")
+            description = "Keys in flight at once, rounded up to whole batches (default ${DEFAULT-VALUE}).")
     int inFlight;
+
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "" + BatchedWriter.DEFAULT_BATCH_SIZE,
+            description = "Keys per putAll (default ${DEFAULT-VALUE}).")
+    int batchSize;
 
     @Override
     int run(Backend backend, Io io) throws Exception {
-        if (inFlight < 1) {
-            throw usage("--in-flight must be at least 1, got " + inFlight);
+        if (inFlight < 1 || batchSize < 1) {
+            throw usage("--in-flight and --batch-size must be at least 1, got " + inFlight + " and " + batchSize);
         }
-        PipelinedWriter writer = new PipelinedWriter(backend, inFlight);
+        BatchedWriter writer = new BatchedWriter(backend, batchSize, inFlight);
         long lines = 0;
         try (JsonParser p = Json.parser(io.in())) {
             JsonToken t;
@@ -74,6 +82,16 @@ final class LoadCommand extends StoreCommand {
                 }
                 writer.put(key, bytes);
             }
+        } catch (RuntimeException e) {
+            // A bad line (or key, or value): the lines before it are loaded, as the description says.
+            try {
+                writer.finish();
+            } catch (RuntimeException failed) {
+                if (failed != e) {
+                    e.addSuppressed(failed);
+                }
+            }
+            throw e;
         }
         writer.finish();
         io.out()
@@ -82,7 +100,7 @@ final class LoadCommand extends StoreCommand {
         return ExitStatus.OK;
     }
 
-    private static long written(PipelinedWriter w) throws InterruptedException {
+    private static long written(BatchedWriter w) throws InterruptedException {
         w.finish();
         return w.written();
     }

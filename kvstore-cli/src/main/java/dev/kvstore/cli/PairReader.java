@@ -2,12 +2,9 @@ package dev.kvstore.cli;
 
 import dev.kvstore.KvPair;
 import dev.kvstore.backend.Backend;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>by default, one {@code list} of the whole prefix: one request on etcd and Redis, batched on
  *       ZooKeeper, so 5-30 times faster than reading key by key (measured with 10,000 keys), but every
  *       value is held in memory at once;</li>
- *   <li>per key: lists the keys only, then reads the values with up to {@code window} reads in flight,
+ *   <li>per key: lists the keys only, then reads the values with {@code getAll} of {@code window} keys at a time (the next window in flight
+ *       while one is handed on),
  *       holding at most a window of values; a key deleted between the listing and its read is skipped
  *       and counted.</li>
  * </ul>
@@ -63,6 +61,14 @@ final class PairReader {
         return vanished;
     }
 
+    /** Reads the window of keys starting at {@code from}; empty past the end. */
+    private CompletableFuture<Map<String, KvPair>> readWindow(int from) {
+        if (from >= keys.size()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        return source.getAllAsync(keys.subList(from, Math.min(keys.size(), from + window)));
+    }
+
     /** Reads every pair in key order and hands it to {@code sink}; returns how many were handed. */
     long forEach(Sink sink) throws Exception {
         if (listed != null) {
@@ -71,19 +77,20 @@ final class PairReader {
             }
             return listed.size();
         }
-        Deque<CompletableFuture<Optional<KvPair>>> inFlight = new ArrayDeque<>();
-        int next = 0;
+        // getAll of one window of keys at a time, the next window asked for while this one is handed on.
         long handed = 0;
-        for (int i = 0; i < keys.size(); i++) {
-            while (next < keys.size() && inFlight.size() < window) {
-                inFlight.add(source.getAsync(keys.get(next++)));
-            }
-            Optional<KvPair> pair = inFlight.poll().join();
-            if (pair.isEmpty()) {
-                vanished++;
-            } else {
-                sink.accept(keys.get(i), pair.get().value());
-                handed++;
+        CompletableFuture<Map<String, KvPair>> next = readWindow(0);
+        for (int from = 0; from < keys.size(); from += window) {
+            Map<String, KvPair> read = next.join();
+            next = readWindow(from + window);
+            for (String key : keys.subList(from, Math.min(keys.size(), from + window))) {
+                KvPair pair = read.get(source.fullKey(key));
+                if (pair == null) {
+                    vanished++;
+                } else {
+                    sink.accept(key, pair.value());
+                    handed++;
+                }
             }
         }
         return handed;

@@ -10,13 +10,12 @@ final class ReadOptions {
             names = "--in-flight",
             paramLabel = "N",
             defaultValue = "128",
-            description =
-                    "Operations in flight at once: reads with --per-key, and copy's writes (default ${DEFAULT-VALUE}).")
+            description = "Keys in flight at once: reads with --per-key, and copy's writes (default ${DEFAULT-VALUE}).")
     int inFlight;
 
     @Option(
             names = "--per-key",
-            description = "Read each value with its own get (up to --in-flight at once) "
+            description = "Read the values with getAll, --in-flight keys at a time, "
                     + "instead of one list of the whole prefix: holds only a window of values in memory, for prefixes too "
                     + "large for one list; slower.")
     boolean perKey;

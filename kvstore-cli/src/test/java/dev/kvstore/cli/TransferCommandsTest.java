@@ -109,6 +109,28 @@ class TransferCommandsTest {
     }
 
     @Test
+    @DisplayName("load and copy write in putAll batches of --batch-size; a key repeated across batches ends "
+            + "with its last value")
+    void batches() {
+        StringBuilder input = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            input.append("{\"key\":\"b/k").append(i).append("\",\"value\":\"MQ==\"}\n");
+        }
+        input.append("{\"key\":\"b/k0\",\"value\":\"Mg==\"}\n"); // "2", in a later batch than "1"
+        Cli.Result load = cli.runWithInput(input.toString(), "load", "--batch-size", "3", "--in-flight", "1");
+        assertThat(load.status()).as(load.toString()).isEqualTo(0);
+        assertThat(load.out()).startsWith("loaded 11 key(s)");
+        assertThat(store("").list("b/")).hasSize(10);
+        assertThat(store("").get("b/k0")).map(KvPair::valueAsString).contains("2");
+
+        Cli.Result copy =
+                cli.run("copy", "b/", "--to-store-type", "memory", "--to-path-prefix", "copied", "--batch-size", "4");
+        assertThat(copy.status()).as(copy.toString()).isEqualTo(0);
+        assertThat(contents(store("copied"), "")).isEqualTo(contents(store(""), "b/"));
+        assertThat(cli.run("load", "--batch-size", "0").status()).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("malformed input stops the load with exit 2 naming the line; the lines before it are loaded")
     void loadMalformed() {
         String good = "{\"key\":\"a\",\"value\":\"MQ==\"}\n";

@@ -39,6 +39,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -105,6 +106,7 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
     private final ExecutorService completer;
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private final EtcdLeases leases;
+    private final EtcdBulk bulk;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
@@ -114,6 +116,7 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
         KeepAliveClock keepAliveClock = new KeepAliveClock();
         this.client = newJetcdClient(settings, keepAliveClock);
         this.kv = client.getKVClient();
+        this.bulk = new EtcdBulk(this, kv, settings);
         this.leases = new EtcdLeases(this, client.getLeaseClient(), settings.timeout());
         keepAliveClock.answersTo(leases);
         this.completer = Executors.newCachedThreadPool(threads("kvstore-etcd-" + id + "-callback"));
@@ -233,6 +236,24 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
         Range range = Range.of(prefix);
         DeleteOption option = DeleteOption.builder().withRange(range.end()).build();
         return call("deleteWithPrefix", prefix, () -> kv.delete(range.start(), option), r -> null);
+    }
+
+    /** One transaction of gets per batch ({@link EtcdBulk}): each batch read at one revision. */
+    @Override
+    public CompletableFuture<Map<String, KvPair>> getAllAsync(Collection<String> keys) {
+        return bulk.getAll(keys);
+    }
+
+    /** One transaction of puts per batch ({@link EtcdBulk}): atomic per batch, not across batches. */
+    @Override
+    public CompletableFuture<Void> putAllAsync(Map<String, byte[]> entries) {
+        return bulk.putAll(entries);
+    }
+
+    /** One transaction of deletes per batch ({@link EtcdBulk}): atomic per batch, not across batches. */
+    @Override
+    public CompletableFuture<Void> deleteAllAsync(Collection<String> keys) {
+        return bulk.deleteAll(keys);
     }
 
     @Override

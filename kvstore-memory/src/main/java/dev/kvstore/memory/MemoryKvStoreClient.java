@@ -14,10 +14,12 @@ import dev.kvstore.memory.MemoryStore.Entry;
 import dev.kvstore.spi.AbstractKvLease;
 import dev.kvstore.spi.AbstractKvWatch;
 import dev.kvstore.spi.BoundedByTimeout;
+import dev.kvstore.spi.Bulk;
 import dev.kvstore.spi.Keys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -154,6 +156,60 @@ final class MemoryKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 it.remove();
                 store.notifyWatches(KvEvent.delete(key));
             }
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** One step under the write lock: a snapshot of the keys. */
+    @Override
+    public CompletableFuture<Map<String, KvPair>> getAllAsync(Collection<String> keys) {
+        List<String> checked = Bulk.checkKeys(keys);
+        if (checked.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        if (closed.get()) {
+            return closedFuture();
+        }
+        Map<String, KvPair> result = new LinkedHashMap<>(checked.size() * 2);
+        synchronized (writeLock) {
+            for (String key : checked) {
+                Entry e = data.get(key);
+                if (e != null) {
+                    result.put(key, pair(key, e));
+                }
+            }
+        }
+        return CompletableFuture.completedFuture(Collections.unmodifiableMap(result));
+    }
+
+    /** One step under the write lock: atomic, one event per key in order. */
+    @Override
+    public CompletableFuture<Void> putAllAsync(Map<String, byte[]> entries) {
+        Map<String, byte[]> checked = Bulk.checkEntries(entries, maxValueSize);
+        if (checked.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (closed.get()) {
+            return closedFuture();
+        }
+        synchronized (writeLock) {
+            checked.forEach((k, v) -> write(k, v, 0L));
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** One step under the write lock: atomic. */
+    @Override
+    public CompletableFuture<Void> deleteAllAsync(Collection<String> keys) {
+        List<String> checked = Bulk.checkKeys(keys);
+        if (checked.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (closed.get()) {
+            return closedFuture();
+        }
+        synchronized (writeLock) {
+            checked.forEach(this::remove);
         }
         return CompletableFuture.completedFuture(null);
     }

@@ -11,6 +11,7 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.spi.BoundedByTimeout;
+import dev.kvstore.spi.Bulk;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import dev.kvstore.spi.StoreErrors;
@@ -34,6 +35,7 @@ import io.lettuce.core.resource.Transports;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -204,6 +206,36 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     }
 
     @Override
+    public CompletableFuture<Map<String, KvPair>> getAllAsync(Collection<String> keys) {
+        RedisBulk bulk = topology.bulk();
+        if (bulk == null) {
+            return KvStoreClient.super.getAllAsync(keys);
+        }
+        List<String> checked = Bulk.checkKeys(keys);
+        return checked.isEmpty() ? CompletableFuture.completedFuture(Map.of()) : bulk.getAll(checked);
+    }
+
+    @Override
+    public CompletableFuture<Void> putAllAsync(Map<String, byte[]> entries) {
+        RedisBulk bulk = topology.bulk();
+        if (bulk == null) {
+            return KvStoreClient.super.putAllAsync(entries);
+        }
+        Map<String, byte[]> checked = Bulk.checkEntries(entries, settings.maxValueBytes());
+        return checked.isEmpty() ? CompletableFuture.completedFuture(null) : bulk.putAll(checked);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAllAsync(Collection<String> keys) {
+        RedisBulk bulk = topology.bulk();
+        if (bulk == null) {
+            return KvStoreClient.super.deleteAllAsync(keys);
+        }
+        List<String> checked = Bulk.checkKeys(keys);
+        return checked.isEmpty() ? CompletableFuture.completedFuture(null) : bulk.deleteAll(checked);
+    }
+
+    @Override
     public CompletableFuture<List<String>> listKeys(String prefix) {
         Keys.checkPrefix(prefix);
         return multiStep("listKeys", prefix, c -> {
@@ -241,6 +273,15 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (!topology.leaseBookkeeping()) {
             return getEach(c, keys);
         }
+        return mgetWithLeases(c, keys);
+    }
+
+    /**
+     * Reads keys with their lease ids where the store keeps lease bookkeeping: batches of one
+     * atomic {@code MGET} of the keys and their lease keys, pipelined; absent keys are left out.
+     */
+    static CompletableFuture<Map<String, KvPair>> mgetWithLeases(
+            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
         List<CompletableFuture<List<KeyValue<String, byte[]>>>> batches = new ArrayList<>();
         for (int i = 0; i < keys.size(); i += BATCH) {
             List<String> batch = keys.subList(i, Math.min(keys.size(), i + BATCH));

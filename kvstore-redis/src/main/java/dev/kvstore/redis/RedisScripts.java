@@ -50,6 +50,11 @@ enum RedisScripts {
         this.sha = sha1(source);
     }
 
+    /** The script's source, as {@code SCRIPT LOAD} takes it. */
+    String source() {
+        return source;
+    }
+
     /** The script's SHA-1, as {@code EVALSHA} takes it. */
     String sha() {
         return sha;

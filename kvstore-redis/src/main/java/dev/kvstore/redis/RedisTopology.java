@@ -58,6 +58,14 @@ interface RedisTopology extends AutoCloseable {
     /** Starts (again) listening for topology events where that is done in the background; never blocks. */
     void ensureListening();
 
+    /**
+     * The pipelined bulk operations on a connection of their own, or {@code null} where the
+     * topology has none (a cluster: the SPI's default, one single-key call per key, all at once).
+     */
+    default RedisBulk bulk() {
+        return null;
+    }
+
     /** Closes the watches and the connections and shuts lettuce's client down. Idempotent. */
     @Override
     void close();

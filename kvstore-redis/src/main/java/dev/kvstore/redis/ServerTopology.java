@@ -30,6 +30,7 @@ final class ServerTopology implements RedisTopology {
     private final LazyConnection<StatefulRedisConnection<String, byte[]>> commands;
     private final RedisWatchHub watches;
     private final SentinelFollower follower; // null unless redis-sentinel
+    private final RedisBulk bulk;
 
     ServerTopology(RedisSettings settings) {
         this.timeout = settings.timeout();
@@ -40,9 +41,11 @@ final class ServerTopology implements RedisTopology {
         this.commands = new LazyConnection<>(
                 where, () -> client.connectAsync(RedisKvStoreClient.CODEC, uri).toCompletableFuture());
         this.watches = new RedisWatchHub(settings, client, uri, commands);
+        this.bulk = new RedisBulk(settings, client, uri, this::failoverInProgress);
         if (settings.sentinel()) {
             this.follower = new SentinelFollower(settings, client, uri, () -> {
                 SentinelFollower.reconnect(commands.ifOpen(), where);
+                bulk.reconnect();
                 watches.reconnect();
             });
             follower.ensureListening();
@@ -69,6 +72,11 @@ final class ServerTopology implements RedisTopology {
             String prefix,
             Function<List<String>, CompletionStage<?>> page) {
         return RedisKvStoreClient.scan(c, prefix, ScanCursor.INITIAL, page);
+    }
+
+    @Override
+    public RedisBulk bulk() {
+        return bulk;
     }
 
     @Override
@@ -104,6 +112,7 @@ final class ServerTopology implements RedisTopology {
             follower.close();
         }
         watches.close();
+        bulk.close();
         commands.close();
         client.shutdown(Duration.ZERO, timeout);
     }

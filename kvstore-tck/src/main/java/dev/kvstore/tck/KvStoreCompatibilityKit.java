@@ -31,7 +31,7 @@ import dev.kvstore.KvStoreClient;
  * Optional features are declared by the store ({@link KvStoreClient#capabilities()}): the kit tests
  * what is declared, and checks that what is not declared is really absent where that shows.
  */
-public abstract class KvStoreCompatibilityKit extends CoordinationKit {
+public abstract class KvStoreCompatibilityKit extends BulkKit {
 
     /** For subclasses. */
     protected KvStoreCompatibilityKit() {}

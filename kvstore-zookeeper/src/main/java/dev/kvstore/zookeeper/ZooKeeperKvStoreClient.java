@@ -12,9 +12,11 @@ import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.spi.AbstractKvLease;
 import dev.kvstore.spi.BoundedByTimeout;
+import dev.kvstore.spi.Bulk;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -69,6 +71,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
     private final ZooKeeperWriter writer;
     private final ZooKeeperLeases leases;
     private final ZooKeeperTransactions txns;
+    private final ZooKeeperBulk bulk;
     private final Set<ZooKeeperWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -80,6 +83,8 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
         this.reader = new ZooKeeperReader(connection, paths, leases);
         this.writer = new ZooKeeperWriter(connection, reader, paths);
         this.txns = new ZooKeeperTransactions(connection, reader, leases, paths, settings.maxValueSize());
+        this.bulk = new ZooKeeperBulk(
+                reader, txns, paths, settings.maxValueSize() + ZooKeeperTransactions.REQUEST_OVERHEAD);
         connection.curator().getConnectionStateListenable().addListener(this::stateChanged);
         connection.start();
     }
@@ -146,6 +151,35 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
     public CompletableFuture<Void> deleteWithPrefix(String prefix) {
         Keys.checkPrefix(prefix);
         return bounded("deleteWithPrefix", prefix, () -> writer.deleteWithPrefix(prefix));
+    }
+
+    // ---- bulk operations ({@link ZooKeeperBulk}) -------------------------------------------------
+
+    @Override
+    public CompletableFuture<Map<String, KvPair>> getAllAsync(Collection<String> keys) {
+        List<String> checked = Bulk.checkKeys(keys);
+        if (checked.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        return bounded("getAll", checked.get(0), () -> bulk.getAll(checked));
+    }
+
+    @Override
+    public CompletableFuture<Void> putAllAsync(Map<String, byte[]> entries) {
+        Map<String, byte[]> checked = Bulk.checkEntries(entries, settings.maxValueSize());
+        if (checked.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return bounded("putAll", checked.keySet().iterator().next(), () -> bulk.putAll(checked));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAllAsync(Collection<String> keys) {
+        List<String> checked = Bulk.checkKeys(keys);
+        if (checked.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return bounded("deleteAll", checked.get(0), () -> bulk.deleteAll(checked));
     }
 
     // ---- transactions and leases -------------------------------------------------------------

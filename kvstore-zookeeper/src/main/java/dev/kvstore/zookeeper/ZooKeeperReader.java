@@ -70,6 +70,14 @@ final class ZooKeeperReader {
         });
     }
 
+    /** A key znode as a pair, with its version (one more read for a converted key). */
+    CompletableFuture<KvPair> pair(String key, String path, Znode node) {
+        if (node.stat.getAversion() == 0) {
+            return CompletableFuture.completedFuture(pair(key, path, node, node.stat.getVersion() + 1L));
+        }
+        return version(path, node.stat).thenApply(v -> pair(key, path, node, v));
+    }
+
     /** The pair of a key znode, with its lease (see {@link ZooKeeperLeases#leaseOf}). */
     private KvPair pair(String key, String path, Znode node, long version) {
         long owner = node.stat.getEphemeralOwner();

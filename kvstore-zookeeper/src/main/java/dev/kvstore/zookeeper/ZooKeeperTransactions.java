@@ -63,7 +63,7 @@ final class ZooKeeperTransactions {
     static final int MAX_TXN_SIZE = 128;
 
     /** Room for paths and framing in one request, beyond the values. */
-    private static final long REQUEST_OVERHEAD = 4096;
+    static final long REQUEST_OVERHEAD = 4096;
 
     private final ZooKeeperConnection connection;
     private final ZooKeeperReader reader;

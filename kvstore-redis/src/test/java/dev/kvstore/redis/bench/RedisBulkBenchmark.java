@@ -1,0 +1,121 @@
+package dev.kvstore.redis.bench;
+
+import dev.kvstore.KvPair;
+import dev.kvstore.backend.Backend;
+import dev.kvstore.spi.Bulk;
+import dev.kvstore.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The bulk API against a loop of blocking calls on one Redis server started here: 1,000 keys written
+ * with {@link Backend#put} one by one, then with one {@link Backend#putAll} (both creating the keys); read with {@link Backend#get}
+ * one by one, then with one {@link Backend#getAll}; deleted likewise. Beside them the portable form
+ * (one asynchronous call per key, all at once: {@link Bulk#putAllConcurrently}, what a store without
+ * its own bulk code gets). Prints milliseconds per 1,000 keys (best of the rounds) and the ratio
+ * loop / bulk. Not a test; run it with
+ *
+ * <pre>mvn -q -o -pl kvstore-redis -am test-compile -Predis-benchmark -Dbench.main=dev.kvstore.redis.bench.RedisBulkBenchmark</pre>
+ *
+ * <p>{@code -Dbench.rounds=N} sets the rounds (default 5, after one warm-up round). Figures move 30–50 %
+ * between runs on a shared 2-core machine: read the ratio within one run.
+ */
+public final class RedisBulkBenchmark {
+
+    private static final int KEYS = 1_000;
+    private static final byte[] VALUE = "bulk-benchmark-value-0123456789ab".getBytes(StandardCharsets.UTF_8);
+
+    private RedisBulkBenchmark() {}
+
+    /**
+     * Runs the benchmark and prints the table.
+     *
+     * @param args ignored
+     */
+    public static void main(String[] args) {
+        int rounds = Integer.getInteger("bench.rounds", 5);
+        try (RedisServer server = RedisServer.start();
+                Backend b = Backend.create("redis", server.address(), Duration.ofSeconds(30), "bulk-bench")) {
+            List<String> keys = new ArrayList<>(KEYS);
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            Map<String, byte[]> fullEntries = new LinkedHashMap<>();
+            for (int i = 0; i < KEYS; i++) {
+                String key = "d/k" + i;
+                keys.add(key);
+                entries.put(key, VALUE);
+                fullEntries.put(b.fullKey(key), VALUE);
+            }
+            List<String> fullKeys = new ArrayList<>(fullEntries.keySet());
+            long[] bestNanos = new long[8];
+            java.util.Arrays.fill(bestNanos, Long.MAX_VALUE);
+            for (int round = 0; round <= rounds; round++) {
+                long[] t = new long[8];
+                // Every put writes keys that do not exist: each way starts from an empty prefix.
+                t[0] = time(() -> keys.forEach(k -> b.put(k, VALUE)));
+                t[3] = time(() -> keys.forEach(b::get));
+                t[6] = time(() -> keys.forEach(b::delete));
+                t[1] = time(() -> b.putAll(entries));
+                t[4] = time(() -> check(b.getAll(keys)));
+                t[7] = time(() -> b.deleteAll(keys));
+                t[2] = time(
+                        () -> Bulk.putAllConcurrently(b.client(), fullEntries).join());
+                t[5] = time(() ->
+                        check(Bulk.getAllConcurrently(b.client(), fullKeys).join()));
+                b.deleteAll(keys);
+                if (round > 0) { // round 0 warms up
+                    for (int i = 0; i < 8; i++) {
+                        bestNanos[i] = Math.min(bestNanos[i], t[i]);
+                    }
+                }
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "Redis %s: %d keys of %d bytes through Backend; best of %d rounds; %d cores, load %.1f%n",
+                    server.address(),
+                    KEYS,
+                    VALUE.length,
+                    rounds,
+                    Runtime.getRuntime().availableProcessors(),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage());
+            row("put", bestNanos[0], bestNanos[1], bestNanos[2]);
+            row("get", bestNanos[3], bestNanos[4], bestNanos[5]);
+            row("delete", bestNanos[6], bestNanos[7], -1);
+        }
+        System.exit(0);
+    }
+
+    private static void row(String op, long loop, long bulk, long concurrent) {
+        System.out.printf(
+                Locale.ROOT,
+                "  %-6s loop %8.1f ms   bulk %7.1f ms   loop/bulk %6.1fx%s%n",
+                op,
+                loop / 1e6,
+                bulk / 1e6,
+                (double) loop / bulk,
+                concurrent < 0
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "   concurrent singles %7.1f ms (loop/concurrent %.1fx)",
+                                concurrent / 1e6,
+                                (double) loop / concurrent));
+    }
+
+    private static void check(Map<String, KvPair> read) {
+        if (read.size() != KEYS) {
+            throw new IllegalStateException("read " + read.size() + " keys, expected " + KEYS);
+        }
+    }
+
+    private static long time(Runnable r) {
+        long start = System.nanoTime();
+        r.run();
+        return System.nanoTime() - start;
+    }
+}
