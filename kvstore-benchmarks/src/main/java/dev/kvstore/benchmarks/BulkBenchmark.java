@@ -1,9 +1,12 @@
-package dev.kvstore.redis.bench;
+package dev.kvstore.benchmarks;
 
 import dev.kvstore.KvPair;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.spi.Bulk;
+import dev.kvstore.testing.EtcdServer;
 import dev.kvstore.testing.RedisServer;
+import dev.kvstore.testing.TestServer;
+import dev.kvstore.testing.ZooKeeperServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,24 +16,25 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The bulk API against a loop of blocking calls on one Redis server started here: 1,000 keys written
+ * The bulk API against a loop of blocking calls on each store's server, started here (etcd, Redis,
+ * ZooKeeper; {@code -Dbench.stores=etcd,redis,zookeeper}): 1,000 keys written
  * with {@link Backend#put} one by one, then with one {@link Backend#putAll} (both creating the keys); read with {@link Backend#get}
  * one by one, then with one {@link Backend#getAll}; deleted likewise. Beside them the portable form
  * (one asynchronous call per key, all at once: {@link Bulk#putAllConcurrently}, what a store without
  * its own bulk code gets). Prints milliseconds per 1,000 keys (best of the rounds) and the ratio
  * loop / bulk. Not a test; run it with
  *
- * <pre>mvn -q -o -pl kvstore-redis -am test-compile -Predis-benchmark -Dbench.main=dev.kvstore.redis.bench.RedisBulkBenchmark</pre>
+ * <pre>./mvnw -B -q -pl kvstore-benchmarks -am test-compile -Pbench -Dbench.main=dev.kvstore.benchmarks.BulkBenchmark</pre>
  *
  * <p>{@code -Dbench.rounds=N} sets the rounds (default 5, after one warm-up round). Figures move 30–50 %
  * between runs on a shared 2-core machine: read the ratio within one run.
  */
-public final class RedisBulkBenchmark {
+public final class BulkBenchmark {
 
     private static final int KEYS = 1_000;
     private static final byte[] VALUE = "bulk-benchmark-value-0123456789ab".getBytes(StandardCharsets.UTF_8);
 
-    private RedisBulkBenchmark() {}
+    private BulkBenchmark() {}
 
     /**
      * Runs the benchmark and prints the table.
@@ -39,8 +43,25 @@ public final class RedisBulkBenchmark {
      */
     public static void main(String[] args) {
         int rounds = Integer.getInteger("bench.rounds", 5);
-        try (RedisServer server = RedisServer.start();
-                Backend b = Backend.create("redis", server.address(), Duration.ofSeconds(30), "bulk-bench")) {
+        for (String store :
+                System.getProperty("bench.stores", "etcd,redis,zookeeper").split(",")) {
+            run(store.strip(), rounds);
+        }
+        System.exit(0);
+    }
+
+    private static TestServer start(String store) {
+        return switch (store) {
+            case "etcd" -> EtcdServer.start();
+            case "redis" -> RedisServer.startWithoutPersistence();
+            case "zookeeper" -> ZooKeeperServer.start();
+            default -> throw new IllegalArgumentException("no bulk benchmark for store " + store);
+        };
+    }
+
+    private static void run(String store, int rounds) {
+        try (TestServer server = start(store);
+                Backend b = Backend.create(store, server.address(), Duration.ofSeconds(30), "bulk-bench")) {
             List<String> keys = new ArrayList<>(KEYS);
             Map<String, byte[]> entries = new LinkedHashMap<>();
             Map<String, byte[]> fullEntries = new LinkedHashMap<>();
@@ -75,7 +96,8 @@ public final class RedisBulkBenchmark {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "Redis %s: %d keys of %d bytes through Backend; best of %d rounds; %d cores, load %.1f%n",
+                    "%s %s: %d keys of %d bytes through Backend; best of %d rounds; %d cores, load %.1f%n",
+                    store,
                     server.address(),
                     KEYS,
                     VALUE.length,
@@ -86,8 +108,9 @@ public final class RedisBulkBenchmark {
             row("put", bestNanos[0], bestNanos[1], bestNanos[2]);
             row("get", bestNanos[3], bestNanos[4], bestNanos[5]);
             row("delete", bestNanos[6], bestNanos[7], -1);
+        } catch (Exception e) {
+            throw new IllegalStateException("bulk benchmark on " + store + " failed", e);
         }
-        System.exit(0);
     }
 
     private static void row(String op, long loop, long bulk, long concurrent) {
