@@ -57,7 +57,7 @@ public abstract class BulkKit extends CoordinationKit {
     }
 
     @Nested
-    @DisplayName("Bulk operations")
+    @DisplayName("§12 Bulk operations")
     class BulkOperations {
 
         @Test
