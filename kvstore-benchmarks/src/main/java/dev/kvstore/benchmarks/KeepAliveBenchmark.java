@@ -99,7 +99,7 @@ public final class KeepAliveBenchmark {
                 store,
                 what,
                 cpuMillisPerSecond,
-                requests < 0
+                requestsBefore < 0
                         ? "n/a (session pings only)"
                         : String.format(Locale.ROOT, "%.1f/s", requests / (double) seconds));
     }
