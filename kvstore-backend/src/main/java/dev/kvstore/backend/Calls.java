@@ -12,7 +12,6 @@ import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import dev.kvstore.spi.StoreErrors;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -397,15 +396,12 @@ final class Calls {
     }
 
     private static Outcome outcome(String op, Object value) {
-        if (value instanceof Optional<?> o && o.isEmpty()) {
-            return Outcome.NOT_FOUND;
-        }
         // A liveness check that got no answer in time is the store being unavailable.
-        return LIVENESS_CHECK.equals(op) && Boolean.FALSE.equals(value) ? Outcome.UNAVAILABLE : Outcome.SUCCESS;
+        return LIVENESS_CHECK.equals(op) && Boolean.FALSE.equals(value) ? Outcome.UNAVAILABLE : Outcome.ofValue(value);
     }
 
     private static Outcome outcome(Throwable e) {
-        return e instanceof KvStoreUnavailableException ? Outcome.UNAVAILABLE : Outcome.ERROR;
+        return Outcome.ofFailure(e);
     }
 
     /** Starts a client operation; an error it throws at once is rethrown as {@link #rejected} says. */

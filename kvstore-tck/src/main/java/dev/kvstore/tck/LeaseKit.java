@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -171,7 +172,10 @@ public abstract class LeaseKit extends GapFreeWatchKit {
             try {
                 probe = await(client.leaseInfo(lease.id()));
             } catch (UnsupportedOperationException e) {
-                assumeTrue(false, "the store cannot describe leases: " + e.getMessage());
+                // A store that cannot describe leases (ZooKeeper: a lease is a session) refuses both
+                // calls before sending anything; the rest of this case does not apply to it.
+                assertThatThrownBy(() -> client.listLeases(ns)).isInstanceOf(UnsupportedOperationException.class);
+                Assumptions.abort("the store cannot describe leases: " + e.getMessage());
                 return;
             }
             assertThat(probe).as("a lease with no keys yet").isPresent();

@@ -12,7 +12,6 @@ import dev.kvstore.backend.observe.OperationObservation.Outcome;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.StoreErrors;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -89,15 +88,11 @@ final class Calls {
         try {
             value = awaitUnobserved(op, key, call);
         } catch (RuntimeException e) {
-            o.end(outcome(e), e);
+            o.end(Outcome.ofFailure(e), e);
             throw e;
         }
-        o.end(value instanceof Optional<?> opt && opt.isEmpty() ? Outcome.NOT_FOUND : Outcome.SUCCESS, null);
+        o.end(Outcome.ofValue(value), null);
         return value;
-    }
-
-    private static Outcome outcome(Throwable e) {
-        return e instanceof KvStoreUnavailableException ? Outcome.UNAVAILABLE : Outcome.ERROR;
     }
 
     private <T> T awaitUnobserved(String op, String key, Supplier<CompletableFuture<T>> call) {
@@ -153,20 +148,18 @@ final class Calls {
             f = call.get();
         } catch (RuntimeException e) {
             liveness.accept(!(e instanceof KvStoreUnavailableException));
-            o.end(outcome(e), e);
+            o.end(Outcome.ofFailure(e), e);
             return CompletableFuture.failedFuture(e);
         }
         return Futures.withTimeout(f, timeout, () -> StoreErrors.timedOut(storeType, op, key, timeout))
                 .handle((value, e) -> {
                     if (e == null) {
                         liveness.accept(true);
-                        o.end(
-                                value instanceof Optional<?> opt && opt.isEmpty() ? Outcome.NOT_FOUND : Outcome.SUCCESS,
-                                null);
+                        o.end(Outcome.ofValue(value), null);
                         return value;
                     }
                     RuntimeException failure = failure(e, op, key);
-                    o.end(outcome(failure), failure);
+                    o.end(Outcome.ofFailure(failure), failure);
                     throw failure;
                 });
     }

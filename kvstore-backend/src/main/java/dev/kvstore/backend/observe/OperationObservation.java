@@ -42,6 +42,28 @@ public interface OperationObservation {
         ERROR;
 
         /**
+         * How an operation that returned {@code value} ended: {@link #NOT_FOUND} for an empty
+         * {@code Optional}, else {@link #SUCCESS}.
+         *
+         * @param value what the operation returned
+         * @return the outcome
+         */
+        public static Outcome ofValue(Object value) {
+            return value instanceof java.util.Optional<?> o && o.isEmpty() ? NOT_FOUND : SUCCESS;
+        }
+
+        /**
+         * How an operation that failed with {@code failure} ended: {@link #UNAVAILABLE} for a
+         * {@link dev.kvstore.KvStoreUnavailableException}, else {@link #ERROR}.
+         *
+         * @param failure what the caller sees
+         * @return the outcome
+         */
+        public static Outcome ofFailure(Throwable failure) {
+            return failure instanceof dev.kvstore.KvStoreUnavailableException ? UNAVAILABLE : ERROR;
+        }
+
+        /**
          * The lowercase name, as a metric tag value.
          *
          * @return {@code success}, {@code not_found}, {@code unavailable} or {@code error}
