@@ -31,6 +31,10 @@ import java.util.function.Function;
  *   <li>{@code deleteAll}: for each key the single delete's {@code DEL key <its lease key>}.
  * </ul>
  *
+ * <p>With the key index ({@link RedisOptions#KEY_INDEX}) each key's step also updates the index:
+ * the put's {@code txn.lua} call gets the index key too, and a delete is the single delete's
+ * {@code txn.lua} call (key, lease key and index member in one step) instead of {@code DEL}.
+ *
  * <p>Threads: called from any user thread; several calls may share the connection at once (each
  * flushes what it wrote; a flush also sends another call's commands, which is harmless). Futures
  * complete on lettuce's I/O threads, bounded by the timeout as a whole. While Sentinel fails the
@@ -51,6 +55,9 @@ final class RedisBulk implements AutoCloseable {
     private final RedisSettings settings;
     private final BooleanSupplier failoverInProgress;
     private final LazyConnection<StatefulRedisConnection<String, byte[]>> connection;
+    /** {@link ReservedKeys#INDEX} with the key index, else {@code null}. */
+    private final String index;
+
     private volatile boolean closed;
 
     RedisBulk(RedisSettings settings, RedisClient client, RedisURI uri, BooleanSupplier failoverInProgress) {
@@ -58,6 +65,7 @@ final class RedisBulk implements AutoCloseable {
         this.storeType = settings.storeType();
         this.where = settings.describe();
         this.failoverInProgress = failoverInProgress;
+        this.index = settings.keyIndex() ? ReservedKeys.INDEX : null;
         this.connection = new LazyConnection<>(
                 where + " (bulk connection)",
                 () -> client.connectAsync(RedisKvStoreClient.CODEC, uri)
@@ -101,7 +109,7 @@ final class RedisBulk implements AutoCloseable {
                 sent.add(a.<Long>evalsha(
                                 sha,
                                 ScriptOutputType.INTEGER,
-                                new String[] {e.getKey(), ReservedKeys.leaseOf(e.getKey())},
+                                writeKeys(e.getKey()),
                                 ZERO,
                                 ONE,
                                 PUT,
@@ -125,9 +133,21 @@ final class RedisBulk implements AutoCloseable {
         }
         return run("deleteAll", keys.get(0), c -> {
             RedisAsyncCommands<String, byte[]> a = c.async();
-            List<CompletableFuture<?>> sent = new ArrayList<>(keys.size());
+            List<CompletableFuture<?>> sent = new ArrayList<>(keys.size() + 1);
+            byte[][] oneDelete = index == null ? null : RedisKeyIndex.deleteArgs(1);
+            if (index != null) {
+                sent.add(a.scriptLoad(RedisScripts.TXN.source()).toCompletableFuture());
+            }
             for (String key : keys) {
-                sent.add(a.del(key, ReservedKeys.leaseOf(key)).toCompletableFuture());
+                sent.add(
+                        index == null
+                                ? a.del(key, ReservedKeys.leaseOf(key)).toCompletableFuture()
+                                : a.<Long>evalsha(
+                                                RedisScripts.TXN.sha(),
+                                                ScriptOutputType.INTEGER,
+                                                writeKeys(key),
+                                                oneDelete)
+                                        .toCompletableFuture());
                 if (sent.size() % FLUSH_EVERY == 0) {
                     c.flushCommands();
                 }
@@ -135,6 +155,13 @@ final class RedisBulk implements AutoCloseable {
             c.flushCommands();
             return allDone(sent);
         });
+    }
+
+    /** {@code txn.lua}'s KEYS for one operation on {@code key}: the key, its lease key, the index if kept. */
+    private String[] writeKeys(String key) {
+        return index == null
+                ? new String[] {key, ReservedKeys.leaseOf(key)}
+                : new String[] {key, ReservedKeys.leaseOf(key), index};
     }
 
     /** After a Sentinel failover: drops the connection to the old master, as the command connection's. */

@@ -138,11 +138,7 @@ final class RedisLeases implements AutoCloseable {
                         "keepAlive",
                         "lease " + id,
                         c -> RedisScripts.KEEPALIVE.run(
-                                c,
-                                new String[] {ReservedKeys.lease(id)},
-                                ascii(id),
-                                ascii(lease.ttlMillis),
-                                ascii(lease.token)))
+                                c, leaseKeys(id), ascii(id), ascii(lease.ttlMillis), ascii(lease.token)))
                 .whenComplete((r, e) -> {
                     lease.inFlight.set(false);
                     if (e != null) {
@@ -174,8 +170,7 @@ final class RedisLeases implements AutoCloseable {
         return client.write(
                         "revokeLease",
                         "lease " + id,
-                        c -> RedisScripts.REVOKE.run(
-                                c, new String[] {ReservedKeys.lease(id)}, ascii(id), ascii(lease.token)))
+                        c -> RedisScripts.REVOKE.run(c, leaseKeys(id), ascii(id), ascii(lease.token)))
                 .thenApply(n -> null);
     }
 
@@ -199,8 +194,7 @@ final class RedisLeases implements AutoCloseable {
             revokes.add(client.write(
                             "revokeLease",
                             "lease " + id,
-                            c -> RedisScripts.REVOKE.run(
-                                    c, new String[] {ReservedKeys.lease(id)}, ascii(id), ascii(lease.token)))
+                            c -> RedisScripts.REVOKE.run(c, leaseKeys(id), ascii(id), ascii(lease.token)))
                     .thenApply(n -> null));
             lose(lease, "its client was closed");
         }
@@ -214,6 +208,12 @@ final class RedisLeases implements AutoCloseable {
         } catch (KvStoreException e) {
             LOG.debug("{}: revoking leases on close failed", storeType, e);
         }
+    }
+
+    /** The {@code KEYS} of {@code keepalive.lua} and {@code revoke.lua}: the lease's hash, and the key index if kept. */
+    private String[] leaseKeys(long id) {
+        String index = client.index();
+        return index == null ? new String[] {ReservedKeys.lease(id)} : new String[] {ReservedKeys.lease(id), index};
     }
 
     private static byte[] ascii(long n) {

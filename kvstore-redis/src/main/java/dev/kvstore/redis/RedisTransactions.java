@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * Turns a {@link Txn} into one call of {@code txn.lua}: its {@code KEYS} (the conditions' keys,
- * then the operations', then the operations' lease-id keys), and its {@code ARGV} (counts, two arguments per condition, four per
+ * then the operations', then the operations' lease-id keys, then the key index if kept), and its {@code ARGV} (counts, two arguments per condition, four per
  * operation), as the script's header describes.
  */
 final class RedisTransactions {
@@ -48,12 +48,18 @@ final class RedisTransactions {
      * @param leaseKeys whether to pass each operation's lease-id key ({@link ReservedKeys}); not on a
      *     cluster, which keeps no lease bookkeeping (and where a multi-key command on a slot being
      *     migrated fails with {@code TRYAGAIN} when only some of its keys exist)
+     * @param index the key index to pass after the lease-id keys ({@link RedisOptions#KEY_INDEX}; needs
+     *     {@code leaseKeys}), or {@code null}
      * @return the call
      */
-    static Call encode(Txn txn, Function<KvLease, RedisLease> own, boolean leaseKeys) {
+    static Call encode(Txn txn, Function<KvLease, RedisLease> own, boolean leaseKeys, String index) {
         List<Txn.Condition> conditions = txn.conditions();
         List<Txn.Operation> operations = txn.operations();
-        String[] keys = new String[conditions.size() + (leaseKeys ? 2 : 1) * operations.size()];
+        boolean indexed = index != null && leaseKeys;
+        String[] keys = new String[conditions.size() + (leaseKeys ? 2 : 1) * operations.size() + (indexed ? 1 : 0)];
+        if (indexed) {
+            keys[keys.length - 1] = index;
+        }
         byte[][] args = new byte[2 + 2 * conditions.size() + 4 * operations.size()][];
         args[0] = RedisKvStoreClient.ascii(Integer.toString(conditions.size()));
         args[1] = RedisKvStoreClient.ascii(Integer.toString(operations.size()));

@@ -1,5 +1,6 @@
 -- Revokes lease ARGV[1] (hash KEYS[1], owner token ARGV[2]): deletes every key still under it,
 -- then the lease. Returns how many keys were deleted; -1 when the lease was already gone.
+-- key-index: KEYS[2], when given, is the index '\0kv:index'; every key gone leaves it.
 if redis.call('HGET', KEYS[1], '\0owner') ~= ARGV[2] then return -1 end
 local n = 0
 for _, key in ipairs(redis.call('HKEYS', KEYS[1])) do
@@ -11,6 +12,8 @@ for _, key in ipairs(redis.call('HKEYS', KEYS[1])) do
       end
       redis.call('DEL', side)
     end
+    -- key-index
+    if KEYS[2] and redis.call('EXISTS', key) == 0 then redis.call('ZREM', KEYS[2], key) end
   end
 end
 redis.call('DEL', KEYS[1])

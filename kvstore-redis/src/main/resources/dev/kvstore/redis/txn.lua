@@ -3,6 +3,8 @@
 -- KEYS: the conditions' keys, then the operations' keys, in order, then each operation's
 --   lease-id key (see below), in the same order; without these (on a cluster, which keeps no
 --   lease bookkeeping) no lease-id key is read or written.
+--   key-index (option key-index): after the lease-id keys, the index '\0kv:index', a sorted set
+--   every put joins (ZADD 0 key) and every delete leaves (ZREM), in this same step.
 -- ARGV[1]: number of conditions; ARGV[2]: number of operations; then two per condition:
 --   kind ('a' absent, 'p' present, 'v' value equals), value ('' unless 'v');
 -- then four per operation: kind ('p' put, 'l' leased put, 'd' delete), value, lease id and the
@@ -13,6 +15,8 @@
 local R = '\0kv:'
 local nc, no = tonumber(ARGV[1]), tonumber(ARGV[2])
 local sides = #KEYS > nc + no
+-- key-index: the index key, when given
+local index = KEYS[nc + 2 * no + 1]
 for i = 1, nc do
   local kind, want = ARGV[1 + 2 * i], ARGV[2 + 2 * i]
   local v = redis.call('GET', KEYS[i])
@@ -56,6 +60,10 @@ for j = 1, no do
       redis.call('DEL', key)
     end
     if old then redis.call('DEL', side) end
+  end
+  -- key-index
+  if index then
+    if kind == 'd' then redis.call('ZREM', index, key) else redis.call('ZADD', index, 0, key) end
   end
 end
 return 1
