@@ -44,6 +44,7 @@ final class RedisKeyIndex {
     private static final byte[] ALL_HIGH = ascii("+");
     private static final byte[] ZERO = ascii("0");
     private static final byte[] DELETE = ascii("d");
+    private static final byte[] PUT = ascii("p");
     private static final byte[] EMPTY = new byte[0];
 
     private RedisKeyIndex() {}
@@ -157,11 +158,11 @@ final class RedisKeyIndex {
      * deletes, so each key, its lease key and its index member go in one atomic step.
      */
     static CompletableFuture<Void> deleteWithPrefix(RedisClusterAsyncCommands<String, byte[]> c, String prefix) {
-        return walk(c, prefix, page -> RedisScripts.TXN.run(c, deleteKeys(page), deleteArgs(page.size())));
+        return walk(c, prefix, page -> RedisScripts.TXN.run(c, writeKeys(page), deleteArgs(page.size())));
     }
 
-    /** {@code txn.lua}'s KEYS for deletes of {@code keys}: the keys, their lease keys, the index. */
-    static String[] deleteKeys(List<String> keys) {
+    /** {@code txn.lua}'s KEYS for one operation on each of {@code keys}: the keys, their lease keys, the index. */
+    static String[] writeKeys(List<String> keys) {
         int n = keys.size();
         String[] k = new String[2 * n + 1];
         for (int i = 0; i < n; i++) {
@@ -180,6 +181,21 @@ final class RedisKeyIndex {
         for (int i = 0; i < n; i++) {
             a[2 + 4 * i] = DELETE;
             a[3 + 4 * i] = EMPTY;
+            a[4 + 4 * i] = EMPTY;
+            a[5 + 4 * i] = EMPTY;
+        }
+        return a;
+    }
+
+    /** {@code txn.lua}'s ARGV for plain puts of {@code values} and no condition. */
+    static byte[][] putArgs(List<byte[]> values) {
+        int n = values.size();
+        byte[][] a = new byte[2 + 4 * n][];
+        a[0] = ZERO;
+        a[1] = ascii(Integer.toString(n));
+        for (int i = 0; i < n; i++) {
+            a[2 + 4 * i] = PUT;
+            a[3 + 4 * i] = values.get(i);
             a[4 + 4 * i] = EMPTY;
             a[5 + 4 * i] = EMPTY;
         }

@@ -217,7 +217,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
                     "delete",
                     key,
                     c -> RedisScripts.TXN
-                            .run(c, RedisKeyIndex.deleteKeys(List.of(key)), RedisKeyIndex.deleteArgs(1))
+                            .run(c, RedisKeyIndex.writeKeys(List.of(key)), RedisKeyIndex.deleteArgs(1))
                             .thenApply(n -> null));
         }
         return write("delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));

@@ -170,13 +170,25 @@ class RedisKeyIndexIT {
     }
 
     @Test
-    @DisplayName("putAll and deleteAll keep the index, each key in its own step")
+    @DisplayName("putAll and deleteAll keep the index, in groups of keys (a large value alone), and end a key's lease")
     void bulk() {
+        KvLease lease = indexed.grantLease(Duration.ofSeconds(10));
+        indexed.put(ns + "7", utf8("leased"), lease);
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (int i = 0; i < 1500; i++) {
             entries.put(ns + i, utf8("v" + i));
         }
+        byte[] large = new byte[300 * 1024];
+        large[0] = 42;
+        entries.put(ns + "1000", large);
         indexed.putAll(entries);
+        assertThat(members(ns)).hasSize(1500);
+        assertThat(indexed.get(ns + "1000").orElseThrow().value()).isEqualTo(large);
+        assertThat(indexed.get(ns + "1499").orElseThrow().valueAsString()).isEqualTo("v1499");
+        assertThat(indexed.get(ns + "7").orElseThrow().lease()).isZero();
+        assertThat(raw.exists(utf8(ReservedKeys.leaseOf(ns + "7")))).isZero();
+        lease.revoke();
+        assertThat(indexed.get(ns + "7")).isPresent(); // no longer under the lease
         assertThat(members(ns)).hasSize(1500);
         List<String> half = new ArrayList<>(entries.keySet()).subList(0, 750);
         indexed.deleteAll(half);
