@@ -82,19 +82,24 @@ public final class KeyIndexBenchmark {
                 }
                 Histogram scan = measure(3, scanLists, () -> plain.list(PREFIX));
                 print("list, SCAN (no index)", scan, scanLists);
+                long before = usedMemory(redis);
 
                 long start = System.nanoTime();
                 KeyIndexMaintenance.Counts counts = KeyIndexMaintenance.of(indexed.client())
                         .orElseThrow()
                         .reindex("")
                         .join();
+                long reindexNanos = System.nanoTime() - start;
                 System.out.printf(
                         Locale.ROOT,
-                        "reindex of the whole database: %.1f s (added %,d, removed %,d, kept %,d)%n",
-                        (System.nanoTime() - start) / 1e9,
+                        "reindex of the whole database: %.1f s (added %,d, removed %,d, kept %,d)%n"
+                                + "Redis used_memory: %,d bytes without the index, %,d with it%n",
+                        reindexNanos / 1e9,
                         counts.added(),
                         counts.removed(),
-                        counts.kept());
+                        counts.kept(),
+                        before,
+                        usedMemory(redis));
 
                 measure(lists, 0, () -> indexed.list(PREFIX)); // warm-up
                 Histogram a = new Histogram(3);
@@ -155,6 +160,16 @@ public final class KeyIndexBenchmark {
             client.shutdown();
         }
         return System.nanoTime() - start;
+    }
+
+    /** {@code used_memory} from {@code INFO memory}. */
+    private static long usedMemory(RedisServer redis) {
+        for (String line : redis.redisCli("INFO", "memory").split("\\R")) {
+            if (line.startsWith("used_memory:")) {
+                return Long.parseLong(line.substring("used_memory:".length()).strip());
+            }
+        }
+        throw new IllegalStateException("INFO memory without used_memory");
     }
 
     private static void awaitAll(List<RedisFuture<String>> sent) {
