@@ -56,7 +56,7 @@ public final class RedisOptions {
      * {@code true} to keep a sorted-set index of the keys ({@code \0kv:index}) and read prefixes
      * ({@code list}, {@code listKeys}, {@code deleteWithPrefix}, and so every watch's initial state
      * and resync) from it: {@code ZRANGEBYLEX}, whose cost grows with the prefix's keys, not with the
-     * database as {@code SCAN}'s does. Default {@code false}. Storetypes {@code redis} and
+     * database as {@code SCAN}'s does. Default {@code false}. StoreTypes {@code redis} and
      * {@code redis-sentinel}; {@code redis-cluster} refuses it (an index in one hash slot cannot be
      * updated atomically with keys in other slots).
      *
