@@ -7,11 +7,15 @@ import static org.awaitility.Awaitility.await;
 import dev.kvstore.EventType;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvLease;
+import dev.kvstore.KvLockHandle;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.Txn;
+import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.RedisClusterServer;
 import dev.kvstore.testing.RedisServer;
+import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -82,8 +86,8 @@ class RedisClusterStoreIT {
     @DisplayName("a transaction over keys of one hash slot ({tag}) is atomic; a watch sees each key's write")
     void sameSlotTransaction() {
         assertThat(client.capabilities())
-                .contains(KvCapability.CONDITIONAL_WRITES)
-                .doesNotContain(KvCapability.TRANSACTIONS, KvCapability.LEASES);
+                .contains(KvCapability.CONDITIONAL_WRITES, KvCapability.LEASES, KvCapability.LOCKS)
+                .doesNotContain(KvCapability.TRANSACTIONS);
         String a = "{" + ns + "}a";
         String b = "{" + ns + "}b";
         List<KvEvent> events = new CopyOnWriteArrayList<>();
@@ -138,5 +142,65 @@ class RedisClusterStoreIT {
                 .hasMessageContaining("one slot")
                 .hasMessageContaining("hash tag");
         assertThat(client.listKeys(ns).join()).isEmpty();
+    }
+
+    @Test
+    @DisplayName(
+            "a leased key is a plain string with an expiry on its master; the bookkeeping keys sit in its slot and stay hidden")
+    void leasedKeyBookkeeping() {
+        KvLease lease = client.grantLease(Duration.ofSeconds(4)).join();
+        try {
+            String leased = ns + "leased";
+            client.put(leased, bytes("v"), lease).join();
+            client.put(ns + "plain", bytes("p")).join();
+            assertThat(client.get(leased).join().orElseThrow().lease()).isEqualTo(lease.id());
+            assertThat(client.get(ns + "plain").join().orElseThrow().lease()).isZero();
+            RedisServer master = cluster.masterOf(leased);
+            assertThat(master.redisCli("GET", leased).strip()).isEqualTo("v");
+            assertThat(Long.parseLong(master.redisCli("PTTL", leased).strip())).isBetween(1L, 4000L);
+            // the key, its lease-id key and the lease's shard in the key's slot (the root too, 1 time in 16,384)
+            String slot = Integer.toString(SlotHash.getSlot(leased));
+            assertThat(Long.parseLong(
+                            master.redisCli("CLUSTER", "COUNTKEYSINSLOT", slot).strip()))
+                    .isBetween(3L, 4L);
+            assertThat(client.listKeys("").join()).noneMatch(ReservedKeys::isReserved);
+            assertThat(client.list(ns).join()).containsOnlyKeys(leased, ns + "plain");
+            client.put(leased, bytes("plain now")).join();
+            assertThat(client.get(leased).join().orElseThrow().lease()).isZero();
+            assertThat(Long.parseLong(master.redisCli("PTTL", leased).strip())).isEqualTo(-1L);
+        } finally {
+            lease.revoke();
+        }
+    }
+
+    @Test
+    @DisplayName("leaseInfo and listLeases refuse with the reason, sending nothing")
+    void leasesNotDescribed() {
+        assertThatThrownBy(() -> client.leaseInfo(1))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("shard per hash slot");
+        assertThatThrownBy(() -> client.listLeases(ns))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("shard per hash slot");
+    }
+
+    @Test
+    @DisplayName(
+            "a lock's counter and queue keys share the slot its name hashes to (a hash tag after their fixed part); a name with its own tag gets none")
+    void lockKeysShareASlot() {
+        String name = ns + "locks/deploy";
+        String tag = client.colocationTag(name);
+        assertThat(tag).matches("\\{[0-9A-Za-z]{1,3}\\}");
+        assertThat(SlotHash.getSlot(name + "/fence" + tag)).isEqualTo(SlotHash.getSlot(name));
+        assertThat(SlotHash.getSlot(name + "/q/" + tag + "00000000000000000001"))
+                .isEqualTo(SlotHash.getSlot(name));
+        assertThat(client.colocationTag("{" + ns + "}lock")).isEmpty();
+        try (Backend b = Backend.create("redis-cluster", cluster.address(), Duration.ofSeconds(5), "")) {
+            try (KvLockHandle h = b.lock(name).tryAcquire(Duration.ofSeconds(5)).orElseThrow()) {
+                assertThat(client.listKeys(name + "/").join())
+                        .containsExactlyInAnyOrder(
+                                name + "/fence" + tag, name + "/q/" + tag + String.format("%020d", h.fencingToken()));
+            }
+        }
     }
 }
