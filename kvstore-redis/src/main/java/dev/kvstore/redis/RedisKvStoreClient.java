@@ -24,7 +24,6 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -492,7 +491,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                         "lease " + lease.id() + " is no longer active (revoked or lost); nothing was written")));
             }
             if (lease != null && layout == ReservedKeys.Layout.CLUSTER) {
-                shards.add(leases.ensureShard(lease, SlotHash.getSlot(key)));
+                shards.add(leases.ensureShard(lease, SlotTags.slot(key)));
             }
         }
         CompletableFuture<Long> applied = shards.isEmpty()
@@ -525,9 +524,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
             return capabilities;
         }
         List<String> keys = txn.keys();
-        int slot = SlotHash.getSlot(keys.get(0));
+        int slot = SlotTags.slot(keys.get(0));
         for (String k : keys) {
-            if (SlotHash.getSlot(k) != slot) {
+            if (SlotTags.slot(k) != slot) {
                 throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.TRANSACTIONS
                         + ": on Redis Cluster a transaction's keys must all hash to one slot, but \"" + keys.get(0)
                         + "\" and \"" + k + "\" do not. Give them one hash tag (the part in braces, as in"

@@ -97,7 +97,7 @@ final class ReservedKeys {
         CLUSTER {
             @Override
             String leaseOf(String key) {
-                return leaseOfPrefix(SlotHash.getSlot(key)) + key;
+                return leaseOfPrefix(SlotTags.slot(key)) + key;
             }
 
             @Override
@@ -107,12 +107,12 @@ final class ReservedKeys {
 
             @Override
             String leaseHash(long id, String key) {
-                return shard(id, SlotHash.getSlot(key));
+                return shard(id, SlotTags.slot(key));
             }
 
             @Override
             String leaseHashPrefix(String key) {
-                return tagged(SlotHash.getSlot(key)) + "shard:";
+                return tagged(SlotTags.slot(key)) + "shard:";
             }
 
             @Override

@@ -1,6 +1,7 @@
 package dev.kvstore.redis;
 
 import io.lettuce.core.cluster.SlotHash;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One short hash tag per Redis Cluster slot: {@code of(s)} is a string whose CRC16 puts it in slot
@@ -35,7 +36,17 @@ final class SlotTags {
 
     /** The tag of the slot {@code key} hashes to (its own hash tag, if it has one, decides). */
     static String forKey(String key) {
-        return TAGS[SlotHash.getSlot(key)];
+        return TAGS[slot(key)];
+    }
+
+    /**
+     * The slot of a key as Redis computes it, from the key's UTF-8 bytes (what the store's codec
+     * sends). Not lettuce's {@code SlotHash.getSlot(String)}, which encodes with the JVM's default
+     * charset: under a non-UTF-8 default (a POSIX locale on Java 17) it puts non-ASCII keys in
+     * another slot than the server does.
+     */
+    static int slot(String key) {
+        return SlotHash.getSlot(key.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String[] build() {
@@ -54,7 +65,7 @@ final class SlotTags {
                     rest /= ALPHABET.length();
                 }
                 String candidate = new String(buf, 0, length);
-                int slot = SlotHash.getSlot(candidate);
+                int slot = slot(candidate);
                 if (tags[slot] == null) {
                     tags[slot] = candidate;
                     missing--;

@@ -11,7 +11,6 @@ import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.ChildJvm;
 import dev.kvstore.testing.RedisClusterServer;
 import dev.kvstore.testing.RedisServer;
-import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +71,7 @@ class RedisClusterLeaseIT {
     }
 
     private int slotOf(String relativeKey) {
-        return SlotHash.getSlot(ns + "/" + relativeKey);
+        return SlotTags.slot(ns + "/" + relativeKey);
     }
 
     /** The lowest slot a master serves: the first one {@code redis-cli --cluster reshard} moves away from it. */

@@ -15,7 +15,6 @@ import dev.kvstore.Txn;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.RedisClusterServer;
 import dev.kvstore.testing.RedisServer;
-import io.lettuce.core.cluster.SlotHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -150,7 +149,7 @@ class RedisClusterStoreIT {
     void leasedKeyBookkeeping() {
         KvLease lease = client.grantLease(Duration.ofSeconds(4)).join();
         try {
-            String leased = ns + "leased";
+            String leased = ns + "leased-ü/日本";
             client.put(leased, bytes("v"), lease).join();
             client.put(ns + "plain", bytes("p")).join();
             assertThat(client.get(leased).join().orElseThrow().lease()).isEqualTo(lease.id());
@@ -159,7 +158,8 @@ class RedisClusterStoreIT {
             assertThat(master.redisCli("GET", leased).strip()).isEqualTo("v");
             assertThat(Long.parseLong(master.redisCli("PTTL", leased).strip())).isBetween(1L, 4000L);
             // the key, its lease-id key and the lease's shard in the key's slot (the root too, 1 time in 16,384)
-            String slot = Integer.toString(SlotHash.getSlot(leased));
+            String slot = Integer.toString(SlotTags.slot(leased));
+            assertThat(master.redisCli("CLUSTER", "KEYSLOT", leased).strip()).isEqualTo(slot);
             assertThat(Long.parseLong(
                             master.redisCli("CLUSTER", "COUNTKEYSINSLOT", slot).strip()))
                     .isBetween(3L, 4L);
@@ -191,9 +191,8 @@ class RedisClusterStoreIT {
         String name = ns + "locks/deploy";
         String tag = client.colocationTag(name);
         assertThat(tag).matches("\\{[0-9A-Za-z]{1,3}\\}");
-        assertThat(SlotHash.getSlot(name + "/fence" + tag)).isEqualTo(SlotHash.getSlot(name));
-        assertThat(SlotHash.getSlot(name + "/q/" + tag + "00000000000000000001"))
-                .isEqualTo(SlotHash.getSlot(name));
+        assertThat(SlotTags.slot(name + "/fence" + tag)).isEqualTo(SlotTags.slot(name));
+        assertThat(SlotTags.slot(name + "/q/" + tag + "00000000000000000001")).isEqualTo(SlotTags.slot(name));
         assertThat(client.colocationTag("{" + ns + "}lock")).isEmpty();
         try (Backend b = Backend.create("redis-cluster", cluster.address(), Duration.ofSeconds(5), "")) {
             try (KvLockHandle h = b.lock(name).tryAcquire(Duration.ofSeconds(5)).orElseThrow()) {

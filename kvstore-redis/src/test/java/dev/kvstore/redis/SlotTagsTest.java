@@ -19,12 +19,12 @@ class SlotTagsTest {
         for (int slot = 0; slot < SlotHash.SLOT_COUNT; slot++) {
             String tag = SlotTags.of(slot);
             assertThat(tag).hasSizeBetween(1, 3).doesNotContain("{", "}");
-            assertThat(SlotHash.getSlot(tag)).as(tag).isEqualTo(slot);
+            assertThat(SlotTags.slot(tag)).as(tag).isEqualTo(slot);
             assertThat(seen.add(tag)).as(tag).isTrue();
         }
         // The table is part of the stored format: these must never change.
-        assertThat(SlotTags.of(SlotHash.getSlot("0"))).isEqualTo("0");
-        assertThat(SlotTags.of(SlotHash.getSlot("a"))).isEqualTo("a");
+        assertThat(SlotTags.of(SlotTags.slot("0"))).isEqualTo("0");
+        assertThat(SlotTags.of(SlotTags.slot("a"))).isEqualTo("a");
     }
 
     @Test
@@ -32,19 +32,26 @@ class SlotTagsTest {
     void clusterNamesShareTheKeysSlot() {
         ReservedKeys.Layout cluster = ReservedKeys.Layout.CLUSTER;
         for (String key : List.of("a", "svc/x", "{user42}/name", "x{", "{}y", "}{", "ü/日本", "k{a}{b}")) {
-            int slot = SlotHash.getSlot(key);
-            assertThat(SlotHash.getSlot(cluster.leaseOf(key))).as(key).isEqualTo(slot);
-            assertThat(SlotHash.getSlot(cluster.leaseHash(42, key))).as(key).isEqualTo(slot);
-            assertThat(SlotHash.getSlot(cluster.leaseHashPrefix(key) + 7))
-                    .as(key)
-                    .isEqualTo(slot);
+            int slot = SlotTags.slot(key);
+            assertThat(SlotTags.slot(cluster.leaseOf(key))).as(key).isEqualTo(slot);
+            assertThat(SlotTags.slot(cluster.leaseHash(42, key))).as(key).isEqualTo(slot);
+            assertThat(SlotTags.slot(cluster.leaseHashPrefix(key) + 7)).as(key).isEqualTo(slot);
             assertThat(cluster.leaseOf(key)).startsWith(ReservedKeys.PREFIX).endsWith(key);
             assertThat(ReservedKeys.isReserved(cluster.leaseOf(key))).isTrue();
         }
         for (long id : new long[] {1, 16_383, 16_384, (1L << 53) - 1}) {
-            assertThat(SlotHash.getSlot(cluster.lease(id))).isEqualTo(ReservedKeys.Layout.rootSlot(id));
+            assertThat(SlotTags.slot(cluster.lease(id))).isEqualTo(ReservedKeys.Layout.rootSlot(id));
         }
         assertThat(cluster.lease(5)).isNotEqualTo(ReservedKeys.Layout.shard(5, ReservedKeys.Layout.rootSlot(5)));
+    }
+
+    @Test
+    @DisplayName("slots are computed from a key's UTF-8 bytes, as Redis does, whatever the JVM's default charset")
+    void utf8Slots() {
+        // CRC16 (XMODEM) of the UTF-8 bytes mod 16384, computed outside Java (Python's binascii.crc_hqx)
+        assertThat(SlotTags.slot("ü/日本")).isEqualTo(10527);
+        assertThat(SlotTags.slot("foo")).isEqualTo(12182);
+        assertThat(SlotTags.slot("{user1000}.following")).isEqualTo(SlotTags.slot("user1000"));
     }
 
     @Test
