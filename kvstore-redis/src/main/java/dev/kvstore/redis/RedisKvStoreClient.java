@@ -115,6 +115,11 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     private static final long MAX_RETRY_DELAY_MILLIS = 100;
 
+    /** Why a cluster client cannot describe a lease. */
+    private static final String CANNOT_DESCRIBE = "redis-cluster cannot describe a lease: its keys are recorded in"
+            + " one shard per hash slot, and only the client that granted it knows which slots; finding them would"
+            + " mean scanning every master for the lease's shards";
+
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisSettings settings;
@@ -494,10 +499,15 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 shards.add(leases.ensureShard(lease, SlotTags.slot(key)));
             }
         }
+        // On a cluster, a lease's first put in a slot creates its shard there first: both within the timeout.
         CompletableFuture<Long> applied = shards.isEmpty()
                 ? write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args()))
-                : CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new))
-                        .thenCompose(v -> write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args())));
+                : Futures.withTimeout(
+                        CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new))
+                                .thenCompose(v ->
+                                        write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args()))),
+                        timeout,
+                        () -> RedisErrors.timedOut(storeType, where, "commit", key));
         return applied.thenApply(r -> {
             if (r < 0) {
                 RedisLease lease = call.leases().get((int) (-r - 1));
@@ -563,11 +573,6 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         }
         return multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.read(c, id));
     }
-
-    /** Why a cluster client cannot describe a lease. */
-    private static final String CANNOT_DESCRIBE = "redis-cluster cannot describe a lease: its keys are recorded in"
-            + " one shard per hash slot, and only the client that granted it knows which slots; finding them would"
-            + " mean scanning every master for the lease's shards";
 
     @Override
     public CompletableFuture<List<KvLeaseInfo>> listLeases(String prefix) {
