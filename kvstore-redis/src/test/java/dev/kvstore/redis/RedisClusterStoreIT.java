@@ -168,6 +168,12 @@ class RedisClusterStoreIT {
             client.put(leased, bytes("plain now")).join();
             assertThat(client.get(leased).join().orElseThrow().lease()).isZero();
             assertThat(Long.parseLong(master.redisCli("PTTL", leased).strip())).isEqualTo(-1L);
+            String second = ns + "second";
+            client.put(second, bytes("2"), lease).join();
+            lease.revoke();
+            // revoke deleted what the lease still held, not the key put again without it
+            assertThat(client.get(second).join()).isEmpty();
+            assertThat(client.get(leased).join().orElseThrow().valueAsString()).isEqualTo("plain now");
         } finally {
             lease.revoke();
         }
