@@ -115,11 +115,6 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
     private static final long MAX_RETRY_DELAY_MILLIS = 100;
 
-    /** Why a cluster client cannot describe a lease. */
-    private static final String CANNOT_DESCRIBE = "redis-cluster cannot describe a lease: its keys are recorded in"
-            + " one shard per hash slot, and only the client that granted it knows which slots; finding them would"
-            + " mean scanning every master for the lease's shards";
-
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisSettings settings;
@@ -569,18 +564,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
             throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.LEASES);
         }
         if (layout == ReservedKeys.Layout.CLUSTER) {
-            throw new UnsupportedOperationException(CANNOT_DESCRIBE);
+            return multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.readSharded(c, id));
         }
         return multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.read(c, id));
-    }
-
-    @Override
-    public CompletableFuture<List<KvLeaseInfo>> listLeases(String prefix) {
-        Objects.requireNonNull(prefix, "prefix");
-        if (layout == ReservedKeys.Layout.CLUSTER) {
-            throw new UnsupportedOperationException(CANNOT_DESCRIBE);
-        }
-        return KvStoreClient.super.listLeases(prefix);
     }
 
     /**

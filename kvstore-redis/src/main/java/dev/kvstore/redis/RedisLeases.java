@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * and a lease's keys spread over many. A lease is then a root hash in the slot its (random) id
  * names, created by {@code shard.lua}, plus one shard per slot where it holds keys, created by the
  * owner before its first leased put there ({@link #ensureShard}, with the lease's remaining TTL
- * and owner token); only the owner puts keys under a lease, so it knows every slot. A keep-alive
+ * and owner token, and listed in the root by {@code slot.lua} for {@link RedisLeaseInfo}); only
+ * the owner puts keys under a lease, so it knows every slot. A keep-alive
  * is one {@code keepalive.lua} call for the root and one per shard, pipelined: it counts only when
  * all succeed, and the lease is lost when any of them finds its hash gone. A revoke runs
  * {@code revoke.lua} on every shard, then on the root. Slots resharded meanwhile keep their
@@ -143,15 +144,18 @@ final class RedisLeases implements AutoCloseable {
         long id = lease.id();
         long base = lease.lastConfirmedSend();
         long remaining = lease.ttlMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - base);
-        client.write(
-                        "grantLease (shard)",
-                        "lease " + id,
-                        c -> RedisScripts.SHARD.run(
-                                c,
-                                new String[] {ReservedKeys.Layout.shard(id, slot)},
-                                ascii(lease.ttlMillis),
-                                ascii(lease.token),
-                                ascii(Math.max(1, remaining))))
+        client.write("grantLease (shard)", "lease " + id, c -> {
+                    CompletableFuture<Long> shard = RedisScripts.SHARD.run(
+                            c,
+                            new String[] {ReservedKeys.Layout.shard(id, slot)},
+                            ascii(lease.ttlMillis),
+                            ascii(lease.token),
+                            ascii(Math.max(1, remaining)));
+                    // the root lists the slot, so that any client can find the shard (leaseInfo)
+                    CompletableFuture<Long> listed =
+                            RedisScripts.SLOT.run(c, new String[] {layout.lease(id)}, ascii(lease.token), ascii(slot));
+                    return shard.thenCombine(listed, (created, rootHadIt) -> created);
+                })
                 .whenComplete((created, e) -> {
                     if (e == null) {
                         lease.shards.putIfAbsent(slot, base);

@@ -25,7 +25,8 @@ import io.lettuce.core.cluster.SlotHash;
  * <ul>
  *   <li>{@code \0kv:{<tag of slot(key)>}key-lease:<key>}: as above, in the user key's slot.
  *   <li>{@code \0kv:{<tag of id mod 16384>}lease:<id>}: the lease's root hash (fields {@code \0ttl},
- *       {@code \0owner}, no keys), alive while the lease is. Cluster lease ids are random (a
+ *       {@code \0owner}, and {@code \0shard:<slot>} for every slot where it has a shard; no keys),
+ *       alive while the lease is. Cluster lease ids are random (a
  *       counter would have to live in the root's slot before the id naming that slot is known).
  *   <li>{@code \0kv:{<tag of s>}shard:<id>}: the lease's shard in slot {@code s}, created by the
  *       owner before its first leased put there: the same fields as the root, plus one per key of
@@ -36,6 +37,9 @@ final class ReservedKeys {
 
     /** What every reserved key starts with. */
     static final String PREFIX = "\u0000kv:";
+
+    /** On a cluster: the root hash's field prefix naming a slot where the lease has a shard. */
+    static final String SHARD_FIELD = "\u0000shard:";
 
     /** The lease id counter. */
     static final String LEASE_SEQUENCE = PREFIX + "lease-seq";

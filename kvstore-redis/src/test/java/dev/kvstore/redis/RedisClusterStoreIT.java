@@ -8,6 +8,7 @@ import dev.kvstore.EventType;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvLease;
+import dev.kvstore.KvLeaseInfo;
 import dev.kvstore.KvLockHandle;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfig;
@@ -17,6 +18,7 @@ import dev.kvstore.testing.RedisClusterServer;
 import dev.kvstore.testing.RedisServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -180,14 +182,39 @@ class RedisClusterStoreIT {
     }
 
     @Test
-    @DisplayName("leaseInfo and listLeases refuse with the reason, sending nothing")
-    void leasesNotDescribed() {
-        assertThatThrownBy(() -> client.leaseInfo(1))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("shard per hash slot");
-        assertThatThrownBy(() -> client.listLeases(ns))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("shard per hash slot");
+    @DisplayName(
+            "leaseInfo and listLeases from another client find a lease's keys on every master, through its root's shard list")
+    void leasesDescribed() {
+        KvLease lease = client.grantLease(Duration.ofSeconds(4)).join();
+        List<String> keys = new ArrayList<>();
+        for (RedisServer master : cluster.masters()) {
+            int slot = Integer.parseInt(master.redisCli("CLUSTER", "NODES")
+                    .lines()
+                    .filter(l -> l.contains("myself"))
+                    .findFirst()
+                    .orElseThrow()
+                    .split(" ")[8]
+                    .split("-")[0]);
+            String key = ns + "d/{" + SlotTags.of(slot) + "}";
+            client.put(key, bytes("v"), lease).join();
+            keys.add(key);
+        }
+        try (KvStoreClient other = new RedisClusterKvStoreProvider()
+                .create(KvStoreConfig.builder()
+                        .storeType("redis-cluster")
+                        .address(cluster.address())
+                        .timeout(Duration.ofSeconds(5))
+                        .build())) {
+            KvLeaseInfo info = other.leaseInfo(lease.id()).join().orElseThrow();
+            assertThat(info.keys()).containsExactlyInAnyOrderElementsOf(keys);
+            assertThat(info.grantedTtl()).isEqualTo(Duration.ofSeconds(4));
+            assertThat(other.listLeases(ns).join())
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.keys()).hasSize(3));
+            lease.revoke();
+            assertThat(other.leaseInfo(lease.id()).join()).isEmpty();
+            assertThat(other.listLeases(ns).join()).isEmpty();
+        }
     }
 
     @Test
