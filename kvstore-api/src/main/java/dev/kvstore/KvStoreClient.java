@@ -244,6 +244,23 @@ public interface KvStoreClient extends AutoCloseable {
     }
 
     /**
+     * What a recipe puts into the keys of one group (a lock's or election's counter and queue) so
+     * that one {@link Txn} may name several of them on this store: {@code ""} where a transaction
+     * may name any keys (the default, and every store but Redis Cluster); on Redis Cluster, whose
+     * transactions must stay in one hash slot, a hash tag ({@code {...}}) that puts every key
+     * carrying it, after the group's name, in the slot the group's name hashes to. Every client of
+     * a store answers the same for the same group.
+     *
+     * @param group the full key the group's keys start with
+     * @return the tag to add after the fixed part of each of the group's keys; {@code ""} for none
+     * @throws NullPointerException if {@code group} is null
+     */
+    default String colocationTag(String group) {
+        Objects.requireNonNull(group, "group");
+        return "";
+    }
+
+    /**
      * The most conditions plus operations one {@link Txn} may hold on this store (at least 64 on
      * every store that declares {@link KvCapability#TRANSACTIONS}).
      *

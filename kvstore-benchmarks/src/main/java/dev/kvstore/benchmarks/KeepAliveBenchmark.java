@@ -4,6 +4,7 @@ import dev.kvstore.KvLease;
 import dev.kvstore.KvRegistration;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.EtcdServer;
+import dev.kvstore.testing.RedisClusterServer;
 import dev.kvstore.testing.RedisServer;
 import dev.kvstore.testing.TestServer;
 import dev.kvstore.testing.ZooKeeperServer;
@@ -23,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * What keeping 1,000 leased keys alive costs, per store: this process's CPU per second while it
  * does nothing else, and the keep-alive requests the server receives per second (Redis:
- * {@code INFO commandstats} of the scripts; etcd: its {@code /metrics} count of keep-alive messages;
+ * {@code INFO commandstats} of the scripts, summed over the masters of {@code redis-cluster}; etcd: its {@code /metrics} count of keep-alive messages;
  * ZooKeeper: none beyond the session's pings, whatever the number of ephemeral nodes). Three
  * cases after a baseline with the Backend open and idle: one lease holding 1,000 keys, and 1,000
  * registrations (one key each). TTL 6 s, so a keep-alive every 2 s. Not a test; run it with
@@ -108,6 +109,7 @@ public final class KeepAliveBenchmark {
         return switch (store) {
             case "etcd" -> EtcdServer.start();
             case "redis" -> RedisServer.startWithoutPersistence();
+            case "redis-cluster" -> RedisClusterServer.start();
             case "zookeeper" -> ZooKeeperServer.start();
             default -> throw new IllegalArgumentException("no keep-alive benchmark for store " + store);
         };
@@ -117,13 +119,12 @@ public final class KeepAliveBenchmark {
     private static long keepAliveRequests(String store, TestServer server) throws Exception {
         switch (store) {
             case "redis" -> {
+                return scriptCalls((RedisServer) server);
+            }
+            case "redis-cluster" -> {
                 long calls = 0;
-                for (String line :
-                        ((RedisServer) server).redisCli("INFO", "commandstats").split("\r?\n")) {
-                    if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
-                        String field = line.substring(line.indexOf("calls=") + 6);
-                        calls += Long.parseLong(field.substring(0, field.indexOf(',')));
-                    }
+                for (RedisServer master : ((RedisClusterServer) server).masters()) {
+                    calls += scriptCalls(master);
                 }
                 return calls;
             }
@@ -145,5 +146,17 @@ public final class KeepAliveBenchmark {
                 return -1;
             }
         }
+    }
+
+    /** How many scripts a Redis server has run ({@code INFO commandstats}). */
+    private static long scriptCalls(RedisServer server) {
+        long calls = 0;
+        for (String line : server.redisCli("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_evalsha:") || line.startsWith("cmdstat_eval:")) {
+                String field = line.substring(line.indexOf("calls=") + 6);
+                calls += Long.parseLong(field.substring(0, field.indexOf(',')));
+            }
+        }
+        return calls;
     }
 }

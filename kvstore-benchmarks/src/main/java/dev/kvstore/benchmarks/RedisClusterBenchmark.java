@@ -1,6 +1,8 @@
 package dev.kvstore.benchmarks;
 
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvLock;
+import dev.kvstore.KvLockHandle;
 import dev.kvstore.KvWatch;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.RedisClusterServer;
@@ -9,6 +11,8 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -29,6 +33,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
@@ -37,7 +42,9 @@ import org.HdrHistogram.Histogram;
  * Measures storeType {@code redis-cluster} through the {@link Backend} against lettuce's
  * {@link RedisClusterClient} used directly, in one run on a 3-master + 3-replica cluster it
  * starts: blocking put/get from one thread and from 16 threads, listing a 1,000-key prefix spread
- * over every master ({@code SCAN} on each master, then the values), and watch latency. Then the
+ * over every master ({@code SCAN} on each master, then the values), watch latency, and an
+ * uncontended lock acquire + release (the Backend's recipe, with its fencing token, against
+ * {@code SET NX PX} plus a compare-and-delete script, as for {@code redis}). Then the
  * scaling figure: 16-thread put throughput through the Backend on the cluster against one
  * {@code redis} server (every process shares this machine's cores, so this is no measure of what
  * three machines would do).
@@ -60,6 +67,10 @@ public final class RedisClusterBenchmark {
     private static final int LIST_KEYS = 1_000;
     private static final int LISTS = 20;
     private static final int WATCH_EVENTS = 500;
+    private static final int LOCK_CYCLES = 200;
+    /** The native lock's release: delete the key only while it holds our token. */
+    private static final String RELEASE =
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
     private RedisClusterBenchmark() {}
 
@@ -134,6 +145,34 @@ public final class RedisClusterBenchmark {
                         () -> blocking(LISTS, i -> check(directList(conn, "bench/list/"))),
                         () -> blocking(LISTS, i -> check(backend.list("list/"))));
                 compare("watch put→event", () -> directWatch(client, sync), () -> backendWatch(backend));
+                String releaseSha = sync.scriptLoad(RELEASE);
+                AtomicLong tokens = new AtomicLong();
+                KvLock lock = backend.lock("lock");
+                compare(
+                        "lock acquire + release",
+                        () -> blocking(LOCK_CYCLES, i -> {
+                            byte[] token =
+                                    Long.toString(tokens.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+                            if (!"OK"
+                                    .equals(sync.set(
+                                            "bench/native-lock",
+                                            token,
+                                            SetArgs.Builder.nx().px(10_000)))) {
+                                throw new IllegalStateException("lock not acquired");
+                            }
+                            Long released = sync.evalsha(
+                                    releaseSha, ScriptOutputType.INTEGER, new String[] {"bench/native-lock"}, token);
+                            if (released == null || released != 1L) {
+                                throw new IllegalStateException("lock not released");
+                            }
+                            return null;
+                        }),
+                        () -> blocking(LOCK_CYCLES, i -> {
+                            try (KvLockHandle held =
+                                    lock.tryAcquire(Duration.ofSeconds(5)).orElseThrow()) {
+                                return held.fencingToken();
+                            }
+                        }));
                 clusterPut16 = best(() -> threads(i -> {
                     backend.put("k" + (i % 1000), VALUE);
                     return null;

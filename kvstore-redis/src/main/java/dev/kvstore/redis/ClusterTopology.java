@@ -199,11 +199,6 @@ final class ClusterTopology implements RedisTopology {
     }
 
     @Override
-    public boolean leaseBookkeeping() {
-        return false;
-    }
-
-    @Override
     public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
         return watches.watch(key, withPrefix, listener);
     }

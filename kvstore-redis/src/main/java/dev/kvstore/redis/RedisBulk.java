@@ -225,11 +225,9 @@ final class RedisBulk implements AutoCloseable {
         });
     }
 
-    /** {@code txn.lua}'s KEYS for one operation on {@code key}: the key, its lease key, the index if kept. */
-    private String[] writeKeys(String key) {
-        return index == null
-                ? new String[] {key, ReservedKeys.leaseOf(key)}
-                : new String[] {key, ReservedKeys.leaseOf(key), index};
+    /** {@code txn.lua}'s KEYS for one plain put of {@code key} without the index: the key and its lease key. */
+    private static String[] writeKeys(String key) {
+        return new String[] {key, ReservedKeys.leaseOf(key)};
     }
 
     /** After a Sentinel failover: drops the connection to the old master, as the command connection's. */

@@ -9,8 +9,8 @@ import dev.kvstore.spi.KvStoreProvider;
  * storeType {@code redis-cluster}: a Redis Cluster, found through the seed nodes listed in the
  * address ({@code host:port,host:port,...}) and followed through failovers and resharding. The
  * options are {@code redis}'s ({@link RedisOptions}) less {@link RedisOptions#DATABASE}. A
- * transaction's keys must all hash to one slot (use a hash tag, {@code {user42}/...}); leases and
- * locks are not offered on a cluster.
+ * transaction's keys must all hash to one slot (use a hash tag, {@code {user42}/...}). Leases and
+ * locks work as on {@code redis}, with their bookkeeping kept per slot.
  */
 @AutoService(KvStoreProvider.class)
 public final class RedisClusterKvStoreProvider implements KvStoreProvider {

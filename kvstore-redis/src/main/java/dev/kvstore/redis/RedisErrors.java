@@ -121,7 +121,7 @@ final class RedisErrors {
             // NOREPLICAS: min-replicas-to-write not met (a master cut off from its replicas).
             // CLUSTERDOWN: a slot's master is gone and no replica has taken over yet.
             return m.startsWith("MASTERDOWN")
-                    || m.startsWith("TRYAGAIN")
+                    || isSlotMoving(e)
                     || m.startsWith("NOREPLICAS")
                     || m.startsWith("CLUSTERDOWN");
         }
@@ -149,6 +149,21 @@ final class RedisErrors {
                     || (e.getCause() != null && isUnavailable(e.getCause()));
         }
         return false;
+    }
+
+    /**
+     * Whether a cluster node refused a command because its slot is being migrated: {@code TRYAGAIN}
+     * (a command on several keys of the slot, only some of them here), or a script stopped at a key
+     * it did not declare that has moved already. Neither wrote anything (see {@code txn.lua}), so
+     * the command may be sent again.
+     */
+    static boolean isSlotMoving(Throwable failure) {
+        Throwable e = Futures.unwrap(failure);
+        if (!(e instanceof RedisCommandExecutionException)) {
+            return false;
+        }
+        String m = String.valueOf(e.getMessage());
+        return m.startsWith("TRYAGAIN") || m.contains("non local key");
     }
 
     private static boolean isAuthError(String message) {

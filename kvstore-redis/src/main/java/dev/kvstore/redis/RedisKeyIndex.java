@@ -161,15 +161,20 @@ final class RedisKeyIndex {
         return walk(c, prefix, page -> RedisScripts.TXN.run(c, writeKeys(page), deleteArgs(page.size())));
     }
 
-    /** {@code txn.lua}'s KEYS for one operation on each of {@code keys}: the keys, their lease keys, the index. */
+    /**
+     * {@code txn.lua}'s KEYS for one plain operation (put or delete) on each of {@code keys}: the
+     * keys, their lease-id keys, their lease hashes (unused by plain operations: the lease-id keys
+     * again, as {@code RedisTransactions} passes them), then the index.
+     */
     static String[] writeKeys(List<String> keys) {
         int n = keys.size();
-        String[] k = new String[2 * n + 1];
+        String[] k = new String[3 * n + 1];
         for (int i = 0; i < n; i++) {
             k[i] = keys.get(i);
             k[n + i] = ReservedKeys.leaseOf(keys.get(i));
+            k[2 * n + i] = k[n + i];
         }
-        k[2 * n] = ReservedKeys.INDEX;
+        k[3 * n] = ReservedKeys.INDEX;
         return k;
     }
 

@@ -7,6 +7,7 @@ import dev.kvstore.KvLeaseInfo;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
+import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
@@ -24,7 +25,6 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
@@ -52,6 +52,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,15 @@ import org.slf4j.LoggerFactory;
  * connections, key enumeration, watches) is its {@link RedisTopology}. On one server: one lettuce
  * {@link RedisClient}, one shared (pipelined) connection for every command and one pub/sub
  * connection for every watch, both opened lazily and reconnected by lettuce. On a cluster a
- * transaction's keys must share one hash slot, and leases are not offered.
+ * transaction's keys must share one hash slot, and leases keep their bookkeeping per slot
+ * ({@link ReservedKeys.Layout#CLUSTER}, {@link RedisLeases}).
+ *
+ * <p><b>Slots on the move.</b> On a cluster a command on several keys of one slot (the key and its
+ * lease-id key, a script) fails with {@code TRYAGAIN} while that slot is being migrated and only
+ * some of the keys have moved; and a script that touches a key it did not declare fails when that
+ * key has moved. Neither has written anything (the scripts are written so), so the client sends it
+ * again after 5, 10, 20 ... 100 ms, within the operation's timeout ({@link #retried}); what is still
+ * refused then fails as {@link dev.kvstore.KvStoreUnavailableException}, the retryable error.
  *
  * <p>While Redis is unreachable, commands are rejected at once rather than queued
  * ({@code REJECT_COMMANDS}): nothing written while disconnected is sent later behind the caller's
@@ -93,15 +102,23 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
     /** The {@code txn.lua} arguments before the value for one plain put: no condition, one operation. */
     private static final byte[][] PLAIN_PUT_HEAD = {ascii("0"), ascii("1"), ascii("p")};
 
+    /** The {@code txn.lua} kind of a delete. */
+    private static final byte[] DELETE_KIND = ascii("d");
+
     private static final Set<KvCapability> CAPABILITIES =
             Set.of(KvCapability.CONDITIONAL_WRITES, KvCapability.TRANSACTIONS, KvCapability.LEASES, KvCapability.LOCKS);
 
     /**
-     * On a cluster: no leases (a lease's keys spread over slots, and its scripts may touch only
-     * one), hence no locks; and no transactions over any keys, only over keys of one hash slot
-     * (see {@link #txnCapabilities}).
+     * On a cluster: leases (bookkept per slot) and locks, but no transactions over any keys, only
+     * over keys of one hash slot (see {@link #txnCapabilities}).
      */
-    private static final Set<KvCapability> CLUSTER_CAPABILITIES = Set.of(KvCapability.CONDITIONAL_WRITES);
+    private static final Set<KvCapability> CLUSTER_CAPABILITIES =
+            Set.of(KvCapability.CONDITIONAL_WRITES, KvCapability.LEASES, KvCapability.LOCKS);
+
+    /** The first pause before a command a moving slot refused is sent again; doubled up to {@link #MAX_RETRY_DELAY_MILLIS}. */
+    private static final long FIRST_RETRY_DELAY_MILLIS = 5;
+
+    private static final long MAX_RETRY_DELAY_MILLIS = 100;
 
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
@@ -111,6 +128,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
     private final Duration timeout;
     private final RedisTopology topology;
     private final Set<KvCapability> capabilities;
+    private final ReservedKeys.Layout layout;
     private final RedisLeases leases;
     /** {@link ReservedKeys#INDEX} with {@link RedisOptions#KEY_INDEX}, else {@code null}. */
     private final String index;
@@ -125,8 +143,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         this.timeout = settings.timeout();
         this.topology = settings.cluster() ? new ClusterTopology(settings) : new ServerTopology(settings);
         this.capabilities = settings.cluster() ? CLUSTER_CAPABILITIES : CAPABILITIES;
+        this.layout = settings.cluster() ? ReservedKeys.Layout.CLUSTER : ReservedKeys.Layout.SERVER;
         this.index = settings.keyIndex() ? ReservedKeys.INDEX : null;
-        this.leases = new RedisLeases(this, settings.storeType(), timeout);
+        this.leases = new RedisLeases(this, settings.storeType(), timeout, layout);
         // Start connecting now, without waiting: a failure here is retried by the first operation.
         topology.open().whenComplete((c, e) -> {
             if (e != null) {
@@ -158,17 +177,11 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
     @Override
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
-        if (!topology.leaseBookkeeping()) {
-            return command(
-                    "get",
-                    key,
-                    c -> c.get(key).thenApply(v -> v == null ? Optional.<KvPair>empty() : Optional.of(pair(key, v))));
-        }
         // The key and the id of its lease (if any) in one atomic read.
         return command(
                 "get",
                 key,
-                c -> c.mget(key, ReservedKeys.leaseOf(key)).thenApply(kvs -> {
+                c -> c.mget(key, layout.leaseOf(key)).thenApply(kvs -> {
                     KeyValue<String, byte[]> kv = kvs.get(0);
                     return kv.hasValue() ? Optional.of(pair(key, kv.getValue(), kvs.get(1))) : Optional.<KvPair>empty();
                 }));
@@ -185,31 +198,50 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         Keys.checkKey(key);
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
-        if (!topology.leaseBookkeeping()) {
-            return write("put", key, c -> c.set(key, copy).thenApply(ok -> null));
-        }
         // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
+        String[] keys = index == null ? new String[] {key, layout.leaseOf(key)} : RedisKeyIndex.writeKeys(List.of(key));
+        byte[] cleanup = ascii(layout.leaseHashPrefix(key));
         return write(
                 "put",
                 key,
                 c -> RedisScripts.TXN
                         .run(
                                 c,
-                                writeKeys(key),
+                                keys,
                                 PLAIN_PUT_HEAD[0],
                                 PLAIN_PUT_HEAD[1],
                                 PLAIN_PUT_HEAD[2],
                                 copy,
                                 EMPTY,
-                                EMPTY)
+                                EMPTY,
+                                cleanup)
                         .thenApply(n -> null));
+    }
+
+    /**
+     * On a cluster: deletes a key with its lease bookkeeping in one script call (the key, its
+     * lease-id key, and its field in its lease's shard, which a keep-alive there cannot tell from
+     * a key in flight during a reshard).
+     */
+    private static CompletableFuture<Long> deleteScript(
+            RedisClusterAsyncCommands<String, byte[]> c, String key, ReservedKeys.Layout layout) {
+        return RedisScripts.TXN.run(
+                c,
+                new String[] {key, layout.leaseOf(key)},
+                PLAIN_PUT_HEAD[0],
+                PLAIN_PUT_HEAD[1],
+                DELETE_KIND,
+                EMPTY,
+                EMPTY,
+                EMPTY,
+                ascii(layout.leaseHashPrefix(key)));
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
-        if (!topology.leaseBookkeeping()) {
-            return write("delete", key, c -> c.del(key).thenApply(n -> null));
+        if (layout == ReservedKeys.Layout.CLUSTER) {
+            return write("delete", key, c -> deleteScript(c, key, layout).thenApply(n -> null));
         }
         if (index != null) {
             // One txn.lua delete: the key, its lease key and its index member in one step.
@@ -221,16 +253,6 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
                             .thenApply(n -> null));
         }
         return write("delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));
-    }
-
-    /**
-     * The {@code KEYS} of a {@code txn.lua} call with one operation on {@code key}: the key, its
-     * lease key, and the index when kept.
-     */
-    String[] writeKeys(String key) {
-        return index == null
-                ? new String[] {key, ReservedKeys.leaseOf(key)}
-                : new String[] {key, ReservedKeys.leaseOf(key), index};
     }
 
     /** The key index's name when this client keeps one ({@link RedisOptions#KEY_INDEX}), else {@code null}. */
@@ -309,7 +331,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        if (!topology.leaseBookkeeping()) {
+        if (layout == ReservedKeys.Layout.CLUSTER) {
             return getEach(c, keys);
         }
         return mgetWithLeases(c, keys);
@@ -349,31 +371,28 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
     }
 
     /**
-     * Reads keys one {@code GET} each, all pipelined (on a cluster: no {@code MGET}, which fails
-     * with {@code TRYAGAIN} on a slot being migrated when some of its keys have moved already);
-     * keys gone since the scan are left out.
+     * On a cluster: reads keys with their lease ids, one atomic {@code MGET} of a key and its
+     * lease-id key (same slot) each, all pipelined, each retried on its own while its slot moves
+     * (one {@code MGET} over many slots would be split per slot by lettuce anyway, and a single
+     * moving slot would fail the whole batch); keys gone since the scan are left out.
      */
-    private static CompletableFuture<Map<String, KvPair>> getEach(
+    private CompletableFuture<Map<String, KvPair>> getEach(
             RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
-        List<CompletableFuture<byte[]>> values = new ArrayList<>(keys.size());
+        List<CompletableFuture<List<KeyValue<String, byte[]>>>> values = new ArrayList<>(keys.size());
         for (String k : keys) {
-            values.add(c.get(k).toCompletableFuture());
+            String side = layout.leaseOf(k);
+            values.add(retried(() -> c.mget(k, side)));
         }
         return CompletableFuture.allOf(values.toArray(CompletableFuture[]::new)).thenApply(v -> {
             Map<String, KvPair> result = new TreeMap<>();
             for (int i = 0; i < keys.size(); i++) {
-                byte[] value = values.get(i).join();
-                if (value != null) {
-                    result.put(keys.get(i), pair(keys.get(i), value));
+                List<KeyValue<String, byte[]>> kvs = values.get(i).join();
+                if (kvs.get(0).hasValue()) {
+                    result.put(keys.get(i), pair(keys.get(i), kvs.get(0).getValue(), kvs.get(1)));
                 }
             }
             return Collections.unmodifiableMap(result);
         });
-    }
-
-    /** A pair of a store that keeps no lease bookkeeping. */
-    private static KvPair pair(String key, byte[] value) {
-        return new KvPair(key, value, 0L, 0L);
     }
 
     /** A pair read with its lease key: the lease id it names, 0 when none (or unreadable). */
@@ -402,14 +421,14 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
                 "deleteWithPrefix",
                 prefix,
                 c -> topology.scan(c, prefix, page -> {
-                    if (!topology.leaseBookkeeping()) {
-                        // One UNLINK per key: on a slot being migrated, a multi-key one fails
-                        // (TRYAGAIN) once some of its keys have moved.
-                        List<CompletableFuture<Long>> unlinks = new ArrayList<>(page.size());
+                    if (layout == ReservedKeys.Layout.CLUSTER) {
+                        // One script per key (its slot's bookkeeping with it), each retried on its own while its slot
+                        // moves.
+                        List<CompletableFuture<Long>> deletes = new ArrayList<>(page.size());
                         for (String k : page) {
-                            unlinks.add(c.unlink(k).toCompletableFuture());
+                            deletes.add(retried(() -> deleteScript(c, k, layout)));
                         }
-                        return CompletableFuture.allOf(unlinks.toArray(CompletableFuture[]::new));
+                        return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
                     }
                     String[] keys = new String[page.size() * 2];
                     for (int i = 0; i < page.size(); i++) {
@@ -493,7 +512,8 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         Keys.checkTxn(
                 settings.storeType(), txn, settings.maxValueBytes(), RedisTransactions.MAX_SIZE, txnCapabilities(txn));
         String key = txn.keys().get(0);
-        RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own, topology.leaseBookkeeping(), index);
+        RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own, layout, index);
+        List<CompletableFuture<Void>> shards = new ArrayList<>();
         for (RedisLease lease : call.leases()) {
             if (lease != null && !lease.isActive()) {
                 return CompletableFuture.failedFuture(new KvStoreException(StoreErrors.message(
@@ -502,21 +522,31 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
                         key,
                         "lease " + lease.id() + " is no longer active (revoked or lost); nothing was written")));
             }
+            if (lease != null && layout == ReservedKeys.Layout.CLUSTER) {
+                shards.add(leases.ensureShard(lease, SlotTags.slot(key)));
+            }
         }
-        return write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args()))
-                .thenApply(r -> {
-                    if (r < 0) {
-                        RedisLease lease = call.leases().get((int) (-r - 1));
-                        leases.goneOnServer(lease);
-                        throw new KvStoreException(StoreErrors.message(
-                                storeType,
-                                "commit",
-                                key,
-                                "lease " + lease.id() + " has expired or was revoked on " + where
-                                        + "; nothing was written"));
-                    }
-                    return TxnResult.of(r == 1);
-                });
+        // On a cluster, a lease's first put in a slot creates its shard there first: both within the timeout.
+        CompletableFuture<Long> applied = shards.isEmpty()
+                ? write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args()))
+                : Futures.withTimeout(
+                        CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new))
+                                .thenCompose(v ->
+                                        write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args()))),
+                        timeout,
+                        () -> RedisErrors.timedOut(storeType, where, "commit", key));
+        return applied.thenApply(r -> {
+            if (r < 0) {
+                RedisLease lease = call.leases().get((int) (-r - 1));
+                leases.goneOnServer(lease);
+                throw new KvStoreException(StoreErrors.message(
+                        storeType,
+                        "commit",
+                        key,
+                        "lease " + lease.id() + " has expired or was revoked on " + where + "; nothing was written"));
+            }
+            return TxnResult.of(r == 1);
+        });
     }
 
     /**
@@ -531,9 +561,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
             return capabilities;
         }
         List<String> keys = txn.keys();
-        int slot = SlotHash.getSlot(keys.get(0));
+        int slot = SlotTags.slot(keys.get(0));
         for (String k : keys) {
-            if (SlotHash.getSlot(k) != slot) {
+            if (SlotTags.slot(k) != slot) {
                 throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.TRANSACTIONS
                         + ": on Redis Cluster a transaction's keys must all hash to one slot, but \"" + keys.get(0)
                         + "\" and \"" + k + "\" do not. Give them one hash tag (the part in braces, as in"
@@ -565,7 +595,31 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         if (!capabilities.contains(KvCapability.LEASES)) {
             throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.LEASES);
         }
+        if (layout == ReservedKeys.Layout.CLUSTER) {
+            return multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.readSharded(c, id));
+        }
         return multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.read(c, id));
+    }
+
+    /**
+     * On a cluster: a hash tag naming the slot {@code group} hashes to, so that the recipes'
+     * keys of one lock or election share one slot (their joining transaction names two of them);
+     * none when {@code group} has a complete hash tag of its own already, which decides the slot
+     * of every key that starts with it. A group whose first brace is not closed by a later one
+     * (or opens an empty {@code {}}) cannot be given a slot this way: its transaction then fails
+     * with the one-slot rule's {@link UnsupportedOperationException}.
+     */
+    @Override
+    public String colocationTag(String group) {
+        Objects.requireNonNull(group, "group");
+        if (layout != ReservedKeys.Layout.CLUSTER) {
+            return "";
+        }
+        int open = group.indexOf('{');
+        if (open >= 0) {
+            return ""; // its own tag decides, or it cannot be given one
+        }
+        return "{" + SlotTags.forKey(group) + "}";
     }
 
     @Override
@@ -627,12 +681,60 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         RedisClusterAsyncCommands<String, byte[]> open = topology.ifOpen();
         CompletableFuture<T> f;
         if (open != null) {
-            f = op.apply(open).toCompletableFuture();
+            f = retried(() -> op.apply(open));
         } else {
             f = Futures.withTimeout(
-                    topology.open().thenCompose(op), timeout, () -> RedisErrors.timedOut(storeType, where, name, key));
+                    topology.open().thenCompose(c -> retried(() -> op.apply(c))),
+                    timeout,
+                    () -> RedisErrors.timedOut(storeType, where, name, key));
         }
         return translated(f, name, key);
+    }
+
+    /**
+     * Runs {@code attempt}; on a cluster, runs it again while a slot being migrated refuses it
+     * ({@link RedisErrors#isSlotMoving}), pausing 5, 10, 20 ... 100 ms, for at most the timeout
+     * (a retry in progress is bounded by it too). On one server it runs once.
+     */
+    <T> CompletableFuture<T> retried(Supplier<? extends CompletionStage<T>> attempt) {
+        if (layout != ReservedKeys.Layout.CLUSTER) {
+            return attempt.get().toCompletableFuture();
+        }
+        return retried(attempt, System.nanoTime() + timeout.toNanos(), FIRST_RETRY_DELAY_MILLIS);
+    }
+
+    private <T> CompletableFuture<T> retried(
+            Supplier<? extends CompletionStage<T>> attempt, long deadline, long delayMillis) {
+        CompletableFuture<T> first;
+        try {
+            first = attempt.get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return first.exceptionallyCompose(e -> {
+            long left = deadline - System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(delayMillis);
+            if (!RedisErrors.isSlotMoving(e) || left <= 0) {
+                return CompletableFuture.failedFuture(e);
+            }
+            CompletableFuture<T> next = new CompletableFuture<>();
+            Futures.schedule(
+                    () -> retried(attempt, deadline, Math.min(MAX_RETRY_DELAY_MILLIS, 2 * delayMillis))
+                            .whenComplete((v, x) -> {
+                                if (x == null) {
+                                    next.complete(v);
+                                } else {
+                                    next.completeExceptionally(x);
+                                }
+                            }),
+                    Duration.ofMillis(delayMillis));
+            Throwable refused = Futures.unwrap(e);
+            return Futures.withTimeout(
+                    next,
+                    Duration.ofNanos(deadline - System.nanoTime()),
+                    () -> new KvStoreUnavailableException(
+                            "a hash slot was still being migrated when the timeout ran out: " + refused.getMessage(),
+                            refused));
+        });
     }
 
     /** Runs one write command; refused while Sentinel fails the master over. */

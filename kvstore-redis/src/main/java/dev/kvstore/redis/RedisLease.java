@@ -2,7 +2,9 @@ package dev.kvstore.redis;
 
 import dev.kvstore.spi.AbstractKvLease;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -14,6 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * replies arrive on lettuce threads and only update volatile fields and reschedule the deadline
  * (the scheduler takes tasks from any thread). {@code revoke()} comes from user threads. The timer
  * fields are guarded by this object's monitor.
+ *
+ * <p>On a cluster the lease also has shards ({@link ReservedKeys}): {@link #shards} maps each slot
+ * where one was created to when the last keep-alive Redis confirmed for it was sent (for a new
+ * shard, the lease's confirmed send time its TTL was computed from); the lease counts as
+ * confirmed only as far as its least recently confirmed shard, so a shard that a keep-alive
+ * missed (created meanwhile) never outlives the loss deadline. Both maps are concurrent.
  */
 final class RedisLease extends AbstractKvLease {
 
@@ -24,6 +32,11 @@ final class RedisLease extends AbstractKvLease {
     private volatile long lastConfirmedSend;
     /** Set while a keep-alive is in flight: the next tick skips rather than piling up. */
     final AtomicBoolean inFlight = new AtomicBoolean();
+
+    /** On a cluster: slot → when the last keep-alive confirmed for its shard was sent. */
+    final Map<Integer, Long> shards = new ConcurrentHashMap<>();
+    /** On a cluster: slot → the creation of its shard, while in flight. */
+    final Map<Integer, CompletableFuture<Void>> creating = new ConcurrentHashMap<>();
 
     private ScheduledFuture<?> keepAlive; // guarded by this
     private ScheduledFuture<?> deadline; // guarded by this

@@ -5,6 +5,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,61 @@ final class RedisLeaseInfo {
                         .toList();
                 return Optional.of(lease.info(id, held));
             });
+        });
+    }
+
+    /**
+     * On a cluster ({@link ReservedKeys.Layout#CLUSTER}): the root hash gives the TTLs and, in its
+     * {@code \0shard:<slot>} fields, the slots where the lease has shards; each shard's fields the
+     * keys once put there, each key's lease-id key whether it is still the lease's. One
+     * {@code HKEYS} per shard and one {@code GET} per key (single-key commands, which a reshard never
+     * refuses), all pipelined; not one atomic step, as above.
+     */
+    static CompletableFuture<Optional<KvLeaseInfo>> readSharded(RedisClusterAsyncCommands<String, byte[]> c, long id) {
+        ReservedKeys.Layout layout = ReservedKeys.Layout.CLUSTER;
+        String root = layout.lease(id);
+        CompletableFuture<Map<String, byte[]>> fields = c.hgetall(root).toCompletableFuture();
+        CompletableFuture<Long> pttl = c.pttl(root).toCompletableFuture();
+        return fields.thenCombine(pttl, Lease::new).thenCompose(lease -> {
+            if (lease.remainingMillis() < 0 || !lease.fields().containsKey(TTL_FIELD)) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            byte[] ours = Long.toString(id).getBytes(StandardCharsets.UTF_8);
+            List<CompletableFuture<List<String>>> perShard = new ArrayList<>();
+            for (String field : lease.fields().keySet()) {
+                if (!field.startsWith(ReservedKeys.SHARD_FIELD)) {
+                    continue;
+                }
+                int slot = Integer.parseInt(field.substring(ReservedKeys.SHARD_FIELD.length()));
+                perShard.add(c.hkeys(ReservedKeys.Layout.shard(id, slot))
+                        .toCompletableFuture()
+                        .thenCompose(keys -> {
+                            List<String> candidates = keys.stream()
+                                    .filter(k -> !ReservedKeys.isReserved(k))
+                                    .toList();
+                            List<CompletableFuture<byte[]>> sides = new ArrayList<>(candidates.size());
+                            for (String k : candidates) {
+                                sides.add(c.get(layout.leaseOfPrefix(slot) + k).toCompletableFuture());
+                            }
+                            return CompletableFuture.allOf(sides.toArray(CompletableFuture[]::new))
+                                    .thenApply(v -> {
+                                        List<String> held = new ArrayList<>();
+                                        for (int i = 0; i < candidates.size(); i++) {
+                                            if (Arrays.equals(sides.get(i).join(), ours)) {
+                                                held.add(candidates.get(i));
+                                            }
+                                        }
+                                        return held;
+                                    });
+                        }));
+            }
+            return CompletableFuture.allOf(perShard.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> Optional.of(lease.info(
+                            id,
+                            perShard.stream()
+                                    .flatMap(f -> f.join().stream())
+                                    .sorted()
+                                    .toList())));
         });
     }
 

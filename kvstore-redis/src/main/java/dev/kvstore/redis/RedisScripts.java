@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The Lua scripts the store runs on the master, each as one atomic step: a transaction, and a
  * lease's grant, keep-alive and revoke, and the key index's upkeep (sources beside this class:
- * {@code txn.lua}, {@code grant.lua}, {@code keepalive.lua}, {@code revoke.lua}, {@code prune.lua},
- * {@code reindex.lua}).
+ * {@code txn.lua}, {@code grant.lua}, {@code shard.lua}, {@code slot.lua}, {@code keepalive.lua},
+ * {@code revoke.lua}, {@code prune.lua}, {@code reindex.lua}).
  *
  * <p>A script is sent by its SHA-1 ({@code EVALSHA}); when Redis does not know it
  * ({@code NOSCRIPT}: first use, after a restart, a {@code SCRIPT FLUSH} or a failover to a master
@@ -32,6 +32,10 @@ enum RedisScripts {
     TXN("txn.lua"),
     /** {@code grant.lua}: a new lease id and the lease's hash. */
     GRANT("grant.lua"),
+    /** {@code shard.lua}: on a cluster, a lease's root hash or its shard in one slot, unless it exists. */
+    SHARD("shard.lua"),
+    /** {@code slot.lua}: on a cluster, records a lease's shard slot in its root hash. */
+    SLOT("slot.lua"),
     /** {@code keepalive.lua}: extends a lease and every key still under it. */
     KEEPALIVE("keepalive.lua"),
     /** {@code revoke.lua}: deletes a lease's keys and the lease. */

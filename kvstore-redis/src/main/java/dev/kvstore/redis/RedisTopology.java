@@ -14,8 +14,8 @@ import java.util.function.Function;
  * {@link ServerTopology}) or a cluster ({@code redis-cluster}: {@link ClusterTopology}).
  * {@link RedisKvStoreClient} is written against lettuce's {@link RedisClusterAsyncCommands}, the
  * common super-interface of the standalone and the cluster commands, and asks this strategy for
- * what differs: the connections, how keys are enumerated, whether keys carry lease bookkeeping, how
- * watches subscribe, and what a write must wait for.
+ * what differs: the connections, how keys are enumerated, how watches subscribe, and what a write
+ * must wait for. (How lease bookkeeping is named differs too: {@link ReservedKeys.Layout}.)
  *
  * <p>Threads: every method may be called from any thread and none blocks, except
  * {@link #close()}, which waits at most the timeout for lettuce to shut down.
@@ -38,13 +38,6 @@ interface RedisTopology extends AutoCloseable {
             RedisClusterAsyncCommands<String, byte[]> c,
             String prefix,
             Function<List<String>, CompletionStage<?>> page);
-
-    /**
-     * Whether keys carry lease bookkeeping ({@link ReservedKeys#leaseOf}, read and written with
-     * the key): on one server; not on a cluster, which offers no leases, and where a command on
-     * two keys of a slot being migrated fails ({@code TRYAGAIN}) when only one of them exists.
-     */
-    boolean leaseBookkeeping();
 
     /** Creates a watch; completes once every server concerned confirmed the subscription. */
     CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener);

@@ -9,8 +9,9 @@ import java.util.function.Function;
 
 /**
  * Turns a {@link Txn} into one call of {@code txn.lua}: its {@code KEYS} (the conditions' keys,
- * then the operations', then the operations' lease-id keys, then the key index if kept), and its {@code ARGV} (counts, two arguments per condition, four per
- * operation), as the script's header describes.
+ * then the operations', then the operations' lease-id keys, then their lease hashes, then the key
+ * index if kept), and its {@code ARGV} (counts, two arguments per condition, four per operation, the
+ * old-lease hash prefix), as the script's header describes.
  */
 final class RedisTransactions {
 
@@ -45,22 +46,23 @@ final class RedisTransactions {
      *
      * @param txn the transaction, with full keys
      * @param own resolves a lease to this client's, or throws {@link IllegalArgumentException}
-     * @param leaseKeys whether to pass each operation's lease-id key ({@link ReservedKeys}); not on a
-     *     cluster, which keeps no lease bookkeeping (and where a multi-key command on a slot being
-     *     migrated fails with {@code TRYAGAIN} when only some of its keys exist)
-     * @param index the key index to pass after the lease-id keys ({@link RedisOptions#KEY_INDEX}; needs
-     *     {@code leaseKeys}), or {@code null}
+     * @param layout names the bookkeeping keys (one server, or a cluster's slot-tagged names)
+     * @param index the key index to pass after the lease hashes ({@link RedisOptions#KEY_INDEX}; one
+     *     server only), or {@code null}
      * @return the call
      */
-    static Call encode(Txn txn, Function<KvLease, RedisLease> own, boolean leaseKeys, String index) {
+    static Call encode(Txn txn, Function<KvLease, RedisLease> own, ReservedKeys.Layout layout, String index) {
         List<Txn.Condition> conditions = txn.conditions();
         List<Txn.Operation> operations = txn.operations();
-        boolean indexed = index != null && leaseKeys;
-        String[] keys = new String[conditions.size() + (leaseKeys ? 2 : 1) * operations.size() + (indexed ? 1 : 0)];
-        if (indexed) {
-            keys[keys.length - 1] = index;
+        int nc = conditions.size();
+        int no = operations.size();
+        String[] keys = new String[nc + 3 * no + (index == null ? 0 : 1)];
+        if (index != null) {
+            keys[nc + 3 * no] = index;
         }
-        byte[][] args = new byte[2 + 2 * conditions.size() + 4 * operations.size()][];
+        byte[][] args = new byte[3 + 2 * nc + 4 * no][];
+        args[args.length - 1] =
+                RedisKvStoreClient.ascii(layout.leaseHashPrefix(txn.keys().get(0)));
         args[0] = RedisKvStoreClient.ascii(Integer.toString(conditions.size()));
         args[1] = RedisKvStoreClient.ascii(Integer.toString(operations.size()));
         int k = 0;
@@ -82,13 +84,15 @@ final class RedisTransactions {
         }
         List<RedisLease> leases = new ArrayList<>(operations.size());
         for (Txn.Operation op : operations) {
-            if (leaseKeys) {
-                keys[conditions.size() + operations.size() + leases.size()] = ReservedKeys.leaseOf(op.key());
-            }
+            int j = leases.size();
+            keys[nc + no + j] = layout.leaseOf(op.key());
             keys[k++] = op.key();
             RedisLease lease = null;
             if (op instanceof Txn.Put put) {
                 lease = put.lease().map(own).orElse(null);
+            }
+            keys[nc + 2 * no + j] = lease == null ? keys[nc + no + j] : layout.leaseHash(lease.id(), op.key());
+            if (op instanceof Txn.Put put) {
                 args[a++] = lease == null ? PUT : LEASED_PUT;
                 args[a++] = put.value();
                 args[a++] = lease == null ? EMPTY : RedisKvStoreClient.ascii(Long.toString(lease.id()));

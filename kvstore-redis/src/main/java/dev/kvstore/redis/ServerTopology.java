@@ -80,11 +80,6 @@ final class ServerTopology implements RedisTopology {
     }
 
     @Override
-    public boolean leaseBookkeeping() {
-        return true;
-    }
-
-    @Override
     public CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
         return watches.watch(key, withPrefix, listener);
     }

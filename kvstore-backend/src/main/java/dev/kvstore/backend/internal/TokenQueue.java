@@ -17,7 +17,10 @@ import java.util.TreeMap;
 /**
  * The queue under a lock or election name: a persistent counter {@code <name>/fence} and one
  * leased key per waiter, {@code <name>/q/<token>}, the token zero-padded to 20 digits so that key
- * order is token order. Joining increments the counter and creates the waiter's key in ONE
+ * order is token order. Where the store's transactions must stay in one hash slot (Redis Cluster),
+ * both carry the store's {@link dev.kvstore.KvStoreClient#colocationTag} for the name after their
+ * fixed part ({@code <name>/fence{t}}, {@code <name>/q/{t}<token>}): still under {@code <name>/}
+ * and {@code <name>/q/}, still in token order; on every other store the tag is empty. Joining increments the counter and creates the waiter's key in ONE
  * transaction (the counter's old value as its condition, retried on conflict), so the token is
  * strictly increasing across every client and restart, and key order is arrival order. The first
  * key under {@code q/} is the holder (or leader).
@@ -30,11 +33,13 @@ final class TokenQueue {
     private final Calls calls;
     private final String counterKey;
     private final String prefix;
+    private final String tag;
     private volatile long lastCounter = -1;
 
     TokenQueue(Calls calls, String fullName) {
         this.calls = calls;
-        this.counterKey = fullName + "/fence";
+        this.tag = calls.client().colocationTag(fullName);
+        this.counterKey = fullName + "/fence" + tag;
         this.prefix = fullName + "/q/";
     }
 
@@ -44,7 +49,7 @@ final class TokenQueue {
     }
 
     String keyOf(long token) {
-        return prefix + String.format("%020d", token);
+        return prefix + tag + String.format("%020d", token);
     }
 
     static long tokenOf(String key) {
