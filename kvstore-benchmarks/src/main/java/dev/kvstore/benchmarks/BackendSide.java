@@ -29,11 +29,11 @@ final class BackendSide implements Side {
     private final boolean versions;
 
     BackendSide(String storeType, String address, String namespace) {
-        this.backend = Backend.builder()
-                .storeType(storeType)
-                .address(address)
-                .timeout(Duration.ofSeconds(10))
-                .pathPrefix(namespace)
+        this.backend = BenchOptions.apply(Backend.builder()
+                        .storeType(storeType)
+                        .address(address)
+                        .timeout(Duration.ofSeconds(10))
+                        .pathPrefix(namespace))
                 .build();
         this.lock = backend.lock("lock", Duration.ofSeconds(10));
         this.versions = backend.client().capabilities().contains(KvCapability.VERSIONS);

@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * bench.workloads} ({@code all} or ids such as {@code get-1t,list}), {@code bench.millis} (one
  * measured round, default 1000), {@code bench.noise} (the workload of the noise row, default {@code
  * get-16t}; {@code none} for no noise row), {@code bench.only} ({@code backend} or {@code driver}: run
- * that side alone, for a profiler; the other side's columns then stay empty).
+ * that side alone, for a profiler; the other side's columns then stay empty), {@code bench.options}
+ * (store options for the Backend side, {@code k=v[,k2=v2]}, e.g. {@code key-index=true} with
+ * {@code bench.stores=redis}; see {@link BenchOptions}).
  *
  * <p>Threads: everything is driven from the main thread; see {@link Workload} for the workloads'
  * own threads.
@@ -82,12 +84,13 @@ public final class Bench {
     private boolean run() throws Exception {
         String header = String.format(
                 Locale.ROOT,
-                "%s UTC; %d cores, load average %.1f; Java %s; rounds of %d ms, driver-Backend-Backend-driver",
+                "%s UTC; %d cores, load average %.1f; Java %s; rounds of %d ms, driver-Backend-Backend-driver%s",
                 Instant.now().truncatedTo(ChronoUnit.MINUTES),
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 System.getProperty("java.version"),
-                TimeUnit.NANOSECONDS.toMillis(roundNanos));
+                TimeUnit.NANOSECONDS.toMillis(roundNanos),
+                BenchOptions.describe());
         System.out.println(header);
         boolean ok = true;
         for (String store : stores) {

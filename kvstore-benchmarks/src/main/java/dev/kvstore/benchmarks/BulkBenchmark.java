@@ -26,7 +26,8 @@ import java.util.Map;
  *
  * <pre>./mvnw -B -q -pl kvstore-benchmarks -am test-compile -Pbench -Dbench.main=dev.kvstore.benchmarks.BulkBenchmark</pre>
  *
- * <p>{@code -Dbench.rounds=N} sets the rounds (default 5, after one warm-up round). Figures move 30–50 %
+ * <p>{@code -Dbench.options=key-index=true} (with {@code -Dbench.stores=redis}) gives the Backend store
+ * options ({@link BenchOptions}). {@code -Dbench.rounds=N} sets the rounds (default 5, after one warm-up round). Figures move 30–50 %
  * between runs on a shared 2-core machine: read the ratio within one run.
  */
 public final class BulkBenchmark {
@@ -61,7 +62,12 @@ public final class BulkBenchmark {
 
     private static void run(String store, int rounds) {
         try (TestServer server = start(store);
-                Backend b = Backend.create(store, server.address(), Duration.ofSeconds(30), "bulk-bench")) {
+                Backend b = BenchOptions.apply(Backend.builder()
+                                .storeType(store)
+                                .address(server.address())
+                                .timeout(Duration.ofSeconds(30))
+                                .pathPrefix("bulk-bench"))
+                        .build()) {
             List<String> keys = new ArrayList<>(KEYS);
             Map<String, byte[]> entries = new LinkedHashMap<>();
             Map<String, byte[]> fullEntries = new LinkedHashMap<>();
@@ -96,7 +102,7 @@ public final class BulkBenchmark {
             }
             System.out.printf(
                     Locale.ROOT,
-                    "%s %s: %d keys of %d bytes through Backend; best of %d rounds; %d cores, load %.1f%n",
+                    "%s %s: %d keys of %d bytes through Backend; best of %d rounds; %d cores, load %.1f%s%n",
                     store,
                     server.address(),
                     KEYS,
@@ -104,7 +110,8 @@ public final class BulkBenchmark {
                     rounds,
                     Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                            .getSystemLoadAverage());
+                            .getSystemLoadAverage(),
+                    BenchOptions.describe());
             row("put", bestNanos[0], bestNanos[1], bestNanos[2]);
             row("get", bestNanos[3], bestNanos[4], bestNanos[5]);
             row("delete", bestNanos[6], bestNanos[7], -1);

@@ -53,6 +53,7 @@ import picocli.CommandLine.Spec;
             CoordinationCommands.ElectCommand.class,
             CoordinationCommands.LeaderCommand.class,
             LeaseCommands.LeaseCommand.class,
+            ReindexCommand.class,
             CommandLine.HelpCommand.class
         },
         footerHeading = "%nExit status:%n",

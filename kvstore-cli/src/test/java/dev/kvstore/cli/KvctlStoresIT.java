@@ -485,6 +485,47 @@ class KvctlStoresIT {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stores")
+    @DisplayName(
+            "reindex refuses with status 2 on a store without a key index (etcd, ZooKeeper, redis without key-index)")
+    void reindexWithoutIndex(Store store) {
+        Cli.Result r = cli.run(args(store.flags(namespace()), "reindex"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("no key index");
+        if (store.type().equals("redis")) {
+            assertThat(r.err()).contains("key-index=true");
+        }
+    }
+
+    @Test
+    @DisplayName("reindex on redis with key-index: keys set by redis-cli appear in ls only after it; stale members go")
+    void reindexRedis() {
+        String ns = namespace();
+        String[] f = Stream.concat(Stream.of(redis().flags(ns)), Stream.of("--option", "key-index=true"))
+                .toArray(String[]::new);
+        assertThat(cli.run(args(f, "put", "svc/indexed", "1")).status()).isZero();
+        redis.redisCli("SET", ns + "/svc/cli1", "2");
+        redis.redisCli("SET", ns + "/svc/cli2", "3");
+        redis.redisCli("SET", ns + "/other", "4");
+        assertThat(cli.run(args(f, "ls", "--keys-only", "svc/")).out().lines()).containsExactly("svc/indexed");
+        assertThat(cli.run(args(f, "get", "svc/cli1")).out()).isEqualTo("2");
+
+        Cli.Result r = cli.run(args(f, "reindex", "svc/"));
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("reindexed prefix \"" + ns + "/svc/\": added 2, removed 0, kept 1\n");
+        assertThat(cli.run(args(f, "ls", "--keys-only")).out().lines())
+                .containsExactly("svc/cli1", "svc/cli2", "svc/indexed");
+
+        // A key deleted around the index (redis-cli) leaves a stale member that reindex removes.
+        redis.redisCli("DEL", ns + "/svc/cli1");
+        Cli.Result again = cli.run(args(f, "reindex"));
+        assertThat(again.status()).as(again.toString()).isZero();
+        assertThat(again.out()).isEqualTo("reindexed prefix \"" + ns + "/\": added 1, removed 1, kept 2\n");
+        assertThat(cli.run(args(f, "ls", "--keys-only")).out().lines())
+                .containsExactly("other", "svc/cli2", "svc/indexed");
+    }
+
     @Test
     @DisplayName("every store is on kvctl's class path, in one JVM")
     void everyStore() {

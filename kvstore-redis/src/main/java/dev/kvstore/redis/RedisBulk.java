@@ -31,6 +31,13 @@ import java.util.function.Function;
  *   <li>{@code deleteAll}: for each key the single delete's {@code DEL key <its lease key>}.
  * </ul>
  *
+ * <p>With the key index ({@link RedisOptions#KEY_INDEX}) every key's write also updates the index
+ * in the same step. Puts and deletes then go in {@code txn.lua} calls of up to
+ * {@value #WRITES_PER_CALL} puts (and {@value #GROUP_VALUE_BYTES} bytes of values) or
+ * {@value #DELETES_PER_CALL} deletes, each call one atomic step for its keys, their lease
+ * bookkeeping and their index members: a script call per key, with the index's {@code ZADD} or
+ * {@code ZREM}, left a bulk call under five times a loop of single calls.
+ *
  * <p>Threads: called from any user thread; several calls may share the connection at once (each
  * flushes what it wrote; a flush also sends another call's commands, which is harmless). Futures
  * complete on lettuce's I/O threads, bounded by the timeout as a whole. While Sentinel fails the
@@ -40,6 +47,18 @@ final class RedisBulk implements AutoCloseable {
 
     /** Commands written before each flush. */
     static final int FLUSH_EVERY = 128;
+
+    /**
+     * With the key index: deletes per {@code txn.lua} call of {@code deleteAll}; small enough that a
+     * call holds Redis's single thread for well under a millisecond.
+     */
+    static final int DELETES_PER_CALL = 100;
+
+    /** With the key index: plain puts per {@code txn.lua} call of {@code putAll}, at most. */
+    static final int WRITES_PER_CALL = 100;
+
+    /** With the key index: bytes of values per {@code txn.lua} call of {@code putAll}, at most (a larger value goes alone). */
+    static final int GROUP_VALUE_BYTES = 256 * 1024;
 
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] ZERO = RedisKvStoreClient.ascii("0");
@@ -51,6 +70,9 @@ final class RedisBulk implements AutoCloseable {
     private final RedisSettings settings;
     private final BooleanSupplier failoverInProgress;
     private final LazyConnection<StatefulRedisConnection<String, byte[]>> connection;
+    /** {@link ReservedKeys#INDEX} with the key index, else {@code null}. */
+    private final String index;
+
     private volatile boolean closed;
 
     RedisBulk(RedisSettings settings, RedisClient client, RedisURI uri, BooleanSupplier failoverInProgress) {
@@ -58,6 +80,7 @@ final class RedisBulk implements AutoCloseable {
         this.storeType = settings.storeType();
         this.where = settings.describe();
         this.failoverInProgress = failoverInProgress;
+        this.index = settings.keyIndex() ? ReservedKeys.INDEX : null;
         this.connection = new LazyConnection<>(
                 where + " (bulk connection)",
                 () -> client.connectAsync(RedisKvStoreClient.CODEC, uri)
@@ -86,7 +109,7 @@ final class RedisBulk implements AutoCloseable {
         });
     }
 
-    /** Writes checked entries (values already copied), one {@code txn.lua} put per key, pipelined. */
+    /** Writes checked entries (values already copied), one {@code txn.lua} put per key (with the index: per group), pipelined. */
     CompletableFuture<Void> putAll(Map<String, byte[]> entries) {
         String first = entries.keySet().iterator().next();
         if (failoverInProgress.getAsBoolean()) {
@@ -97,11 +120,16 @@ final class RedisBulk implements AutoCloseable {
             List<CompletableFuture<?>> sent = new ArrayList<>(entries.size() + 1);
             sent.add(a.scriptLoad(RedisScripts.TXN.source()).toCompletableFuture());
             String sha = RedisScripts.TXN.sha();
+            if (index != null) {
+                putGroups(c, entries, sent);
+                c.flushCommands();
+                return allDone(sent);
+            }
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 sent.add(a.<Long>evalsha(
                                 sha,
                                 ScriptOutputType.INTEGER,
-                                new String[] {e.getKey(), ReservedKeys.leaseOf(e.getKey())},
+                                writeKeys(e.getKey()),
                                 ZERO,
                                 ONE,
                                 PUT,
@@ -118,6 +146,48 @@ final class RedisBulk implements AutoCloseable {
         });
     }
 
+    /**
+     * With the key index: the entries in {@code txn.lua} calls of up to {@value #WRITES_PER_CALL}
+     * plain puts and {@value #GROUP_VALUE_BYTES} bytes of values (a larger value goes alone), each
+     * call one atomic step for its keys, their lease bookkeeping and their index members.
+     */
+    private void putGroups(
+            StatefulRedisConnection<String, byte[]> c, Map<String, byte[]> entries, List<CompletableFuture<?>> sent) {
+        List<String> keys = new ArrayList<>(WRITES_PER_CALL);
+        List<byte[]> values = new ArrayList<>(WRITES_PER_CALL);
+        long bytes = 0;
+        for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+            if (!keys.isEmpty()
+                    && (keys.size() == WRITES_PER_CALL || bytes + e.getValue().length > GROUP_VALUE_BYTES)) {
+                sendPuts(c, keys, values, sent);
+                keys.clear();
+                values.clear();
+                bytes = 0;
+            }
+            keys.add(e.getKey());
+            values.add(e.getValue());
+            bytes += e.getValue().length;
+        }
+        sendPuts(c, keys, values, sent);
+    }
+
+    private static void sendPuts(
+            StatefulRedisConnection<String, byte[]> c,
+            List<String> keys,
+            List<byte[]> values,
+            List<CompletableFuture<?>> sent) {
+        sent.add(c.async()
+                .<Long>evalsha(
+                        RedisScripts.TXN.sha(),
+                        ScriptOutputType.INTEGER,
+                        RedisKeyIndex.writeKeys(keys),
+                        RedisKeyIndex.putArgs(values))
+                .toCompletableFuture());
+        if (sent.size() % FLUSH_EVERY == 0) {
+            c.flushCommands();
+        }
+    }
+
     /** Deletes checked, distinct keys with their lease keys, pipelined. */
     CompletableFuture<Void> deleteAll(List<String> keys) {
         if (failoverInProgress.getAsBoolean()) {
@@ -125,16 +195,39 @@ final class RedisBulk implements AutoCloseable {
         }
         return run("deleteAll", keys.get(0), c -> {
             RedisAsyncCommands<String, byte[]> a = c.async();
-            List<CompletableFuture<?>> sent = new ArrayList<>(keys.size());
-            for (String key : keys) {
-                sent.add(a.del(key, ReservedKeys.leaseOf(key)).toCompletableFuture());
-                if (sent.size() % FLUSH_EVERY == 0) {
-                    c.flushCommands();
+            List<CompletableFuture<?>> sent = new ArrayList<>(keys.size() + 1);
+            if (index == null) {
+                for (String key : keys) {
+                    sent.add(a.del(key, ReservedKeys.leaseOf(key)).toCompletableFuture());
+                    if (sent.size() % FLUSH_EVERY == 0) {
+                        c.flushCommands();
+                    }
+                }
+            } else {
+                // txn.lua calls of up to DELETES_PER_CALL deletes: each key with its lease key and
+                // index member (and each group) in one step, at a fraction of a call per key's cost.
+                sent.add(a.scriptLoad(RedisScripts.TXN.source()).toCompletableFuture());
+                for (int i = 0; i < keys.size(); i += DELETES_PER_CALL) {
+                    List<String> group = keys.subList(i, Math.min(keys.size(), i + DELETES_PER_CALL));
+                    sent.add(a.<Long>evalsha(
+                                    RedisScripts.TXN.sha(),
+                                    ScriptOutputType.INTEGER,
+                                    RedisKeyIndex.writeKeys(group),
+                                    RedisKeyIndex.deleteArgs(group.size()))
+                            .toCompletableFuture());
+                    if (sent.size() % FLUSH_EVERY == 0) {
+                        c.flushCommands();
+                    }
                 }
             }
             c.flushCommands();
             return allDone(sent);
         });
+    }
+
+    /** {@code txn.lua}'s KEYS for one plain put of {@code key} without the index: the key and its lease key. */
+    private static String[] writeKeys(String key) {
+        return new String[] {key, ReservedKeys.leaseOf(key)};
     }
 
     /** After a Sentinel failover: drops the connection to the old master, as the command connection's. */

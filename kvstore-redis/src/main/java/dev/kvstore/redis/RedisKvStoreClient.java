@@ -14,6 +14,7 @@ import dev.kvstore.TxnResult;
 import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Bulk;
 import dev.kvstore.spi.Futures;
+import dev.kvstore.spi.KeyIndexMaintenance;
 import dev.kvstore.spi.Keys;
 import dev.kvstore.spi.StoreErrors;
 import io.lettuce.core.ClientOptions;
@@ -84,8 +85,12 @@ import org.slf4j.LoggerFactory;
  * ({@link RedisWatchHub}, {@link RedisClusterWatchHub}), leases {@link RedisLeases}', Sentinel
  * events {@link SentinelFollower}'s. {@link #close()} may
  * come from any thread, once.
+ *
+ * <p>With {@link RedisOptions#KEY_INDEX}, every write also updates the key index in its own
+ * script, and {@code list}, {@code listKeys} and {@code deleteWithPrefix} read the index instead
+ * of scanning ({@link RedisKeyIndex}); {@link #reindex} repairs it.
  */
-final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
+final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIndexMaintenance {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisKvStoreClient.class);
 
@@ -125,6 +130,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     private final Set<KvCapability> capabilities;
     private final ReservedKeys.Layout layout;
     private final RedisLeases leases;
+    /** {@link ReservedKeys#INDEX} with {@link RedisOptions#KEY_INDEX}, else {@code null}. */
+    private final String index;
+
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
@@ -136,6 +144,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         this.topology = settings.cluster() ? new ClusterTopology(settings) : new ServerTopology(settings);
         this.capabilities = settings.cluster() ? CLUSTER_CAPABILITIES : CAPABILITIES;
         this.layout = settings.cluster() ? ReservedKeys.Layout.CLUSTER : ReservedKeys.Layout.SERVER;
+        this.index = settings.keyIndex() ? ReservedKeys.INDEX : null;
         this.leases = new RedisLeases(this, settings.storeType(), timeout, layout);
         // Start connecting now, without waiting: a failure here is retried by the first operation.
         topology.open().whenComplete((c, e) -> {
@@ -190,7 +199,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
         // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
-        String[] keys = {key, layout.leaseOf(key)};
+        String[] keys = index == null ? new String[] {key, layout.leaseOf(key)} : RedisKeyIndex.writeKeys(List.of(key));
         byte[] cleanup = ascii(layout.leaseHashPrefix(key));
         return write(
                 "put",
@@ -234,7 +243,21 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (layout == ReservedKeys.Layout.CLUSTER) {
             return write("delete", key, c -> deleteScript(c, key, layout).thenApply(n -> null));
         }
+        if (index != null) {
+            // One txn.lua delete: the key, its lease key and its index member in one step.
+            return write(
+                    "delete",
+                    key,
+                    c -> RedisScripts.TXN
+                            .run(c, RedisKeyIndex.writeKeys(List.of(key)), RedisKeyIndex.deleteArgs(1))
+                            .thenApply(n -> null));
+        }
         return write("delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));
+    }
+
+    /** The key index's name when this client keeps one ({@link RedisOptions#KEY_INDEX}), else {@code null}. */
+    String index() {
+        return index;
     }
 
     @Override
@@ -270,6 +293,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public CompletableFuture<List<String>> listKeys(String prefix) {
         Keys.checkPrefix(prefix);
+        if (index != null) {
+            return multiStep("listKeys", prefix, c -> RedisKeyIndex.listKeys(c, prefix));
+        }
         return multiStep("listKeys", prefix, c -> {
             Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
             return topology.scan(c, prefix, page -> {
@@ -283,6 +309,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public CompletableFuture<Map<String, KvPair>> list(String prefix) {
         Keys.checkPrefix(prefix);
+        if (index != null) {
+            return multiStep("list", prefix, c -> RedisKeyIndex.list(c, prefix));
+        }
         return multiStep("list", prefix, c -> {
             Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
             return topology.scan(c, prefix, page -> {
@@ -385,6 +414,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (failoverInProgress()) {
             return writeHeld("deleteWithPrefix", prefix);
         }
+        if (index != null) {
+            return multiStep("deleteWithPrefix", prefix, c -> RedisKeyIndex.deleteWithPrefix(c, prefix));
+        }
         return multiStep(
                 "deleteWithPrefix",
                 prefix,
@@ -480,7 +512,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
         Keys.checkTxn(
                 settings.storeType(), txn, settings.maxValueBytes(), RedisTransactions.MAX_SIZE, txnCapabilities(txn));
         String key = txn.keys().get(0);
-        RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own, layout);
+        RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own, layout, index);
         List<CompletableFuture<Void>> shards = new ArrayList<>();
         for (RedisLease lease : call.leases()) {
             if (lease != null && !lease.isActive()) {
@@ -593,6 +625,37 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout {
     @Override
     public Set<KvCapability> capabilities() {
         return capabilities;
+    }
+
+    @Override
+    public boolean keyIndexed() {
+        return index != null;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: prunes the index members under the prefix whose keys are gone, then {@code SCAN}s
+     * the database for keys under it (leaving out the store's own) and adds those not indexed.
+     * Each command is bounded by the timeout (lettuce's command timeout), the whole is not. Held
+     * while Sentinel fails the master over, as every write.
+     */
+    @Override
+    public CompletableFuture<KeyIndexMaintenance.Counts> reindex(String prefix) {
+        Keys.checkPrefix(prefix);
+        if (index == null) {
+            throw new UnsupportedOperationException(storeType + " at " + settings.address() + " keeps no key index:"
+                    + " set option " + RedisOptions.KEY_INDEX + "=true on every client of the database first");
+        }
+        if (failoverInProgress()) {
+            return writeHeld("reindex", prefix);
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, "reindex", prefix));
+        }
+        CompletableFuture<RedisClusterAsyncCommands<String, byte[]>> open = Futures.withTimeout(
+                topology.open(), timeout, () -> RedisErrors.timedOut(storeType, where, "reindex", prefix));
+        return translated(open.thenCompose(c -> RedisKeyIndex.reindex(c, topology, prefix)), "reindex", prefix);
     }
 
     @Override

@@ -251,8 +251,8 @@ final class RedisLeases implements AutoCloseable {
     private CompletableFuture<Long> keepAliveCalls(
             RedisClusterAsyncCommands<String, byte[]> c, RedisLease lease, List<Integer> slots) {
         long id = lease.id();
-        CompletableFuture<Long> root = RedisScripts.KEEPALIVE.run(
-                c, new String[] {layout.lease(id)}, ascii(id), ascii(lease.ttlMillis), ascii(lease.token));
+        CompletableFuture<Long> root =
+                RedisScripts.KEEPALIVE.run(c, leaseKeys(id), ascii(id), ascii(lease.ttlMillis), ascii(lease.token));
         if (slots.isEmpty()) {
             return root;
         }
@@ -326,8 +326,7 @@ final class RedisLeases implements AutoCloseable {
                                 ascii(layout.leaseOfPrefix(slot))));
                     }
                     return CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new))
-                            .thenCompose(v -> RedisScripts.REVOKE.run(
-                                    c, new String[] {layout.lease(id)}, ascii(id), ascii(lease.token)));
+                            .thenCompose(v -> RedisScripts.REVOKE.run(c, leaseKeys(id), ascii(id), ascii(lease.token)));
                 })
                 .thenApply(n -> null);
     }
@@ -361,6 +360,15 @@ final class RedisLeases implements AutoCloseable {
         } catch (KvStoreException e) {
             LOG.debug("{}: revoking leases on close failed", storeType, e);
         }
+    }
+
+    /**
+     * The {@code KEYS} of the lease's own (root) {@code keepalive.lua} and {@code revoke.lua} calls:
+     * its hash, and the key index if kept (one server only, where the root hash is the only one).
+     */
+    private String[] leaseKeys(long id) {
+        String index = client.index();
+        return index == null ? new String[] {layout.lease(id)} : new String[] {layout.lease(id), index};
     }
 
     private static byte[] ascii(long n) {

@@ -52,6 +52,25 @@ public final class RedisOptions {
      */
     public static final String MAX_VALUE_BYTES = "max-value-bytes";
 
+    /**
+     * {@code true} to keep a sorted-set index of the keys ({@code \0kv:index}) and read prefixes
+     * ({@code list}, {@code listKeys}, {@code deleteWithPrefix}, and so every watch's initial state
+     * and resync) from it: {@code ZRANGEBYLEX}, whose cost grows with the prefix's keys, not with the
+     * database as {@code SCAN}'s does. Default {@code false}. StoreTypes {@code redis} and
+     * {@code redis-sentinel}; {@code redis-cluster} refuses it (an index in one hash slot cannot be
+     * updated atomically with keys in other slots).
+     *
+     * <p>Every write and delete of a client with this option updates the index in the same atomic
+     * step (puts, deletes, transactions, leased puts, a lease's revoke and keep-alive, the bulk
+     * operations, {@code deleteWithPrefix}); a leased key that expires (Redis runs no script then)
+     * leaves the index at the next read that finds it gone. <b>The trade-off:</b> keys written by a
+     * client without this option, or by {@code redis-cli}, are not in the index, so prefix reads of
+     * a client with the option do not see them (a {@code get} does) until {@code kvctl reindex}
+     * builds or repairs the index from a {@code SCAN}. Give every client of a database the same
+     * setting.
+     */
+    public static final String KEY_INDEX = "key-index";
+
     /** The master name the Go library this follows hard-coded, kept as the default so its users drop in. */
     public static final String DEFAULT_MASTER_NAME = "sebaRedis";
 

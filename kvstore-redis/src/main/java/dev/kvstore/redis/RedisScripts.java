@@ -11,12 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The Lua scripts the store runs on the master, each as one atomic step: a transaction, and a
- * lease's grant, keep-alive and revoke (sources beside this class: {@code txn.lua},
- * {@code grant.lua}, {@code shard.lua}, {@code slot.lua}, {@code keepalive.lua}, {@code revoke.lua}).
+ * lease's grant, keep-alive and revoke, and the key index's upkeep (sources beside this class:
+ * {@code txn.lua}, {@code grant.lua}, {@code shard.lua}, {@code slot.lua}, {@code keepalive.lua},
+ * {@code revoke.lua}, {@code prune.lua}, {@code reindex.lua}).
  *
  * <p>A script is sent by its SHA-1 ({@code EVALSHA}); when Redis does not know it
  * ({@code NOSCRIPT}: first use, after a restart, a {@code SCRIPT FLUSH} or a failover to a master
@@ -37,7 +39,11 @@ enum RedisScripts {
     /** {@code keepalive.lua}: extends a lease and every key still under it. */
     KEEPALIVE("keepalive.lua"),
     /** {@code revoke.lua}: deletes a lease's keys and the lease. */
-    REVOKE("revoke.lua");
+    REVOKE("revoke.lua"),
+    /** {@code prune.lua}: index members whose keys are gone leave the index; says which exist. */
+    PRUNE("prune.lua"),
+    /** {@code reindex.lua}: keys a {@code SCAN} found join the index. */
+    REINDEX("reindex.lua");
 
     private final String source;
     private final String sha;
@@ -73,13 +79,30 @@ enum RedisScripts {
      * @return the script's integer reply
      */
     CompletableFuture<Long> run(RedisClusterAsyncCommands<String, byte[]> c, String[] keys, byte[]... args) {
-        CompletableFuture<Long> first =
-                c.<Long>evalsha(sha, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
+        return run(c, ScriptOutputType.INTEGER, keys, args);
+    }
+
+    /**
+     * Runs a script that returns an array of integers, as {@link #run} does.
+     *
+     * @param c the command connection's commands
+     * @param keys the script's {@code KEYS}
+     * @param args the script's {@code ARGV}
+     * @return the script's reply, each element a {@link Long}
+     */
+    CompletableFuture<List<Object>> runForList(
+            RedisClusterAsyncCommands<String, byte[]> c, String[] keys, byte[]... args) {
+        return run(c, ScriptOutputType.MULTI, keys, args);
+    }
+
+    private <T> CompletableFuture<T> run(
+            RedisClusterAsyncCommands<String, byte[]> c, ScriptOutputType type, String[] keys, byte[]... args) {
+        CompletableFuture<T> first = c.<T>evalsha(sha, type, keys, args).toCompletableFuture();
         return first.exceptionallyCompose(e -> {
             if (!(Futures.unwrap(e) instanceof RedisNoScriptException)) {
                 return CompletableFuture.failedFuture(e);
             }
-            return c.<Long>eval(source, ScriptOutputType.INTEGER, keys, args).toCompletableFuture();
+            return c.<T>eval(source, type, keys, args).toCompletableFuture();
         });
     }
 

@@ -28,7 +28,8 @@ final class RedisSettings {
             RedisOptions.TLS_CA_FILE,
             RedisOptions.TLS_CERT_FILE,
             RedisOptions.TLS_KEY_FILE,
-            RedisOptions.MAX_VALUE_BYTES);
+            RedisOptions.MAX_VALUE_BYTES,
+            RedisOptions.KEY_INDEX);
     private static final Set<String> SENTINEL_OPTIONS = Set.of(
             RedisOptions.DATABASE,
             RedisOptions.USERNAME,
@@ -40,7 +41,8 @@ final class RedisSettings {
             RedisOptions.TLS_KEY_FILE,
             RedisOptions.MAX_VALUE_BYTES,
             RedisOptions.MASTER_NAME,
-            RedisOptions.SENTINEL_PASSWORD);
+            RedisOptions.SENTINEL_PASSWORD,
+            RedisOptions.KEY_INDEX);
 
     /**
      * Names other stores used before the options became one kebab-case vocabulary, and the
@@ -77,6 +79,7 @@ final class RedisSettings {
     private final Optional<Path> certFile;
     private final Optional<Path> keyFile;
     private final long maxValueBytes;
+    private final boolean keyIndex;
 
     private RedisSettings(KvStoreConfig config, boolean sentinel, boolean cluster) {
         this.storeType = cluster
@@ -132,6 +135,13 @@ final class RedisSettings {
             throw new KvStoreConfigurationException("option " + RedisOptions.MASTER_NAME + " must not be blank");
         }
         this.masterName = master;
+        this.keyIndex = config.booleanOption(RedisOptions.KEY_INDEX, false);
+        if (cluster && keyIndex) {
+            throw new KvStoreConfigurationException("option " + RedisOptions.KEY_INDEX
+                    + "=true does not apply to storeType " + storeType
+                    + ": the index is one key in one hash slot, and a write cannot update it atomically"
+                    + " with keys in other slots; use storeType redis or redis-sentinel for an indexed store");
+        }
     }
 
     /** A TLS file option: needs {@code tls=true}, and the file must be readable now. */
@@ -255,6 +265,11 @@ final class RedisSettings {
         return maxValueBytes;
     }
 
+    /** Whether the key index ({@link RedisOptions#KEY_INDEX}) is kept and read. */
+    boolean keyIndex() {
+        return keyIndex;
+    }
+
     /** Where this client points, for messages: the address, and the master's name for Sentinel. */
     String describe() {
         if (cluster) {
@@ -274,6 +289,7 @@ final class RedisSettings {
                                 + caFile.map(f -> ", caFile=" + f).orElse("")
                                 + certFile.map(f -> ", certFile=" + f).orElse("")
                         : "")
-                + ", timeout=" + timeout + ", maxValueBytes=" + maxValueBytes + "]";
+                + ", timeout=" + timeout + ", maxValueBytes=" + maxValueBytes + (keyIndex ? ", keyIndex=true" : "")
+                + "]";
     }
 }

@@ -9,9 +9,9 @@ import java.util.function.Function;
 
 /**
  * Turns a {@link Txn} into one call of {@code txn.lua}: its {@code KEYS} (the conditions' keys,
- * then the operations', then the operations' lease-id keys, then their lease hashes), and its
- * {@code ARGV} (counts, two arguments per condition, four per operation, the old-lease hash
- * prefix), as the script's header describes.
+ * then the operations', then the operations' lease-id keys, then their lease hashes, then the key
+ * index if kept), and its {@code ARGV} (counts, two arguments per condition, four per operation, the
+ * old-lease hash prefix), as the script's header describes.
  */
 final class RedisTransactions {
 
@@ -47,14 +47,19 @@ final class RedisTransactions {
      * @param txn the transaction, with full keys
      * @param own resolves a lease to this client's, or throws {@link IllegalArgumentException}
      * @param layout names the bookkeeping keys (one server, or a cluster's slot-tagged names)
+     * @param index the key index to pass after the lease hashes ({@link RedisOptions#KEY_INDEX}; one
+     *     server only), or {@code null}
      * @return the call
      */
-    static Call encode(Txn txn, Function<KvLease, RedisLease> own, ReservedKeys.Layout layout) {
+    static Call encode(Txn txn, Function<KvLease, RedisLease> own, ReservedKeys.Layout layout, String index) {
         List<Txn.Condition> conditions = txn.conditions();
         List<Txn.Operation> operations = txn.operations();
         int nc = conditions.size();
         int no = operations.size();
-        String[] keys = new String[nc + 3 * no];
+        String[] keys = new String[nc + 3 * no + (index == null ? 0 : 1)];
+        if (index != null) {
+            keys[nc + 3 * no] = index;
+        }
         byte[][] args = new byte[3 + 2 * nc + 4 * no][];
         args[args.length - 1] =
                 RedisKvStoreClient.ascii(layout.leaseHashPrefix(txn.keys().get(0)));

@@ -15,6 +15,8 @@ import io.lettuce.core.cluster.SlotHash;
  *   <li>{@code \0kv:key-lease:<key>}: beside each leased key, the id of its lease, with the same
  *       expiry as the key: how a key remembers its lease, read with the key in one {@code MGET}
  *       so {@link dev.kvstore.KvPair#lease()} costs no extra round trip.
+ *   <li>{@code \0kv:index}: with {@link RedisOptions#KEY_INDEX}, the sorted set of every user key
+ *       (score 0, member = the key), read by prefix with {@code ZRANGEBYLEX} ({@link RedisKeyIndex}).
  * </ul>
  *
  * <p><b>On a cluster</b> ({@link Layout#CLUSTER}) a script may touch the keys of one hash slot
@@ -43,6 +45,9 @@ final class ReservedKeys {
 
     /** The lease id counter. */
     static final String LEASE_SEQUENCE = PREFIX + "lease-seq";
+
+    /** The key index, a sorted set of user keys ({@link RedisOptions#KEY_INDEX}). */
+    static final String INDEX = PREFIX + "index";
 
     private static final String LEASE = PREFIX + "lease:";
     private static final String KEY_LEASE = PREFIX + "key-lease:";

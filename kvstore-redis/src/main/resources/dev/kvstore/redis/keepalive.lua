@@ -8,6 +8,7 @@
 -- a reshard, so it is left for the next keep-alive. (The lease-id keys cannot be passed in KEYS:
 -- only the hash knows the lease's keys. They hash to KEYS[1]'s slot: see ReservedKeys.)
 -- Returns 1, or 0 when the lease is gone (expired, revoked, or lost with the server's data).
+-- key-index: KEYS[2], when given, is the index '\0kv:index'; a key found gone leaves it.
 if redis.call('HGET', KEYS[1], '\0owner') ~= ARGV[3] then return 0 end
 local side_prefix = ARGV[4] or '\0kv:key-lease:'
 local cautious = ARGV[5] == '1'
@@ -23,6 +24,8 @@ for _, key in ipairs(redis.call('HKEYS', KEYS[1])) do
     elseif not cautious or (held and not ours) or redis.call('EXISTS', key) == 1 then
       if ours then redis.call('DEL', side) end
       redis.call('HDEL', KEYS[1], key)
+      -- key-index
+      if KEYS[2] and redis.call('EXISTS', key) == 0 then redis.call('ZREM', KEYS[2], key) end
     end
   end
 end

@@ -6,6 +6,9 @@
 --   order: the hash that records the lease's keys in this key's slot (on one server the lease's
 --   own hash '\0kv:lease:<id>', on a cluster its shard '\0kv:{<tag>}shard:<id>'); for an
 --   operation that is not a leased put, any key of the same slot (unused).
+--   key-index (option key-index): after the lease hashes (so the lease hashes must then be given,
+--   for every operation), the index '\0kv:index', a sorted set every put joins (ZADD 0 key) and
+--   every delete leaves (ZREM), in this same step.
 -- ARGV[1]: number of conditions; ARGV[2]: number of operations; then two per condition:
 --   kind ('a' absent, 'p' present, 'v' value equals), value ('' unless 'v');
 -- then four per operation: kind ('p' put, 'l' leased put, 'd' delete), value, lease id and the
@@ -21,6 +24,8 @@
 local nc, no = tonumber(ARGV[1]), tonumber(ARGV[2])
 local sides = #KEYS > nc + no
 local old_prefix = ARGV[3 + 2 * nc + 4 * no] or '\0kv:lease:'
+-- key-index: the index key, when given
+local index = KEYS[nc + 3 * no + 1]
 for i = 1, nc do
   local kind, want = ARGV[1 + 2 * i], ARGV[2 + 2 * i]
   local v = redis.call('GET', KEYS[i])
@@ -70,6 +75,10 @@ for j = 1, no do
       redis.call('DEL', key)
     end
     if olds[j] then redis.call('DEL', side) end
+  end
+  -- key-index
+  if index then
+    if kind == 'd' then redis.call('ZREM', index, key) else redis.call('ZADD', index, 0, key) end
   end
 end
 return 1

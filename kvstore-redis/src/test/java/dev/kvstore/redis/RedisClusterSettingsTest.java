@@ -38,4 +38,25 @@ class RedisClusterSettingsTest {
                         .build()))
                 .isInstanceOf(KvStoreConfigurationException.class);
     }
+
+    @Test
+    @DisplayName(
+            "redis-cluster refuses key-index=true, naming why, before connecting; false is the default and accepted")
+    void clusterRefusesKeyIndex() {
+        assertThatThrownBy(() -> RedisSettings.ofCluster(KvStoreConfig.builder()
+                        .storeType("redis-cluster")
+                        .address("127.0.0.1:7000")
+                        .option(RedisOptions.KEY_INDEX, "true")
+                        .build()))
+                .isInstanceOf(KvStoreConfigurationException.class)
+                .hasMessageContaining(RedisOptions.KEY_INDEX)
+                .hasMessageContaining("hash slot");
+        assertThat(RedisSettings.ofCluster(KvStoreConfig.builder()
+                                .storeType("redis-cluster")
+                                .address("127.0.0.1:7000")
+                                .option(RedisOptions.KEY_INDEX, "false")
+                                .build())
+                        .keyIndex())
+                .isFalse();
+    }
 }

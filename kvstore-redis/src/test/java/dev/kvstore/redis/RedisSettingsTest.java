@@ -39,6 +39,31 @@ class RedisSettingsTest {
         assertThat(uri.getPort()).isEqualTo(6379);
         assertThat(uri.getTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(RedisSettings.of(sentinel().build(), true).masterName()).isEqualTo("sebaRedis");
+        assertThat(s.keyIndex()).isFalse();
+    }
+
+    @Test
+    @DisplayName("key-index: true or false on redis and redis-sentinel; anything else fails before connecting")
+    void keyIndex() {
+        assertThat(RedisSettings.of(
+                                redis().option(RedisOptions.KEY_INDEX, "true").build(), false)
+                        .keyIndex())
+                .isTrue();
+        assertThat(RedisSettings.of(
+                                sentinel()
+                                        .option(RedisOptions.KEY_INDEX, "TRUE")
+                                        .build(),
+                                true)
+                        .keyIndex())
+                .isTrue();
+        assertThat(RedisSettings.of(
+                                redis().option(RedisOptions.KEY_INDEX, "false").build(), false)
+                        .keyIndex())
+                .isFalse();
+        assertThatThrownBy(() -> RedisSettings.of(
+                        redis().option(RedisOptions.KEY_INDEX, "yes").build(), false))
+                .isInstanceOf(KvStoreConfigurationException.class)
+                .hasMessageContaining(RedisOptions.KEY_INDEX);
     }
 
     @Test
