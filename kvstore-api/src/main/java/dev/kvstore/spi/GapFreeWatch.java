@@ -79,8 +79,8 @@ public final class GapFreeWatch implements KvWatch {
     private final ReentrantLock delivering = new ReentrantLock();
 
     // guarded by lock
-    private final Map<String, KeyState> seen = new HashMap<>();
-    private final Map<String, Item> pending = new HashMap<>();
+    private Map<String, KeyState> seen = new HashMap<>();
+    private Map<String, Item> pending = new HashMap<>();
     private final ArrayDeque<Item> queue = new ArrayDeque<>();
     private int queuedChanges;
     private int mostQueuedChanges;
@@ -285,6 +285,9 @@ public final class GapFreeWatch implements KvWatch {
             Collection<String> keys;
             if (seen.isEmpty() && pending.isEmpty() && inOrder(state.keySet())) {
                 keys = state.keySet(); // an initial state, read in key order (etcd, ZooKeeper): no sorting
+                int capacity = (int) (state.size() / 0.75f) + 1;
+                seen = new HashMap<>(capacity); // both fill up to the state's size: no growing step by step
+                pending = new HashMap<>(capacity);
             } else {
                 TreeSet<String> all = new TreeSet<>(state.keySet());
                 all.addAll(seen.keySet());

@@ -190,8 +190,9 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
         Range range = Range.of(prefix);
         GetOption option = GetOption.builder().withRange(range.end()).build();
         return call("list", prefix, () -> kv.get(range.start(), option), r -> {
-            Map<String, KvPair> result = new LinkedHashMap<>();
-            for (KeyValue kv : r.getKvs()) {
+            List<KeyValue> kvs = r.getKvs();
+            Map<String, KvPair> result = new LinkedHashMap<>(mapCapacity(kvs.size()));
+            for (KeyValue kv : kvs) {
                 KvPair pair = pair(kv);
                 result.put(pair.key(), pair);
             }
@@ -540,6 +541,11 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
     static KvPair pair(KeyValue kv) {
         return new KvPair(
                 kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(), kv.getVersion(), kv.getLease());
+    }
+
+    /** The initial capacity of a hash map that holds {@code entries} without growing. */
+    static int mapCapacity(int entries) {
+        return (int) (entries / 0.75f) + 1;
     }
 
     private static ThreadFactory threads(String name) {

@@ -18,6 +18,7 @@ import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -163,8 +164,9 @@ final class EtcdWatch extends AbstractKvWatch implements SnapshotWatch {
     }
 
     private static Map<String, KvPair> state(GetResponse response) {
-        Map<String, KvPair> state = new LinkedHashMap<>();
-        for (KeyValue kv : response.getKvs()) {
+        List<KeyValue> kvs = response.getKvs();
+        Map<String, KvPair> state = new LinkedHashMap<>(EtcdKvStoreClient.mapCapacity(kvs.size()));
+        for (KeyValue kv : kvs) {
             KvPair pair = EtcdKvStoreClient.pair(kv);
             state.put(pair.key(), pair);
         }
