@@ -8,6 +8,7 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.WatchOptions;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -78,8 +79,8 @@ public final class GapFreeWatch implements KvWatch {
     private final ReentrantLock delivering = new ReentrantLock();
 
     // guarded by lock
-    private final Map<String, KeyState> seen = new HashMap<>();
-    private final Map<String, Item> pending = new HashMap<>();
+    private Map<String, KeyState> seen = new HashMap<>();
+    private Map<String, Item> pending = new HashMap<>();
     private final ArrayDeque<Item> queue = new ArrayDeque<>();
     private int queuedChanges;
     private int mostQueuedChanges;
@@ -266,7 +267,7 @@ public final class GapFreeWatch implements KvWatch {
         }
         KeyState now = current(event.key());
         if (event.type() == EventType.PUT) {
-            KeyState next = KeyState.of(event.value(), event.version(), false);
+            KeyState next = KeyState.of(event.value(), event.version(), false); // value() is a fresh copy
             if (now != null && now.sameAs(next) && (now.fromRead || event.version() != 0)) {
                 return; // a read already told the listener, or the store repeats a versioned state
             }
@@ -281,9 +282,18 @@ public final class GapFreeWatch implements KvWatch {
             if (closed || overflowed || !tracking) {
                 return; // overflowed: a resync follows once the listener catches up
             }
-            TreeSet<String> keys = new TreeSet<>(state.keySet());
-            keys.addAll(seen.keySet());
-            keys.addAll(pending.keySet());
+            Collection<String> keys;
+            if (seen.isEmpty() && pending.isEmpty() && inOrder(state.keySet())) {
+                keys = state.keySet(); // an initial state, read in key order (etcd, ZooKeeper): no sorting
+                int capacity = (int) (state.size() / 0.75f) + 1;
+                seen = new HashMap<>(capacity); // both fill up to the state's size: no growing step by step
+                pending = new HashMap<>(capacity);
+            } else {
+                TreeSet<String> all = new TreeSet<>(state.keySet());
+                all.addAll(seen.keySet());
+                all.addAll(pending.keySet());
+                keys = all;
+            }
             for (String k : keys) {
                 if (unsettled.contains(k) || !Keys.matches(key, withPrefix, k)) {
                     continue;
@@ -296,7 +306,7 @@ public final class GapFreeWatch implements KvWatch {
                     }
                     continue;
                 }
-                byte[] value = pair.value();
+                byte[] value = pair.value(); // a fresh copy: the state keeps it, the event copies it
                 KeyState read = KeyState.of(value, pair.version(), true);
                 if (now == null || !now.sameAs(read)) {
                     add(new Item(KvEvent.put(k, value, pair.version()), read, false));
@@ -308,6 +318,18 @@ public final class GapFreeWatch implements KvWatch {
             complete = true;
         }
         startDrain();
+    }
+
+    /** Whether the keys come in strictly ascending order. */
+    private static boolean inOrder(Collection<String> keys) {
+        String previous = null;
+        for (String k : keys) {
+            if (previous != null && previous.compareTo(k) >= 0) {
+                return false;
+            }
+            previous = k;
+        }
+        return true;
     }
 
     /** The key's state once everything queued is delivered; null when absent. Holds lock. */

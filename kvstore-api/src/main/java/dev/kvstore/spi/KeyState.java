@@ -44,14 +44,15 @@ final class KeyState {
     /**
      * The state of a key holding {@code value} at {@code version}.
      *
-     * @param value the value (not kept)
+     * @param value the value; a short one is kept as it is (the caller hands over a copy of its own
+     *     and changes it no more), a longer one is not kept
      * @param version the version, 0 where the store keeps none
      * @param fromRead whether a read, not an event, said so
      * @return the state
      */
     static KeyState of(byte[] value, long version, boolean fromRead) {
         if (value.length <= DIGEST_BYTES) {
-            return new KeyState(version, value.clone(), false, fromRead);
+            return new KeyState(version, value, false, fromRead);
         }
         MessageDigest sha = SHA256.get();
         sha.reset();

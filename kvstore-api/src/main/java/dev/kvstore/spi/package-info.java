@@ -5,7 +5,8 @@
  * {@link dev.kvstore.spi.AbstractKvWatch} (delivery off I/O threads, one {@code CONNECTION_DOWN} per
  * loss, {@code UNKNOWN} after a gap), {@link dev.kvstore.spi.OrderedDelivery} (events read
  * asynchronously, delivered in order), {@link dev.kvstore.spi.Futures} (unwrapping, timeouts on one
- * shared timer) and {@link dev.kvstore.spi.StoreErrors} (one error-message shape).
+ * shared timer), {@link dev.kvstore.spi.StoreErrors} (one error-message shape) and
+ * {@link dev.kvstore.spi.WaitingCaller} (no thread hand-off for a caller that only waits).
  * Register a {@link dev.kvstore.spi.KvStoreProvider} with {@code @AutoService(KvStoreProvider.class)}
  * and prove the store with the conformance kit ({@code kvstore-tck}).
  *

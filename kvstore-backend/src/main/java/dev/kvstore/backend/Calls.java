@@ -11,6 +11,7 @@ import dev.kvstore.backend.observe.OperationObservation.Outcome;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import dev.kvstore.spi.StoreErrors;
+import dev.kvstore.spi.WaitingCaller;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -137,7 +138,8 @@ final class Calls {
     }
 
     private <T> T awaitPlain(String op, String key, Supplier<CompletableFuture<T>> operation) {
-        CompletableFuture<T> f = issue(operation);
+        // this thread only waits on f: the client may complete it on its I/O thread (no hand-off)
+        CompletableFuture<T> f = issue(() -> WaitingCaller.call(operation));
         return await(f, op, key, () -> f.cancel(true));
     }
 

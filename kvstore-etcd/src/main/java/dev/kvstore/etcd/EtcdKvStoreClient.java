@@ -19,6 +19,7 @@ import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
 import dev.kvstore.spi.SnapshotWatch;
 import dev.kvstore.spi.SnapshotWatchSource;
+import dev.kvstore.spi.WaitingCaller;
 import dev.kvstore.spi.WatchFeed;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -70,7 +71,9 @@ import javax.net.ssl.SSLException;
  * <p>Threads. jetcd runs its callbacks on a same-thread executor, so responses are handled
  * on the vert.x event loop without a hop to jetcd's pool. No user code runs there: every
  * future this client returns is completed on the client's own {@code kvstore-etcd-N-callback}
- * threads (or, on a timeout, the SPI's timer workers), watch events go through the SPI's
+ * threads (or, on a timeout, the SPI's timer workers), except the future of a caller that only
+ * waits for it ({@link WaitingCaller}: the Backend's blocking forms), completed on the event loop
+ * itself to save a thread wake-up, since nothing is chained on it; watch events go through the SPI's
  * {@link dev.kvstore.spi.ListenerDispatcher}, and leases' {@code onLost} actions run on the SPI's
  * lease threads ({@link EtcdLeases}). {@link #close()} may be called from any thread.
  *
@@ -187,8 +190,9 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
         Range range = Range.of(prefix);
         GetOption option = GetOption.builder().withRange(range.end()).build();
         return call("list", prefix, () -> kv.get(range.start(), option), r -> {
-            Map<String, KvPair> result = new LinkedHashMap<>();
-            for (KeyValue kv : r.getKvs()) {
+            List<KeyValue> kvs = r.getKvs();
+            Map<String, KvPair> result = new LinkedHashMap<>(mapCapacity(kvs.size()));
+            for (KeyValue kv : kvs) {
                 KvPair pair = pair(kv);
                 result.put(pair.key(), pair);
             }
@@ -480,6 +484,13 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
             result.completeExceptionally(closedException(op, key));
             return result;
         }
+        // A caller that only waits (the Backend's blocking forms) gets the result on the event loop:
+        // no stage of anybody's runs there, and it saves one thread wake-up per call.
+        WaitingCaller.Ticket ticket = WaitingCaller.claim();
+        if (ticket != null) {
+            ticket.bind(result);
+        }
+        Executor completion = WaitingCaller.executor(ticket, this::runOnCompleter);
         CompletableFuture<T> pending;
         try {
             pending = operation.get();
@@ -488,7 +499,7 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
             return result;
         }
         Futures.withTimeout(result, settings.timeout(), () -> EtcdErrors.timedOut(op, key, settings.timeout()));
-        pending.whenComplete((value, failure) -> runOnCompleter(() -> {
+        pending.whenComplete((value, failure) -> completion.execute(() -> {
             if (failure != null) {
                 result.completeExceptionally(
                         closed ? closedException(op, key) : EtcdErrors.translate(op, key, failure));
@@ -530,6 +541,11 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
     static KvPair pair(KeyValue kv) {
         return new KvPair(
                 kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes(), kv.getVersion(), kv.getLease());
+    }
+
+    /** The initial capacity of a hash map that holds {@code entries} without growing. */
+    static int mapCapacity(int entries) {
+        return (int) (entries / 0.75f) + 1;
     }
 
     private static ThreadFactory threads(String name) {

@@ -15,7 +15,9 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.WatchOptions;
 import dev.kvstore.testing.EtcdServer;
 import dev.kvstore.testing.TcpProxy;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -172,6 +174,40 @@ class EtcdClientIT {
         assertThat(resynced).extracting(KvEvent::type).containsExactly(EventType.PUT, EventType.SYNCED);
         assertThat(resynced.get(0).key()).isEqualTo(ns + "h/b");
         late.close();
+    }
+
+    @Test
+    @DisplayName("a closed watch is not kept alive by jetcd, which keeps every closed watcher's stream open")
+    void closedWatchIsCollected() {
+        join(client.put(ns + "c/k", new byte[] {1}));
+        List<WeakReference<Object>> listeners = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            listeners.add(openAndClose(WatchOptions.defaults().withInitialState(true)));
+            listeners.add(openAndClose(WatchOptions.defaults()));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            System.gc();
+            return listeners.stream().allMatch(r -> r.get() == null);
+        });
+    }
+
+    /** Opens a watch whose listener holds an object only it references, closes it, returns a weak reference to that object. */
+    private WeakReference<Object> openAndClose(WatchOptions options) {
+        Object held = new Object();
+        List<KvEvent> seen = new CopyOnWriteArrayList<>();
+        KvWatch watch = join(client.watch(
+                ns + "c/",
+                true,
+                e -> {
+                    if (e.valueAsString().equals(held.toString())) {
+                        seen.add(e);
+                    }
+                },
+                options));
+        join(client.put(ns + "c/k", held.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+        watch.close();
+        return new WeakReference<>(held);
     }
 
     @Test
