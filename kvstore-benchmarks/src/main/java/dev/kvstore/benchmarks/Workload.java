@@ -33,6 +33,7 @@ enum Workload {
     WATCH("watch", "watch put→event"),
     WATCH_INITIAL("watch-initial", "watch with initial state, 1,000 keys"),
     CAS("cas", "CAS: get + put if version"),
+    CAS_16T("cas-16t", "CAS increment, 16 contending threads"),
     LOCK("lock", "lock acquire + release");
 
     /** Keys {@code p/0000}…{@code p/0999}, read and written by the get/put workloads. */
@@ -149,8 +150,37 @@ enum Workload {
                         throw new IllegalStateException("an uncontended compare-and-set lost");
                     }
                 });
+            case CAS_16T -> contendedIncrements(side, nanos);
             case LOCK -> threads(1, nanos, (t, i) -> side.lockCycle());
         };
+    }
+
+    /**
+     * 16 threads increment one counter, each retrying a lost compare-and-set until it wins; an
+     * operation is one increment that won. The counter must then have grown by exactly the number
+     * of operations (a lost update fails the run).
+     */
+    private static Sample contendedIncrements(Side side, long nanos) throws Exception {
+        long before = counter(side);
+        Sample sample = threads(16, nanos, (t, i) -> {
+            boolean won;
+            do {
+                won = side.casIncrement("cas");
+            } while (!won);
+        });
+        long grown = counter(side) - before;
+        if (grown != sample.ops()) {
+            throw new IllegalStateException(
+                    sample.ops() + " increments won, but the counter grew by " + grown + ": an update was lost");
+        }
+        return sample;
+    }
+
+    private static long counter(Side side) throws Exception {
+        byte[] value = side.get("cas");
+        return value == null || value.length == 0
+                ? 0
+                : Long.parseLong(new String(value, java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     @FunctionalInterface
