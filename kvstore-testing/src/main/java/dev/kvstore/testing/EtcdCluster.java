@@ -71,7 +71,7 @@ public final class EtcdCluster implements TestServer {
             }
             servers.forEach(server -> server.process().launch());
             for (EtcdServer server : servers) {
-                server.process().awaitReady(server::isHealthy, ServerProcess.READY_TIMEOUT);
+                server.process().awaitReady(server::isReady, ServerProcess.READY_TIMEOUT);
             }
         } catch (RuntimeException | Error e) {
             servers.forEach(EtcdServer::close);
@@ -222,7 +222,7 @@ public final class EtcdCluster implements TestServer {
         List<EtcdServer> stopped = members.stream().filter(m -> !m.isRunning()).toList();
         stopped.forEach(m -> m.process().launch());
         for (EtcdServer member : stopped) {
-            member.process().awaitReady(member::isHealthy, ServerProcess.READY_TIMEOUT);
+            member.process().awaitReady(member::isReady, ServerProcess.READY_TIMEOUT);
         }
     }
 

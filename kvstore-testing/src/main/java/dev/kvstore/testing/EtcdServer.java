@@ -35,17 +35,13 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
-public final class EtcdServer implements TestServer {
+public final class EtcdServer extends ProcessServer {
 
     private final String name;
-    private final int clientPort;
     private final int peerPort;
     private final Path etcdctl;
-    private final Path root;
-    private final ServerProcess process;
     private final Optional<TestCertificates> tls;
     private final SSLContext sslContext;
-    private boolean closed;
 
     private EtcdServer(
             Path etcd,
@@ -58,19 +54,46 @@ public final class EtcdServer implements TestServer {
             Path root,
             Optional<TestCertificates> tls,
             boolean clientCertAuth) {
+        super(
+                clientPort,
+                root,
+                new ServerProcess(
+                        "etcd " + name + " at 127.0.0.1:" + clientPort,
+                        command(
+                                etcd,
+                                name,
+                                clientUrl(tls, clientPort),
+                                peerPort,
+                                initialCluster,
+                                clusterToken,
+                                root,
+                                tls,
+                                clientCertAuth),
+                        root,
+                        root.resolve("etcd.log")));
         this.name = name;
-        this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.etcdctl = etcdctl;
-        this.root = root;
         this.tls = tls;
         this.sslContext = tls.map(TestCertificates::clientSslContext).orElse(null);
+    }
+
+    private static List<String> command(
+            Path etcd,
+            String name,
+            String clientUrl,
+            int peerPort,
+            String initialCluster,
+            String clusterToken,
+            Path root,
+            Optional<TestCertificates> tls,
+            boolean clientCertAuth) {
         List<String> command = new ArrayList<>(List.of(
                 etcd.toString(),
                 "--name=" + name,
                 "--data-dir=" + root.resolve("data"),
-                "--listen-client-urls=" + clientUrl(),
-                "--advertise-client-urls=" + clientUrl(),
+                "--listen-client-urls=" + clientUrl,
+                "--advertise-client-urls=" + clientUrl,
                 "--listen-peer-urls=" + url(peerPort),
                 "--initial-advertise-peer-urls=" + url(peerPort),
                 "--initial-cluster=" + initialCluster,
@@ -88,8 +111,7 @@ public final class EtcdServer implements TestServer {
                 command.add("--trusted-ca-file=" + certs.caCert());
             }
         });
-        this.process = new ServerProcess(
-                "etcd " + name + " at 127.0.0.1:" + clientPort, command, root, root.resolve("etcd.log"));
+        return command;
     }
 
     /**
@@ -139,12 +161,7 @@ public final class EtcdServer implements TestServer {
         String name = "etcd-" + clientPort;
         EtcdServer server = create(
                 name, clientPort, peerPort, name + "=" + url(peerPort), "kvstore-" + clientPort, tls, clientCertAuth);
-        try {
-            server.process.start(server::isHealthy);
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        server.launch();
         return server;
     }
 
@@ -181,8 +198,12 @@ public final class EtcdServer implements TestServer {
     }
 
     /** The client URL: {@code http://} or, with TLS, {@code https://127.0.0.1:port}. */
-    private String clientUrl() {
+    private static String clientUrl(Optional<TestCertificates> tls, int clientPort) {
         return (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + clientPort;
+    }
+
+    private String clientUrl() {
+        return clientUrl(tls, port());
     }
 
     /** The member name given to etcd ({@code --name}). */
@@ -193,61 +214,6 @@ public final class EtcdServer implements TestServer {
     /** The peer port other members reach this one on. */
     int peerPort() {
         return peerPort;
-    }
-
-    ServerProcess process() {
-        return process;
-    }
-
-    /**
-     * The client address, {@code "127.0.0.1:port"}.
-     *
-     * @return the address clients connect to
-     */
-    @Override
-    public String address() {
-        return "127.0.0.1:" + clientPort;
-    }
-
-    /**
-     * The client port on {@code 127.0.0.1}; it stays the same across {@link #restart()}.
-     *
-     * @return the client port
-     */
-    public int port() {
-        return clientPort;
-    }
-
-    /**
-     * Stops the server (SIGTERM, then SIGKILL after a bound) and keeps its data and port. Does nothing
-     * if it is not running.
-     */
-    @Override
-    public void stop() {
-        process.stop();
-    }
-
-    /**
-     * Starts the server again on the same port and data (stopping it first if it runs) and waits
-     * until it reports healthy.
-     *
-     * @throws IllegalStateException if the server was closed, or does not become healthy in time
-     */
-    @Override
-    public synchronized void restart() {
-        checkOpen();
-        process.stop();
-        process.start(this::isHealthy);
-    }
-
-    /**
-     * Whether the server process is alive.
-     *
-     * @return {@code true} between a start and a stop
-     */
-    @Override
-    public boolean isRunning() {
-        return process.isRunning();
     }
 
     /**
@@ -261,7 +227,7 @@ public final class EtcdServer implements TestServer {
      */
     public byte[] etcdctl(String... args) {
         if (tls.isEmpty()) {
-            return runEtcdctl(etcdctl, url(clientPort), args);
+            return runEtcdctl(etcdctl, url(port()), args);
         }
         TestCertificates certs = tls.get();
         List<String> all = new ArrayList<>(
@@ -286,7 +252,8 @@ public final class EtcdServer implements TestServer {
     }
 
     /** Whether the server answers {@code /health} with {@code "health":"true"}. */
-    boolean isHealthy() {
+    @Override
+    boolean isReady() {
         String body = httpGet("/health");
         return body != null && body.replace(" ", "").contains("\"health\":\"true\"");
     }
@@ -331,72 +298,5 @@ public final class EtcdServer implements TestServer {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException(process + " is closed");
-        }
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @return {@code true}: the server is a process of its own
-     */
-    @Override
-    public boolean canFreeze() {
-        return true;
-    }
-
-    /** Suspends the server process (SIGSTOP to its pid); its sockets stay open. Idempotent. */
-    @Override
-    public void freeze() {
-        process.freeze();
-    }
-
-    /** Resumes the server process (SIGCONT) if it is frozen. */
-    @Override
-    public void thaw() {
-        process.thaw();
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @return {@code true} between {@link #freeze()} and {@link #thaw()}
-     */
-    @Override
-    public boolean isFrozen() {
-        return process.isFrozen();
-    }
-
-    /** Stops the server and deletes its data directory. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            process.stop();
-        } finally {
-            Dirs.delete(root);
-            Reaper.unregister(this);
-        }
-    }
-
-    /**
-     * The directory holding the data and the log; deleted by {@link #close()}.
-     *
-     * @return the server's directory
-     */
-    Path directory() {
-        return root;
-    }
-
-    @Override
-    public String toString() {
-        return process.toString();
     }
 }

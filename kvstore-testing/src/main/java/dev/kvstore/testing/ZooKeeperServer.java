@@ -41,7 +41,7 @@ import org.apache.zookeeper.util.ServiceUtils;
  *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
-public final class ZooKeeperServer implements TestServer {
+public final class ZooKeeperServer extends ProcessServer {
 
     /** The Debian package's command-line client. */
     static final Path ZK_CLI = Path.of("/usr/share/zookeeper/bin/zkCli.sh");
@@ -50,14 +50,16 @@ public final class ZooKeeperServer implements TestServer {
 
     private static final String MAIN_CLASS = "org.apache.zookeeper.server.ZooKeeperServerMain";
 
-    private final int port;
-    private final Path root;
-    private final ServerProcess process;
-    private boolean closed;
-
     private ZooKeeperServer(int port, Path root) {
-        this.port = port;
-        this.root = root;
+        super(
+                port,
+                root,
+                new ServerProcess(
+                        "ZooKeeper at 127.0.0.1:" + port, command(port, root), root, root.resolve("zookeeper.log")));
+    }
+
+    /** Writes the server's configuration into {@code root} and returns the command that runs it. */
+    private static List<String> command(int port, Path root) {
         Path config = root.resolve("zoo.cfg");
         try {
             Files.createDirectories(root.resolve("data"));
@@ -77,10 +79,8 @@ public final class ZooKeeperServer implements TestServer {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + config, e);
         }
-        List<String> command = ChildJvm.command(
+        return ChildJvm.command(
                 MAIN_CLASS, List.of(config.toString()), List.of("-Xmx256m", "-Dzookeeper.admin.enableServer=false"));
-        this.process =
-                new ServerProcess("ZooKeeper at 127.0.0.1:" + port, command, root, root.resolve("zookeeper.log"));
     }
 
     /**
@@ -99,18 +99,14 @@ public final class ZooKeeperServer implements TestServer {
             throw e;
         }
         Reaper.register(zooKeeper);
-        try {
-            zooKeeper.process.start(zooKeeper::isServing);
-        } catch (RuntimeException e) {
-            zooKeeper.close();
-            throw e;
-        }
+        zooKeeper.launch();
         return zooKeeper;
     }
 
     /** Whether the server answers the {@code srvr} command as a running standalone server. */
-    private boolean isServing() {
-        return srvr(port).contains("Mode: standalone");
+    @Override
+    boolean isReady() {
+        return srvr(port()).contains("Mode: standalone");
     }
 
     /** The reply to ZooKeeper's {@code srvr} four-letter command, or "" if there is none. */
@@ -161,91 +157,6 @@ public final class ZooKeeperServer implements TestServer {
                 0,
                 Map.of("clientPortAddress", "127.0.0.1"),
                 "127.0.0.1");
-    }
-
-    /**
-     * The address, {@code "127.0.0.1:port"}.
-     *
-     * @return the connect string clients use
-     */
-    @Override
-    public String address() {
-        return "127.0.0.1:" + port;
-    }
-
-    /**
-     * The port on {@code 127.0.0.1}; it stays the same across {@link #restart()}.
-     *
-     * @return the client port
-     */
-    public int port() {
-        return port;
-    }
-
-    /**
-     * Stops the server (SIGTERM, then SIGKILL after a bound) and keeps its data and port; clients
-     * lose their connection. Does nothing if it is not running.
-     */
-    @Override
-    public void stop() {
-        process.stop();
-    }
-
-    /**
-     * Starts the server again on the same port and data (stopping it first if it runs) and waits
-     * until it serves.
-     *
-     * @throws IllegalStateException if the server was closed or does not serve in time
-     */
-    @Override
-    public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException(process + " is closed");
-        }
-        process.stop();
-        process.start(this::isServing);
-    }
-
-    /**
-     * Whether the server process is alive.
-     *
-     * @return {@code true} between a start and a stop
-     */
-    @Override
-    public boolean isRunning() {
-        return process.isRunning();
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @return {@code true}: the server is a child JVM of its own
-     */
-    @Override
-    public boolean canFreeze() {
-        return true;
-    }
-
-    /** Suspends the server's JVM (SIGSTOP to its pid); its sockets stay open. Idempotent. */
-    @Override
-    public void freeze() {
-        process.freeze();
-    }
-
-    /** Resumes the server's JVM (SIGCONT) if it is frozen. */
-    @Override
-    public void thaw() {
-        process.thaw();
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @return {@code true} between {@link #freeze()} and {@link #thaw()}
-     */
-    @Override
-    public boolean isFrozen() {
-        return process.isFrozen();
     }
 
     /**
@@ -301,30 +212,5 @@ public final class ZooKeeperServer implements TestServer {
                 java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
             }
         }
-    }
-
-    /** Stops the server and deletes its data directory. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            process.stop();
-        } finally {
-            Dirs.delete(root);
-            Reaper.unregister(this);
-        }
-    }
-
-    /** The directory holding the data; deleted by {@link #close()}. */
-    Path directory() {
-        return root;
-    }
-
-    @Override
-    public String toString() {
-        return process.toString();
     }
 }

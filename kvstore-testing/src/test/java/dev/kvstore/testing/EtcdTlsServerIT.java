@@ -52,7 +52,7 @@ class EtcdTlsServerIT {
             etcd.etcdctl("put", "k", "v");
             assertThat(new String(etcd.etcdctl("get", "--print-value-only", "k"), StandardCharsets.UTF_8))
                     .isEqualTo("v\n");
-            assertThat(etcd.isHealthy()).isTrue();
+            assertThat(etcd.isReady()).isTrue();
             String endpoint = "--endpoints=https://" + etcd.address();
             assertThatThrownBy(() -> Cli.run(
                                     List.of(
