@@ -28,7 +28,9 @@ import javax.net.ssl.SSLContext;
  *
  * <p><b>TLS.</b> {@link #startWithTls(RedisTls)} and {@link #startWithMutualTls(RedisTls)} start a
  * server that speaks TLS only ({@code --port 0 --tls-port P}): {@link #port()} is the TLS port, and
- * {@link #redisCli(String...)} connects with {@code --tls}, trusting the test CA.
+ * {@link #redisCli(String...)} connects with {@code --tls}, trusting the test CA. A node of a
+ * {@link RedisClusterServer} built with a password or an ACL user is reached with them too
+ * ({@code REDISCLI_AUTH}, {@code --user}).
  *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
