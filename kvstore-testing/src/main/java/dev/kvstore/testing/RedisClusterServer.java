@@ -32,6 +32,13 @@ import java.util.stream.Collectors;
  * directory, so a restarted node rejoins the cluster (a former master comes back empty and becomes
  * a replica of the node promoted in its place). Each node uses at most 64 MB.
  *
+ * <p><b>Password, ACL user, TLS.</b> {@link #builder()} starts a cluster whose nodes ask for a
+ * password ({@link Builder#password}), know an ACL user ({@link Builder#user}) or speak TLS only
+ * ({@link Builder#tls}, {@link Builder#mutualTls}); replicas authenticate to their masters, nodes
+ * talk to each other over TLS, and this class's own commands and {@link RedisServer#redisCli}
+ * on a node use the same credentials and TLS. {@link #address()} is the same list of
+ * {@code host:port} either way.
+ *
  * <p>As a {@link TestServer}, {@link #address()} is every node's address (the seeds a client is
  * given); {@link #stop()}, {@link #freeze()} and {@link #thaw()} act on every node, and
  * {@link #restart()} starts every stopped node again and waits until the cluster is healthy.
@@ -58,33 +65,181 @@ public final class RedisClusterServer implements TestServer {
     /**
      * Starts six nodes, creates the cluster (three masters, one replica each) and waits until
      * every node reports {@code cluster_state:ok}, knows all six nodes and every replica is in sync.
+     * No password, no TLS: {@code builder().start()}.
      *
      * @return the running cluster
      * @throws AssertionError if {@code redis-server} or {@code redis-cli} is not installed
      * @throws IllegalStateException if a node does not start, or the cluster is not healthy within 30 s
      */
     public static RedisClusterServer start() {
+        return builder().start();
+    }
+
+    /**
+     * A cluster with a password, an ACL user or TLS:
+     *
+     * <pre>{@code
+     * try (RedisTls tls = RedisTls.generate();
+     *         RedisClusterServer cluster = RedisClusterServer.builder()
+     *                 .password("pw")
+     *                 .user("app", "app-pw")
+     *                 .tls(tls)
+     *                 .start()) {
+     *     // seeds: cluster.address(); trust tls.caCertificate()
+     * }
+     * }</pre>
+     *
+     * @return a builder of a plain cluster, like {@link #start()}, until told otherwise
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * How a cluster is secured. Whatever is chosen, the cluster's own tooling ({@code redis-cli
+     * --cluster}, the health checks, {@link RedisServer#redisCli(String...)} on its nodes) and the
+     * replicas' links to their masters use it too.
+     */
+    public static final class Builder {
+
+        private String password; // null: the default user needs none
+        private String user; // null: no ACL user
+        private String userPassword;
+        private RedisTls tls; // null: plain TCP
+        private boolean mutualTls;
+
+        private Builder() {}
+
+        /**
+         * The default user's password ({@code requirepass}); replicas give it to their masters
+         * ({@code masterauth}) unless an ACL {@link #user} is set.
+         *
+         * @param password letters, digits, {@code . _ -}
+         * @return this builder
+         * @throws IllegalArgumentException if the password has other characters
+         */
+        public Builder password(String password) {
+            this.password = checked("password", password);
+            return this;
+        }
+
+        /**
+         * An ACL user with every permission ({@code user NAME on >PASSWORD ~* &* +@all}) on every
+         * node; the cluster's tooling and the replicas ({@code masteruser}, {@code masterauth})
+         * log in as it. Without a {@link #password}, the default user is switched off, so a
+         * client must log in as this user.
+         *
+         * @param name the user's name: letters, digits, {@code . _ -}
+         * @param password the user's password: letters, digits, {@code . _ -}
+         * @return this builder
+         * @throws IllegalArgumentException if the name or password has other characters
+         */
+        public Builder user(String name, String password) {
+            this.user = checked("user name", name);
+            this.userPassword = checked("user password", password);
+            return this;
+        }
+
+        /**
+         * Every node speaks TLS only ({@code --port 0 --tls-port P}), with the server certificate
+         * of {@code certificates}, also between nodes ({@code tls-cluster}) and to masters
+         * ({@code tls-replication}); clients need no certificate of their own.
+         * {@link RedisServer#port()} is then each node's TLS port.
+         *
+         * @param certificates the test certificates; keep them open while the cluster runs
+         * @return this builder
+         */
+        public Builder tls(RedisTls certificates) {
+            this.tls = Objects.requireNonNull(certificates, "certificates");
+            this.mutualTls = false;
+            return this;
+        }
+
+        /**
+         * Like {@link #tls(RedisTls)}, but clients must present a certificate signed by
+         * {@link RedisTls#caCertificate()} ({@code tls-auth-clients yes}), such as
+         * {@link RedisTls#clientCertificate()}; nodes present that one to each other.
+         *
+         * @param certificates the test certificates; keep them open while the cluster runs
+         * @return this builder
+         */
+        public Builder mutualTls(RedisTls certificates) {
+            this.tls = Objects.requireNonNull(certificates, "certificates");
+            this.mutualTls = true;
+            return this;
+        }
+
+        /**
+         * Starts six nodes, creates the cluster and waits until it is healthy, as {@link
+         * RedisClusterServer#start()} does.
+         *
+         * @return the running cluster
+         * @throws AssertionError if {@code redis-server} or {@code redis-cli} is not installed
+         * @throws IllegalStateException if a node does not start, or the cluster is not healthy within 30 s
+         */
+        public RedisClusterServer start() {
+            List<String> args = new ArrayList<>(List.of(
+                    "--cluster-enabled", "yes",
+                    "--cluster-config-file", "nodes.conf",
+                    "--cluster-node-timeout", "1000",
+                    "--maxmemory", "64mb",
+                    "--maxmemory-policy", "noeviction"));
+            if (password != null) {
+                args.addAll(List.of("--requirepass", password));
+            }
+            if (user != null) {
+                args.addAll(List.of("--user", user, "on", ">" + userPassword, "~*", "&*", "+@all"));
+                if (password == null) {
+                    args.addAll(List.of("--user", "default", "off"));
+                }
+                args.addAll(List.of("--masteruser", user, "--masterauth", userPassword));
+            } else if (password != null) {
+                args.addAll(List.of("--masterauth", password));
+            }
+            RedisServer.Tls serverTls = null;
+            if (tls != null) {
+                serverTls = new RedisServer.Tls(tls, mutualTls);
+                args.addAll(List.of(
+                        "--tls-cluster",
+                        "yes",
+                        "--tls-replication",
+                        "yes",
+                        "--tls-client-cert-file",
+                        tls.clientCertificate().toString(),
+                        "--tls-client-key-file",
+                        tls.clientKey().toString()));
+            }
+            RedisServer.Auth auth = user != null
+                    ? new RedisServer.Auth(user, userPassword)
+                    : password != null ? new RedisServer.Auth(null, password) : null;
+            return RedisClusterServer.start(args, serverTls, auth);
+        }
+
+        private static String checked(String what, String value) {
+            Objects.requireNonNull(value, what);
+            if (!value.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException(what + " must be letters, digits, '.', '_' or '-'");
+            }
+            return value;
+        }
+    }
+
+    private static RedisClusterServer start(List<String> nodeArgs, RedisServer.Tls tls, RedisServer.Auth auth) {
         Path redisCli = Binaries.require("redis-cli", Binaries.REDIS_PACKAGES);
         List<RedisServer> nodes = new ArrayList<>();
         RedisClusterServer cluster = null;
         try {
             for (int i = 0; i < 2 * MASTERS; i++) {
-                nodes.add(RedisServer.start(
-                        false,
-                        List.of(
-                                "--cluster-enabled", "yes",
-                                "--cluster-config-file", "nodes.conf",
-                                "--cluster-port", Integer.toString(FreePorts.next()),
-                                "--cluster-node-timeout", "1000",
-                                "--maxmemory", "64mb",
-                                "--maxmemory-policy", "noeviction")));
+                List<String> args = new ArrayList<>(nodeArgs);
+                args.addAll(List.of("--cluster-port", Integer.toString(FreePorts.next())));
+                nodes.add(RedisServer.start(false, args, tls, auth));
             }
             cluster = new RedisClusterServer(nodes, redisCli);
             Reaper.register(cluster);
-            List<String> create = new ArrayList<>(List.of(redisCli.toString(), "--cluster", "create"));
-            nodes.forEach(n -> create.add(n.address()));
-            create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-            Cli.run(create, Map.of()).requireSuccess();
+            cluster.redisCliCluster(
+                    "create",
+                    nodes.stream().map(RedisServer::address).toList(),
+                    List.of("--cluster-replicas", "1", "--cluster-yes"));
             cluster.awaitHealthy();
             return cluster;
         } catch (RuntimeException | Error e) {
@@ -95,6 +250,18 @@ public final class RedisClusterServer implements TestServer {
             }
             throw e;
         }
+    }
+
+    /** Runs {@code redis-cli --cluster <command> <addresses> <options>}, with TLS and credentials as the nodes need. */
+    private void redisCliCluster(String command, List<String> addresses, List<String> options) {
+        RedisServer first = nodes.get(0);
+        List<String> line = new ArrayList<>();
+        line.add(redisCli.toString());
+        line.addAll(first.cliAccessArgs());
+        line.addAll(List.of("--cluster", command));
+        line.addAll(addresses);
+        line.addAll(options);
+        Cli.run(line, first.cliEnvironment()).requireSuccess();
     }
 
     /**
@@ -193,7 +360,7 @@ public final class RedisClusterServer implements TestServer {
      * @throws IllegalStateException if the node refuses, or the switch is not seen within 30 s
      */
     public void failover(RedisServer replica) {
-        Object reply = Resp.call(requireNode(replica).port(), "CLUSTER", "FAILOVER");
+        Object reply = requireNode(replica).call("CLUSTER", "FAILOVER");
         if (!"OK".equals(reply)) {
             throw new IllegalStateException("CLUSTER FAILOVER on " + replica + " answered " + reply);
         }
@@ -218,21 +385,17 @@ public final class RedisClusterServer implements TestServer {
      * @throws IllegalStateException if redis-cli fails
      */
     public void reshard(RedisServer from, RedisServer to, int slots) {
-        Cli.run(
-                        List.of(
-                                redisCli.toString(),
-                                "--cluster",
-                                "reshard",
-                                requireNode(to).address(),
-                                "--cluster-from",
-                                nodeId(requireNode(from)),
-                                "--cluster-to",
-                                nodeId(to),
-                                "--cluster-slots",
-                                Integer.toString(slots),
-                                "--cluster-yes"),
-                        Map.of())
-                .requireSuccess();
+        redisCliCluster(
+                "reshard",
+                List.of(requireNode(to).address()),
+                List.of(
+                        "--cluster-from",
+                        nodeId(requireNode(from)),
+                        "--cluster-to",
+                        nodeId(to),
+                        "--cluster-slots",
+                        Integer.toString(slots),
+                        "--cluster-yes"));
         awaitHealthy();
     }
 
@@ -251,7 +414,7 @@ public final class RedisClusterServer implements TestServer {
 
     /** The node's cluster id, as it reports it ({@code CLUSTER MYID}). */
     String nodeId(RedisServer node) {
-        return String.valueOf(Resp.call(node.port(), "CLUSTER", "MYID"));
+        return String.valueOf(node.call("CLUSTER", "MYID"));
     }
 
     /**
@@ -357,7 +520,7 @@ public final class RedisClusterServer implements TestServer {
     }
 
     private static String text(RedisServer node, String... command) {
-        Object reply = Resp.call(node.port(), command);
+        Object reply = node.call(command);
         if (reply instanceof String s) {
             return s;
         }
@@ -368,7 +531,7 @@ public final class RedisClusterServer implements TestServer {
         for (RedisServer n : nodes) {
             if (n.isRunning() && !n.isFrozen()) {
                 try {
-                    return Resp.call(n.port(), command);
+                    return n.call(command);
                 } catch (UncheckedIOException e) {
                     // try the next node
                 }

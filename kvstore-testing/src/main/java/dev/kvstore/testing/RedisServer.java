@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * A Redis server ({@code redis-server}, 7.0) on a free {@code 127.0.0.1} port with a temporary data
@@ -27,7 +28,9 @@ import java.util.Objects;
  *
  * <p><b>TLS.</b> {@link #startWithTls(RedisTls)} and {@link #startWithMutualTls(RedisTls)} start a
  * server that speaks TLS only ({@code --port 0 --tls-port P}): {@link #port()} is the TLS port, and
- * {@link #redisCli(String...)} connects with {@code --tls}, trusting the test CA.
+ * {@link #redisCli(String...)} connects with {@code --tls}, trusting the test CA. A node of a
+ * {@link RedisClusterServer} built with a password or an ACL user is reached with them too
+ * ({@code REDISCLI_AUTH}, {@code --user}).
  *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
@@ -37,11 +40,37 @@ public final class RedisServer implements TestServer {
     private final Path redisCli;
     private final Path root;
     private final Tls tls; // null: plain TCP
+    private final SSLContext sslContext; // null: plain TCP
+    private final Auth auth; // null: no AUTH
     private final ServerProcess process;
     private boolean closed;
 
+    /**
+     * How clients authenticate: {@code AUTH password} as the default user, or
+     * {@code AUTH user password} as an ACL user.
+     *
+     * @param user the ACL user; {@code null} for the default user
+     * @param password the password
+     */
+    record Auth(String user, String password) {
+
+        Auth {
+            Objects.requireNonNull(password, "password");
+        }
+
+        /** {@code --user name} for redis-cli, or nothing for the default user. */
+        List<String> cliArgs() {
+            return user == null ? List.of() : List.of("--user", user);
+        }
+
+        /** The password for redis-cli, through its environment (not its command line). */
+        Map<String, String> cliEnvironment() {
+            return Map.of("REDISCLI_AUTH", password);
+        }
+    }
+
     /** How a TLS server is set up: its certificates, and whether clients must present one. */
-    private record Tls(RedisTls certificates, boolean clientCertificates) {
+    record Tls(RedisTls certificates, boolean clientCertificates) {
 
         List<String> serverArgs(int port) {
             return List.of(
@@ -74,11 +103,20 @@ public final class RedisServer implements TestServer {
     }
 
     private RedisServer(
-            Path redisServer, Path redisCli, int port, boolean persistent, List<String> extraArgs, Path root, Tls tls) {
+            Path redisServer,
+            Path redisCli,
+            int port,
+            boolean persistent,
+            List<String> extraArgs,
+            Path root,
+            Tls tls,
+            Auth auth) {
         this.port = port;
         this.redisCli = redisCli;
         this.root = root;
         this.tls = tls;
+        this.sslContext = tls == null ? null : tls.certificates().clientSslContext();
+        this.auth = auth;
         List<String> command = new ArrayList<>();
         command.add(redisServer.toString());
         command.addAll(tls == null ? List.of("--port", Integer.toString(port)) : tls.serverArgs(port));
@@ -154,14 +192,23 @@ public final class RedisServer implements TestServer {
 
     /** Starts a server with extra {@code redis-server} arguments, such as {@code --replicaof}. */
     static RedisServer start(boolean persistent, List<String> extraArgs) {
-        return start(persistent, extraArgs, null);
+        return start(persistent, extraArgs, null, null);
     }
 
     private static RedisServer start(boolean persistent, List<String> extraArgs, Tls tls) {
+        return start(persistent, extraArgs, tls, null);
+    }
+
+    /**
+     * Starts a server with extra {@code redis-server} arguments; speaking TLS only when {@code tls}
+     * is given, and reached (readiness checks, {@link #redisCli}, {@link #call}) with {@code auth}
+     * when given. The arguments that make the server ask for that password are the caller's.
+     */
+    static RedisServer start(boolean persistent, List<String> extraArgs, Tls tls, Auth auth) {
         Path redisServer = Binaries.require("redis-server", Binaries.REDIS_PACKAGES);
         Path redisCli = Binaries.require("redis-cli", Binaries.REDIS_PACKAGES);
         RedisServer server = new RedisServer(
-                redisServer, redisCli, FreePorts.next(), persistent, extraArgs, Dirs.create("redis"), tls);
+                redisServer, redisCli, FreePorts.next(), persistent, extraArgs, Dirs.create("redis"), tls, auth);
         Reaper.register(server);
         try {
             server.process.start(server::isReady);
@@ -254,22 +301,48 @@ public final class RedisServer implements TestServer {
     private Cli.Result redisCliCommand(String... args) {
         List<String> command =
                 new ArrayList<>(List.of(redisCli.toString(), "-h", "127.0.0.1", "-p", Integer.toString(port)));
-        if (tls != null) {
-            command.addAll(tls.cliArgs());
-        }
+        command.addAll(cliAccessArgs());
         for (String arg : args) {
             command.add(Objects.requireNonNull(arg, "arg"));
         }
-        return Cli.run(command, Map.of());
+        return Cli.run(command, cliEnvironment());
     }
 
-    /** Whether the server answers {@code PING} with {@code PONG} (not {@code LOADING}); over TLS with redis-cli. */
-    boolean isReady() {
-        if (tls == null) {
-            return Resp.pings(port);
+    /** The redis-cli arguments that reach this server: TLS and the ACL user, when it has them. */
+    List<String> cliAccessArgs() {
+        List<String> args = new ArrayList<>();
+        if (tls != null) {
+            args.addAll(tls.cliArgs());
         }
-        Cli.Result ping = redisCliCommand("PING");
-        return ping.exitCode() == 0 && ping.stdoutText().strip().equals("PONG");
+        if (auth != null) {
+            args.addAll(auth.cliArgs());
+        }
+        return args;
+    }
+
+    /** The environment redis-cli needs for this server: the password, when it asks for one. */
+    Map<String, String> cliEnvironment() {
+        return auth == null ? Map.of() : auth.cliEnvironment();
+    }
+
+    /**
+     * Sends one command with the minimal RESP client, over TLS and after {@code AUTH} when the
+     * server needs them, and returns its reply (an {@code AUTH} error as {@link Resp.Error}).
+     *
+     * @throws java.io.UncheckedIOException if the server cannot be reached
+     */
+    Object call(String... command) {
+        return Resp.call(
+                port, auth == null ? null : auth.user(), auth == null ? null : auth.password(), sslContext, command);
+    }
+
+    /** Whether the server answers {@code PING} with {@code PONG} (not {@code LOADING}). */
+    boolean isReady() {
+        try {
+            return "PONG".equals(call("PING"));
+        } catch (java.io.UncheckedIOException e) {
+            return false;
+        }
     }
 
     ServerProcess process() {

@@ -1,6 +1,7 @@
 package dev.kvstore.testing;
 
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 
 /**
  * Test certificates for a TLS Redis, made at run time with {@code openssl} in a temporary
@@ -106,6 +107,11 @@ public final class RedisTls implements AutoCloseable {
      */
     public Path clientKey() {
         return certificates.clientKey();
+    }
+
+    /** An SSL context trusting {@link #caCertificate()} and presenting {@link #clientCertificate()}. */
+    SSLContext clientSslContext() {
+        return certificates.clientSslContext();
     }
 
     /** Deletes the certificates and keys. Idempotent. */

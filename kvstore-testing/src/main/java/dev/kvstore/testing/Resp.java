@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A minimal Redis (RESP2) client for readiness checks and Sentinel queries: one command per
@@ -34,18 +36,40 @@ final class Resp {
      * reply (or the {@code AUTH} error); throws {@link UncheckedIOException} if unreachable.
      */
     static Object callAuthenticated(int port, String password, String... command) {
+        return call(port, null, password, null, command);
+    }
+
+    /**
+     * Sends one command and returns its reply (or the {@code AUTH} error); throws
+     * {@link UncheckedIOException} if unreachable or the TLS handshake fails.
+     *
+     * @param user the ACL user for {@code AUTH user password}; {@code null}: {@code AUTH password}
+     * @param password {@code null}: no {@code AUTH}
+     * @param tls {@code null}: plain TCP; else the context a TLS connection is made with
+     */
+    static Object call(int port, String user, String password, SSLContext tls, String... command) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             socket.setSoTimeout(3000);
-            OutputStream out = socket.getOutputStream();
+            Socket channel = socket;
+            if (tls != null) {
+                SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, "127.0.0.1", port, true);
+                ssl.startHandshake();
+                channel = ssl;
+            }
+            OutputStream out = channel.getOutputStream();
             ByteArrayOutputStream request = new ByteArrayOutputStream();
             if (password != null) {
-                write(request, "AUTH", password);
+                if (user != null) {
+                    write(request, "AUTH", user, password);
+                } else {
+                    write(request, "AUTH", password);
+                }
             }
             write(request, command);
             out.write(request.toByteArray());
             out.flush();
-            BufferedInputStream in = new BufferedInputStream(socket.getInputStream());
+            BufferedInputStream in = new BufferedInputStream(channel.getInputStream());
             if (password != null) {
                 Object auth = read(in);
                 if (auth instanceof Error) {
