@@ -34,16 +34,12 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Thread-safe. Anything not closed is stopped and deleted when the JVM exits.
  */
-public final class RedisServer implements TestServer {
+public final class RedisServer extends ProcessServer {
 
-    private final int port;
     private final Path redisCli;
-    private final Path root;
     private final Tls tls; // null: plain TCP
     private final SSLContext sslContext; // null: plain TCP
     private final Auth auth; // null: no AUTH
-    private final ServerProcess process;
-    private boolean closed;
 
     /**
      * How clients authenticate: {@code AUTH password} as the default user, or
@@ -111,12 +107,22 @@ public final class RedisServer implements TestServer {
             Path root,
             Tls tls,
             Auth auth) {
-        this.port = port;
+        super(
+                port,
+                root,
+                new ServerProcess(
+                        (tls == null ? "redis-server" : "TLS redis-server") + " at 127.0.0.1:" + port,
+                        command(redisServer, port, persistent, extraArgs, root, tls),
+                        root,
+                        root.resolve("redis.log")));
         this.redisCli = redisCli;
-        this.root = root;
         this.tls = tls;
         this.sslContext = tls == null ? null : tls.certificates().clientSslContext();
         this.auth = auth;
+    }
+
+    private static List<String> command(
+            Path redisServer, int port, boolean persistent, List<String> extraArgs, Path root, Tls tls) {
         List<String> command = new ArrayList<>();
         command.add(redisServer.toString());
         command.addAll(tls == null ? List.of("--port", Integer.toString(port)) : tls.serverArgs(port));
@@ -129,11 +135,7 @@ public final class RedisServer implements TestServer {
                 "--appendonly", persistent ? "yes" : "no",
                 "--appendfsync", "no"));
         command.addAll(extraArgs);
-        this.process = new ServerProcess(
-                (tls == null ? "redis-server" : "TLS redis-server") + " at 127.0.0.1:" + port,
-                command,
-                root,
-                root.resolve("redis.log"));
+        return command;
     }
 
     /**
@@ -210,66 +212,8 @@ public final class RedisServer implements TestServer {
         RedisServer server = new RedisServer(
                 redisServer, redisCli, FreePorts.next(), persistent, extraArgs, Dirs.create("redis"), tls, auth);
         Reaper.register(server);
-        try {
-            server.process.start(server::isReady);
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        server.launch();
         return server;
-    }
-
-    /**
-     * The address, {@code "127.0.0.1:port"}.
-     *
-     * @return the address clients connect to
-     */
-    @Override
-    public String address() {
-        return "127.0.0.1:" + port;
-    }
-
-    /**
-     * The port on {@code 127.0.0.1}; it stays the same across {@link #restart()}.
-     *
-     * @return the port
-     */
-    public int port() {
-        return port;
-    }
-
-    /**
-     * Stops the server (SIGTERM, then SIGKILL after a bound) and keeps its data and port. Does nothing
-     * if it is not running.
-     */
-    @Override
-    public void stop() {
-        process.stop();
-    }
-
-    /**
-     * Starts the server again on the same port and data (stopping it first if it runs) and waits
-     * until it answers {@code PING}.
-     *
-     * @throws IllegalStateException if the server was closed, or does not answer in time
-     */
-    @Override
-    public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException(process + " is closed");
-        }
-        process.stop();
-        process.start(this::isReady);
-    }
-
-    /**
-     * Whether the server process is alive.
-     *
-     * @return {@code true} between a start and a stop
-     */
-    @Override
-    public boolean isRunning() {
-        return process.isRunning();
     }
 
     /**
@@ -300,7 +244,7 @@ public final class RedisServer implements TestServer {
 
     private Cli.Result redisCliCommand(String... args) {
         List<String> command =
-                new ArrayList<>(List.of(redisCli.toString(), "-h", "127.0.0.1", "-p", Integer.toString(port)));
+                new ArrayList<>(List.of(redisCli.toString(), "-h", "127.0.0.1", "-p", Integer.toString(port())));
         command.addAll(cliAccessArgs());
         for (String arg : args) {
             command.add(Objects.requireNonNull(arg, "arg"));
@@ -333,76 +277,16 @@ public final class RedisServer implements TestServer {
      */
     Object call(String... command) {
         return Resp.call(
-                port, auth == null ? null : auth.user(), auth == null ? null : auth.password(), sslContext, command);
+                port(), auth == null ? null : auth.user(), auth == null ? null : auth.password(), sslContext, command);
     }
 
     /** Whether the server answers {@code PING} with {@code PONG} (not {@code LOADING}). */
+    @Override
     boolean isReady() {
         try {
             return "PONG".equals(call("PING"));
         } catch (java.io.UncheckedIOException e) {
             return false;
         }
-    }
-
-    ServerProcess process() {
-        return process;
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @return {@code true}: the server is a process of its own
-     */
-    @Override
-    public boolean canFreeze() {
-        return true;
-    }
-
-    /** Suspends the server process (SIGSTOP to its pid); its sockets stay open. Idempotent. */
-    @Override
-    public void freeze() {
-        process.freeze();
-    }
-
-    /** Resumes the server process (SIGCONT) if it is frozen. */
-    @Override
-    public void thaw() {
-        process.thaw();
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * @return {@code true} between {@link #freeze()} and {@link #thaw()}
-     */
-    @Override
-    public boolean isFrozen() {
-        return process.isFrozen();
-    }
-
-    /** Stops the server and deletes its data directory. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            process.stop();
-        } finally {
-            Dirs.delete(root);
-            Reaper.unregister(this);
-        }
-    }
-
-    /** The directory holding the data and the log; deleted by {@link #close()}. */
-    Path directory() {
-        return root;
-    }
-
-    @Override
-    public String toString() {
-        return process.toString();
     }
 }
