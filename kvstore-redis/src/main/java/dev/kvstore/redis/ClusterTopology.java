@@ -136,7 +136,7 @@ final class ClusterTopology implements RedisTopology {
                     synchronized (nodes) {
                         nodes.add(n);
                     }
-                    return RedisKvStoreClient.scan(n, prefix, ScanCursor.INITIAL, page);
+                    return RedisListing.scan(n, prefix, ScanCursor.INITIAL, page);
                 }));
             }
             return CompletableFuture.allOf(scans.toArray(CompletableFuture[]::new))
@@ -174,7 +174,7 @@ final class ClusterTopology implements RedisTopology {
         for (RedisClusterNode master : masters(connection.getPartitions())) {
             scans.add(connection
                     .getConnectionAsync(master.getNodeId())
-                    .thenCompose(node -> RedisKvStoreClient.scan(node.async(), prefix, ScanCursor.INITIAL, page)));
+                    .thenCompose(node -> RedisListing.scan(node.async(), prefix, ScanCursor.INITIAL, page)));
         }
         return CompletableFuture.allOf(scans.toArray(CompletableFuture[]::new));
     }

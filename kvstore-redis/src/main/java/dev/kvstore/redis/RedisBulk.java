@@ -23,7 +23,7 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>{@code getAll}: {@code MGET} of up to {@value RedisKvStoreClient#BATCH} keys and their lease
- *       keys per command ({@link RedisKvStoreClient#mgetWithLeases}): each batch one atomic read.
+ *       keys per command ({@link RedisListing#mgetWithLeases}): each batch one atomic read.
  *   <li>{@code putAll}: for each key the very script a single put runs ({@code txn.lua} with one
  *       plain put), so a bulk put is exactly a put per key (a leased key stops being leased, its
  *       lease bookkeeping goes with it); preceded in the same pipeline by {@code SCRIPT LOAD}, so
@@ -94,7 +94,7 @@ final class RedisBulk implements AutoCloseable {
     /** Reads checked, distinct keys; absent keys are left out; in the keys' order. */
     CompletableFuture<Map<String, KvPair>> getAll(List<String> keys) {
         return run("getAll", keys.get(0), c -> {
-            CompletableFuture<Map<String, KvPair>> read = RedisKvStoreClient.mgetWithLeases(c.async(), keys);
+            CompletableFuture<Map<String, KvPair>> read = RedisListing.mgetWithLeases(c.async(), keys);
             c.flushCommands();
             return read.thenApply(found -> {
                 Map<String, KvPair> result = new LinkedHashMap<>(found.size() * 2);

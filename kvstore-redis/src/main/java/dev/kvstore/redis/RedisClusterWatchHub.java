@@ -2,7 +2,6 @@ package dev.kvstore.redis;
 
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvStoreException;
-import dev.kvstore.KvWatch;
 import dev.kvstore.spi.Futures;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
@@ -11,7 +10,6 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import java.net.SocketAddress;
@@ -19,13 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * {@code UNKNOWN} (what changed meanwhile cannot be replayed), so the user re-reads.
  *
  * <p>A notification carries only the event's name; the value is read back with {@code GET}
- * through the cluster command connection, in order per watch, as {@link RedisWatchHub} does. A
+ * through the cluster command connection, in order per watch ({@link AbstractRedisWatchHub}). A
  * {@code del} is read back too: a key migrated to another node is deleted on its old one (and the
  * new one reports a {@code restore}), and a key that still exists was not deleted.
  *
@@ -54,26 +50,20 @@ import org.slf4j.LoggerFactory;
  * commands). None blocks. The maps of topics and nodes are guarded by this object's lock;
  * subscribe commands are sent under it, so a topic added while a node joins reaches that node once.
  */
-final class RedisClusterWatchHub extends RedisPubSubAdapter<String, String> implements RedisWatch.Hub, AutoCloseable {
+final class RedisClusterWatchHub
+        extends AbstractRedisWatchHub<
+                StatefulRedisClusterConnection<String, byte[]>, StatefulRedisClusterPubSubConnection<String, String>> {
 
     /** How often the masters subscribed are compared with the masters lettuce knows. */
     static final Duration FOLLOW_PERIOD = Duration.ofMillis(500);
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisClusterWatchHub.class);
 
-    private final String where;
-    private final String storeType;
-    private final String channelPrefix;
-    private final Duration timeout;
-    private final LazyConnection<StatefulRedisClusterConnection<String, byte[]>> commands;
-    private final LazyConnection<StatefulRedisClusterPubSubConnection<String, String>> pubsub;
+    private final RedisClusterClient client;
 
     // guarded by this
-    private final Map<String, Set<RedisWatch>> channels = new HashMap<>();
-    private final Map<String, Set<RedisWatch>> patterns = new HashMap<>();
     private final Map<String, Node> nodes = new HashMap<>();
     private ScheduledFuture<?> follow;
-    private boolean closed;
 
     /** One master's subscription state. */
     private final class Node implements RedisConnectionStateListener {
@@ -117,44 +107,26 @@ final class RedisClusterWatchHub extends RedisPubSubAdapter<String, String> impl
             RedisSettings settings,
             RedisClusterClient client,
             LazyConnection<StatefulRedisClusterConnection<String, byte[]>> commands) {
-        this.where = settings.describe();
-        this.storeType = settings.storeType();
-        this.channelPrefix = KeyspaceEvents.channelPrefix(0);
-        this.timeout = settings.timeout();
-        this.commands = commands;
-        this.pubsub = new LazyConnection<>(
-                where + " (watches)",
-                () -> client.refreshPartitionsAsync()
-                        .toCompletableFuture()
-                        .thenCompose(v -> client.connectPubSubAsync(StringCodec.UTF8))
-                        .thenApply(c -> {
-                            c.setNodeMessagePropagation(true);
-                            c.addListener((io.lettuce.core.pubsub.RedisPubSubListener<String, String>) this);
-                            return c;
-                        }));
+        super(settings, KeyspaceEvents.channelPrefix(0), commands, StatefulRedisClusterConnection::async);
+        this.client = client;
     }
 
-    /** Creates a watch; completes once every master has confirmed its subscription. */
-    CompletableFuture<KvWatch> watch(String key, boolean withPrefix, Consumer<KvEvent> listener) {
-        RedisWatch w = new RedisWatch(
-                this,
-                storeType,
-                channelPrefix + (withPrefix ? Globs.prefixPattern(key) : key),
-                key,
-                withPrefix,
-                listener);
-        CompletableFuture<KvWatch> result = pubsub.get()
-                .thenCompose(c -> joinMasters(c).thenCompose(v -> subscribe(w)))
-                .thenApply(v -> {
-                    w.activate();
-                    return (KvWatch) w;
+    @Override
+    CompletableFuture<StatefulRedisClusterPubSubConnection<String, String>> connectPubSub() {
+        return client.refreshPartitionsAsync()
+                .toCompletableFuture()
+                .thenCompose(v -> client.connectPubSubAsync(StringCodec.UTF8))
+                .thenApply(c -> {
+                    c.setNodeMessagePropagation(true);
+                    c.addListener((io.lettuce.core.pubsub.RedisPubSubListener<String, String>) this);
+                    return c;
                 });
-        result.whenComplete((v, e) -> {
-            if (e != null) {
-                w.close();
-            }
-        });
-        return result;
+    }
+
+    /** Joins every master, then subscribes the watch there; completes once every master has confirmed. */
+    @Override
+    CompletableFuture<Void> setUp(RedisWatch w) {
+        return pubsub.get().thenCompose(c -> joinMasters(c).thenCompose(v -> register(w, () -> subscribeMembers(w))));
     }
 
     /** Joins every master lettuce knows now; completes when all have joined. */
@@ -221,54 +193,25 @@ final class RedisClusterWatchHub extends RedisPubSubAdapter<String, String> impl
         });
     }
 
-    /** Registers a watch and subscribes its topic on every member. */
-    private CompletableFuture<Void> subscribe(RedisWatch w) {
+    /** Subscribes a just registered watch's topic on every member. Under the lock. */
+    private CompletableFuture<Void> subscribeMembers(RedisWatch w) {
         List<CompletableFuture<Void>> sent = new ArrayList<>();
-        synchronized (this) {
-            if (closed) {
-                return CompletableFuture.failedFuture(new KvStoreException("the client is closed (" + where + ")"));
+        for (Node n : nodes.values()) {
+            StatefulRedisPubSubConnection<String, String> c = n.connection;
+            if (c != null) {
+                sent.add(sendSubscribe(c, w.topic, w.withPrefix()));
             }
-            if (!w.isOpen()) {
-                return CompletableFuture.failedFuture(
-                        new KvStoreException("the watch was closed while it was being set up"));
-            }
-            (w.withPrefix() ? patterns : channels)
-                    .computeIfAbsent(w.topic, t -> new LinkedHashSet<>())
-                    .add(w);
-            for (Node n : nodes.values()) {
-                StatefulRedisPubSubConnection<String, String> c = n.connection;
-                if (c != null) {
-                    RedisPubSubAsyncCommands<String, String> a = c.async();
-                    sent.add((w.withPrefix() ? a.psubscribe(w.topic) : a.subscribe(w.topic)).toCompletableFuture());
-                }
-                // else the node is still joining and subscribes every topic once connected
-            }
+            // else the node is still joining and subscribes every topic once connected
         }
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     }
 
     @Override
-    public void unsubscribe(RedisWatch w) {
-        synchronized (this) {
-            Map<String, Set<RedisWatch>> map = w.withPrefix() ? patterns : channels;
-            Set<RedisWatch> set = map.get(w.topic);
-            if (set == null || !set.remove(w) || !set.isEmpty()) {
-                return;
-            }
-            map.remove(w.topic);
-            if (closed) {
-                return;
-            }
-            for (Node n : nodes.values()) {
-                StatefulRedisPubSubConnection<String, String> c = n.connection;
-                if (c != null && n.up) {
-                    RedisPubSubAsyncCommands<String, String> a = c.async();
-                    (w.withPrefix() ? a.punsubscribe(w.topic) : a.unsubscribe(w.topic)).whenComplete((v, e) -> {
-                        if (e != null) {
-                            LOG.debug("{}: unsubscribing {} failed; its messages are ignored", where, w.topic, e);
-                        }
-                    });
-                }
+    void unsubscribeLocked(String topic, boolean pattern) {
+        for (Node n : nodes.values()) {
+            StatefulRedisPubSubConnection<String, String> c = n.connection;
+            if (c != null && n.up) {
+                sendUnsubscribe(c, topic, pattern);
             }
         }
     }
@@ -334,99 +277,22 @@ final class RedisClusterWatchHub extends RedisPubSubAdapter<String, String> impl
         }
     }
 
-    // ---- pub/sub messages, on a lettuce I/O thread: never block here ----
-
-    @Override
-    public void message(String channel, String message) {
-        onEvent(channel, message, watchers(channels, channel));
-    }
-
-    @Override
-    public void message(String pattern, String channel, String message) {
-        onEvent(channel, message, watchers(patterns, pattern));
-    }
-
-    private synchronized List<RedisWatch> watchers(Map<String, Set<RedisWatch>> map, String topic) {
-        Set<RedisWatch> set = map.get(topic);
-        return set == null ? List.of() : new ArrayList<>(set);
-    }
-
-    private synchronized List<RedisWatch> allWatchers() {
-        return allWatchersLocked();
-    }
-
-    private List<RedisWatch> allWatchersLocked() {
-        List<RedisWatch> all = new ArrayList<>();
-        channels.values().forEach(all::addAll);
-        patterns.values().forEach(all::addAll);
-        return all;
-    }
-
-    private void onEvent(String channel, String event, List<RedisWatch> watchers) {
-        if (watchers.isEmpty() || !channel.startsWith(channelPrefix)) {
-            return;
-        }
-        String key = channel.substring(channelPrefix.length());
-        if (ReservedKeys.isReserved(key)) {
-            return;
-        }
-        CompletableFuture<KvEvent> change = null;
-        for (RedisWatch w : watchers) {
-            if (!w.isActive() || !w.covers(key)) {
-                continue;
-            }
-            if (change == null) {
-                if ("del".equals(event)) {
-                    change = read(key, true); // maybe migrated, not deleted
-                } else if (KeyspaceEvents.DELETIONS.contains(event)) {
-                    change = CompletableFuture.completedFuture(KvEvent.delete(key));
-                } else if (KeyspaceEvents.WRITES.contains(event)) {
-                    change = read(key, false);
-                } else {
-                    return;
-                }
-            }
-            w.enqueue(change);
-        }
-    }
-
     /**
-     * Reads a key's value now: a {@code PUT} with it, or a {@code DELETE} when it is gone. After a
-     * {@code del}, a key that still exists moved to another node: no event ({@code null}).
+     * {@inheritDoc} After a {@code del}, a key that still exists moved to another node: no event.
      */
-    private CompletableFuture<KvEvent> read(String key, boolean afterDel) {
-        StatefulRedisClusterConnection<String, byte[]> c = commands.ifOpen();
-        CompletableFuture<byte[]> value = c != null
-                ? c.async().get(key).toCompletableFuture()
-                : Futures.withTimeout(
-                        commands.get().thenCompose(open -> open.async().get(key).toCompletableFuture()),
-                        timeout,
-                        () -> RedisErrors.timedOut(storeType, where, "read after a change", key));
-        return value.whenComplete((v, e) -> {
-                    if (e != null) {
-                        LOG.debug("{}: reading \"{}\" after its change failed; its watches get UNKNOWN", where, key, e);
-                    }
-                })
-                .thenApply(v -> v == null ? KvEvent.delete(key) : afterDel ? null : KvEvent.put(key, v, 0L));
+    @Override
+    CompletableFuture<KvEvent> change(String key, String event) {
+        if ("del".equals(event)) {
+            return read(key, true); // maybe migrated, not deleted
+        }
+        return super.change(key, event);
     }
 
     @Override
-    public void close() {
-        List<RedisWatch> all;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (follow != null) {
-                follow.cancel(false);
-            }
-            all = allWatchersLocked();
-            channels.clear();
-            patterns.clear();
-            nodes.clear();
+    void closeLocked() {
+        if (follow != null) {
+            follow.cancel(false);
         }
-        all.forEach(RedisWatch::close);
-        pubsub.close();
+        nodes.clear();
     }
 }

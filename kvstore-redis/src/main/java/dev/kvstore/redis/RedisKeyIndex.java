@@ -137,7 +137,7 @@ final class RedisKeyIndex {
         return walk(
                         c,
                         prefix,
-                        page -> RedisKvStoreClient.mgetWithLeases(c, page).thenCompose(found -> {
+                        page -> RedisListing.mgetWithLeases(c, page).thenCompose(found -> {
                             result.putAll(found);
                             if (found.size() == page.size()) {
                                 return CompletableFuture.completedFuture(null);

@@ -7,7 +7,6 @@ import dev.kvstore.KvLeaseInfo;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreException;
-import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
@@ -18,11 +17,8 @@ import dev.kvstore.spi.KeyIndexMaintenance;
 import dev.kvstore.spi.Keys;
 import dev.kvstore.spi.StoreErrors;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -37,22 +33,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,19 +56,17 @@ import org.slf4j.LoggerFactory;
  * transaction's keys must share one hash slot, and leases keep their bookkeeping per slot
  * ({@link ReservedKeys.Layout#CLUSTER}, {@link RedisLeases}).
  *
- * <p><b>Slots on the move.</b> On a cluster a command on several keys of one slot (the key and its
- * lease-id key, a script) fails with {@code TRYAGAIN} while that slot is being migrated and only
- * some of the keys have moved; and a script that touches a key it did not declare fails when that
- * key has moved. Neither has written anything (the scripts are written so), so the client sends it
- * again after 5, 10, 20 ... 100 ms, within the operation's timeout ({@link #retried}); what is still
- * refused then fails as {@link dev.kvstore.KvStoreUnavailableException}, the retryable error.
+ * <p>The client keeps the {@link KvStoreClient} surface and hands the work on by job: how each
+ * operation reaches Redis (closed, timeout, error translation, Sentinel's write hold, and on a
+ * cluster the retry of a command a moving slot refused) is {@link RedisCalls}'; operations on a
+ * prefix ({@code list}, {@code listKeys}, {@code deleteWithPrefix}) are {@link RedisListing}'s.
  *
  * <p>While Redis is unreachable, commands are rejected at once rather than queued
  * ({@code REJECT_COMMANDS}): nothing written while disconnected is sent later behind the caller's
  * back, and every operation fails within the timeout with
  * {@link dev.kvstore.KvStoreUnavailableException}. Every future is bounded by the timeout
  * (lettuce's command timeout, or {@code Futures.withTimeout} where several commands or a
- * connection attempt are involved), hence {@link BoundedByTimeout}.
+ * connection attempt are involved: {@link RedisCalls}), hence {@link BoundedByTimeout}.
  *
  * <p>Threads: operations are called from any user thread and never block; their futures complete
  * on lettuce's I/O threads (callers must not block there). Watches are the topology's
@@ -115,11 +103,6 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
     private static final Set<KvCapability> CLUSTER_CAPABILITIES =
             Set.of(KvCapability.CONDITIONAL_WRITES, KvCapability.LEASES, KvCapability.LOCKS);
 
-    /** The first pause before a command a moving slot refused is sent again; doubled up to {@link #MAX_RETRY_DELAY_MILLIS}. */
-    private static final long FIRST_RETRY_DELAY_MILLIS = 5;
-
-    private static final long MAX_RETRY_DELAY_MILLIS = 100;
-
     static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
     private final RedisSettings settings;
@@ -129,12 +112,13 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
     private final RedisTopology topology;
     private final Set<KvCapability> capabilities;
     private final ReservedKeys.Layout layout;
+    private final RedisCalls calls;
+    private final RedisListing listing;
     private final RedisLeases leases;
     /** {@link ReservedKeys#INDEX} with {@link RedisOptions#KEY_INDEX}, else {@code null}. */
     private final String index;
 
     private final AtomicBoolean closing = new AtomicBoolean();
-    private volatile boolean closed;
 
     RedisKvStoreClient(RedisSettings settings) {
         this.settings = settings;
@@ -145,7 +129,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         this.capabilities = settings.cluster() ? CLUSTER_CAPABILITIES : CAPABILITIES;
         this.layout = settings.cluster() ? ReservedKeys.Layout.CLUSTER : ReservedKeys.Layout.SERVER;
         this.index = settings.keyIndex() ? ReservedKeys.INDEX : null;
-        this.leases = new RedisLeases(this, settings.storeType(), timeout, layout);
+        this.calls = new RedisCalls(settings, topology);
+        this.listing = new RedisListing(calls, topology, layout, index);
+        this.leases = new RedisLeases(calls, index, settings.storeType(), timeout, layout);
         // Start connecting now, without waiting: a failure here is retried by the first operation.
         topology.open().whenComplete((c, e) -> {
             if (e != null) {
@@ -178,19 +164,21 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
         // The key and the id of its lease (if any) in one atomic read.
-        return command(
+        return calls.command(
                 "get",
                 key,
                 c -> c.mget(key, layout.leaseOf(key)).thenApply(kvs -> {
                     KeyValue<String, byte[]> kv = kvs.get(0);
-                    return kv.hasValue() ? Optional.of(pair(key, kv.getValue(), kvs.get(1))) : Optional.<KvPair>empty();
+                    return kv.hasValue()
+                            ? Optional.of(RedisListing.pair(key, kv.getValue(), kvs.get(1)))
+                            : Optional.<KvPair>empty();
                 }));
     }
 
     @Override
     public CompletableFuture<Boolean> exists(String key) {
         Keys.checkKey(key);
-        return command("exists", key, c -> c.exists(key).thenApply(n -> n != null && n > 0));
+        return calls.command("exists", key, c -> c.exists(key).thenApply(n -> n != null && n > 0));
     }
 
     @Override
@@ -201,7 +189,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
         String[] keys = index == null ? new String[] {key, layout.leaseOf(key)} : RedisKeyIndex.writeKeys(List.of(key));
         byte[] cleanup = ascii(layout.leaseHashPrefix(key));
-        return write(
+        return calls.write(
                 "put",
                 key,
                 c -> RedisScripts.TXN
@@ -223,7 +211,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
      * lease-id key, and its field in its lease's shard, which a keep-alive there cannot tell from
      * a key in flight during a reshard).
      */
-    private static CompletableFuture<Long> deleteScript(
+    static CompletableFuture<Long> deleteScript(
             RedisClusterAsyncCommands<String, byte[]> c, String key, ReservedKeys.Layout layout) {
         return RedisScripts.TXN.run(
                 c,
@@ -241,23 +229,19 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
         if (layout == ReservedKeys.Layout.CLUSTER) {
-            return write("delete", key, c -> deleteScript(c, key, layout).thenApply(n -> null));
+            return calls.write("delete", key, c -> deleteScript(c, key, layout).thenApply(n -> null));
         }
         if (index != null) {
             // One txn.lua delete: the key, its lease key and its index member in one step.
-            return write(
+            return calls.write(
                     "delete",
                     key,
                     c -> RedisScripts.TXN
                             .run(c, RedisKeyIndex.writeKeys(List.of(key)), RedisKeyIndex.deleteArgs(1))
                             .thenApply(n -> null));
         }
-        return write("delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));
-    }
-
-    /** The key index's name when this client keeps one ({@link RedisOptions#KEY_INDEX}), else {@code null}. */
-    String index() {
-        return index;
+        return calls.write(
+                "delete", key, c -> c.del(key, ReservedKeys.leaseOf(key)).thenApply(n -> null));
     }
 
     @Override
@@ -292,177 +276,17 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
 
     @Override
     public CompletableFuture<List<String>> listKeys(String prefix) {
-        Keys.checkPrefix(prefix);
-        if (index != null) {
-            return multiStep("listKeys", prefix, c -> RedisKeyIndex.listKeys(c, prefix));
-        }
-        return multiStep("listKeys", prefix, c -> {
-            Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
-            return topology.scan(c, prefix, page -> {
-                        keys.addAll(page);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .thenApply(v -> List.copyOf(keys));
-        });
+        return listing.listKeys(prefix);
     }
 
     @Override
     public CompletableFuture<Map<String, KvPair>> list(String prefix) {
-        Keys.checkPrefix(prefix);
-        if (index != null) {
-            return multiStep("list", prefix, c -> RedisKeyIndex.list(c, prefix));
-        }
-        return multiStep("list", prefix, c -> {
-            Set<String> keys = Collections.synchronizedSet(new TreeSet<>());
-            return topology.scan(c, prefix, page -> {
-                        keys.addAll(page);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .thenCompose(v -> mget(c, List.copyOf(keys)));
-        });
-    }
-
-    /**
-     * Reads keys with their lease ids in pipelined batches (each batch one atomic {@code MGET} of
-     * the keys and their lease keys); keys gone since the scan are left out.
-     */
-    private CompletableFuture<Map<String, KvPair>> mget(
-            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
-        if (keys.isEmpty()) {
-            return CompletableFuture.completedFuture(Map.of());
-        }
-        if (layout == ReservedKeys.Layout.CLUSTER) {
-            return getEach(c, keys);
-        }
-        return mgetWithLeases(c, keys);
-    }
-
-    /**
-     * Reads keys with their lease ids where the store keeps lease bookkeeping: batches of one
-     * atomic {@code MGET} of the keys and their lease keys, pipelined; absent keys are left out.
-     */
-    static CompletableFuture<Map<String, KvPair>> mgetWithLeases(
-            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
-        List<CompletableFuture<List<KeyValue<String, byte[]>>>> batches = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i += BATCH) {
-            List<String> batch = keys.subList(i, Math.min(keys.size(), i + BATCH));
-            String[] args = new String[batch.size() * 2];
-            for (int j = 0; j < batch.size(); j++) {
-                args[j] = batch.get(j);
-                args[batch.size() + j] = ReservedKeys.leaseOf(batch.get(j));
-            }
-            batches.add(c.mget(args).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))
-                .thenApply(v -> {
-                    Map<String, KvPair> result = new TreeMap<>();
-                    for (CompletableFuture<List<KeyValue<String, byte[]>>> b : batches) {
-                        List<KeyValue<String, byte[]>> kvs = b.join();
-                        int n = kvs.size() / 2;
-                        for (int j = 0; j < n; j++) {
-                            KeyValue<String, byte[]> kv = kvs.get(j);
-                            if (kv.hasValue()) {
-                                result.put(kv.getKey(), pair(kv.getKey(), kv.getValue(), kvs.get(n + j)));
-                            }
-                        }
-                    }
-                    return Collections.unmodifiableMap(result);
-                });
-    }
-
-    /**
-     * On a cluster: reads keys with their lease ids, one atomic {@code MGET} of a key and its
-     * lease-id key (same slot) each, all pipelined, each retried on its own while its slot moves
-     * (one {@code MGET} over many slots would be split per slot by lettuce anyway, and a single
-     * moving slot would fail the whole batch); keys gone since the scan are left out.
-     */
-    private CompletableFuture<Map<String, KvPair>> getEach(
-            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
-        List<CompletableFuture<List<KeyValue<String, byte[]>>>> values = new ArrayList<>(keys.size());
-        for (String k : keys) {
-            String side = layout.leaseOf(k);
-            values.add(retried(() -> c.mget(k, side)));
-        }
-        return CompletableFuture.allOf(values.toArray(CompletableFuture[]::new)).thenApply(v -> {
-            Map<String, KvPair> result = new TreeMap<>();
-            for (int i = 0; i < keys.size(); i++) {
-                List<KeyValue<String, byte[]>> kvs = values.get(i).join();
-                if (kvs.get(0).hasValue()) {
-                    result.put(keys.get(i), pair(keys.get(i), kvs.get(0).getValue(), kvs.get(1)));
-                }
-            }
-            return Collections.unmodifiableMap(result);
-        });
-    }
-
-    /** A pair read with its lease key: the lease id it names, 0 when none (or unreadable). */
-    private static KvPair pair(String key, byte[] value, KeyValue<String, byte[]> leaseKey) {
-        long lease = 0;
-        if (leaseKey.hasValue()) {
-            try {
-                lease = Long.parseLong(new String(leaseKey.getValue(), StandardCharsets.US_ASCII));
-            } catch (NumberFormatException e) {
-                LOG.debug("\"{}\": its lease key holds no lease id; reported without a lease", key);
-            }
-        }
-        return new KvPair(key, value, 0L, lease);
+        return listing.list(prefix);
     }
 
     @Override
     public CompletableFuture<Void> deleteWithPrefix(String prefix) {
-        Keys.checkPrefix(prefix);
-        if (failoverInProgress()) {
-            return writeHeld("deleteWithPrefix", prefix);
-        }
-        if (index != null) {
-            return multiStep("deleteWithPrefix", prefix, c -> RedisKeyIndex.deleteWithPrefix(c, prefix));
-        }
-        return multiStep(
-                "deleteWithPrefix",
-                prefix,
-                c -> topology.scan(c, prefix, page -> {
-                    if (layout == ReservedKeys.Layout.CLUSTER) {
-                        // One script per key (its slot's bookkeeping with it), each retried on its own while its slot
-                        // moves.
-                        List<CompletableFuture<Long>> deletes = new ArrayList<>(page.size());
-                        for (String k : page) {
-                            deletes.add(retried(() -> deleteScript(c, k, layout)));
-                        }
-                        return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new));
-                    }
-                    String[] keys = new String[page.size() * 2];
-                    for (int i = 0; i < page.size(); i++) {
-                        keys[2 * i] = page.get(i);
-                        keys[2 * i + 1] = ReservedKeys.leaseOf(page.get(i));
-                    }
-                    return c.unlink(keys).toCompletableFuture();
-                }));
-    }
-
-    /**
-     * Walks {@code SCAN MATCH <escaped prefix>*} to the end, one step at a time, handing each
-     * step's keys (checked to really start with the prefix) to {@code page}, and waiting for it
-     * before the next step, so at most one batch is in hand.
-     */
-    static CompletableFuture<Void> scan(
-            RedisClusterAsyncCommands<String, byte[]> c,
-            String prefix,
-            ScanCursor cursor,
-            Function<List<String>, CompletionStage<?>> page) {
-        ScanArgs args = ScanArgs.Builder.matches(Globs.prefixPattern(prefix)).limit(BATCH);
-        return c.scan(cursor, args).toCompletableFuture().thenCompose((KeyScanCursor<String> step) -> {
-            List<String> keys = new ArrayList<>(step.getKeys().size());
-            for (String k : step.getKeys()) {
-                if (k.startsWith(prefix) && !ReservedKeys.isReserved(k)) {
-                    keys.add(k);
-                }
-            }
-            CompletionStage<?> done = keys.isEmpty() ? CompletableFuture.completedFuture(null) : page.apply(keys);
-            if (step.isFinished()) {
-                return done.thenApply(x -> (Void) null);
-            }
-            return done.thenCompose(x -> scan(c, prefix, step, page));
-        });
+        return listing.deleteWithPrefix(prefix);
     }
 
     @Override
@@ -474,10 +298,10 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
             Keys.checkKey(key);
         }
         String op = withPrefix ? "watch (prefix)" : "watch";
-        if (closed) {
+        if (calls.isClosed()) {
             return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, op, key));
         }
-        return translated(
+        return calls.translated(
                 Futures.withTimeout(
                         topology.watch(key, withPrefix, listener),
                         timeout,
@@ -488,7 +312,7 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
 
     @Override
     public CompletableFuture<Boolean> isConnectionUp() {
-        if (closed) {
+        if (calls.isClosed()) {
             return CompletableFuture.completedFuture(false);
         }
         return Futures.withTimeout(
@@ -528,11 +352,11 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         }
         // On a cluster, a lease's first put in a slot creates its shard there first: both within the timeout.
         CompletableFuture<Long> applied = shards.isEmpty()
-                ? write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args()))
+                ? calls.write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args()))
                 : Futures.withTimeout(
                         CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new))
-                                .thenCompose(v ->
-                                        write("commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args()))),
+                                .thenCompose(v -> calls.write(
+                                        "commit", key, c -> RedisScripts.TXN.run(c, call.keys(), call.args()))),
                         timeout,
                         () -> RedisErrors.timedOut(storeType, where, "commit", key));
         return applied.thenApply(r -> {
@@ -596,9 +420,9 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
             throw new UnsupportedOperationException(storeType + " does not declare " + KvCapability.LEASES);
         }
         if (layout == ReservedKeys.Layout.CLUSTER) {
-            return multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.readSharded(c, id));
+            return calls.multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.readSharded(c, id));
         }
-        return multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.read(c, id));
+        return calls.multiStep("leaseInfo " + id, null, c -> RedisLeaseInfo.read(c, id));
     }
 
     /**
@@ -647,15 +471,15 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
             throw new UnsupportedOperationException(storeType + " at " + settings.address() + " keeps no key index:"
                     + " set option " + RedisOptions.KEY_INDEX + "=true on every client of the database first");
         }
-        if (failoverInProgress()) {
-            return writeHeld("reindex", prefix);
+        if (calls.failoverInProgress()) {
+            return calls.writeHeld("reindex", prefix);
         }
-        if (closed) {
+        if (calls.isClosed()) {
             return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, "reindex", prefix));
         }
         CompletableFuture<RedisClusterAsyncCommands<String, byte[]>> open = Futures.withTimeout(
                 topology.open(), timeout, () -> RedisErrors.timedOut(storeType, where, "reindex", prefix));
-        return translated(open.thenCompose(c -> RedisKeyIndex.reindex(c, topology, prefix)), "reindex", prefix);
+        return calls.translated(open.thenCompose(c -> RedisKeyIndex.reindex(c, topology, prefix)), "reindex", prefix);
     }
 
     @Override
@@ -664,122 +488,8 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
             return;
         }
         leases.close(); // revokes this client's leases while the connection is still open
-        closed = true;
+        calls.markClosed();
         topology.close();
-    }
-
-    /**
-     * Runs one command. When the connection is open (the usual case) the command goes straight
-     * to lettuce, whose command timeout bounds it; otherwise it waits for the connection, the
-     * whole bounded by the timeout.
-     */
-    private <T> CompletableFuture<T> command(
-            String name, String key, Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
-        if (closed) {
-            return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, name, key));
-        }
-        RedisClusterAsyncCommands<String, byte[]> open = topology.ifOpen();
-        CompletableFuture<T> f;
-        if (open != null) {
-            f = retried(() -> op.apply(open));
-        } else {
-            f = Futures.withTimeout(
-                    topology.open().thenCompose(c -> retried(() -> op.apply(c))),
-                    timeout,
-                    () -> RedisErrors.timedOut(storeType, where, name, key));
-        }
-        return translated(f, name, key);
-    }
-
-    /**
-     * Runs {@code attempt}; on a cluster, runs it again while a slot being migrated refuses it
-     * ({@link RedisErrors#isSlotMoving}), pausing 5, 10, 20 ... 100 ms, for at most the timeout
-     * (a retry in progress is bounded by it too). On one server it runs once.
-     */
-    <T> CompletableFuture<T> retried(Supplier<? extends CompletionStage<T>> attempt) {
-        if (layout != ReservedKeys.Layout.CLUSTER) {
-            return attempt.get().toCompletableFuture();
-        }
-        return retried(attempt, System.nanoTime() + timeout.toNanos(), FIRST_RETRY_DELAY_MILLIS);
-    }
-
-    private <T> CompletableFuture<T> retried(
-            Supplier<? extends CompletionStage<T>> attempt, long deadline, long delayMillis) {
-        CompletableFuture<T> first;
-        try {
-            first = attempt.get().toCompletableFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return first.exceptionallyCompose(e -> {
-            long left = deadline - System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(delayMillis);
-            if (!RedisErrors.isSlotMoving(e) || left <= 0) {
-                return CompletableFuture.failedFuture(e);
-            }
-            CompletableFuture<T> next = new CompletableFuture<>();
-            Futures.schedule(
-                    () -> retried(attempt, deadline, Math.min(MAX_RETRY_DELAY_MILLIS, 2 * delayMillis))
-                            .whenComplete((v, x) -> {
-                                if (x == null) {
-                                    next.complete(v);
-                                } else {
-                                    next.completeExceptionally(x);
-                                }
-                            }),
-                    Duration.ofMillis(delayMillis));
-            Throwable refused = Futures.unwrap(e);
-            return Futures.withTimeout(
-                    next,
-                    Duration.ofNanos(deadline - System.nanoTime()),
-                    () -> new KvStoreUnavailableException(
-                            "a hash slot was still being migrated when the timeout ran out: " + refused.getMessage(),
-                            refused));
-        });
-    }
-
-    /** Runs one write command; refused while Sentinel fails the master over. */
-    <T> CompletableFuture<T> write(
-            String name, String key, Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
-        if (failoverInProgress()) {
-            return writeHeld(name, key);
-        }
-        return command(name, key, op);
-    }
-
-    /** Runs an operation of several commands, the whole bounded by the timeout. */
-    private <T> CompletableFuture<T> multiStep(
-            String name, String prefix, Function<RedisClusterAsyncCommands<String, byte[]>, CompletionStage<T>> op) {
-        if (closed) {
-            return CompletableFuture.failedFuture(RedisErrors.closed(storeType, where, name, prefix));
-        }
-        CompletableFuture<T> f = Futures.withTimeout(
-                topology.open().thenCompose(op), timeout, () -> RedisErrors.timedOut(storeType, where, name, prefix));
-        return translated(f, name, prefix);
-    }
-
-    /** The future's outcome, its failure translated into {@code <store> <operation> "<key>" failed: ...}. */
-    private <T> CompletableFuture<T> translated(CompletableFuture<T> f, String operation, String key) {
-        CompletableFuture<T> out = new CompletableFuture<>();
-        f.whenComplete((v, e) -> {
-            if (e == null) {
-                out.complete(v);
-            } else {
-                out.completeExceptionally(
-                        closed
-                                ? RedisErrors.closed(storeType, where, operation, key)
-                                : RedisErrors.translate(storeType, where, operation, key, e));
-            }
-        });
-        return out;
-    }
-
-    /** Whether Sentinel is replacing the master: writes now could be acknowledged and then lost. */
-    private boolean failoverInProgress() {
-        return topology.failoverInProgress();
-    }
-
-    private <T> CompletableFuture<T> writeHeld(String operation, String key) {
-        return CompletableFuture.failedFuture(RedisErrors.writeHeld(storeType, where, operation, key));
     }
 
     @Override

@@ -48,14 +48,17 @@ import org.slf4j.LoggerFactory;
  * all succeed, and the lease is lost when any of them finds its hash gone. A revoke runs
  * {@code revoke.lua} on every shard, then on the root. Slots resharded meanwhile keep their
  * shards (same slot, same name), and the client retries a script that a moving slot refused
- * ({@code TRYAGAIN}; see {@link RedisKvStoreClient}).
+ * ({@code TRYAGAIN}; see {@link RedisCalls}).
  */
 final class RedisLeases implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLeases.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final RedisKvStoreClient client;
+    private final RedisCalls calls;
+    /** The key index's name when the client keeps one ({@link RedisOptions#KEY_INDEX}), else {@code null}. */
+    private final String index;
+
     private final String storeType;
     private final Duration timeout;
     private final ReservedKeys.Layout layout;
@@ -65,8 +68,9 @@ final class RedisLeases implements AutoCloseable {
     /** How many random ids a cluster grant tries before giving up (a clash is a 1 in 2^53 event). */
     private static final int GRANT_ATTEMPTS = 3;
 
-    RedisLeases(RedisKvStoreClient client, String storeType, Duration timeout, ReservedKeys.Layout layout) {
-        this.client = client;
+    RedisLeases(RedisCalls calls, String index, String storeType, Duration timeout, ReservedKeys.Layout layout) {
+        this.calls = calls;
+        this.index = index;
         this.storeType = storeType;
         this.timeout = timeout;
         this.layout = layout;
@@ -87,7 +91,7 @@ final class RedisLeases implements AutoCloseable {
         if (sharded()) {
             return grantRoot(ttl, token, sent, GRANT_ATTEMPTS);
         }
-        return client.write(
+        return calls.write(
                         "grantLease",
                         ttl.toString(),
                         c -> RedisScripts.GRANT.run(
@@ -103,7 +107,7 @@ final class RedisLeases implements AutoCloseable {
     private CompletableFuture<KvLease> grantRoot(Duration ttl, String token, long sent, int attempts) {
         long id = 1 + (RANDOM.nextLong() >>> 11); // positive, under 2^53: exact in JSON too
         long ttlMillis = ttl.toMillis();
-        return client.write(
+        return calls.write(
                         "grantLease",
                         ttl.toString(),
                         c -> RedisScripts.SHARD.run(
@@ -144,7 +148,7 @@ final class RedisLeases implements AutoCloseable {
         long id = lease.id();
         long base = lease.lastConfirmedSend();
         long remaining = lease.ttlMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - base);
-        client.write("grantLease (shard)", "lease " + id, c -> {
+        calls.write("grantLease (shard)", "lease " + id, c -> {
                     CompletableFuture<Long> shard = RedisScripts.SHARD.run(
                             c,
                             new String[] {ReservedKeys.Layout.shard(id, slot)},
@@ -231,7 +235,7 @@ final class RedisLeases implements AutoCloseable {
         long sent = System.nanoTime();
         long id = lease.id();
         List<Integer> slots = List.copyOf(lease.shards.keySet());
-        client.write("keepAlive", "lease " + id, c -> keepAliveCalls(c, lease, slots))
+        calls.write("keepAlive", "lease " + id, c -> keepAliveCalls(c, lease, slots))
                 .whenComplete((r, e) -> {
                     lease.inFlight.set(false);
                     if (e != null) {
@@ -315,7 +319,7 @@ final class RedisLeases implements AutoCloseable {
     private CompletableFuture<Void> revokeCalls(RedisLease lease) {
         long id = lease.id();
         List<Integer> slots = List.copyOf(lease.shards.keySet());
-        return client.write("revokeLease", "lease " + id, c -> {
+        return calls.write("revokeLease", "lease " + id, c -> {
                     List<CompletableFuture<Long>> shards = new ArrayList<>(slots.size());
                     for (int slot : slots) {
                         shards.add(RedisScripts.REVOKE.run(
@@ -367,7 +371,6 @@ final class RedisLeases implements AutoCloseable {
      * its hash, and the key index if kept (one server only, where the root hash is the only one).
      */
     private String[] leaseKeys(long id) {
-        String index = client.index();
         return index == null ? new String[] {layout.lease(id)} : new String[] {layout.lease(id), index};
     }
 

@@ -71,7 +71,7 @@ final class ServerTopology implements RedisTopology {
             RedisClusterAsyncCommands<String, byte[]> c,
             String prefix,
             Function<List<String>, CompletionStage<?>> page) {
-        return RedisKvStoreClient.scan(c, prefix, ScanCursor.INITIAL, page);
+        return RedisListing.scan(c, prefix, ScanCursor.INITIAL, page);
     }
 
     @Override
