@@ -282,42 +282,61 @@ public final class GapFreeWatch implements KvWatch {
             if (closed || overflowed || !tracking) {
                 return; // overflowed: a resync follows once the listener catches up
             }
-            Collection<String> keys;
             if (seen.isEmpty() && pending.isEmpty() && inOrder(state.keySet())) {
-                keys = state.keySet(); // an initial state, read in key order (etcd, ZooKeeper): no sorting
-                int capacity = (int) (state.size() / 0.75f) + 1;
-                seen = new HashMap<>(capacity); // both fill up to the state's size: no growing step by step
-                pending = new HashMap<>(capacity);
+                initialState(state, unsettled);
             } else {
-                TreeSet<String> all = new TreeSet<>(state.keySet());
-                all.addAll(seen.keySet());
-                all.addAll(pending.keySet());
-                keys = all;
-            }
-            for (String k : keys) {
-                if (unsettled.contains(k) || !Keys.matches(key, withPrefix, k)) {
-                    continue;
-                }
-                KvPair pair = state.get(k);
-                KeyState now = current(k);
-                if (pair == null) {
-                    if (now != null) {
-                        add(new Item(KvEvent.delete(k), null, false));
-                    }
-                    continue;
-                }
-                byte[] value = pair.value(); // a fresh copy: the state keeps it, the event copies it
-                KeyState read = KeyState.of(value, pair.version(), true);
-                if (now == null || !now.sameAs(read)) {
-                    add(new Item(KvEvent.put(k, value, pair.version()), read, false));
-                } else {
-                    now.fromRead = true;
-                }
+                difference(state, unsettled);
             }
             add(new Item(KvEvent.synced(key), null, false));
             complete = true;
         }
         startDrain();
+    }
+
+    /**
+     * An initial state, read in key order (etcd, ZooKeeper), into an empty view: every key of the
+     * read is new, so no sorting and no look-up in the view. Holds lock.
+     */
+    private void initialState(Map<String, KvPair> state, Set<String> unsettled) {
+        int capacity = (int) (state.size() / 0.75f) + 1;
+        seen = new HashMap<>(capacity); // both fill up to the state's size: no growing step by step
+        pending = new HashMap<>(capacity);
+        for (Map.Entry<String, KvPair> e : state.entrySet()) {
+            String k = e.getKey();
+            if (unsettled.contains(k) || !Keys.matches(key, withPrefix, k)) {
+                continue;
+            }
+            KvPair pair = e.getValue();
+            byte[] value = pair.value(); // a fresh copy: the state keeps it, the event copies it
+            add(new Item(KvEvent.put(k, value, pair.version()), KeyState.of(value, pair.version(), true), false));
+        }
+    }
+
+    /** Queues the difference between a read and the view, in key order. Holds lock. */
+    private void difference(Map<String, KvPair> state, Set<String> unsettled) {
+        TreeSet<String> keys = new TreeSet<>(state.keySet());
+        keys.addAll(seen.keySet());
+        keys.addAll(pending.keySet());
+        for (String k : keys) {
+            if (unsettled.contains(k) || !Keys.matches(key, withPrefix, k)) {
+                continue;
+            }
+            KvPair pair = state.get(k);
+            KeyState now = current(k);
+            if (pair == null) {
+                if (now != null) {
+                    add(new Item(KvEvent.delete(k), null, false));
+                }
+                continue;
+            }
+            byte[] value = pair.value(); // a fresh copy: the state keeps it, the event copies it
+            KeyState read = KeyState.of(value, pair.version(), true);
+            if (now == null || !now.sameAs(read)) {
+                add(new Item(KvEvent.put(k, value, pair.version()), read, false));
+            } else {
+                now.fromRead = true;
+            }
+        }
     }
 
     /** Whether the keys come in strictly ascending order. */

@@ -73,7 +73,8 @@ import javax.net.ssl.SSLException;
  * future this client returns is completed on the client's own {@code kvstore-etcd-N-callback}
  * threads (or, on a timeout, the SPI's timer workers), except the future of a caller that only
  * waits for it ({@link WaitingCaller}: the Backend's blocking forms), completed on the event loop
- * itself to save a thread wake-up, since nothing is chained on it; watch events go through the SPI's
+ * itself to save a thread wake-up, since nothing is chained on it (so are the reads a watch makes
+ * for itself: {@link #readRange}, {@link #currentRevision}); watch events go through the SPI's
  * {@link dev.kvstore.spi.ListenerDispatcher}, and leases' {@code onLost} actions run on the SPI's
  * lease threads ({@link EtcdLeases}). {@link #close()} may be called from any thread.
  *
@@ -426,7 +427,8 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
 
     /**
      * The store's current revision, read with a count-only get of a key nobody writes. Completes
-     * on one of this client's threads; bounded by the timeout.
+     * on jetcd's event loop (or a timer worker on a timeout), for {@link EtcdWatch} only: a stage
+     * on it must neither block nor run user code. Bounded by the timeout.
      *
      * @param watchedKey the key or prefix of the watch that needs it, for error messages
      */
@@ -435,12 +437,14 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
                 "watch",
                 watchedKey,
                 () -> kv.get(ZERO_KEY, COUNT_ONLY),
-                r -> r.getHeader().getRevision());
+                r -> r.getHeader().getRevision(),
+                Runnable::run);
     }
 
     /**
-     * Reads every key of a watch's range, and the revision the read saw. Completes on one of this
-     * client's threads; bounded by the timeout.
+     * Reads every key of a watch's range, and the revision the read saw. Completes on jetcd's
+     * event loop (or a timer worker on a timeout), for {@link EtcdWatch} only: a stage on it must
+     * neither block nor run user code. Bounded by the timeout.
      *
      * @param watchedKey the key or prefix of the watch, for error messages
      * @param range the range
@@ -449,7 +453,7 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
         GetOption option = range.end() == null
                 ? GetOption.DEFAULT
                 : GetOption.builder().withRange(range.end()).build();
-        return call("watch", watchedKey, () -> kv.get(range.start(), option), r -> r);
+        return call("watch", watchedKey, () -> kv.get(range.start(), option), r -> r, Runnable::run);
     }
 
     void forget(EtcdWatch watch) {
@@ -479,18 +483,36 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
      */
     <T, R> CompletableFuture<R> call(
             String op, String key, Supplier<CompletableFuture<T>> operation, Function<T, R> convert) {
+        return call(op, key, operation, convert, null);
+    }
+
+    /**
+     * As {@link #call(String, String, Supplier, Function)}, completing on {@code completion}.
+     *
+     * @param completion where the result is completed; {@code null}: on this client's threads, or
+     *     on the event loop for a {@link WaitingCaller}
+     */
+    private <T, R> CompletableFuture<R> call(
+            String op,
+            String key,
+            Supplier<CompletableFuture<T>> operation,
+            Function<T, R> convert,
+            Executor completion) {
         CompletableFuture<R> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(closedException(op, key));
             return result;
         }
-        // A caller that only waits (the Backend's blocking forms) gets the result on the event loop:
-        // no stage of anybody's runs there, and it saves one thread wake-up per call.
-        WaitingCaller.Ticket ticket = WaitingCaller.claim();
-        if (ticket != null) {
-            ticket.bind(result);
+        if (completion == null) {
+            // A caller that only waits (the Backend's blocking forms) gets the result on the event loop:
+            // no stage of anybody's runs there, and it saves one thread wake-up per call.
+            WaitingCaller.Ticket ticket = WaitingCaller.claim();
+            if (ticket != null) {
+                ticket.bind(result);
+            }
+            completion = WaitingCaller.executor(ticket, this::runOnCompleter);
         }
-        Executor completion = WaitingCaller.executor(ticket, this::runOnCompleter);
+        Executor completeOn = completion;
         CompletableFuture<T> pending;
         try {
             pending = operation.get();
@@ -499,7 +521,7 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
             return result;
         }
         Futures.withTimeout(result, settings.timeout(), () -> EtcdErrors.timedOut(op, key, settings.timeout()));
-        pending.whenComplete((value, failure) -> completion.execute(() -> {
+        pending.whenComplete((value, failure) -> completeOn.execute(() -> {
             if (failure != null) {
                 result.completeExceptionally(
                         closed ? closedException(op, key) : EtcdErrors.translate(op, key, failure));

@@ -46,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * than was already delivered is made again. An initial state is a read at R and a stream from R + 1.
  *
  * <p>Threads: jetcd calls back on its event loop; there this class only hands events to the SPI's
- * delivery line (which runs no user code). Reads of the current revision complete on the client's
- * callback threads, re-opening after a back-off runs on the SPI's timer workers. Everything that
+ * delivery line (which runs no user code). Its reads (the current revision, a snapshot of the
+ * range) complete on the event loop too ({@link EtcdKvStoreClient#readRange}), since what follows
+ * them here (the feed, opening the stream) runs no user code either: one thread hand-off less per
+ * watch opened. Re-opening after a back-off runs on the SPI's timer workers. Everything that
  * delivers (to the line or the feed, so feed calls are never concurrent and keep stream order) or
  * changes the revision does so under {@code lock}; jetcd is never called under it.
  * The connection bookkeeping (one {@code CONNECTION_DOWN} per loss) is {@link AbstractKvWatch}'s.
@@ -210,7 +212,9 @@ final class EtcdWatch extends AbstractKvWatch implements SnapshotWatch {
             attempt.cancel();
         }
         client.forget(this);
-        active.completeExceptionally(EtcdErrors.failed("watch", key(), "the watch was closed"));
+        if (!active.isDone()) { // the exception (and its stack trace) only for a watch closed while opening
+            active.completeExceptionally(EtcdErrors.failed("watch", key(), "the watch was closed"));
+        }
     }
 
     /**
