@@ -43,6 +43,15 @@ import java.util.stream.Collectors;
  * A key that moved at most once during the operation is then seen at least once: if it moved
  * before the first pass ended, it sat on its new master for the whole second pass.
  *
+ * <p><b>A prefix with a hash tag</b> ({@link SlotTags#slotOfPrefix}: every key under it hashes to
+ * one slot, as a lock's or election's queue {@code <name>/q/{t}} does) is scanned on that slot's
+ * master alone, with that master's view read before (in the same pipeline) and after its scan.
+ * When both views are equal, show no slot being migrated and give the slot to that master, no key
+ * under the prefix entered or left it during the scan (a key leaves only while its slot is marked
+ * migrating, and a finished migration takes the slot from the view), so the one scan saw them
+ * all. Otherwise (lettuce's view was stale, a migration was under way) the whole enumeration above
+ * follows.
+ *
  * <p>Threads: as {@link RedisTopology}; replies complete on lettuce's I/O threads.
  */
 final class ClusterTopology implements RedisTopology {
@@ -115,43 +124,70 @@ final class ClusterTopology implements RedisTopology {
             RedisClusterAsyncCommands<String, byte[]> c,
             String prefix,
             Function<List<String>, CompletionStage<?>> page) {
+        int slot = SlotTags.slotOfPrefix(prefix);
         return commands.get().thenCompose(connection -> {
-            List<RedisClusterAsyncCommands<String, byte[]>> nodes = new ArrayList<>();
-            List<CompletableFuture<String>> before = new ArrayList<>();
-            List<CompletableFuture<Void>> scans = new ArrayList<>();
-            for (RedisClusterNode master : masters(connection.getPartitions())) {
-                CompletableFuture<RedisClusterAsyncCommands<String, byte[]>> node =
-                        connection.getConnectionAsync(master.getNodeId()).thenApply(StatefulRedisConnection::async);
-                CompletableFuture<String> first = new CompletableFuture<>();
-                before.add(first);
-                scans.add(node.thenCompose(n -> {
-                    // The first view goes in the same pipeline as the first SCAN step, ahead of it.
-                    n.clusterNodes().whenComplete((view, e) -> {
-                        if (e == null) {
-                            first.complete(view);
-                        } else {
-                            first.completeExceptionally(e);
-                        }
-                    });
-                    synchronized (nodes) {
-                        nodes.add(n);
-                    }
-                    return RedisListing.scan(n, prefix, ScanCursor.INITIAL, page);
-                }));
+            RedisClusterNode owner =
+                    slot < 0 ? null : connection.getPartitions().getMasterBySlot(slot);
+            if (owner == null) {
+                return scanMasters(connection, prefix, page);
             }
-            return CompletableFuture.allOf(scans.toArray(CompletableFuture[]::new))
-                    .thenCompose(v -> CompletableFuture.allOf(before.toArray(CompletableFuture[]::new)))
-                    .thenCompose(v -> slotsView(nodes))
-                    .thenCompose(after -> {
-                        String first = before.stream()
-                                .map(f -> myself(f.join()))
-                                .sorted()
-                                .collect(Collectors.joining("\n"));
-                        return after.equals(first) && !migrating(after)
-                                ? CompletableFuture.completedFuture(null)
-                                : pass(connection, prefix, page);
-                    });
+            return connection
+                    .getConnectionAsync(owner.getNodeId())
+                    .thenCompose(node -> {
+                        RedisClusterAsyncCommands<String, byte[]> n = node.async();
+                        // The first view goes in the same pipeline as the first SCAN step, ahead of it.
+                        CompletableFuture<String> before = n.clusterNodes().toCompletableFuture();
+                        return RedisListing.scan(n, prefix, ScanCursor.INITIAL, page)
+                                .thenCompose(v -> before)
+                                .thenCompose(first -> n.clusterNodes().thenApply(after -> {
+                                    String view = myself(after);
+                                    return view.equals(myself(first)) && !migrating(view) && serves(view, slot);
+                                }));
+                    })
+                    .thenCompose(complete -> complete
+                            ? CompletableFuture.<Void>completedFuture(null)
+                            : scanMasters(connection, prefix, page));
         });
+    }
+
+    /** {@code SCAN} on every master, with the views that tell whether a second pass is needed. */
+    private static CompletableFuture<Void> scanMasters(
+            StatefulRedisClusterConnection<String, byte[]> connection,
+            String prefix,
+            Function<List<String>, CompletionStage<?>> page) {
+        List<RedisClusterAsyncCommands<String, byte[]>> nodes = new ArrayList<>();
+        List<CompletableFuture<String>> before = new ArrayList<>();
+        List<CompletableFuture<Void>> scans = new ArrayList<>();
+        for (RedisClusterNode master : masters(connection.getPartitions())) {
+            CompletableFuture<RedisClusterAsyncCommands<String, byte[]>> node =
+                    connection.getConnectionAsync(master.getNodeId()).thenApply(StatefulRedisConnection::async);
+            CompletableFuture<String> first = new CompletableFuture<>();
+            before.add(first);
+            scans.add(node.thenCompose(n -> {
+                // The first view goes in the same pipeline as the first SCAN step, ahead of it.
+                n.clusterNodes().whenComplete((view, e) -> {
+                    if (e == null) {
+                        first.complete(view);
+                    } else {
+                        first.completeExceptionally(e);
+                    }
+                });
+                synchronized (nodes) {
+                    nodes.add(n);
+                }
+                return RedisListing.scan(n, prefix, ScanCursor.INITIAL, page);
+            }));
+        }
+        return CompletableFuture.allOf(scans.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> CompletableFuture.allOf(before.toArray(CompletableFuture[]::new)))
+                .thenCompose(v -> slotsView(nodes))
+                .thenCompose(after -> {
+                    String first =
+                            before.stream().map(f -> myself(f.join())).sorted().collect(Collectors.joining("\n"));
+                    return after.equals(first) && !migrating(after)
+                            ? CompletableFuture.completedFuture(null)
+                            : pass(connection, prefix, page);
+                });
     }
 
     /** The masters' own accounts of their slots, read once every scan has ended; sorted into one string. */
@@ -192,6 +228,27 @@ final class ClusterTopology implements RedisTopology {
             }
         }
         return nodes;
+    }
+
+    /** Whether a master's own view ({@link #myself}) gives it {@code slot} (migration marks aside). */
+    static boolean serves(String view, int slot) {
+        String[] f = view.split(" ");
+        for (int i = 1; i < f.length; i++) {
+            if (f[i].startsWith("[")) {
+                continue; // a slot being migrated or imported
+            }
+            int dash = f[i].indexOf('-');
+            try {
+                int from = Integer.parseInt(dash < 0 ? f[i] : f[i].substring(0, dash));
+                int to = dash < 0 ? from : Integer.parseInt(f[i].substring(dash + 1));
+                if (from <= slot && slot <= to) {
+                    return true;
+                }
+            } catch (NumberFormatException e) {
+                return false; // not a view this code understands: the whole enumeration follows
+            }
+        }
+        return false;
     }
 
     private static boolean migrating(String view) {

@@ -21,14 +21,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Slots (with their keys) migrated between masters by {@code redis-cli --cluster reshard} while a
- * writer and a list loop run: no error reaches the user, and every list sees every key exactly once.
+ * writer and a list loop run: no error reaches the user, and every list sees every key exactly once;
+ * the same for a prefix with a hash tag ({@code {t}tagged/}, in a slot both reshards move), which
+ * is listed from its slot's one master.
  */
 class RedisClusterReshardIT {
 
     private static final int KEYS = 2000;
 
+    private static final int TAGGED_KEYS = 200;
+
+    /** The first reshard moves master 0's lowest 2,000 slots, the second 3,000 of master 1's lowest: slot 1,000 both times. */
+    private static final String TAGGED = "{" + SlotTags.of(1000) + "}tagged/";
+
     @Test
-    @DisplayName("reshard during a writer and a list loop: no error, every list sees every key exactly once")
+    @DisplayName(
+            "reshard during a writer and a list loop: no error, every list (also of a hash-tagged prefix) sees every key exactly once")
     void reshardWhileWritingAndListing() throws Exception {
         String ns = "reshard-" + UUID.randomUUID().toString().substring(0, 8);
         try (RedisClusterServer cluster = RedisClusterServer.start();
@@ -42,6 +50,11 @@ class RedisClusterReshardIT {
             for (int i = 0; i < KEYS; i++) {
                 b.put("fixed/" + i, "v" + i);
                 expected.add(ns + "/fixed/" + i);
+            }
+            Set<String> expectedTagged = new HashSet<>();
+            for (int i = 0; i < TAGGED_KEYS; i++) {
+                b.put(TAGGED + i, "t" + i);
+                expectedTagged.add(ns + "/" + TAGGED + i);
             }
             List<Throwable> errors = new CopyOnWriteArrayList<>();
             List<String> wrongLists = new CopyOnWriteArrayList<>();
@@ -73,6 +86,14 @@ class RedisClusterReshardIT {
                                 if (!pairs.keySet().equals(expected)) {
                                     wrongLists.add("list: " + pairs.size() + " keys");
                                 }
+                                List<String> tagged = b.listKeys(TAGGED);
+                                if (tagged.size() != TAGGED_KEYS
+                                        || !Set.copyOf(tagged).equals(expectedTagged)) {
+                                    wrongLists.add("listKeys " + TAGGED + ": " + tagged.size() + " keys");
+                                }
+                                if (!b.list(TAGGED).keySet().equals(expectedTagged)) {
+                                    wrongLists.add("list " + TAGGED);
+                                }
                                 lists.incrementAndGet();
                             } catch (RuntimeException e) {
                                 errors.add(e);
@@ -85,9 +106,18 @@ class RedisClusterReshardIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> lists.get() > 2 && writes.get() > 100);
 
             List<RedisServer> masters = cluster.masters();
+            assertThat(masters.get(0)
+                            .redisCli("CLUSTER", "COUNTKEYSINSLOT", "1000")
+                            .strip())
+                    .isEqualTo(Integer.toString(TAGGED_KEYS));
             int listsBefore = lists.get();
             cluster.reshard(masters.get(0), masters.get(1), 2000);
             cluster.reshard(masters.get(1), masters.get(2), 3000);
+            assertThat(masters.get(2)
+                            .redisCli("CLUSTER", "COUNTKEYSINSLOT", "1000")
+                            .strip())
+                    .as("the tagged keys' slot moved twice")
+                    .isEqualTo(Integer.toString(TAGGED_KEYS));
             int listsDuring = lists.get() - listsBefore;
             await().atMost(Duration.ofSeconds(20)).until(() -> lists.get() > listsBefore + listsDuring + 2);
             stop.set(true);
@@ -102,6 +132,7 @@ class RedisClusterReshardIT {
             assertThat(wrongLists).isEmpty();
             assertThat(listsDuring).isPositive();
             assertThat(Set.copyOf(b.listKeys("fixed/"))).isEqualTo(expected);
+            assertThat(Set.copyOf(b.listKeys(TAGGED))).isEqualTo(expectedTagged);
         }
     }
 }
