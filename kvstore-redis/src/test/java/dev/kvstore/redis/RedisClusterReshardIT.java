@@ -8,6 +8,7 @@ import dev.kvstore.backend.Backend;
 import dev.kvstore.testing.RedisClusterServer;
 import dev.kvstore.testing.RedisServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ class RedisClusterReshardIT {
 
     private static final int TAGGED_KEYS = 200;
 
-    /** The first reshard moves master 0's lowest 2,000 slots, the second 3,000 of master 1's lowest: slot 1,000 both times. */
+    /** A prefix whose keys all hash to slot 1,000, which both reshards move. */
     private static final String TAGGED = "{" + SlotTags.of(1000) + "}tagged/";
 
     @Test
@@ -105,15 +106,20 @@ class RedisClusterReshardIT {
             lister.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> lists.get() > 2 && writes.get() > 100);
 
-            List<RedisServer> masters = cluster.masters();
-            assertThat(masters.get(0)
-                            .redisCli("CLUSTER", "COUNTKEYSINSLOT", "1000")
-                            .strip())
-                    .isEqualTo(Integer.toString(TAGGED_KEYS));
+            // The master holding slot 1,000 (0-5460) gives its lowest 2,000 slots to a second, which
+            // gives its lowest 3,000 (slots 0-1999 among them) to the third: the tagged keys move twice.
+            List<RedisServer> masters = new ArrayList<>(cluster.masters());
+            RedisServer owner = masters.stream()
+                    .filter(m -> m.redisCli("CLUSTER", "COUNTKEYSINSLOT", "1000")
+                            .strip()
+                            .equals(Integer.toString(TAGGED_KEYS)))
+                    .findFirst()
+                    .orElseThrow();
+            masters.remove(owner);
             int listsBefore = lists.get();
-            cluster.reshard(masters.get(0), masters.get(1), 2000);
-            cluster.reshard(masters.get(1), masters.get(2), 3000);
-            assertThat(masters.get(2)
+            cluster.reshard(owner, masters.get(0), 2000);
+            cluster.reshard(masters.get(0), masters.get(1), 3000);
+            assertThat(masters.get(1)
                             .redisCli("CLUSTER", "COUNTKEYSINSLOT", "1000")
                             .strip())
                     .as("the tagged keys' slot moved twice")
