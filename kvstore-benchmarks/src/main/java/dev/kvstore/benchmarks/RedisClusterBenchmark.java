@@ -463,8 +463,7 @@ public final class RedisClusterBenchmark {
 
         @Override
         public void close() {
-            conn.close();
-            client.shutdown();
+            client.shutdown(); // closes its connections too
         }
     }
 
