@@ -44,13 +44,15 @@ import java.util.stream.Collectors;
  * before the first pass ended, it sat on its new master for the whole second pass.
  *
  * <p><b>A prefix with a hash tag</b> ({@link SlotTags#slotOfPrefix}: every key under it hashes to
- * one slot, as a lock's or election's queue {@code <name>/q/{t}} does) is scanned on that slot's
- * master alone, with that master's view read before (in the same pipeline) and after its scan.
- * When both views are equal, show no slot being migrated and give the slot to that master, no key
- * under the prefix entered or left it during the scan (a key leaves only while its slot is marked
- * migrating, and a finished migration takes the slot from the view), so the one scan saw them
- * all. Otherwise (lettuce's view was stale, a migration was under way) the whole enumeration above
- * follows.
+ * one slot, as a lock's or election's queue {@code <name>/q/{t}} does) is read from that slot's
+ * master alone: {@code CLUSTER GETKEYSINSLOT} between two reads of the master's view, all in one
+ * pipeline, then an {@code EXISTS} per key under the prefix (that command does not skip keys
+ * whose TTL has passed); when the slot holds {@link #SLOT_KEYS} keys or more, or the command is
+ * refused, a {@code SCAN} of that master between the same two views. When both views are equal,
+ * show no slot being migrated and give the slot to that master, no key under the prefix entered
+ * or left it meanwhile (a key leaves only while its slot is marked migrating, and a finished
+ * migration takes the slot from the view), so the one read saw them all. Otherwise (lettuce's
+ * view was stale, a migration was under way) the whole enumeration above follows.
  *
  * <p>Threads: as {@link RedisTopology}; replies complete on lettuce's I/O threads.
  */
@@ -58,6 +60,9 @@ final class ClusterTopology implements RedisTopology {
 
     /** How often lettuce re-reads the cluster's topology without a trigger. */
     static final Duration REFRESH_PERIOD = Duration.ofSeconds(2);
+
+    /** The most keys a slot may hold for a prefix in it to be read with {@code CLUSTER GETKEYSINSLOT}. */
+    static final int SLOT_KEYS = RedisKvStoreClient.BATCH;
 
     /** The shortest time between two refreshes started by adaptive triggers. */
     static final Duration ADAPTIVE_REFRESH_LIMIT = Duration.ofMillis(200);
@@ -133,20 +138,89 @@ final class ClusterTopology implements RedisTopology {
             }
             return connection
                     .getConnectionAsync(owner.getNodeId())
-                    .thenCompose(node -> {
-                        RedisClusterAsyncCommands<String, byte[]> n = node.async();
-                        // The first view goes in the same pipeline as the first SCAN step, ahead of it.
-                        CompletableFuture<String> before = n.clusterNodes().toCompletableFuture();
-                        return RedisListing.scan(n, prefix, ScanCursor.INITIAL, page)
-                                .thenCompose(v -> before)
-                                .thenCompose(first -> n.clusterNodes().thenApply(after -> {
-                                    String view = myself(after);
-                                    return view.equals(myself(first)) && !migrating(view) && serves(view, slot);
-                                }));
-                    })
+                    .thenCompose(node -> listSlot(c, node.async(), slot, prefix, page))
                     .thenCompose(complete -> complete
                             ? CompletableFuture.<Void>completedFuture(null)
                             : scanMasters(connection, prefix, page));
+        });
+    }
+
+    /**
+     * The keys under a prefix that pins {@code slot}, from that slot's master {@code n}: in one
+     * round trip its view, {@code CLUSTER GETKEYSINSLOT} (fewer than {@link #SLOT_KEYS} keys) and
+     * its view again, then one {@code EXISTS} per key under the prefix (pipelined, through the
+     * cluster commands {@code c}, which follow a key that has moved since), since
+     * {@code GETKEYSINSLOT} also returns keys whose TTL has passed and that Redis has not removed
+     * yet. When the slot holds more keys, or the command is refused (an ACL), one {@code SCAN}
+     * of that master with its views instead. Completes {@code false} when the views say the keys
+     * read may not be all of them.
+     */
+    private static CompletableFuture<Boolean> listSlot(
+            RedisClusterAsyncCommands<String, byte[]> c,
+            RedisClusterAsyncCommands<String, byte[]> n,
+            int slot,
+            String prefix,
+            Function<List<String>, CompletionStage<?>> page) {
+        CompletableFuture<String> before = n.clusterNodes().toCompletableFuture();
+        CompletableFuture<List<String>> inSlot =
+                n.clusterGetKeysInSlot(slot, SLOT_KEYS).toCompletableFuture();
+        CompletableFuture<String> after = n.clusterNodes().toCompletableFuture();
+        return CompletableFuture.allOf(before, inSlot, after)
+                .handle((v, e) -> e == null ? inSlot.join() : null)
+                .thenCompose(keys -> {
+                    if (keys == null || keys.size() >= SLOT_KEYS) {
+                        return scanSlot(n, slot, prefix, page);
+                    }
+                    if (!complete(before.join(), after.join(), slot)) {
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    List<String> under = new ArrayList<>();
+                    for (String k : keys) {
+                        if (k.startsWith(prefix) && !ReservedKeys.isReserved(k)) {
+                            under.add(k);
+                        }
+                    }
+                    return existing(c, under)
+                            .thenCompose(found ->
+                                    found.isEmpty() ? CompletableFuture.completedFuture(null) : page.apply(found))
+                            .thenApply(x -> true);
+                });
+    }
+
+    /** {@code SCAN} of the one master of {@code slot}, with its views before (same pipeline) and after. */
+    private static CompletableFuture<Boolean> scanSlot(
+            RedisClusterAsyncCommands<String, byte[]> n,
+            int slot,
+            String prefix,
+            Function<List<String>, CompletionStage<?>> page) {
+        CompletableFuture<String> before = n.clusterNodes().toCompletableFuture();
+        return RedisListing.scan(n, prefix, ScanCursor.INITIAL, page)
+                .thenCompose(v -> before)
+                .thenCompose(first -> n.clusterNodes().thenApply(after -> complete(first, after, slot)));
+    }
+
+    /** Whether a master's two views are the same, show no slot on the move and give it {@code slot}. */
+    private static boolean complete(String before, String after, int slot) {
+        String view = myself(after);
+        return view.equals(myself(before)) && !migrating(view) && serves(view, slot);
+    }
+
+    /** The keys among {@code keys} that exist now (one pipelined {@code EXISTS} each). */
+    private static CompletableFuture<List<String>> existing(
+            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
+        List<CompletableFuture<Long>> exists = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            exists.add(c.exists(k).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(exists.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<String> found = new ArrayList<>(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                Long e = exists.get(i).join();
+                if (e != null && e > 0) {
+                    found.add(keys.get(i));
+                }
+            }
+            return found;
         });
     }
 
