@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * System properties: {@code bench.stores} (default {@code etcd,redis,zookeeper}; {@code memory} too,
  * where the "driver" is the store's own client without the façade), {@code
  * bench.workloads} ({@code all} or ids such as {@code get-1t,list}), {@code bench.millis} (one
- * measured round, default 1000), {@code bench.noise} (the workload of the noise row, default {@code
+ * measured round, default 1000), {@code bench.warmUpMillis} (the warm-up round of each side, default
+ * one measured round: at a few thousand operations per second one second does not get every path
+ * compiled, and the compiler's CPU time then counts in the measured rounds), {@code bench.noise} (the workload of the noise row, default {@code
  * get-16t}; {@code none} for no noise row), {@code bench.only} ({@code backend} or {@code driver}: run
  * that side alone, for a profiler; the other side's columns then stay empty), {@code bench.options}
  * (store options for the Backend side, {@code k=v[,k2=v2]}, e.g. {@code key-index=true} with
@@ -41,16 +43,18 @@ public final class Bench {
     private final List<String> stores;
     private final List<Workload> workloads;
     private final long roundNanos;
+    private final long warmUpNanos;
     private final Workload noise;
     /** "backend" or "driver" to run that side alone (for a profiler), else empty. */
     private final String only = System.getProperty("bench.only", "all").replace("all", "");
 
     private final List<String> rows = new ArrayList<>();
 
-    private Bench(List<String> stores, List<Workload> workloads, long roundNanos, Workload noise) {
+    private Bench(List<String> stores, List<Workload> workloads, long roundNanos, long warmUpNanos, Workload noise) {
         this.stores = stores;
         this.workloads = workloads;
         this.roundNanos = roundNanos;
+        this.warmUpNanos = warmUpNanos;
         this.noise = noise;
     }
 
@@ -67,9 +71,14 @@ public final class Bench {
                 ? List.of(Workload.values())
                 : split(w).stream().map(Workload::byId).toList();
         long millis = Long.getLong("bench.millis", 1000);
+        long warmUp = Long.getLong("bench.warmUpMillis", 0);
         String n = System.getProperty("bench.noise", "get-16t");
         Bench bench = new Bench(
-                stores, workloads, TimeUnit.MILLISECONDS.toNanos(millis), n.equals("none") ? null : Workload.byId(n));
+                stores,
+                workloads,
+                TimeUnit.MILLISECONDS.toNanos(millis),
+                TimeUnit.MILLISECONDS.toNanos(warmUp > 0 ? warmUp : millis),
+                n.equals("none") ? null : Workload.byId(n));
         boolean ok = bench.run();
         System.exit(ok ? 0 : 1);
     }
@@ -84,12 +93,14 @@ public final class Bench {
     private boolean run() throws Exception {
         String header = String.format(
                 Locale.ROOT,
-                "%s UTC; %d cores, load average %.1f; Java %s; rounds of %d ms, driver-Backend-Backend-driver%s",
+                "%s UTC; %d cores, load average %.1f; Java %s; rounds of %d ms after a warm-up of %d ms,"
+                        + " driver-Backend-Backend-driver%s",
                 Instant.now().truncatedTo(ChronoUnit.MINUTES),
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 System.getProperty("java.version"),
                 TimeUnit.NANOSECONDS.toMillis(roundNanos),
+                TimeUnit.NANOSECONDS.toMillis(warmUpNanos),
                 BenchOptions.describe());
         System.out.println(header);
         boolean ok = true;
@@ -161,7 +172,7 @@ public final class Bench {
         try {
             if (!only.isEmpty()) {
                 Side alone = only.equals("backend") ? backend : driver;
-                workload.run(alone, roundNanos);
+                workload.run(alone, warmUpNanos);
                 Workload.Sample s = workload.run(alone, roundNanos);
                 for (int i = 0; i < 3; i++) {
                     s = s.plus(workload.run(alone, roundNanos));
@@ -180,8 +191,8 @@ public final class Bench {
             }
             // a full round of each first: the JIT compiler's CPU time would otherwise count against
             // whichever side runs code not yet compiled
-            workload.run(driver, roundNanos);
-            workload.run(backend, roundNanos);
+            workload.run(driver, warmUpNanos);
+            workload.run(backend, warmUpNanos);
             Workload.Sample d = workload.run(driver, roundNanos);
             Workload.Sample b = workload.run(backend, roundNanos);
             b = b.plus(workload.run(backend, roundNanos));
