@@ -15,7 +15,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
@@ -23,11 +22,16 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -41,17 +45,25 @@ import org.HdrHistogram.Histogram;
 /**
  * Measures storeType {@code redis-cluster} through the {@link Backend} against lettuce's
  * {@link RedisClusterClient} used directly, in one run on a 3-master + 3-replica cluster it
- * starts: blocking put/get from one thread and from 16 threads, listing a 1,000-key prefix spread
- * over every master ({@code SCAN} on each master, then the values), watch latency, and an
- * uncontended lock acquire + release (the Backend's recipe, with its fencing token, against
- * {@code SET NX PX} plus a compare-and-delete script, as for {@code redis}). Then the
- * scaling figure: 16-thread put throughput through the Backend on the cluster against one
- * {@code redis} server (every process shares this machine's cores, so this is no measure of what
- * three machines would do).
+ * starts. The rows, by id: {@code put-1t}, {@code get-1t} (blocking, one thread), {@code put-16t},
+ * {@code get-16t} (blocking, 16 threads), {@code list} (a 1,000-key prefix spread over every
+ * master: {@code SCAN} on each master, then the values), {@code watch} (put→event latency),
+ * {@code lock} (an uncontended acquire + release: the Backend's recipe, with its fencing token,
+ * against {@code SET NX PX} plus a compare-and-delete script, as for {@code redis}); then
+ * {@code noise}: one workload ({@code bench.noise}, default {@code get-16t}; {@code none} for no
+ * noise row) with a second, independent lettuce cluster client in the Backend's place, i.e. how
+ * far from 1.00 a ratio can be by chance in this run; and {@code scaling}: 16-thread put
+ * throughput through the Backend on the cluster against one {@code redis} server (every process
+ * shares this machine's cores, so this is no measure of what three machines would do).
  *
- * <p>After a warm-up, {@code bench.rounds} rounds (default 3) run driver and Backend back to back;
- * ops/s are each side's best round, the ratio (1.0 = as fast as the driver) the median of the
- * rounds' ratios.
+ * <p>After a warm-up of each side, {@code bench.rounds} rounds (default 3) run driver and Backend
+ * back to back; ops/s and p50 are each side's best round, the ratio (1.0 = as fast as the driver)
+ * the median of the rounds' ratios, CPU µs/op this process's CPU time (every thread: lettuce's I/O
+ * threads too; the servers are other processes) over every measured round of that side.
+ *
+ * <p>System properties: {@code bench.rows} ({@code all}, or ids such as {@code put-1t,watch});
+ * {@code bench.noise}; {@code bench.only} ({@code backend} or {@code driver}: that side alone, for
+ * a profiler, the other side's columns then empty); {@code bench.rounds}.
  *
  * <p>Run: {@code ./mvnw -B -q -pl kvstore-benchmarks -am test-compile -Pbench
  * -Dbench.main=dev.kvstore.benchmarks.RedisClusterBenchmark}. Not a test.
@@ -60,22 +72,38 @@ public final class RedisClusterBenchmark {
 
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final byte[] VALUE = "a value of some 32 bytes........".getBytes(StandardCharsets.UTF_8);
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
-    private static final int BLOCKING_OPS = 3_000;
+    private static final String ONLY = System.getProperty("bench.only", "all").replace("all", "");
+    private static final int BLOCKING_OPS = 6_000;
     private static final int THREADS = 16;
-    private static final int THREAD_OPS = 20_000;
+    private static final int THREAD_OPS = 40_000;
     private static final int LIST_KEYS = 1_000;
-    private static final int LISTS = 20;
-    private static final int WATCH_EVENTS = 500;
-    private static final int LOCK_CYCLES = 200;
+    private static final int LISTS = 30;
+    private static final int WATCH_EVENTS = 2_000;
+    private static final int LOCK_CYCLES = 400;
     /** The native lock's release: delete the key only while it holds our token. */
     private static final String RELEASE =
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
+    /** The rows, by id, with their titles, in the order they run. */
+    private static final Map<String, String> ROWS = new LinkedHashMap<>();
+
+    static {
+        ROWS.put("put-1t", "blocking put, 1 thread");
+        ROWS.put("get-1t", "blocking get, 1 thread");
+        ROWS.put("put-16t", "blocking put, 16 threads");
+        ROWS.put("get-16t", "blocking get, 16 threads");
+        ROWS.put("list", "list 1,000 keys, 3 masters");
+        ROWS.put("watch", "watch put→event");
+        ROWS.put("lock", "lock acquire + release");
+    }
+
     private RedisClusterBenchmark() {}
 
-    /** One measured run. */
-    record Result(long ops, double seconds, Histogram micros) {
+    /** One measured run: operations, wall time, latencies and this process's CPU time. */
+    record Result(long ops, double seconds, Histogram micros, long cpuNanos) {
         double opsPerSecond() {
             return ops / seconds;
         }
@@ -86,6 +114,11 @@ public final class RedisClusterBenchmark {
         Result run() throws Exception;
     }
 
+    /** One side's workloads by row id. */
+    interface Side {
+        Workload workload(String id);
+    }
+
     /**
      * Runs the benchmark.
      *
@@ -93,109 +126,86 @@ public final class RedisClusterBenchmark {
      * @throws Exception on any failure
      */
     public static void main(String[] args) throws Exception {
-        double clusterPut16;
+        String rowsWanted = System.getProperty("bench.rows", "all");
+        List<String> rows = rowsWanted.equals("all")
+                ? List.copyOf(ROWS.keySet())
+                : Arrays.stream(rowsWanted.split(","))
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
+        for (String r : rows) {
+            if (!ROWS.containsKey(r) && !r.equals("noise") && !r.equals("scaling")) {
+                throw new IllegalArgumentException("no row " + r + "; known: " + ROWS.keySet() + ", noise, scaling");
+            }
+        }
+        String noise = System.getProperty("bench.noise", "get-16t");
+        boolean noiseRow = !noise.equals("none") && (rowsWanted.equals("all") || rows.contains("noise"));
+        if (noiseRow && !ROWS.containsKey(noise)) {
+            throw new IllegalArgumentException("no noise workload " + noise + "; known: " + ROWS.keySet());
+        }
+        String header = String.format(
+                Locale.ROOT,
+                "%s UTC; %d cores, load average %.1f; Java %s; %d rounds after a warm-up, driver then Backend%s",
+                Instant.now().truncatedTo(ChronoUnit.MINUTES),
+                Runtime.getRuntime().availableProcessors(),
+                OS.getSystemLoadAverage(),
+                System.getProperty("java.version"),
+                ROUNDS,
+                ONLY.isEmpty() ? "" : "; " + ONLY + " alone");
+        System.out.println(header);
+        List<String> table = new ArrayList<>();
+        double clusterPut16 = 0;
+        boolean scaling = rowsWanted.equals("all") || rows.contains("scaling");
         try (RedisClusterServer cluster = RedisClusterServer.start()) {
             List<RedisURI> seeds = Arrays.stream(cluster.address().split(","))
                     .map(a -> RedisURI.create("redis://" + a))
                     .collect(Collectors.toList());
-            RedisClusterClient client = RedisClusterClient.create(seeds);
-            try (StatefulRedisClusterConnection<String, byte[]> conn = client.connect(CODEC);
+            try (Direct driver = new Direct(seeds, "d");
+                    Direct second = new Direct(seeds, "n");
                     Backend backend =
                             Backend.create("redis-cluster", cluster.address(), Duration.ofSeconds(5), "bench")) {
-                RedisAdvancedClusterCommands<String, byte[]> sync = conn.sync();
-                RedisAdvancedClusterAsyncCommands<String, byte[]> async = conn.async();
-                for (int i = 0; i < LIST_KEYS; i++) {
-                    sync.set("bench/list/" + i, VALUE);
+                driver.seed();
+                BackendRows viaBackend = new BackendRows(backend);
+                for (String id : rows) {
+                    if (ROWS.containsKey(id)) {
+                        table.add(compare(id, ROWS.get(id), driver, viaBackend));
+                    }
                 }
-                for (int i = 0; i < 10_000; i++) {
-                    sync.set("other/" + i, VALUE);
+                if (noiseRow) {
+                    table.add(compare(
+                            "noise",
+                            "noise: 2nd lettuce client as \"Backend\", " + ROWS.get(noise),
+                            noise,
+                            driver,
+                            second));
                 }
-                sync.set("bench/k", VALUE);
-                System.out.printf(
-                        "Redis Cluster, 3 masters + 3 replicas on one machine (%d cores): lettuce 6.8 cluster client"
-                                + " direct vs kvstore Backend (storeType redis-cluster)%n",
-                        Runtime.getRuntime().availableProcessors());
-                System.out.printf(
-                        "%-28s %12s %8s | %12s %8s | %6s%n",
-                        "workload", "driver op/s", "p50 µs", "Backend op/s", "p50 µs", "ratio");
-                compare(
-                        "blocking put, 1 thread",
-                        () -> blocking(BLOCKING_OPS, i -> sync.set("bench/k" + (i % 1000), VALUE)),
-                        () -> blocking(BLOCKING_OPS, i -> {
-                            backend.put("k" + (i % 1000), VALUE);
-                            return null;
-                        }));
-                compare(
-                        "blocking get, 1 thread",
-                        () -> blocking(BLOCKING_OPS, i -> sync.get("bench/k" + (i % 1000))),
-                        () -> blocking(BLOCKING_OPS, i -> backend.get("k" + (i % 1000))));
-                compare(
-                        "blocking put, 16 threads",
-                        () -> threads(i -> sync.set("bench/k" + (i % 1000), VALUE)),
-                        () -> threads(i -> {
-                            backend.put("k" + (i % 1000), VALUE);
-                            return null;
-                        }));
-                compare(
-                        "blocking get, 16 threads",
-                        () -> threads(i -> sync.get("bench/k" + (i % 1000))),
-                        () -> threads(i -> backend.get("k" + (i % 1000))));
-                compare(
-                        "list 1,000 keys, 3 masters",
-                        () -> blocking(LISTS, i -> check(directList(conn, "bench/list/"))),
-                        () -> blocking(LISTS, i -> check(backend.list("list/"))));
-                compare("watch put→event", () -> directWatch(client, sync), () -> backendWatch(backend));
-                String releaseSha = sync.scriptLoad(RELEASE);
-                AtomicLong tokens = new AtomicLong();
-                KvLock lock = backend.lock("lock");
-                compare(
-                        "lock acquire + release",
-                        () -> blocking(LOCK_CYCLES, i -> {
-                            byte[] token =
-                                    Long.toString(tokens.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
-                            if (!"OK"
-                                    .equals(sync.set(
-                                            "bench/native-lock",
-                                            token,
-                                            SetArgs.Builder.nx().px(10_000)))) {
-                                throw new IllegalStateException("lock not acquired");
-                            }
-                            Long released = sync.evalsha(
-                                    releaseSha, ScriptOutputType.INTEGER, new String[] {"bench/native-lock"}, token);
-                            if (released == null || released != 1L) {
-                                throw new IllegalStateException("lock not released");
-                            }
-                            return null;
-                        }),
-                        () -> blocking(LOCK_CYCLES, i -> {
-                            try (KvLockHandle held =
-                                    lock.tryAcquire(Duration.ofSeconds(5)).orElseThrow()) {
-                                return held.fencingToken();
-                            }
-                        }));
-                clusterPut16 = best(() -> threads(i -> {
-                    backend.put("k" + (i % 1000), VALUE);
-                    return null;
-                }));
-            } finally {
-                client.shutdown();
+                if (scaling && ONLY.isEmpty()) {
+                    clusterPut16 = best(viaBackend.workload("put-16t"));
+                }
             }
         }
-        double singlePut16;
-        try (RedisServer redis = RedisServer.startWithoutPersistence();
-                Backend backend = Backend.create("redis", redis.address(), Duration.ofSeconds(5), "bench")) {
-            singlePut16 = best(() -> threads(i -> {
-                backend.put("k" + (i % 1000), VALUE);
-                return null;
-            }));
+        System.out.println();
+        System.out.println(header);
+        System.out.println();
+        System.out.println("| id | workload | driver op/s | p50 µs | Backend op/s | p50 µs | ratio"
+                + " | driver CPU µs/op | Backend CPU µs/op | CPU ratio |");
+        System.out.println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+        table.forEach(System.out::println);
+        if (scaling && ONLY.isEmpty()) {
+            double singlePut16;
+            try (RedisServer redis = RedisServer.startWithoutPersistence();
+                    Backend backend = Backend.create("redis", redis.address(), Duration.ofSeconds(5), "bench")) {
+                singlePut16 = best(new BackendRows(backend).workload("put-16t"));
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nscaling: 16-thread put through the Backend: %.0f op/s on 3 masters vs %.0f op/s on one redis"
+                            + " (x%.2f; all 7 servers and the client share %d cores)%n",
+                    clusterPut16,
+                    singlePut16,
+                    clusterPut16 / singlePut16,
+                    Runtime.getRuntime().availableProcessors());
         }
-        System.out.printf(
-                "scaling: 16-thread put through the Backend: %.0f op/s on 3 masters vs %.0f op/s on one redis (x%.2f;"
-                        + " all 7 servers and the client share %d cores)%n",
-                clusterPut16,
-                singlePut16,
-                clusterPut16 / singlePut16,
-                Runtime.getRuntime().availableProcessors());
     }
 
     private static Map<?, ?> check(Map<?, ?> listed) {
@@ -214,11 +224,53 @@ public final class RedisClusterBenchmark {
         return best;
     }
 
-    private static void compare(String name, Workload driver, Workload backend) throws Exception {
+    private static String compare(String id, String title, Side driverSide, Side backendSide) throws Exception {
+        return compare(id, title, id, driverSide, backendSide);
+    }
+
+    /** Warm-up of each side, then {@link #ROUNDS} rounds driver, Backend; prints and returns the row. */
+    private static String compare(String id, String title, String workload, Side driverSide, Side backendSide)
+            throws Exception {
+        Workload driver = driverSide.workload(workload);
+        Workload backend = backendSide.workload(workload);
+        String line;
+        if (!ONLY.isEmpty()) {
+            Workload alone = ONLY.equals("backend") ? backend : driver;
+            alone.run();
+            Result best = null;
+            long ops = 0;
+            long cpu = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                Result r = alone.run();
+                ops += r.ops();
+                cpu += r.cpuNanos();
+                best = best == null || r.opsPerSecond() > best.opsPerSecond() ? r : best;
+            }
+            String cells = String.format(
+                    Locale.ROOT, "%.0f | %d", best.opsPerSecond(), best.micros().getValueAtPercentile(50));
+            String cpuCell = String.format(Locale.ROOT, "%.1f", cpu / 1e3 / ops);
+            boolean b = ONLY.equals("backend");
+            line = String.format(
+                    Locale.ROOT,
+                    "| %s | %s (%s alone) | %s | %s | | %s | %s | |",
+                    id,
+                    title,
+                    ONLY,
+                    b ? " | " : cells,
+                    b ? cells : " | ",
+                    b ? "" : cpuCell,
+                    b ? cpuCell : "");
+            System.out.println(line);
+            return line;
+        }
         driver.run();
         backend.run();
         Result d = null;
         Result b = null;
+        long dOps = 0;
+        long dCpu = 0;
+        long bOps = 0;
+        long bCpu = 0;
         double[] ratios = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
             Result dr = driver.run();
@@ -226,34 +278,49 @@ public final class RedisClusterBenchmark {
             ratios[round] = br.opsPerSecond() / dr.opsPerSecond();
             d = d == null || dr.opsPerSecond() > d.opsPerSecond() ? dr : d;
             b = b == null || br.opsPerSecond() > b.opsPerSecond() ? br : b;
+            dOps += dr.ops();
+            dCpu += dr.cpuNanos();
+            bOps += br.ops();
+            bCpu += br.cpuNanos();
         }
         Arrays.sort(ratios);
         double median = ROUNDS % 2 == 1 ? ratios[ROUNDS / 2] : (ratios[ROUNDS / 2 - 1] + ratios[ROUNDS / 2]) / 2;
-        System.out.printf(
-                "%-28s %12.0f %8d | %12.0f %8d | %6.2f%n",
-                name,
+        double dCpuPerOp = dCpu / 1e3 / dOps;
+        double bCpuPerOp = bCpu / 1e3 / bOps;
+        line = String.format(
+                Locale.ROOT,
+                "| %s | %s | %.0f | %d | %.0f | %d | %.2f | %.1f | %.1f | %.2f |",
+                id,
+                title,
                 d.opsPerSecond(),
                 d.micros().getValueAtPercentile(50),
                 b.opsPerSecond(),
                 b.micros().getValueAtPercentile(50),
-                median);
+                median,
+                dCpuPerOp,
+                bCpuPerOp,
+                bCpuPerOp / dCpuPerOp);
+        System.out.println(line);
+        return line;
     }
 
     private static Result blocking(int ops, IntFunction<?> op) {
         Histogram h = new Histogram(3);
+        long cpu = OS.getProcessCpuTime();
         long start = System.nanoTime();
         for (int i = 0; i < ops; i++) {
             long t = System.nanoTime();
             op.apply(i);
             h.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));
         }
-        return new Result(ops, (System.nanoTime() - start) / 1e9, h);
+        return new Result(ops, (System.nanoTime() - start) / 1e9, h, OS.getProcessCpuTime() - cpu);
     }
 
     /** {@link #THREAD_OPS} operations shared by {@link #THREADS} threads, each blocking on its own. */
     private static Result threads(IntFunction<?> op) throws InterruptedException {
         Histogram h = new Histogram(3);
         List<Thread> threads = new ArrayList<>();
+        long cpu = OS.getProcessCpuTime();
         long start = System.nanoTime();
         for (int t = 0; t < THREADS; t++) {
             int first = t;
@@ -274,81 +341,181 @@ public final class RedisClusterBenchmark {
         for (Thread t : threads) {
             t.join();
         }
-        return new Result(THREAD_OPS, (System.nanoTime() - start) / 1e9, h);
+        return new Result(THREAD_OPS, (System.nanoTime() - start) / 1e9, h, OS.getProcessCpuTime() - cpu);
     }
 
-    /** What a careful lettuce user writes: SCAN MATCH on every master, then pipelined GETs. */
-    private static Map<String, byte[]> directList(StatefulRedisClusterConnection<String, byte[]> conn, String prefix) {
-        List<String> keys = new ArrayList<>();
-        ScanArgs args = ScanArgs.Builder.matches(prefix + "*").limit(1000);
-        for (RedisClusterNode n : conn.getPartitions()) {
-            if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getSlots().isEmpty()) {
-                var node = conn.getConnection(n.getNodeId()).sync();
-                KeyScanCursor<String> c = node.scan(ScanCursor.INITIAL, args);
-                keys.addAll(c.getKeys());
-                while (!c.isFinished()) {
-                    c = node.scan(c, args);
+    /**
+     * lettuce's cluster client used directly: its own {@link RedisClusterClient} and connection.
+     * Two of them (the driver's and the noise row's) share the data keys; each has its own watch
+     * and lock key ({@code name}).
+     */
+    private static final class Direct implements Side, AutoCloseable {
+        private final RedisClusterClient client;
+        private final StatefulRedisClusterConnection<String, byte[]> conn;
+        private final RedisAdvancedClusterCommands<String, byte[]> sync;
+        private final String name;
+        private final AtomicLong tokens = new AtomicLong();
+        private final String releaseSha;
+
+        Direct(List<RedisURI> seeds, String name) {
+            this.client = RedisClusterClient.create(seeds);
+            this.conn = client.connect(CODEC);
+            this.sync = conn.sync();
+            this.name = name;
+            this.releaseSha = sync.scriptLoad(RELEASE);
+        }
+
+        void seed() {
+            for (int i = 0; i < LIST_KEYS; i++) {
+                sync.set("bench/list/" + i, VALUE);
+            }
+            for (int i = 0; i < 10_000; i++) {
+                sync.set("other/" + i, VALUE);
+            }
+            for (int i = 0; i < 1000; i++) {
+                sync.set("bench/k" + i, VALUE);
+            }
+        }
+
+        @Override
+        public Workload workload(String id) {
+            return switch (id) {
+                case "put-1t" -> () -> blocking(BLOCKING_OPS, i -> sync.set("bench/k" + (i % 1000), VALUE));
+                case "get-1t" -> () -> blocking(BLOCKING_OPS, i -> sync.get("bench/k" + (i % 1000)));
+                case "put-16t" -> () -> threads(i -> sync.set("bench/k" + (i % 1000), VALUE));
+                case "get-16t" -> () -> threads(i -> sync.get("bench/k" + (i % 1000)));
+                case "list" -> () -> blocking(LISTS, i -> check(list("bench/list/")));
+                case "watch" -> this::watch;
+                case "lock" -> () -> blocking(LOCK_CYCLES, i -> lockCycle());
+                default -> throw new IllegalArgumentException(id);
+            };
+        }
+
+        private Object lockCycle() {
+            String key = "bench/native-lock-" + name;
+            byte[] token = Long.toString(tokens.incrementAndGet()).getBytes(StandardCharsets.US_ASCII);
+            if (!"OK".equals(sync.set(key, token, SetArgs.Builder.nx().px(10_000)))) {
+                throw new IllegalStateException("lock not acquired");
+            }
+            Long released = sync.evalsha(releaseSha, ScriptOutputType.INTEGER, new String[] {key}, token);
+            if (released == null || released != 1L) {
+                throw new IllegalStateException("lock not released");
+            }
+            return null;
+        }
+
+        /** What a careful lettuce user writes: SCAN MATCH on every master, then pipelined GETs. */
+        private Map<String, byte[]> list(String prefix) {
+            List<String> keys = new ArrayList<>();
+            ScanArgs args = ScanArgs.Builder.matches(prefix + "*").limit(1000);
+            for (RedisClusterNode n : conn.getPartitions()) {
+                if (n.is(RedisClusterNode.NodeFlag.UPSTREAM) && !n.getSlots().isEmpty()) {
+                    var node = conn.getConnection(n.getNodeId()).sync();
+                    KeyScanCursor<String> c = node.scan(ScanCursor.INITIAL, args);
                     keys.addAll(c.getKeys());
+                    while (!c.isFinished()) {
+                        c = node.scan(c, args);
+                        keys.addAll(c.getKeys());
+                    }
                 }
             }
+            List<CompletableFuture<byte[]>> values = new ArrayList<>();
+            for (String k : keys) {
+                values.add(conn.async().get(k).toCompletableFuture());
+            }
+            Map<String, byte[]> result = new TreeMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] v = values.get(i).join();
+                if (v != null) {
+                    result.put(keys.get(i), v);
+                }
+            }
+            return result;
         }
-        List<CompletableFuture<byte[]>> values = new ArrayList<>();
-        for (String k : keys) {
-            values.add(conn.async().get(k).toCompletableFuture());
-        }
-        Map<String, byte[]> result = new TreeMap<>();
-        for (int i = 0; i < keys.size(); i++) {
-            byte[] v = values.get(i).join();
-            if (v != null) {
-                result.put(keys.get(i), v);
+
+        /** Keyspace notifications from every master, then GET on a second connection, as the store does. */
+        private Result watch() {
+            String key = "bench/w" + name;
+            sync.upstream().commands().configSet("notify-keyspace-events", "Kg$xe");
+            SynchronousQueue<byte[]> seen = new SynchronousQueue<>();
+            try (StatefulRedisClusterPubSubConnection<String, String> ps = client.connectPubSub();
+                    StatefulRedisClusterConnection<String, byte[]> reader = client.connect(CODEC)) {
+                ps.setNodeMessagePropagation(true);
+                ps.addListener(new RedisPubSubAdapter<String, String>() {
+                    @Override
+                    public void message(String channel, String message) {
+                        reader.async().get(key).thenAccept(v -> {
+                            try {
+                                seen.put(v);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+                    }
+                });
+                ps.sync().upstream().commands().subscribe("__keyspace@0__:" + key);
+                return blocking(WATCH_EVENTS, i -> {
+                    sync.set(key, VALUE);
+                    return take(seen);
+                });
             }
         }
-        return result;
+
+        @Override
+        public void close() {
+            client.shutdown(); // closes its connections too
+        }
     }
 
-    /** lettuce directly: keyspace notifications from every master, then GET, as the store does. */
-    private static Result directWatch(RedisClusterClient client, RedisAdvancedClusterCommands<String, byte[]> sync) {
-        sync.upstream().commands().configSet("notify-keyspace-events", "Kg$xe");
-        SynchronousQueue<byte[]> seen = new SynchronousQueue<>();
-        try (StatefulRedisClusterPubSubConnection<String, String> ps = client.connectPubSub();
-                StatefulRedisClusterConnection<String, byte[]> reader = client.connect(CODEC)) {
-            ps.setNodeMessagePropagation(true);
-            ps.addListener(new RedisPubSubAdapter<String, String>() {
-                @Override
-                public void message(String channel, String message) {
-                    reader.async().get("bench/wd").thenAccept(v -> {
-                        try {
-                            seen.put(v);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
+    /** The same workloads through the Backend (path prefix {@code bench}: the same data keys). */
+    private record BackendRows(Backend backend) implements Side {
+        @Override
+        public Workload workload(String id) {
+            return switch (id) {
+                case "put-1t" ->
+                    () -> blocking(BLOCKING_OPS, i -> {
+                        backend.put("k" + (i % 1000), VALUE);
+                        return null;
+                    });
+                case "get-1t" -> () -> blocking(BLOCKING_OPS, i -> backend.get("k" + (i % 1000)));
+                case "put-16t" ->
+                    () -> threads(i -> {
+                        backend.put("k" + (i % 1000), VALUE);
+                        return null;
+                    });
+                case "get-16t" -> () -> threads(i -> backend.get("k" + (i % 1000)));
+                case "list" -> () -> blocking(LISTS, i -> check(backend.list("list/")));
+                case "watch" -> this::watch;
+                case "lock" -> {
+                    KvLock lock = backend.lock("lock");
+                    yield () -> blocking(LOCK_CYCLES, i -> {
+                        try (KvLockHandle held =
+                                lock.tryAcquire(Duration.ofSeconds(5)).orElseThrow()) {
+                            return held.fencingToken();
                         }
                     });
                 }
-            });
-            ps.sync().upstream().commands().subscribe("__keyspace@0__:bench/wd");
-            return blocking(WATCH_EVENTS, i -> {
-                sync.set("bench/wd", VALUE);
-                return take(seen);
-            });
+                default -> throw new IllegalArgumentException(id);
+            };
         }
-    }
 
-    private static Result backendWatch(Backend backend) {
-        SynchronousQueue<KvEvent> seen = new SynchronousQueue<>();
-        KvWatch watch = backend.createWatch("wb", false, e -> {
-            try {
-                seen.put(e);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        try {
-            return blocking(WATCH_EVENTS, i -> {
-                backend.put("wb", VALUE);
-                return take(seen);
+        private Result watch() {
+            SynchronousQueue<KvEvent> seen = new SynchronousQueue<>();
+            KvWatch watch = backend.createWatch("wb", false, e -> {
+                try {
+                    seen.put(e);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
             });
-        } finally {
-            backend.deleteWatch(watch);
+            try {
+                return blocking(WATCH_EVENTS, i -> {
+                    backend.put("wb", VALUE);
+                    return take(seen);
+                });
+            } finally {
+                backend.deleteWatch(watch);
+            }
         }
     }
 

@@ -40,6 +40,28 @@ final class SlotTags {
     }
 
     /**
+     * The one slot every key under {@code prefix} hashes to, or -1 when keys under it may hash to
+     * any slot. A prefix pins the slot when it holds a complete hash tag: its first {@code {}
+     * followed, in the prefix itself, by a {@code }} with at least one character between (Redis
+     * hashes only that part of any key that starts with the prefix). Braces are ASCII, never part
+     * of another character's UTF-8 bytes, so the positions found in the string are those Redis sees.
+     *
+     * @param prefix a key prefix
+     * @return 0 to 16,383, or -1
+     */
+    static int slotOfPrefix(String prefix) {
+        int open = prefix.indexOf('{');
+        if (open < 0) {
+            return -1;
+        }
+        int close = prefix.indexOf('}', open + 1);
+        if (close < 0 || close == open + 1) {
+            return -1; // not closed within the prefix, or empty: the key's later characters decide
+        }
+        return slot(prefix.substring(0, close + 1));
+    }
+
+    /**
      * The slot of a key as Redis computes it, from the key's UTF-8 bytes (what the store's codec
      * sends). Not lettuce's {@code SlotHash.getSlot(String)}, which encodes with the JVM's default
      * charset: under a non-UTF-8 default (a POSIX locale on Java 17) it puts non-ASCII keys in

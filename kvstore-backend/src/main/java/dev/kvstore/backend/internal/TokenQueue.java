@@ -20,7 +20,9 @@ import java.util.TreeMap;
  * order is token order. Where the store's transactions must stay in one hash slot (Redis Cluster),
  * both carry the store's {@link dev.kvstore.KvStoreClient#colocationTag} for the name after their
  * fixed part ({@code <name>/fence{t}}, {@code <name>/q/{t}<token>}): still under {@code <name>/}
- * and {@code <name>/q/}, still in token order; on every other store the tag is empty. Joining increments the counter and creates the waiter's key in ONE
+ * and {@code <name>/q/}, still in token order; on every other store the tag is empty. The queue is
+ * read by listing {@code <name>/q/<tag>}, where every waiter key is: on Redis Cluster a prefix
+ * with a hash tag is one slot's, read from its one master instead of every master. Joining increments the counter and creates the waiter's key in ONE
  * transaction (the counter's old value as its condition, retried on conflict), so the token is
  * strictly increasing across every client and restart, and key order is arrival order. The first
  * key under {@code q/} is the holder (or leader).
@@ -34,6 +36,9 @@ final class TokenQueue {
     private final String counterKey;
     private final String prefix;
     private final String tag;
+    /** {@link #prefix} then {@link #tag}: every waiter key starts with it. */
+    private final String waiterPrefix;
+
     private volatile long lastCounter = -1;
 
     TokenQueue(Calls calls, String fullName) {
@@ -41,6 +46,7 @@ final class TokenQueue {
         this.tag = calls.client().colocationTag(fullName);
         this.counterKey = fullName + "/fence" + tag;
         this.prefix = fullName + "/q/";
+        this.waiterPrefix = prefix + tag;
     }
 
     /** The raw prefix every waiter key starts with. */
@@ -49,7 +55,7 @@ final class TokenQueue {
     }
 
     String keyOf(long token) {
-        return prefix + tag + String.format("%020d", token);
+        return waiterPrefix + String.format("%020d", token);
     }
 
     static long tokenOf(String key) {
@@ -111,14 +117,15 @@ final class TokenQueue {
     /** The waiter keys, in token order. */
     List<String> waiters() {
         List<String> keys = new ArrayList<>(
-                calls.await("listKeys", prefix, () -> calls.client().listKeys(prefix)));
+                calls.await("listKeys", waiterPrefix, () -> calls.client().listKeys(waiterPrefix)));
         Collections.sort(keys);
         return keys;
     }
 
     /** The waiters with their values, in token order. */
     SortedMap<String, KvPair> list() {
-        return new TreeMap<>(calls.await("list", prefix, () -> calls.client().list(prefix)));
+        return new TreeMap<>(
+                calls.await("list", waiterPrefix, () -> calls.client().list(waiterPrefix)));
     }
 
     private static long parse(KvPair counter) {
