@@ -55,14 +55,7 @@ final class RedisListing {
         if (index != null) {
             return calls.multiStep("listKeys", prefix, c -> RedisKeyIndex.listKeys(c, prefix));
         }
-        return calls.multiStep("listKeys", prefix, c -> {
-            List<String> keys = Collections.synchronizedList(new ArrayList<>());
-            return topology.scan(c, prefix, page -> {
-                        keys.addAll(page);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .thenApply(v -> List.copyOf(sortedDistinct(keys)));
-        });
+        return calls.multiStep("listKeys", prefix, c -> scannedKeys(c, prefix).thenApply(List::copyOf));
     }
 
     /** {@code list}: the pairs under {@code prefix}, sorted by key. */
@@ -71,14 +64,17 @@ final class RedisListing {
         if (index != null) {
             return calls.multiStep("list", prefix, c -> RedisKeyIndex.list(c, prefix));
         }
-        return calls.multiStep("list", prefix, c -> {
-            List<String> keys = Collections.synchronizedList(new ArrayList<>());
-            return topology.scan(c, prefix, page -> {
-                        keys.addAll(page);
-                        return CompletableFuture.completedFuture(null);
-                    })
-                    .thenCompose(v -> mget(c, sortedDistinct(keys)));
-        });
+        return calls.multiStep("list", prefix, c -> scannedKeys(c, prefix).thenCompose(keys -> mget(c, keys)));
+    }
+
+    /** The keys under {@code prefix} found by the topology's {@code SCAN}, sorted, each once. */
+    private CompletableFuture<List<String>> scannedKeys(RedisClusterAsyncCommands<String, byte[]> c, String prefix) {
+        List<String> keys = Collections.synchronizedList(new ArrayList<>());
+        return topology.scan(c, prefix, page -> {
+                    keys.addAll(page);
+                    return CompletableFuture.completedFuture(null);
+                })
+                .thenApply(v -> sortedDistinct(keys));
     }
 
     /**
