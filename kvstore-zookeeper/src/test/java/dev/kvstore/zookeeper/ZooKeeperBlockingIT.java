@@ -3,20 +3,27 @@ package dev.kvstore.zookeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kvstore.KvPair;
+import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.backend.Backend;
+import dev.kvstore.spi.WaitingCaller;
 import dev.kvstore.testing.ZooKeeperServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -114,6 +121,41 @@ class ZooKeeperBlockingIT {
                 return true;
             });
             assertThat(backend.get("after")).isPresent();
+        }
+    }
+
+    @Test
+    @DisplayName("a waiting caller's get, exists, put, delete, compareAndSet and putIfAbsent are made on its thread:"
+            + " each future is complete when returned")
+    void madeOnTheCallingThread() {
+        KvStoreConfig config = KvStoreConfig.builder()
+                .storeType("zookeeper")
+                .address(server.address())
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        try (KvStoreClient client = new ZooKeeperKvStoreProvider().create(config)) {
+            client.put("sync/k", VALUE).join(); // connected from here on
+            List<Supplier<CompletableFuture<?>>> calls = List.of(
+                    () -> client.get("sync/k"),
+                    () -> client.exists("sync/k"),
+                    () -> client.put("sync/k", VALUE),
+                    () -> client.compareAndSet("sync/k", 2, VALUE),
+                    () -> client.compareAndSet("sync/k", 99, VALUE),
+                    () -> client.putIfAbsent("sync/new", VALUE),
+                    () -> client.delete("sync/k"),
+                    () -> client.get("sync/k"));
+            List<Object> values = new ArrayList<>();
+            for (Supplier<CompletableFuture<?>> call : calls) {
+                CompletableFuture<?> f = WaitingCaller.call(call::get);
+                assertThat(f).isDone();
+                values.add(f.join());
+            }
+            assertThat(values.get(0)).isEqualTo(Optional.of(new KvPair("sync/k", VALUE, 1, 0)));
+            assertThat(values.subList(1, values.size()))
+                    .containsExactly(true, null, true, false, true, null, Optional.empty());
+            // as an asynchronous caller, the same operations still work
+            assertThat(client.put("sync/k", VALUE).join()).isNull();
+            assertThat(client.get("sync/k").join()).map(KvPair::version).contains(1L);
         }
     }
 
