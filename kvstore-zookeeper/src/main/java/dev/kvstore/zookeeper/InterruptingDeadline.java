@@ -49,6 +49,8 @@ final class InterruptingDeadline {
     private boolean fired;
     /** Whether a call was stopped (by the timer or by someone else); the caller's thread only. */
     private boolean stopped;
+    /** Whether the timer stopped it; the caller's thread only. */
+    private boolean timedOut;
 
     private InterruptingDeadline(Thread caller) {
         this.caller = caller;
@@ -96,6 +98,7 @@ final class InterruptingDeadline {
         synchronized (this) {
             if (fired) {
                 stopped = true;
+                timedOut = true;
                 throw new TimeoutException();
             }
             if (stopped) {
@@ -110,6 +113,7 @@ final class InterruptingDeadline {
             stopped = true;
             if (end()) {
                 // The timer's interrupt (consumed by the call); an interrupt still set is someone else's.
+                timedOut = true;
                 throw new TimeoutException();
             }
             caller.interrupt(); // someone else's: keep it
@@ -157,6 +161,15 @@ final class InterruptingDeadline {
      */
     boolean stopped() {
         return stopped;
+    }
+
+    /**
+     * Whether a call was stopped by the timeout (rather than by someone else's interrupt).
+     *
+     * @return {@code true} once a {@link #call} threw {@link TimeoutException}
+     */
+    boolean timedOut() {
+        return timedOut;
     }
 
     /** Stops the timer, once the calls are done. */

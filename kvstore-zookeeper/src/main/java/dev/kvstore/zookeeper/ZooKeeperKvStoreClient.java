@@ -410,7 +410,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
         if (deadline.stopped()) {
             // A request was cut short: by the timeout, or by someone else's interrupt (which is kept).
             result.completeExceptionally(
-                    deadline.expired()
+                    deadline.timedOut()
                             ? ZooKeeperErrors.timedOut(op, subject, settings.timeout())
                             : ZooKeeperErrors.interrupted(op, subject));
             return result;

@@ -37,6 +37,7 @@ class InterruptingDeadlineTest {
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
         assertThat(deadline.expired()).isTrue();
         assertThat(deadline.stopped()).isTrue();
+        assertThat(deadline.timedOut()).isTrue();
         deadline.finish();
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
@@ -121,6 +122,7 @@ class InterruptingDeadlineTest {
         assertThat(Thread.currentThread().isInterrupted()).isTrue();
         assertThat(deadline.expired()).isFalse();
         assertThat(deadline.stopped()).isTrue();
+        assertThat(deadline.timedOut()).isFalse();
 
         // no further request runs; the interrupt stays
         AtomicBoolean ran = new AtomicBoolean();
