@@ -274,7 +274,9 @@ final class ZooKeeperWriter {
                 return DONE;
             }
             return recover(async.setData().withVersion(node.stat().getVersion()).forPath(path, null), (s, c) -> {
-                if (c == KeeperException.Code.BADVERSION) {
+                // NOAUTH: a concurrent delete gave the znode its container ACL since it was read
+                // (ZooKeeper checks the ACL before the version): as for another version, start again.
+                if (c == KeeperException.Code.BADVERSION || c == KeeperException.Code.NOAUTH) {
                     return delete(path, attempt + 1);
                 }
                 if (c != null) {
