@@ -161,9 +161,10 @@ final class ZooKeeperConnection implements AutoCloseable {
     }
 
     /**
-     * The ZooKeeper handle when connected, for the hot paths: a plain asynchronous call on it skips
-     * Curator's per-operation bookkeeping. On a connection problem those paths go on through
-     * Curator, which waits for the connection and retries within the timeout.
+     * The ZooKeeper handle when connected, for the hot paths: a plain call on it (asynchronous, or
+     * synchronous inside a blocking call, see {@link ZooKeeperRequests}) skips Curator's
+     * per-operation bookkeeping. On a connection problem those paths go on through Curator, which
+     * waits for the connection and retries within the timeout.
      */
     ZooKeeper connectedHandle() {
         if (!curator.getZookeeperClient().isConnected()) {

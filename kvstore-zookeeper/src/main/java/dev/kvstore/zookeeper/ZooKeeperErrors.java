@@ -52,6 +52,15 @@ final class ZooKeeperErrors {
                 new TimeoutException());
     }
 
+    /**
+     * The failure of a blocking call that someone else interrupted (the thread's interrupt status
+     * stays set), as the Backend reports an interrupted wait.
+     */
+    static KvStoreException interrupted(String op, String subject) {
+        return new KvStoreException(
+                StoreErrors.message(STORE, op, subject, "interrupted while waiting"), new InterruptedException());
+    }
+
     /** The failure of an operation started on (or outlived by) a closed client. */
     static KvStoreException closed(String op, String subject) {
         return failure(op, subject, "the zookeeper client is closed");

@@ -15,6 +15,7 @@ import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.Bulk;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.Keys;
+import dev.kvstore.spi.WaitingCaller;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
@@ -51,6 +52,20 @@ import org.slf4j.LoggerFactory;
  * event on its one event thread; nothing here blocks it. Returned futures may complete on that
  * thread or on a {@code kvstore-timer-worker} thread (timeouts). Connection-state changes arrive on Curator's state thread
  * and are passed to every open watch.
+ *
+ * <p><b>Blocking calls.</b> When the caller only waits for the future ({@link WaitingCaller}: the
+ * Backend's blocking forms) of {@code get}, {@code exists}, {@code put}, {@code delete},
+ * {@code putIfAbsent} or {@code compareAndSet}, ZooKeeper is connected and the thread is not
+ * interrupted, the requests the operation sends on the ZooKeeper handle from the calling thread are
+ * made with ZooKeeper's synchronous API there ({@link ZooKeeperRequests}): ZooKeeper's I/O thread
+ * wakes the caller directly, where an asynchronous reply would go through the event thread first
+ * (one thread hop more per request, on a thread every callback shares). The future is then usually
+ * complete when it is returned, and completed on the calling thread. The timeout bounds those
+ * requests through an {@link InterruptingDeadline} (which leaves no interrupt of its own behind);
+ * what the operation does next on another thread (Curator's waiting and retries after a
+ * connection problem, a slower path's continuations) is bounded by what is left of the timeout. A
+ * timed-out call fails as on the asynchronous path; one that someone else interrupts fails with
+ * "interrupted while waiting", its thread still interrupted.
  */
 final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
 
@@ -108,14 +123,14 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
     public CompletableFuture<Optional<KvPair>> get(String key) {
         Keys.checkKey(key);
         String path = paths.path(key);
-        return bounded("get", key, () -> reader.get(key, path));
+        return blocking("get", key, () -> reader.get(key, path));
     }
 
     @Override
     public CompletableFuture<Boolean> exists(String key) {
         Keys.checkKey(key);
         String path = paths.path(key);
-        return bounded("exists", key, () -> reader.read(path).thenApply(node -> node != null && node.isKey()));
+        return blocking("exists", key, () -> reader.read(path).thenApply(node -> node != null && node.isKey()));
     }
 
     @Override
@@ -137,14 +152,14 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
         Keys.checkKey(key);
         byte[] copy = Keys.checkValue(key, value, settings.maxValueSize()).clone();
         String path = paths.path(key);
-        return bounded("put", key, () -> writer.put(path, copy));
+        return blocking("put", key, () -> writer.put(path, copy));
     }
 
     @Override
     public CompletableFuture<Void> delete(String key) {
         Keys.checkKey(key);
         String path = paths.path(key);
-        return bounded("delete", key, () -> writer.delete(path));
+        return blocking("delete", key, () -> writer.delete(path));
     }
 
     @Override
@@ -206,7 +221,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 ZooKeeperTransactions.MAX_TXN_SIZE,
                 CAPABILITIES);
         byte[] copy = value.clone();
-        return bounded("putIfAbsent", key, () -> txns.putIfAbsent(txn, key, copy));
+        return blocking("putIfAbsent", key, () -> txns.putIfAbsent(txn, key, copy));
     }
 
     @Override
@@ -219,7 +234,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 ZooKeeperTransactions.MAX_TXN_SIZE,
                 CAPABILITIES);
         byte[] copy = value.clone();
-        return bounded("compareAndSet", key, () -> txns.compareAndSet(txn, key, expectedVersion, copy));
+        return blocking("compareAndSet", key, () -> txns.compareAndSet(txn, key, expectedVersion, copy));
     }
 
     @Override
@@ -367,6 +382,53 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
         return "ZooKeeperKvStoreClient[" + settings + "]";
     }
 
+    /**
+     * As {@link #bounded}, for an operation whose common path is one request on the ZooKeeper
+     * handle: when the caller only waits for its future ({@link WaitingCaller}: the Backend's
+     * blocking forms), ZooKeeper is connected and the thread is not interrupted, its requests from
+     * this thread are made synchronously ({@link ZooKeeperRequests}), bounded by an
+     * {@link InterruptingDeadline}, and the future is usually complete when it is returned.
+     */
+    private <T> CompletableFuture<T> blocking(String op, String subject, Supplier<CompletableFuture<T>> run) {
+        if (WaitingCaller.claim() == null
+                || closed.get()
+                || Thread.currentThread().isInterrupted()
+                || connection.connectedHandle() == null) {
+            return bounded(op, subject, run);
+        }
+        long start = System.nanoTime();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        InterruptingDeadline deadline = InterruptingDeadline.start(settings.timeout());
+        CompletableFuture<T> running;
+        try {
+            running = ZooKeeperRequests.onCaller(deadline, run);
+        } catch (RuntimeException e) {
+            running = CompletableFuture.failedFuture(e);
+        } finally {
+            deadline.finish();
+        }
+        if (deadline.stopped()) {
+            // A request was cut short: by the timeout, or by someone else's interrupt (which is kept).
+            result.completeExceptionally(
+                    deadline.timedOut()
+                            ? ZooKeeperErrors.timedOut(op, subject, settings.timeout())
+                            : ZooKeeperErrors.interrupted(op, subject));
+            return result;
+        }
+        settle(running, result, op, subject);
+        if (result.isDone()) {
+            return result;
+        }
+        // What is left runs as on the asynchronous path (Curator's retries), within the time left.
+        long left = settings.timeout().toNanos() - (System.nanoTime() - start);
+        if (left <= 0) {
+            result.completeExceptionally(ZooKeeperErrors.timedOut(op, subject, settings.timeout()));
+            return result;
+        }
+        return Futures.withTimeout(
+                result, Duration.ofNanos(left), () -> ZooKeeperErrors.timedOut(op, subject, settings.timeout()));
+    }
+
     /** Runs an operation bounded by the timeout, with failures turned into kvstore exceptions. */
     private <T> CompletableFuture<T> bounded(String op, String subject, Supplier<CompletableFuture<T>> run) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -380,6 +442,13 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
         } catch (RuntimeException e) {
             running = CompletableFuture.failedFuture(e);
         }
+        settle(running, result, op, subject);
+        return Futures.withTimeout(
+                result, settings.timeout(), () -> ZooKeeperErrors.timedOut(op, subject, settings.timeout()));
+    }
+
+    /** Completes {@code result} as {@code running} completes, with failures turned into kvstore exceptions. */
+    private <T> void settle(CompletableFuture<T> running, CompletableFuture<T> result, String op, String subject) {
         running.whenComplete((v, t) -> {
             if (t == null) {
                 result.complete(v);
@@ -387,7 +456,5 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 result.completeExceptionally(ZooKeeperErrors.translate(op, subject, t, closed.get()));
             }
         });
-        return Futures.withTimeout(
-                result, settings.timeout(), () -> ZooKeeperErrors.timedOut(op, subject, settings.timeout()));
     }
 }

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * client could not reach ZooKeeper for the lease's effective TTL.
  *
  * <p>Threads: state in {@link AbstractKvLease}; {@link #paths} is a concurrent set written after
- * each applied transaction (ZooKeeper's event thread) and read by revoke and clean-up.
+ * each applied transaction (ZooKeeper's event thread, or the caller's in a blocking call) and read by
+ * revoke and clean-up.
  */
 final class ZooKeeperLease extends AbstractKvLease {
 

@@ -33,8 +33,10 @@ import org.apache.zookeeper.data.Stat;
  * hidden child {@value #BASE_NODE} when it is not 0; the version is then
  * {@code dataVersion - base}. Reading such a key costs one more read.
  *
- * <p>Threads: stateless; called from any thread, and continues on ZooKeeper's event thread without
- * ever blocking it.
+ * <p>Threads: stateless; called from any thread. Its requests on the ZooKeeper handle go through
+ * {@link ZooKeeperRequests}: their replies continue on ZooKeeper's event thread, never blocking it,
+ * or, inside a blocking call, on the calling thread (synchronous requests); Curator's replies
+ * always continue on the event thread.
  */
 final class ZooKeeperReader {
 
@@ -89,21 +91,17 @@ final class ZooKeeperReader {
         ZooKeeper zk = connection.connectedHandle();
         if (zk != null) {
             CompletableFuture<Znode> f = new CompletableFuture<>();
-            zk.getData(
-                    path,
-                    false,
-                    (rc, p, ctx, data, stat) -> {
-                        if (rc == KeeperException.Code.OK.intValue()) {
-                            f.complete(new Znode(data, stat));
-                        } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                            f.complete(null);
-                        } else if (isConnectionProblem(rc)) {
-                            curatorRead(path).whenComplete((n, t) -> complete(f, n, t));
-                        } else {
-                            f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
-                        }
-                    },
-                    null);
+            ZooKeeperRequests.getData(zk, path, (rc, p, ctx, data, stat) -> {
+                if (rc == KeeperException.Code.OK.intValue()) {
+                    f.complete(new Znode(data, stat));
+                } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                    f.complete(null);
+                } else if (isConnectionProblem(rc)) {
+                    curatorRead(path).whenComplete((n, t) -> complete(f, n, t));
+                } else {
+                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                }
+            });
             return f;
         }
         return curatorRead(path);

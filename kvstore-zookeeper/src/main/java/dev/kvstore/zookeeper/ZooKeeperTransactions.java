@@ -54,8 +54,10 @@ import org.apache.zookeeper.data.Stat;
  * again after a connection loss: a {@code multi} whose reply was lost fails with
  * {@link KvStoreUnavailableException} (it may have been applied).
  *
- * <p>Threads: stateless but for the lease registry; runs from any thread and continues on
- * ZooKeeper's event thread, never blocking it.
+ * <p>Threads: stateless but for the lease registry; runs from any thread. Its {@code multi}s go
+ * through {@link ZooKeeperRequests}: their replies continue on ZooKeeper's event thread, never
+ * blocking it, or, inside a blocking call, on the calling thread; Curator's replies always continue
+ * on the event thread.
  */
 final class ZooKeeperTransactions {
 
@@ -153,18 +155,15 @@ final class ZooKeeperTransactions {
     private CompletableFuture<KeeperException.Code> fast(List<Op> ops) {
         return connection.whenConnected().thenCompose(zk -> {
             CompletableFuture<KeeperException.Code> f = new CompletableFuture<>();
-            zk.multi(
-                    ops,
-                    (rc, path, ctx, results) -> {
-                        if (rc == KeeperException.Code.OK.intValue()) {
-                            f.complete(null);
-                        } else if (results == null || ZooKeeperErrors.isConnectionProblem(rc)) {
-                            f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
-                        } else {
-                            f.complete(firstError(rc, results));
-                        }
-                    },
-                    null);
+            ZooKeeperRequests.multi(zk, ops, (rc, path, ctx, results) -> {
+                if (rc == KeeperException.Code.OK.intValue()) {
+                    f.complete(null);
+                } else if (results == null || ZooKeeperErrors.isConnectionProblem(rc)) {
+                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
+                } else {
+                    f.complete(firstError(rc, results));
+                }
+            });
             return f;
         });
     }
@@ -466,34 +465,30 @@ final class ZooKeeperTransactions {
                     lease.checkSession(zk.getSessionId(), txn);
                 }
                 CompletableFuture<KeeperException.Code> f = new CompletableFuture<>();
-                zk.multi(
-                        ops,
-                        (rc, path, ctx, results) -> {
-                            if (rc == KeeperException.Code.OK.intValue()) {
-                                f.complete(null);
-                                return;
+                ZooKeeperRequests.multi(zk, ops, (rc, path, ctx, results) -> {
+                    if (rc == KeeperException.Code.OK.intValue()) {
+                        f.complete(null);
+                        return;
+                    }
+                    KeeperException.Code code = firstError(rc, results);
+                    switch (code) {
+                        case BADVERSION, NODEEXISTS, NONODE, NOTEMPTY -> f.complete(code);
+                        case NOAUTH -> {
+                            if (conversions.isEmpty()) {
+                                f.completeExceptionally(KeeperException.create(code));
+                            } else {
+                                f.complete(code); // a container whose ACL could not be changed: read again
                             }
-                            KeeperException.Code code = firstError(rc, results);
-                            switch (code) {
-                                case BADVERSION, NODEEXISTS, NONODE, NOTEMPTY -> f.complete(code);
-                                case NOAUTH -> {
-                                    if (conversions.isEmpty()) {
-                                        f.completeExceptionally(KeeperException.create(code));
-                                    } else {
-                                        f.complete(code); // a container whose ACL could not be changed: read again
-                                    }
-                                }
-                                case NOCHILDRENFOREPHEMERALS ->
-                                    f.completeExceptionally(ZooKeeperErrors.failure(
-                                            "commit",
-                                            txn.keys().get(0),
-                                            "a key cannot be put below a leased key (an ephemeral znode has"
-                                                    + " no children)",
-                                            KeeperException.create(code)));
-                                default -> f.completeExceptionally(KeeperException.create(code));
-                            }
-                        },
-                        null);
+                        }
+                        case NOCHILDRENFOREPHEMERALS ->
+                            f.completeExceptionally(ZooKeeperErrors.failure(
+                                    "commit",
+                                    txn.keys().get(0),
+                                    "a key cannot be put below a leased key (an ephemeral znode has" + " no children)",
+                                    KeeperException.create(code)));
+                        default -> f.completeExceptionally(KeeperException.create(code));
+                    }
+                });
                 return f;
             });
         }

@@ -29,8 +29,10 @@ import org.apache.zookeeper.data.Stat;
  * {@code setData} cannot turn one into a key unnoticed: it fails with {@code NoAuth}, and the
  * conversion path runs (see {@link ZooKeeperReader} for the versions this keeps).
  *
- * <p>Threads: stateless; called from any thread, and continues on ZooKeeper's event thread without
- * ever blocking it.
+ * <p>Threads: stateless; called from any thread. Its requests on the ZooKeeper handle go through
+ * {@link ZooKeeperRequests}: their replies continue on ZooKeeper's event thread, never blocking it,
+ * or, inside a blocking call, on the calling thread (synchronous requests); Curator's replies
+ * always continue on the event thread.
  */
 final class ZooKeeperWriter {
 
@@ -61,24 +63,19 @@ final class ZooKeeperWriter {
         ZooKeeper zk = attempt == 0 ? connection.connectedHandle() : null;
         if (zk != null) {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            zk.setData(
-                    path,
-                    value,
-                    -1,
-                    (rc, p, ctx, stat) -> {
-                        if (rc == KeeperException.Code.OK.intValue()) {
-                            detach(path, value, stat).whenComplete((v, t) -> complete(f, v, t));
-                        } else if (rc == KeeperException.Code.NONODE.intValue()) {
-                            create(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
-                        } else if (rc == KeeperException.Code.NOAUTH.intValue()) {
-                            convert(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
-                        } else if (isConnectionProblem(rc)) {
-                            put(path, value, attempt + 1).whenComplete((v, t) -> complete(f, v, t));
-                        } else {
-                            f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
-                        }
-                    },
-                    null);
+            ZooKeeperRequests.setData(zk, path, value, -1, (rc, p, ctx, stat) -> {
+                if (rc == KeeperException.Code.OK.intValue()) {
+                    detach(path, value, stat).whenComplete((v, t) -> complete(f, v, t));
+                } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                    create(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
+                } else if (rc == KeeperException.Code.NOAUTH.intValue()) {
+                    convert(path, value, attempt).whenComplete((v, t) -> complete(f, v, t));
+                } else if (isConnectionProblem(rc)) {
+                    put(path, value, attempt + 1).whenComplete((v, t) -> complete(f, v, t));
+                } else {
+                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc), path));
+                }
+            });
             return f;
         }
         return recover(async.setData().forPath(path, value), (stat, code) -> {
@@ -111,21 +108,18 @@ final class ZooKeeperWriter {
                 Op.create(path, value, connection.keyAcl(), CreateMode.PERSISTENT));
         return connection.whenConnected().thenCompose(zk -> {
             CompletableFuture<Void> f = new CompletableFuture<>();
-            zk.multi(
-                    ops,
-                    (rc, p, ctx, results) -> {
-                        KeeperException.Code code = rc == KeeperException.Code.OK.intValue()
-                                ? KeeperException.Code.OK
-                                : ZooKeeperTransactions.firstError(rc, results);
-                        if (code == KeeperException.Code.OK
-                                || code == KeeperException.Code.BADVERSION
-                                || code == KeeperException.Code.NONODE) {
-                            f.complete(null);
-                        } else {
-                            f.completeExceptionally(KeeperException.create(code, path));
-                        }
-                    },
-                    null);
+            ZooKeeperRequests.multi(zk, ops, (rc, p, ctx, results) -> {
+                KeeperException.Code code = rc == KeeperException.Code.OK.intValue()
+                        ? KeeperException.Code.OK
+                        : ZooKeeperTransactions.firstError(rc, results);
+                if (code == KeeperException.Code.OK
+                        || code == KeeperException.Code.BADVERSION
+                        || code == KeeperException.Code.NONODE) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(KeeperException.create(code, path));
+                }
+            });
             return f;
         });
     }
@@ -240,36 +234,62 @@ final class ZooKeeperWriter {
         if (attempt > MAX_ATTEMPTS) {
             return giveUp("write", path);
         }
-        return recover(async.delete().forPath(path), (x, code) -> {
-            if (code == null || code == KeeperException.Code.NONODE) {
+        ZooKeeper zk = attempt == 0 ? connection.connectedHandle() : null;
+        if (zk != null) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            ZooKeeperRequests.delete(zk, path, -1, (rc, p, ctx) -> {
+                CompletableFuture<Void> next;
+                if (isConnectionProblem(rc)) {
+                    next = delete(path, attempt + 1); // through Curator, which waits for the connection
+                } else {
+                    KeeperException.Code code =
+                            rc == KeeperException.Code.OK.intValue() ? null : KeeperException.Code.get(rc);
+                    next = deleted(path, code, attempt);
+                    if (next == null) {
+                        f.completeExceptionally(KeeperException.create(code, path));
+                        return;
+                    }
+                }
+                next.whenComplete((v, t) -> complete(f, v, t));
+            });
+            return f;
+        }
+        return recover(async.delete().forPath(path), (x, code) -> deleted(path, code, attempt));
+    }
+
+    /**
+     * After the {@code delete} of a key's znode ({@code code} null: deleted): done, or, when the key
+     * has children, keep the znode as a container; null for a failure that stays one.
+     */
+    private CompletableFuture<Void> deleted(String path, KeeperException.Code code, int attempt) {
+        if (code == null || code == KeeperException.Code.NONODE) {
+            return DONE;
+        }
+        if (code != KeeperException.Code.NOTEMPTY) {
+            return null;
+        }
+        // The key has children: keep the znode, as a container.
+        return reader.read(path).thenCompose(node -> {
+            if (node == null || node.data() == null) {
                 return DONE;
             }
-            if (code != KeeperException.Code.NOTEMPTY) {
-                return null;
-            }
-            // The key has children: keep the znode, as a container.
-            return reader.read(path).thenCompose(node -> {
-                if (node == null || node.data() == null) {
-                    return DONE;
+            return recover(async.setData().withVersion(node.stat().getVersion()).forPath(path, null), (s, c) -> {
+                // NOAUTH: a concurrent delete gave the znode its container ACL since it was read
+                // (ZooKeeper checks the ACL before the version): as for another version, start again.
+                if (c == KeeperException.Code.BADVERSION || c == KeeperException.Code.NOAUTH) {
+                    return delete(path, attempt + 1);
+                }
+                if (c != null) {
+                    return c == KeeperException.Code.NONODE ? DONE : null;
                 }
                 return recover(
-                        async.setData().withVersion(node.stat().getVersion()).forPath(path, null), (s, c) -> {
-                            if (c == KeeperException.Code.BADVERSION) {
-                                return delete(path, attempt + 1);
-                            }
-                            if (c != null) {
-                                return c == KeeperException.Code.NONODE ? DONE : null;
-                            }
-                            return recover(
-                                    async.setACL()
-                                            .withACL(connection.containerAcl(), s.getAversion())
-                                            .forPath(path),
-                                    (a, c2) -> c2 == null
-                                                    || c2 == KeeperException.Code.BADVERSION
-                                                    || c2 == KeeperException.Code.NONODE
-                                            ? DONE
-                                            : null);
-                        });
+                        async.setACL()
+                                .withACL(connection.containerAcl(), s.getAversion())
+                                .forPath(path),
+                        (a, c2) ->
+                                c2 == null || c2 == KeeperException.Code.BADVERSION || c2 == KeeperException.Code.NONODE
+                                        ? DONE
+                                        : null);
             });
         });
     }
