@@ -6,11 +6,16 @@ import dev.kvstore.KvLease;
 import dev.kvstore.KvLeaseInfo;
 import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
+import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvWatch;
 import dev.kvstore.Txn;
 import dev.kvstore.TxnResult;
 import dev.kvstore.spi.BoundedByTimeout;
 import dev.kvstore.spi.WaitingCaller;
+import dev.kvstore.tck.TransactionKit;
+import dev.kvstore.testing.TestServer;
+import dev.kvstore.testing.TestServerExtension;
+import dev.kvstore.testing.ZooKeeperServer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -20,13 +25,41 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The whole conformance kit against a real ZooKeeper with every call made as the Backend's blocking
- * forms make it (inside {@link WaitingCaller#call}), so that the kit's checks of each operation's
- * semantics run on the synchronous path of {@link ZooKeeperRequests}.
+ * The conformance kit's data groups (§2–§8: operations, prefixes, versions, hostile keys, watches,
+ * an unreachable or restarted store, conditional writes and transactions) against a real ZooKeeper
+ * with every call made as the Backend's blocking forms make it (inside {@link WaitingCaller#call}),
+ * so that the kit's checks of each operation's semantics run on the synchronous path of
+ * {@link ZooKeeperRequests}. The later groups (leases, locks, elections, reservations, bulk) are
+ * not repeated: they reach the store through the Backend, whose blocking calls take that path in
+ * {@link ZooKeeperCompatibilityIT} already.
  */
-class ZooKeeperBlockingCompatibilityIT extends ZooKeeperCompatibilityIT {
+class ZooKeeperBlockingCompatibilityIT extends TransactionKit {
+
+    @RegisterExtension
+    static final TestServerExtension<ZooKeeperServer> ZOOKEEPER = TestServerExtension.of(ZooKeeperServer::start);
+
+    @Override
+    protected KvStoreConfig config() {
+        return ZooKeeperCompatibilityIT.config(ZOOKEEPER);
+    }
+
+    @Override
+    protected Optional<KvStoreConfig> unreachableConfig() {
+        return ZooKeeperCompatibilityIT.unreachableConfig(ZOOKEEPER);
+    }
+
+    @Override
+    protected Optional<TestServer> server() {
+        return Optional.of(ZOOKEEPER.server());
+    }
+
+    @Override
+    protected Optional<KvStoreConfig> configVia(String proxyAddress) {
+        return Optional.of(config().toBuilder().address(proxyAddress).build());
+    }
 
     @BeforeEach
     void callAsAWaitingCaller() {

@@ -17,18 +17,28 @@ class ZooKeeperCompatibilityIT extends KvStoreCompatibilityKit {
 
     @Override
     protected KvStoreConfig config() {
-        return KvStoreConfig.builder()
-                .storeType("zookeeper")
-                .address(ZOOKEEPER.address())
-                .timeout(Duration.ofSeconds(5))
-                .build();
+        return config(ZOOKEEPER);
     }
 
     @Override
     protected Optional<KvStoreConfig> unreachableConfig() {
+        return unreachableConfig(ZOOKEEPER);
+    }
+
+    /** The kit's configuration for a server (also used by {@link ZooKeeperBlockingCompatibilityIT}). */
+    static KvStoreConfig config(TestServerExtension<ZooKeeperServer> server) {
+        return KvStoreConfig.builder()
+                .storeType("zookeeper")
+                .address(server.address())
+                .timeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** A configuration naming a closed port of that server's extension. */
+    static Optional<KvStoreConfig> unreachableConfig(TestServerExtension<ZooKeeperServer> server) {
         return Optional.of(KvStoreConfig.builder()
                 .storeType("zookeeper")
-                .address(ZOOKEEPER.unreachableAddress())
+                .address(server.unreachableAddress())
                 .timeout(Duration.ofSeconds(1))
                 .build());
     }
