@@ -266,14 +266,17 @@ class RedisLeaseIT {
         try (Backend b = backend()) {
             b.put("s", "1");
             KvLease lease = b.grantLease(TTL);
-            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.TXN.sha())
+            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.PUT.sha(), RedisScripts.GRANT.sha())
                             .strip())
-                    .isEqualTo("1");
+                    .isEqualTo("1\n1");
             redis.redisCli("SCRIPT", "FLUSH");
-            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.TXN.sha())
+            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.PUT.sha())
                             .strip())
                     .isEqualTo("0");
             b.put("s", "2");
+            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.PUT.sha(), RedisScripts.TXN.sha())
+                            .strip())
+                    .isEqualTo("1\n0");
             assertThat(b.putIfAbsent("s", bytes("3"))).isFalse();
             assertThat(b.get("s")).map(KvPair::valueAsString).hasValue("2");
             b.put("leased", bytes("v"), lease);

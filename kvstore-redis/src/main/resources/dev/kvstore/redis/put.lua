@@ -1,0 +1,20 @@
+-- One plain put (no condition, no lease), as one atomic step: the value at KEYS[1], without
+-- expiry; when the key was under a lease, its lease bookkeeping goes in the same step (as
+-- txn.lua does for a put). The lean form of a one-operation txn.lua put: a plain put is most
+-- writes, and txn.lua's general loops cost Redis several times a SET per call.
+-- KEYS[1]: the key; KEYS[2]: its lease-id key (see ReservedKeys); KEYS[3], when given: the key
+--   index '\0kv:index' (option key-index), which the key joins (ZADD 0 key).
+-- ARGV[1]: the value; ARGV[2]: the prefix an old lease id completes into the hash the key is
+--   removed from ('\0kv:lease:' on one server, the slot's shards' prefix on a cluster). That hash
+--   is the only key touched that KEYS does not name, and it is touched before any write (see
+--   txn.lua), so that a failure there leaves nothing written.
+-- Returns 1.
+local old = redis.call('GET', KEYS[2])
+if old then
+  redis.call('HDEL', ARGV[2] .. old, KEYS[1])
+  redis.call('DEL', KEYS[2])
+end
+redis.call('SET', KEYS[1], ARGV[1])
+-- key-index
+if KEYS[3] then redis.call('ZADD', KEYS[3], 0, KEYS[1]) end
+return 1
