@@ -190,14 +190,22 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
         // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
-        // put.lua, not the general txn.lua: Redis spends several times less per call on it.
-        String[] keys = index == null
-                ? new String[] {key, layout.leaseOf(key)}
-                : new String[] {key, ReservedKeys.leaseOf(key), index};
-        byte[] cleanup =
-                layout == ReservedKeys.Layout.SERVER ? SERVER_LEASE_PREFIX : ascii(layout.leaseHashPrefix(key));
+        String[] keys = putKeys(key);
+        byte[] cleanup = leaseHashPrefix(key);
         return calls.write(
                 "put", key, c -> RedisScripts.PUT.run(c, keys, copy, cleanup).thenApply(n -> null));
+    }
+
+    /** {@code put.lua}'s KEYS for {@code key}: the key, its lease-id key, and the key index if kept. */
+    private String[] putKeys(String key) {
+        return index == null
+                ? new String[] {key, layout.leaseOf(key)}
+                : new String[] {key, ReservedKeys.leaseOf(key), index};
+    }
+
+    /** What an old lease id of {@code key} completes into: the hash the key is removed from. */
+    private byte[] leaseHashPrefix(String key) {
+        return layout == ReservedKeys.Layout.SERVER ? SERVER_LEASE_PREFIX : ascii(layout.leaseHashPrefix(key));
     }
 
     /**
@@ -329,6 +337,15 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
     public CompletableFuture<TxnResult> commit(Txn txn) {
         Keys.checkTxn(
                 settings.storeType(), txn, settings.maxValueBytes(), RedisTransactions.MAX_SIZE, txnCapabilities(txn));
+        byte[][] lean = RedisTransactions.leanPut(txn);
+        if (lean != null) {
+            // One plain put, at most one condition on its key: put.lua, the lean form of txn.lua.
+            String key = txn.operations().get(0).key();
+            String[] keys = putKeys(key);
+            lean[1] = leaseHashPrefix(key);
+            return calls.write("commit", key, c -> RedisScripts.PUT.run(c, keys, lean))
+                    .thenApply(r -> TxnResult.of(r == 1));
+        }
         String key = txn.keys().get(0);
         RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own, layout, index);
         List<CompletableFuture<Void>> shards = new ArrayList<>();
