@@ -87,8 +87,11 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
 
     private static final byte[] EMPTY = new byte[0];
 
-    /** The {@code txn.lua} arguments before the value for one plain put: no condition, one operation. */
-    private static final byte[][] PLAIN_PUT_HEAD = {ascii("0"), ascii("1"), ascii("p")};
+    /** The {@code txn.lua} arguments before the kind for one operation: no condition, one operation. */
+    private static final byte[][] ONE_OPERATION_HEAD = {ascii("0"), ascii("1")};
+
+    /** What an old lease id completes into on one server: its lease hash (see {@code put.lua}). */
+    private static final byte[] SERVER_LEASE_PREFIX = ascii(ReservedKeys.Layout.SERVER.leaseHashPrefix(""));
 
     /** The {@code txn.lua} kind of a delete. */
     private static final byte[] DELETE_KIND = ascii("d");
@@ -187,23 +190,22 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         Keys.checkValue(key, value, settings.maxValueBytes());
         byte[] copy = value.clone();
         // A script rather than SET: the key may have been under a lease, whose bookkeeping goes with the write.
-        String[] keys = index == null ? new String[] {key, layout.leaseOf(key)} : RedisKeyIndex.writeKeys(List.of(key));
-        byte[] cleanup = ascii(layout.leaseHashPrefix(key));
+        String[] keys = putKeys(key);
+        byte[] cleanup = leaseHashPrefix(key);
         return calls.write(
-                "put",
-                key,
-                c -> RedisScripts.TXN
-                        .run(
-                                c,
-                                keys,
-                                PLAIN_PUT_HEAD[0],
-                                PLAIN_PUT_HEAD[1],
-                                PLAIN_PUT_HEAD[2],
-                                copy,
-                                EMPTY,
-                                EMPTY,
-                                cleanup)
-                        .thenApply(n -> null));
+                "put", key, c -> RedisScripts.PUT.run(c, keys, copy, cleanup).thenApply(n -> null));
+    }
+
+    /** {@code put.lua}'s KEYS for {@code key}: the key, its lease-id key, and the key index if kept. */
+    private String[] putKeys(String key) {
+        return index == null
+                ? new String[] {key, layout.leaseOf(key)}
+                : new String[] {key, ReservedKeys.leaseOf(key), index};
+    }
+
+    /** What an old lease id of {@code key} completes into: the hash the key is removed from. */
+    private byte[] leaseHashPrefix(String key) {
+        return layout == ReservedKeys.Layout.SERVER ? SERVER_LEASE_PREFIX : ascii(layout.leaseHashPrefix(key));
     }
 
     /**
@@ -216,8 +218,8 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
         return RedisScripts.TXN.run(
                 c,
                 new String[] {key, layout.leaseOf(key)},
-                PLAIN_PUT_HEAD[0],
-                PLAIN_PUT_HEAD[1],
+                ONE_OPERATION_HEAD[0],
+                ONE_OPERATION_HEAD[1],
                 DELETE_KIND,
                 EMPTY,
                 EMPTY,
@@ -335,6 +337,15 @@ final class RedisKvStoreClient implements KvStoreClient, BoundedByTimeout, KeyIn
     public CompletableFuture<TxnResult> commit(Txn txn) {
         Keys.checkTxn(
                 settings.storeType(), txn, settings.maxValueBytes(), RedisTransactions.MAX_SIZE, txnCapabilities(txn));
+        byte[][] lean = RedisTransactions.leanPut(txn);
+        if (lean != null) {
+            // One plain put, at most one condition on its key: put.lua, the lean form of txn.lua.
+            String key = txn.operations().get(0).key();
+            String[] keys = putKeys(key);
+            lean[1] = leaseHashPrefix(key);
+            return calls.write("commit", key, c -> RedisScripts.PUT.run(c, keys, lean))
+                    .thenApply(r -> TxnResult.of(r == 1));
+        }
         String key = txn.keys().get(0);
         RedisTransactions.Call call = RedisTransactions.encode(txn, leases::own, layout, index);
         List<CompletableFuture<Void>> shards = new ArrayList<>();

@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The Lua scripts the store runs on the master, each as one atomic step: a transaction, and a
  * lease's grant, keep-alive and revoke, and the key index's upkeep (sources beside this class:
- * {@code txn.lua}, {@code grant.lua}, {@code shard.lua}, {@code slot.lua}, {@code keepalive.lua},
+ * {@code txn.lua}, {@code put.lua}, {@code grant.lua}, {@code shard.lua}, {@code slot.lua}, {@code keepalive.lua},
  * {@code revoke.lua}, {@code prune.lua}, {@code reindex.lua}).
  *
  * <p>A script is sent by its SHA-1 ({@code EVALSHA}); when Redis does not know it
@@ -30,6 +30,8 @@ enum RedisScripts {
 
     /** {@code txn.lua}: conditions, then writes (plain, leased, deletes), or nothing. */
     TXN("txn.lua"),
+    /** {@code put.lua}: one plain put, dropping the key's lease bookkeeping if it had any. */
+    PUT("put.lua"),
     /** {@code grant.lua}: a new lease id and the lease's hash. */
     GRANT("grant.lua"),
     /** {@code shard.lua}: on a cluster, a lease's root hash or its shard in one slot, unless it exists. */

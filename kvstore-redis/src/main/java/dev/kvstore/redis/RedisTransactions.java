@@ -42,6 +42,40 @@ final class RedisTransactions {
     record Call(String[] keys, byte[][] args, List<RedisLease> leases) {}
 
     /**
+     * {@code put.lua}'s ARGV for a checked transaction of one plain put and at most one condition,
+     * on the put's key (a compare-and-set, {@code putIfAbsent}): the value, a slot for the old-lease
+     * hash prefix (index 1, left {@code null} for the caller), then the condition's kind and value.
+     *
+     * @param txn the transaction, checked
+     * @return the arguments, or {@code null} when the transaction has another shape (then {@link #encode})
+     */
+    static byte[][] leanPut(Txn txn) {
+        List<Txn.Condition> conditions = txn.conditions();
+        List<Txn.Operation> operations = txn.operations();
+        if (operations.size() != 1
+                || conditions.size() > 1
+                || !(operations.get(0) instanceof Txn.Put put)
+                || put.lease().isPresent()) {
+            return null;
+        }
+        if (conditions.isEmpty()) {
+            return new byte[][] {put.value(), null};
+        }
+        Txn.Condition c = conditions.get(0);
+        if (!c.key().equals(put.key())) {
+            return null;
+        }
+        if (c instanceof Txn.Absent) {
+            return new byte[][] {put.value(), null, ABSENT, EMPTY};
+        } else if (c instanceof Txn.Present) {
+            return new byte[][] {put.value(), null, PRESENT, EMPTY};
+        } else if (c instanceof Txn.ValueIs v) {
+            return new byte[][] {put.value(), null, VALUE, v.value()};
+        }
+        return null;
+    }
+
+    /**
      * Encodes a checked transaction (no version conditions: the store keeps none).
      *
      * @param txn the transaction, with full keys

@@ -221,6 +221,33 @@ class RedisLeaseIT {
     }
 
     @Test
+    @DisplayName("a compare-and-set over a leased key detaches it as a put does; a failed one leaves the lease")
+    void compareAndSetDetaches() {
+        try (Backend b = backend()) {
+            KvLease lease = b.grantLease(TTL);
+            b.put("e", bytes("leased"), lease);
+            assertThat(b.commit(Txn.builder()
+                                    .ifValue("e", bytes("other"))
+                                    .put("e", bytes("x"))
+                                    .build())
+                            .succeeded())
+                    .isFalse();
+            assertThat(b.get("e")).map(KvPair::lease).hasValue(lease.id());
+            assertThat(pttl("e")).isPositive();
+            assertThat(b.commit(Txn.builder()
+                                    .ifValue("e", bytes("leased"))
+                                    .put("e", bytes("swapped"))
+                                    .build())
+                            .succeeded())
+                    .isTrue();
+            assertThat(b.get("e")).map(KvPair::lease).hasValue(0L);
+            assertThat(pttl("e")).isEqualTo(-1L);
+            lease.revoke();
+            assertThat(b.get("e")).map(KvPair::valueAsString).hasValue("swapped");
+        }
+    }
+
+    @Test
     @DisplayName(
             "a SET from redis-cli over a leased key detaches it: lease 0 after the next keep-alive, and revoke leaves it")
     void cliSetDetaches() {
@@ -266,14 +293,17 @@ class RedisLeaseIT {
         try (Backend b = backend()) {
             b.put("s", "1");
             KvLease lease = b.grantLease(TTL);
-            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.TXN.sha())
+            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.PUT.sha(), RedisScripts.GRANT.sha())
                             .strip())
-                    .isEqualTo("1");
+                    .isEqualTo("1\n1");
             redis.redisCli("SCRIPT", "FLUSH");
-            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.TXN.sha())
+            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.PUT.sha())
                             .strip())
                     .isEqualTo("0");
             b.put("s", "2");
+            assertThat(redis.redisCli("SCRIPT", "EXISTS", RedisScripts.PUT.sha(), RedisScripts.TXN.sha())
+                            .strip())
+                    .isEqualTo("1\n0");
             assertThat(b.putIfAbsent("s", bytes("3"))).isFalse();
             assertThat(b.get("s")).map(KvPair::valueAsString).hasValue("2");
             b.put("leased", bytes("v"), lease);
