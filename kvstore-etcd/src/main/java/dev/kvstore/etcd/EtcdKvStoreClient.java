@@ -1,6 +1,7 @@
 package dev.kvstore.etcd;
 
 import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.ByteString;
 import dev.kvstore.KvCapability;
 import dev.kvstore.KvEvent;
 import dev.kvstore.KvLease;
@@ -556,8 +557,12 @@ final class EtcdKvStoreClient implements KvStoreClient, BoundedByTimeout, Snapsh
         return EtcdErrors.failed(op, key, "the client is closed");
     }
 
-    private static ByteSequence bytes(String key) {
-        return ByteSequence.from(key, StandardCharsets.UTF_8);
+    /**
+     * A key's UTF-8 bytes in one copy: {@code ByteSequence.from(String, Charset)} encodes into an
+     * array, then copies it into its {@code ByteString}; {@code copyFromUtf8} wraps the encoded array.
+     */
+    static ByteSequence bytes(String key) {
+        return ByteSequence.from(ByteString.copyFromUtf8(key));
     }
 
     static KvPair pair(KeyValue kv) {
