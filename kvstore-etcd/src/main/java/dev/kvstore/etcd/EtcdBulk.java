@@ -11,7 +11,6 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -59,7 +58,7 @@ final class EtcdBulk {
         for (List<String> batch : Bulk.batches(checked, settings.maxTxnOps(), 0, k -> 0)) {
             Op[] ops = new Op[batch.size()];
             for (int i = 0; i < ops.length; i++) {
-                ops[i] = Op.get(bytes(batch.get(i)), GetOption.DEFAULT);
+                ops[i] = Op.get(EtcdKvStoreClient.bytes(batch.get(i)), GetOption.DEFAULT);
             }
             sent.add(send("getAll", batch.get(0), ops));
         }
@@ -97,7 +96,8 @@ final class EtcdBulk {
             Op[] ops = new Op[batch.size()];
             for (int i = 0; i < ops.length; i++) {
                 Map.Entry<String, byte[]> e = batch.get(i);
-                ops[i] = Op.put(bytes(e.getKey()), ByteSequence.from(e.getValue()), PutOption.DEFAULT);
+                ops[i] =
+                        Op.put(EtcdKvStoreClient.bytes(e.getKey()), ByteSequence.from(e.getValue()), PutOption.DEFAULT);
             }
             sent.add(send("putAll", batch.get(0).getKey(), ops));
         }
@@ -113,7 +113,7 @@ final class EtcdBulk {
         for (List<String> batch : Bulk.batches(checked, settings.maxTxnOps(), 0, k -> 0)) {
             Op[] ops = new Op[batch.size()];
             for (int i = 0; i < ops.length; i++) {
-                ops[i] = Op.delete(bytes(batch.get(i)), DeleteOption.DEFAULT);
+                ops[i] = Op.delete(EtcdKvStoreClient.bytes(batch.get(i)), DeleteOption.DEFAULT);
             }
             sent.add(send("deleteAll", batch.get(0), ops));
         }
@@ -126,9 +126,5 @@ final class EtcdBulk {
 
     private static long size(Map.Entry<String, byte[]> e) {
         return e.getKey().length() * 3L + e.getValue().length + ENTRY_OVERHEAD;
-    }
-
-    private static ByteSequence bytes(String key) {
-        return ByteSequence.from(key, StandardCharsets.UTF_8);
     }
 }

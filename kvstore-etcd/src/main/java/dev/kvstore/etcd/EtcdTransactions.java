@@ -10,7 +10,6 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -56,7 +55,7 @@ final class EtcdTransactions {
         Cmp[] compares = new Cmp[txn.conditions().size()];
         int i = 0;
         for (Txn.Condition condition : txn.conditions()) {
-            ByteSequence key = bytes(condition.key());
+            ByteSequence key = EtcdKvStoreClient.bytes(condition.key());
             bytes += key.size() + ENTRY_OVERHEAD;
             compares[i++] = compare(key, condition);
             if (condition instanceof Txn.ValueIs v) {
@@ -66,7 +65,7 @@ final class EtcdTransactions {
         Op[] requests = new Op[txn.operations().size()];
         i = 0;
         for (Txn.Operation operation : txn.operations()) {
-            ByteSequence key = bytes(operation.key());
+            ByteSequence key = EtcdKvStoreClient.bytes(operation.key());
             bytes += key.size() + ENTRY_OVERHEAD;
             if (operation instanceof Txn.Put put) {
                 bytes += put.valueLength();
@@ -114,9 +113,5 @@ final class EtcdTransactions {
         }
         Txn.ValueIs v = (Txn.ValueIs) condition;
         return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(v.value())));
-    }
-
-    private static ByteSequence bytes(String key) {
-        return ByteSequence.from(key, StandardCharsets.UTF_8);
     }
 }
