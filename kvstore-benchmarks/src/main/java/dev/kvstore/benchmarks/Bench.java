@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * where the "driver" is the store's own client without the façade), {@code
  * bench.workloads} ({@code all} or ids such as {@code get-1t,list}), {@code bench.millis} (one
  * measured round, default 1000), {@code bench.warmUpMillis} (the warm-up round of each side, default
- * one measured round: at a few thousand operations per second one second does not get every path
- * compiled, and the compiler's CPU time then counts in the measured rounds), {@code bench.noise} (the workload of the noise row, default {@code
+ * 3000 or one measured round if longer: at a few thousand operations per second one second does not
+ * get every path compiled, and the compiler's CPU time then counts in the measured rounds; on etcd
+ * it was most of a one-thread put's CPU), {@code bench.noise} (the workload of the noise row, default {@code
  * get-16t}; {@code none} for no noise row), {@code bench.only} ({@code backend} or {@code driver}: run
  * that side alone, for a profiler; the other side's columns then stay empty), {@code bench.options}
  * (store options for the Backend side, {@code k=v[,k2=v2]}, e.g. {@code key-index=true} with
@@ -77,7 +78,7 @@ public final class Bench {
                 stores,
                 workloads,
                 TimeUnit.MILLISECONDS.toNanos(millis),
-                TimeUnit.MILLISECONDS.toNanos(warmUp > 0 ? warmUp : millis),
+                TimeUnit.MILLISECONDS.toNanos(warmUp > 0 ? warmUp : Math.max(3000, millis)),
                 n.equals("none") ? null : Workload.byId(n));
         boolean ok = bench.run();
         System.exit(ok ? 0 : 1);
