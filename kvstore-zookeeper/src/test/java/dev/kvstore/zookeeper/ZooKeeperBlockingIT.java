@@ -10,6 +10,7 @@ import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.spi.WaitingCaller;
+import dev.kvstore.testing.TestServerExtension;
 import dev.kvstore.testing.ZooKeeperServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,10 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Backend's blocking forms, which run ZooKeeper's synchronous API on the calling thread: bounded
@@ -38,17 +38,8 @@ class ZooKeeperBlockingIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final byte[] VALUE = "v".getBytes(StandardCharsets.UTF_8);
 
-    private static ZooKeeperServer server;
-
-    @BeforeAll
-    static void startServer() {
-        server = ZooKeeperServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServerExtension<ZooKeeperServer> ZOOKEEPER = TestServerExtension.of(ZooKeeperServer::start);
 
     /** What a call on its own thread ended with, and whether that thread was left interrupted. */
     private record Outcome(Throwable failure, boolean interrupted) {}
@@ -78,7 +69,7 @@ class ZooKeeperBlockingIT {
     @DisplayName("a frozen server: each blocking call fails with the timeout within the timeout + 1.5 s, and its"
             + " thread is not left interrupted")
     void frozenServer() throws Exception {
-        try (Backend backend = Backend.create("zookeeper", server.address(), TIMEOUT, "frozen")) {
+        try (Backend backend = Backend.create("zookeeper", ZOOKEEPER.address(), TIMEOUT, "frozen")) {
             backend.put("k", "1");
             backend.put("c", "1");
             long version = backend.get("c").orElseThrow().version();
@@ -92,7 +83,7 @@ class ZooKeeperBlockingIT {
             calls.put("compareAndSet", b -> b.compareAndSet("c", version, VALUE));
             calls.put("putIfAbsent", b -> b.putIfAbsent("new", VALUE));
 
-            server.freeze();
+            ZOOKEEPER.server().freeze();
             try {
                 long until = System.nanoTime() + TIMEOUT.plusMillis(1500).toNanos();
                 Map<String, CompletableFuture<Outcome>> outcomes = new LinkedHashMap<>();
@@ -114,7 +105,7 @@ class ZooKeeperBlockingIT {
                             .isFalse();
                 }
             } finally {
-                server.thaw();
+                ZOOKEEPER.server().thaw();
             }
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                 backend.put("after", "1");
@@ -130,7 +121,7 @@ class ZooKeeperBlockingIT {
     void madeOnTheCallingThread() {
         KvStoreConfig config = KvStoreConfig.builder()
                 .storeType("zookeeper")
-                .address(server.address())
+                .address(ZOOKEEPER.address())
                 .timeout(Duration.ofSeconds(5))
                 .build();
         try (KvStoreClient client = new ZooKeeperKvStoreProvider().create(config)) {
@@ -163,9 +154,9 @@ class ZooKeeperBlockingIT {
     @DisplayName("a blocking call on a frozen server that someone else interrupts fails as interrupted and keeps"
             + " the interrupt")
     void interruptedBySomeoneElse() throws ExecutionException, InterruptedException {
-        try (Backend backend = Backend.create("zookeeper", server.address(), Duration.ofSeconds(20), "interrupt")) {
+        try (Backend backend = Backend.create("zookeeper", ZOOKEEPER.address(), Duration.ofSeconds(20), "interrupt")) {
             backend.put("k", "1");
-            server.freeze();
+            ZOOKEEPER.server().freeze();
             try {
                 AtomicReference<Thread> caller = new AtomicReference<>();
                 CompletableFuture<Outcome> outcome =
@@ -182,7 +173,7 @@ class ZooKeeperBlockingIT {
                         .hasMessageContaining("interrupted");
                 assertThat(o.interrupted()).isTrue();
             } finally {
-                server.thaw();
+                ZOOKEEPER.server().thaw();
             }
         }
     }
