@@ -177,6 +177,13 @@ final class ZooKeeperTransactions {
         if (attempt > ZooKeeperWriter.MAX_ATTEMPTS) {
             return ZooKeeperWriter.giveUp("commit", txn.keys().get(0));
         }
+        if (attempt >= ZooKeeperWriter.PAUSE_FROM_ATTEMPT) {
+            return ZooKeeperWriter.pause(attempt).thenCompose(x -> tryCommit(txn, attempt));
+        }
+        return tryCommit(txn, attempt);
+    }
+
+    private CompletableFuture<Boolean> tryCommit(Txn txn, int attempt) {
         List<String> keys = txn.keys();
         List<String> keyPaths = keys.stream().map(paths::path).toList();
         Map<String, ZooKeeperReader.Znode> state = new HashMap<>();

@@ -5,13 +5,16 @@ import static dev.kvstore.zookeeper.ZooKeeperErrors.isConnectionProblem;
 import static dev.kvstore.zookeeper.ZooKeeperErrors.recover;
 import static dev.kvstore.zookeeper.ZooKeeperReader.DONE;
 
+import dev.kvstore.spi.Futures;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.x.async.AsyncCuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -39,6 +42,16 @@ final class ZooKeeperWriter {
     /** How often a write is tried again when concurrent writers keep changing its znode. */
     static final int MAX_ATTEMPTS = 64;
 
+    /**
+     * From this attempt on, a retry first pauses for a random time (full jitter) whose bound doubles
+     * from {@link #FIRST_PAUSE_MICROS} up to {@link #MAX_PAUSE_MICROS}: writers that keep undoing
+     * each other's steps spread out instead of spending their attempts in lockstep.
+     */
+    static final int PAUSE_FROM_ATTEMPT = 2;
+
+    static final long FIRST_PAUSE_MICROS = 500;
+    static final long MAX_PAUSE_MICROS = 50_000;
+
     private final ZooKeeperConnection connection;
     private final AsyncCuratorFramework async;
     private final ZooKeeperReader reader;
@@ -60,6 +73,13 @@ final class ZooKeeperWriter {
         if (attempt > MAX_ATTEMPTS) {
             return giveUp("write", path);
         }
+        if (attempt >= PAUSE_FROM_ATTEMPT) {
+            return pause(attempt).thenCompose(x -> tryPut(path, value, attempt));
+        }
+        return tryPut(path, value, attempt);
+    }
+
+    private CompletableFuture<Void> tryPut(String path, byte[] value, int attempt) {
         ZooKeeper zk = attempt == 0 ? connection.connectedHandle() : null;
         if (zk != null) {
             CompletableFuture<Void> f = new CompletableFuture<>();
@@ -234,6 +254,13 @@ final class ZooKeeperWriter {
         if (attempt > MAX_ATTEMPTS) {
             return giveUp("write", path);
         }
+        if (attempt >= PAUSE_FROM_ATTEMPT) {
+            return pause(attempt).thenCompose(x -> tryDelete(path, attempt));
+        }
+        return tryDelete(path, attempt);
+    }
+
+    private CompletableFuture<Void> tryDelete(String path, int attempt) {
         ZooKeeper zk = attempt == 0 ? connection.connectedHandle() : null;
         if (zk != null) {
             CompletableFuture<Void> f = new CompletableFuture<>();
@@ -316,6 +343,21 @@ final class ZooKeeperWriter {
     static String parent(String path) {
         int slash = path.lastIndexOf('/');
         return slash <= 0 ? "/" : path.substring(0, slash);
+    }
+
+    /** Completes after the random pause before retry {@code attempt} (see {@link #PAUSE_FROM_ATTEMPT}). */
+    static CompletableFuture<Void> pause(int attempt) {
+        long bound = pauseBoundMicros(attempt);
+        long micros = ThreadLocalRandom.current().nextLong(bound + 1);
+        CompletableFuture<Void> paused = new CompletableFuture<>();
+        Futures.schedule(() -> paused.complete(null), Duration.ofNanos(micros * 1_000));
+        return paused;
+    }
+
+    /** The upper bound of the pause before retry {@code attempt}, in microseconds. */
+    static long pauseBoundMicros(int attempt) {
+        int doublings = Math.min(Math.max(attempt - PAUSE_FROM_ATTEMPT, 0), 20);
+        return Math.min(MAX_PAUSE_MICROS, FIRST_PAUSE_MICROS << doublings);
     }
 
     static <T> CompletableFuture<T> giveUp(String op, String subject) {
