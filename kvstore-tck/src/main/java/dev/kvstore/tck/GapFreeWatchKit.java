@@ -16,20 +16,19 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -320,45 +319,24 @@ public abstract class GapFreeWatchKit extends TransactionKit {
             srv.freeze();
             try {
                 Duration bound = b.timeout().plusMillis(1500);
-                List<Supplier<Object>> ops = List.of(
-                        () -> b.get("w/before"),
-                        () -> {
-                            b.put("w/x", "2");
-                            return null;
-                        },
-                        () -> b.list("w/"),
-                        () -> b.listKeys("w/"),
-                        () -> b.exists("w/x"),
-                        () -> {
-                            b.delete("w/x");
-                            return null;
-                        },
-                        () -> b.createWatch("w/", true, e -> {}));
-                List<CompletableFuture<Throwable>> calls = new ArrayList<>();
-                List<Long> started = new ArrayList<>();
-                for (Supplier<Object> op : ops) {
-                    started.add(System.nanoTime());
-                    calls.add(CompletableFuture.supplyAsync(() -> {
-                        try {
-                            op.get();
-                            return null;
-                        } catch (Throwable t) {
-                            return t;
-                        }
-                    }));
-                }
-                for (int i = 0; i < calls.size(); i++) {
-                    Throwable t;
-                    try {
-                        long left = bound.toNanos() - (System.nanoTime() - started.get(i));
-                        t = calls.get(i).get(Math.max(left, 0), TimeUnit.NANOSECONDS);
-                    } catch (TimeoutException e) {
-                        throw new AssertionError("call " + i + " hung past the timeout + 1.5 s on a frozen server", e);
-                    } catch (InterruptedException | ExecutionException e) {
-                        throw new AssertionError(e);
-                    }
-                    assertThat(t).as("call %d on a frozen server", i).isInstanceOf(KvStoreUnavailableException.class);
-                }
+                Map<String, Callable<?>> ops = new LinkedHashMap<>();
+                ops.put("get", () -> b.get("w/before"));
+                ops.put("put", () -> {
+                    b.put("w/x", "2");
+                    return null;
+                });
+                ops.put("list", () -> b.list("w/"));
+                ops.put("listKeys", () -> b.listKeys("w/"));
+                ops.put("exists", () -> b.exists("w/x"));
+                ops.put("delete", () -> {
+                    b.delete("w/x");
+                    return null;
+                });
+                ops.put("createWatch", () -> b.createWatch("w/", true, e -> {}));
+                outcomesWithin(bound, ops)
+                        .forEach((what, t) -> assertThat(t)
+                                .as("%s on a frozen server (bound: the timeout + 1.5 s)", what)
+                                .isInstanceOf(KvStoreUnavailableException.class));
             } finally {
                 srv.thaw();
             }

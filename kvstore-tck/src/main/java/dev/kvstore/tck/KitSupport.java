@@ -16,12 +16,18 @@ import dev.kvstore.testing.TcpProxy;
 import dev.kvstore.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -205,6 +211,56 @@ public abstract class KitSupport {
             return e;
         }
         return fail("expected the operation to fail, but it succeeded");
+    }
+
+    /**
+     * Runs every operation at once, each on a thread of its own (not a shared pool, which on a
+     * machine with a few cores would run blocking calls a few at a time), and returns how each
+     * ended: its failure, or {@code null} when it returned. Fails the test when an operation has
+     * not ended within {@code bound} of its own start.
+     *
+     * @param bound how long each operation may run
+     * @param operations the operations by name (the name is in the failure message), run in order
+     * @return name → what the operation threw, or {@code null}; in the operations' order
+     */
+    protected static Map<String, Throwable> outcomesWithin(Duration bound, Map<String, Callable<?>> operations) {
+        ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, operations.size()), r -> {
+            Thread t = new Thread(r, "kit-operation");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Map<String, Future<Throwable>> running = new LinkedHashMap<>();
+            Map<String, Long> started = new LinkedHashMap<>();
+            operations.forEach((name, op) -> {
+                started.put(name, System.nanoTime());
+                running.put(name, threads.submit(() -> {
+                    try {
+                        op.call();
+                        return null;
+                    } catch (Throwable t) {
+                        return t;
+                    }
+                }));
+            });
+            Map<String, Throwable> outcomes = new LinkedHashMap<>();
+            for (Map.Entry<String, Future<Throwable>> e : running.entrySet()) {
+                long left = bound.toNanos() - (System.nanoTime() - started.get(e.getKey()));
+                try {
+                    outcomes.put(e.getKey(), e.getValue().get(Math.max(left, 0), TimeUnit.NANOSECONDS));
+                } catch (TimeoutException t) {
+                    throw new AssertionError(e.getKey() + " did not end within " + bound, t);
+                } catch (InterruptedException t) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(t);
+                } catch (ExecutionException t) {
+                    throw new AssertionError("cannot happen: the task returns what the operation threw", t);
+                }
+            }
+            return outcomes;
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     /**

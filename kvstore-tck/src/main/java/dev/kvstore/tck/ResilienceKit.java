@@ -2,7 +2,6 @@ package dev.kvstore.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kvstore.KvCapability;
@@ -14,18 +13,19 @@ import dev.kvstore.KvWatch;
 import dev.kvstore.backend.Backend;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -243,24 +243,12 @@ public abstract class ResilienceKit extends WatchKit {
             return b.timeout().plusSeconds(3);
         }
 
-        private void assertUnavailableWithin(Backend b, String what, Runnable operation) {
-            CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-                try {
-                    operation.run();
-                    return null;
-                } catch (Throwable t) {
-                    return t;
-                }
-            });
-            Throwable t;
-            try {
-                t = outcome.get(bound(b).toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                throw new AssertionError(what + " did not fail within " + bound(b) + " (the timeout plus 3 s)", e);
-            } catch (InterruptedException | ExecutionException e) {
-                throw new AssertionError(e);
-            }
-            assertThat(t).as(what).isInstanceOf(KvStoreUnavailableException.class);
+        /** Runs the operations at once; each must fail with KvStoreUnavailableException within its bound. */
+        private void assertUnavailableWithin(Duration bound, Map<String, Callable<?>> operations) {
+            Map<String, Throwable> outcomes = outcomesWithin(bound, operations);
+            outcomes.forEach((what, t) -> assertThat(t)
+                    .as("%s on an unreachable store (bound: the timeout plus 3 s, %s)", what, bound)
+                    .isInstanceOf(KvStoreUnavailableException.class));
         }
 
         @Test
@@ -274,14 +262,25 @@ public abstract class ResilienceKit extends WatchKit {
         @DisplayName("every operation fails with KvStoreUnavailableException within the timeout")
         void operationsFail() {
             Backend b = unreachable();
-            assertUnavailableWithin(b, "put", () -> b.put("k", "v"));
-            assertUnavailableWithin(b, "get", () -> b.get("k"));
-            assertUnavailableWithin(b, "list", () -> b.list("k"));
-            assertUnavailableWithin(b, "listKeys", () -> b.listKeys("k"));
-            assertUnavailableWithin(b, "exists", () -> b.exists("k"));
-            assertUnavailableWithin(b, "delete", () -> b.delete("k"));
-            assertUnavailableWithin(b, "deleteWithPrefix", () -> b.deleteWithPrefix("k"));
-            assertUnavailableWithin(b, "createWatch", () -> b.createWatch("k", true, e -> {}));
+            Map<String, Callable<?>> ops = new LinkedHashMap<>();
+            ops.put("put", () -> {
+                b.put("k", "v");
+                return null;
+            });
+            ops.put("get", () -> b.get("k"));
+            ops.put("list", () -> b.list("k"));
+            ops.put("listKeys", () -> b.listKeys("k"));
+            ops.put("exists", () -> b.exists("k"));
+            ops.put("delete", () -> {
+                b.delete("k");
+                return null;
+            });
+            ops.put("deleteWithPrefix", () -> {
+                b.deleteWithPrefix("k");
+                return null;
+            });
+            ops.put("createWatch", () -> b.createWatch("k", true, e -> {}));
+            assertUnavailableWithin(bound(b), ops);
             assertThat(b.isAlive()).isFalse();
         }
 
@@ -302,32 +301,28 @@ public abstract class ResilienceKit extends WatchKit {
             KvStoreConfig c = unreachableConfig().orElse(null);
             assumeTrue(c != null, "this store cannot be unreachable (no unreachableConfig())");
             try (KvStoreClient down = providerFor(c.storeType()).create(c)) {
-                Throwable t = failureOf(() -> down.get(ns + "k"));
-                assertThat(t).isInstanceOf(KvStoreUnavailableException.class);
-                if (dev.kvstore.spi.BoundedByTimeout.isBounded(down)) {
+                if (!dev.kvstore.spi.BoundedByTimeout.isBounded(down)) {
+                    assertThat(failureOf(() -> down.get(ns + "k"))).isInstanceOf(KvStoreUnavailableException.class);
+                } else {
                     // The Backend arms no timer for such a store: its own futures must end in time.
-                    Duration bound = c.timeout().plusSeconds(3);
-                    for (Supplier<CompletableFuture<?>> op : List.<Supplier<CompletableFuture<?>>>of(
-                            () -> down.put(ns + "k", bytes("v")),
-                            () -> down.list(ns),
-                            () -> down.listKeys(ns),
-                            () -> down.exists(ns + "k"),
-                            () -> down.delete(ns + "k"),
-                            () -> down.deleteWithPrefix(ns),
-                            () -> down.get(ns + "k"))) {
-                        CompletableFuture<?> f = op.get();
+                    Map<String, Supplier<CompletableFuture<?>>> ops = new LinkedHashMap<>();
+                    ops.put("get", () -> down.get(ns + "k"));
+                    ops.put("put", () -> down.put(ns + "k", bytes("v")));
+                    ops.put("list", () -> down.list(ns));
+                    ops.put("listKeys", () -> down.listKeys(ns));
+                    ops.put("exists", () -> down.exists(ns + "k"));
+                    ops.put("delete", () -> down.delete(ns + "k"));
+                    ops.put("deleteWithPrefix", () -> down.deleteWithPrefix(ns));
+                    Map<String, Callable<?>> waits = new LinkedHashMap<>();
+                    ops.forEach((what, op) -> waits.put(what, () -> {
                         try {
-                            f.get(bound.toMillis(), TimeUnit.MILLISECONDS);
-                            fail("an operation on an unreachable store succeeded");
-                        } catch (TimeoutException e) {
-                            throw new AssertionError(
-                                    "the store is BoundedByTimeout but an operation's future"
-                                            + " did not complete within " + bound + " (the timeout plus 3 s)",
-                                    e);
+                            return op.get().get();
                         } catch (ExecutionException e) {
-                            assertThat(e.getCause()).isInstanceOf(KvStoreUnavailableException.class);
+                            throw e.getCause() instanceof Exception cause ? cause : e;
                         }
-                    }
+                    }));
+                    // Started together: each future must fail within the timeout plus 3 s of its start.
+                    assertUnavailableWithin(c.timeout().plusSeconds(3), waits);
                 }
                 assertThat(await(down.isConnectionUp())).isFalse();
             }
