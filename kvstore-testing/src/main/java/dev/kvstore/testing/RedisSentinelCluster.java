@@ -292,9 +292,14 @@ public final class RedisSentinelCluster implements TestServer {
         if (current.equals(server.address())) {
             Resp.call(server.port(), "REPLICAOF", "NO", "ONE");
         } else {
-            int colon = current.lastIndexOf(':');
-            Resp.call(server.port(), "REPLICAOF", current.substring(0, colon), current.substring(colon + 1));
+            replicate(server, current);
         }
+    }
+
+    /** Makes {@code server} a replica of the master at {@code masterAddress} (host:port). */
+    private static void replicate(RedisServer server, String masterAddress) {
+        int colon = masterAddress.lastIndexOf(':');
+        Resp.call(server.port(), "REPLICAOF", masterAddress.substring(0, colon), masterAddress.substring(colon + 1));
     }
 
     /**
@@ -379,6 +384,14 @@ public final class RedisSentinelCluster implements TestServer {
             }
             RedisServer current = replica.address().equals(agreed) ? replica : master;
             RedisServer other = current == master ? replica : master;
+            if (other.isRunning()
+                    && infoField(other.port(), "replication", "role").equals("master")) {
+                // A master the sentinels no longer report (the old one after a failover, back from a
+                // freeze or a stop): the sentinels make it a replica only once it has gone on
+                // reporting itself a master for about 8 s; do at once what they would do.
+                replicate(other, agreed);
+                return false;
+            }
             return infoField(current.port(), "replication", "role").equals("master")
                     && (!other.isRunning()
                             || infoField(other.port(), "replication", "master_port")
