@@ -3,6 +3,7 @@ package dev.kvstore.benchmarks;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -23,6 +24,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -31,8 +34,22 @@ import java.util.function.Consumer;
  * notification (on one pub/sub connection for every watch) followed by a {@code GET} on a second
  * connection; compare-and-set and lock release
  * are Lua scripts by {@code EVALSHA}. Callbacks run on lettuce's Netty threads and never block.
+ *
+ * <p>With {@code -Dbench.driverListenerThread=true} (in {@code bench.jvmArgs}) the watch hands each
+ * value to a thread of a cached pool before the workload's listener sees it, as kvstore does (a
+ * listener never runs on an I/O thread, so one that blocks or calls the store cannot stall the
+ * connection): the driver's cost of that safety, to read the watch row against.
  */
 final class RedisDriver implements Side {
+
+    /** Set: watch values reach the listener through {@link #LISTENER_THREADS} (see the class comment). */
+    private static final boolean LISTENER_THREAD = Boolean.getBoolean("bench.driverListenerThread");
+
+    private static final Executor LISTENER_THREADS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "driver-listener");
+        t.setDaemon(true);
+        return t;
+    });
 
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final String CAS = "if redis.call('GET', KEYS[1]) == ARGV[1] then"
@@ -128,11 +145,17 @@ final class RedisDriver implements Side {
             @Override
             public void message(String subscribed, String channel, String message) {
                 if (subscribed.equals(pattern) && message.equals("set")) {
-                    reader.async().get(channel.substring(KEYSPACE.length())).thenAccept(v -> {
+                    Consumer<byte[]> deliver = v -> {
                         if (v != null) {
                             onPut.accept(v);
                         }
-                    });
+                    };
+                    RedisFuture<byte[]> read = reader.async().get(channel.substring(KEYSPACE.length()));
+                    if (LISTENER_THREAD) {
+                        read.thenAcceptAsync(deliver, LISTENER_THREADS);
+                    } else {
+                        read.thenAccept(deliver);
+                    }
                 }
             }
         };
