@@ -16,7 +16,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -319,20 +318,7 @@ public abstract class GapFreeWatchKit extends TransactionKit {
             srv.freeze();
             try {
                 Duration bound = b.timeout().plusMillis(1500);
-                Map<String, Callable<?>> ops = new LinkedHashMap<>();
-                ops.put("get", () -> b.get("w/before"));
-                ops.put("put", () -> {
-                    b.put("w/x", "2");
-                    return null;
-                });
-                ops.put("list", () -> b.list("w/"));
-                ops.put("listKeys", () -> b.listKeys("w/"));
-                ops.put("exists", () -> b.exists("w/x"));
-                ops.put("delete", () -> {
-                    b.delete("w/x");
-                    return null;
-                });
-                ops.put("createWatch", () -> b.createWatch("w/", true, e -> {}));
+                Map<String, Callable<?>> ops = backendOperations(b, "w/x", "w/");
                 outcomesWithin(bound, ops)
                         .forEach((what, t) -> assertThat(t)
                                 .as("%s on a frozen server (bound: the timeout + 1.5 s)", what)

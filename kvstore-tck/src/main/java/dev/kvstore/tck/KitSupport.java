@@ -214,6 +214,34 @@ public abstract class KitSupport {
     }
 
     /**
+     * The Backend's blocking operations on one key and one prefix, by name, for the cases that
+     * check how each fails (an unreachable or a frozen store): get, put, list, listKeys, exists,
+     * delete and createWatch (a watch made this way is left to the Backend's close).
+     *
+     * @param b the Backend
+     * @param key a key, relative to the Backend's path prefix
+     * @param prefix a prefix, relative to it
+     * @return name → the call, in that order; a new map the caller may add to
+     */
+    protected static Map<String, Callable<?>> backendOperations(Backend b, String key, String prefix) {
+        Map<String, Callable<?>> ops = new LinkedHashMap<>();
+        ops.put("get", () -> b.get(key));
+        ops.put("put", () -> {
+            b.put(key, "v");
+            return null;
+        });
+        ops.put("list", () -> b.list(prefix));
+        ops.put("listKeys", () -> b.listKeys(prefix));
+        ops.put("exists", () -> b.exists(key));
+        ops.put("delete", () -> {
+            b.delete(key);
+            return null;
+        });
+        ops.put("createWatch", () -> b.createWatch(prefix, true, e -> {}));
+        return ops;
+    }
+
+    /**
      * Runs every operation at once, each on a thread of its own (not a shared pool, which on a
      * machine with a few cores would run blocking calls a few at a time), and returns how each
      * ended: its failure, or {@code null} when it returned. Fails the test when an operation has

@@ -21,12 +21,10 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -262,24 +260,11 @@ public abstract class ResilienceKit extends WatchKit {
         @DisplayName("every operation fails with KvStoreUnavailableException within the timeout")
         void operationsFail() {
             Backend b = unreachable();
-            Map<String, Callable<?>> ops = new LinkedHashMap<>();
-            ops.put("put", () -> {
-                b.put("k", "v");
-                return null;
-            });
-            ops.put("get", () -> b.get("k"));
-            ops.put("list", () -> b.list("k"));
-            ops.put("listKeys", () -> b.listKeys("k"));
-            ops.put("exists", () -> b.exists("k"));
-            ops.put("delete", () -> {
-                b.delete("k");
-                return null;
-            });
+            Map<String, Callable<?>> ops = backendOperations(b, "k", "k");
             ops.put("deleteWithPrefix", () -> {
                 b.deleteWithPrefix("k");
                 return null;
             });
-            ops.put("createWatch", () -> b.createWatch("k", true, e -> {}));
             assertUnavailableWithin(bound(b), ops);
             assertThat(b.isAlive()).isFalse();
         }
@@ -305,24 +290,16 @@ public abstract class ResilienceKit extends WatchKit {
                     assertThat(failureOf(() -> down.get(ns + "k"))).isInstanceOf(KvStoreUnavailableException.class);
                 } else {
                     // The Backend arms no timer for such a store: its own futures must end in time.
-                    Map<String, Supplier<CompletableFuture<?>>> ops = new LinkedHashMap<>();
-                    ops.put("get", () -> down.get(ns + "k"));
-                    ops.put("put", () -> down.put(ns + "k", bytes("v")));
-                    ops.put("list", () -> down.list(ns));
-                    ops.put("listKeys", () -> down.listKeys(ns));
-                    ops.put("exists", () -> down.exists(ns + "k"));
-                    ops.put("delete", () -> down.delete(ns + "k"));
-                    ops.put("deleteWithPrefix", () -> down.deleteWithPrefix(ns));
-                    Map<String, Callable<?>> waits = new LinkedHashMap<>();
-                    ops.forEach((what, op) -> waits.put(what, () -> {
-                        try {
-                            return op.get().get();
-                        } catch (ExecutionException e) {
-                            throw e.getCause() instanceof Exception cause ? cause : e;
-                        }
-                    }));
+                    Map<String, Callable<?>> ops = new LinkedHashMap<>();
+                    ops.put("get", () -> await(down.get(ns + "k")));
+                    ops.put("put", () -> await(down.put(ns + "k", bytes("v"))));
+                    ops.put("list", () -> await(down.list(ns)));
+                    ops.put("listKeys", () -> await(down.listKeys(ns)));
+                    ops.put("exists", () -> await(down.exists(ns + "k")));
+                    ops.put("delete", () -> await(down.delete(ns + "k")));
+                    ops.put("deleteWithPrefix", () -> await(down.deleteWithPrefix(ns)));
                     // Started together: each future must fail within the timeout plus 3 s of its start.
-                    assertUnavailableWithin(c.timeout().plusSeconds(3), waits);
+                    assertUnavailableWithin(c.timeout().plusSeconds(3), ops);
                 }
                 assertThat(await(down.isConnectionUp())).isFalse();
             }
