@@ -1,6 +1,7 @@
 package dev.kvstore.tck;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.kvstore.KvCapability;
@@ -9,6 +10,7 @@ import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreClient;
 import dev.kvstore.KvStoreConfig;
 import dev.kvstore.KvStoreConfigurationException;
+import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.backend.Backend;
 import dev.kvstore.spi.KvStoreProvider;
@@ -243,49 +245,47 @@ public abstract class KitSupport {
 
     /**
      * Runs every operation at once, each on a thread of its own (not a shared pool, which on a
-     * machine with a few cores would run blocking calls a few at a time), and returns how each
-     * ended: its failure, or {@code null} when it returned. Fails the test when an operation has
-     * not ended within {@code bound} of its own start.
+     * machine with a few cores would run blocking calls a few at a time), and asserts that each
+     * fails with {@link KvStoreUnavailableException} within {@code bound}.
      *
-     * @param bound how long each operation may run
-     * @param operations the operations by name (the name is in the failure message), run in order
-     * @return name → what the operation threw, or {@code null}; in the operations' order
+     * @param bound how long each operation may run, from the moment they all start
+     * @param where what the store's state is, for the messages ("on a frozen server")
+     * @param operations the operations by name (the name is in the failure message)
      */
-    protected static Map<String, Throwable> outcomesWithin(Duration bound, Map<String, Callable<?>> operations) {
+    protected static void assertEachUnavailableWithin(
+            Duration bound, String where, Map<String, Callable<?>> operations) {
         ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, operations.size()), r -> {
             Thread t = new Thread(r, "kit-operation");
             t.setDaemon(true);
             return t;
         });
         try {
+            long deadline = System.nanoTime() + bound.toNanos();
             Map<String, Future<Throwable>> running = new LinkedHashMap<>();
-            Map<String, Long> started = new LinkedHashMap<>();
-            operations.forEach((name, op) -> {
-                started.put(name, System.nanoTime());
-                running.put(name, threads.submit(() -> {
-                    try {
-                        op.call();
-                        return null;
-                    } catch (Throwable t) {
-                        return t;
-                    }
-                }));
-            });
-            Map<String, Throwable> outcomes = new LinkedHashMap<>();
-            for (Map.Entry<String, Future<Throwable>> e : running.entrySet()) {
-                long left = bound.toNanos() - (System.nanoTime() - started.get(e.getKey()));
+            operations.forEach((name, op) -> running.put(name, threads.submit(() -> {
                 try {
-                    outcomes.put(e.getKey(), e.getValue().get(Math.max(left, 0), TimeUnit.NANOSECONDS));
+                    op.call();
+                    return null;
+                } catch (Throwable t) {
+                    return t;
+                }
+            })));
+            for (Map.Entry<String, Future<Throwable>> e : running.entrySet()) {
+                Throwable outcome;
+                try {
+                    outcome = e.getValue().get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException t) {
-                    throw new AssertionError(e.getKey() + " did not end within " + bound, t);
+                    throw new AssertionError(e.getKey() + " " + where + " did not end within " + bound, t);
                 } catch (InterruptedException t) {
                     Thread.currentThread().interrupt();
                     throw new AssertionError(t);
                 } catch (ExecutionException t) {
                     throw new AssertionError("cannot happen: the task returns what the operation threw", t);
                 }
+                assertThat(outcome)
+                        .as("%s %s (bound %s)", e.getKey(), where, bound)
+                        .isInstanceOf(KvStoreUnavailableException.class);
             }
-            return outcomes;
         } finally {
             threads.shutdownNow();
         }

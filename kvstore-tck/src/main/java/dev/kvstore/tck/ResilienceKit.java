@@ -241,14 +241,6 @@ public abstract class ResilienceKit extends WatchKit {
             return b.timeout().plusSeconds(3);
         }
 
-        /** Runs the operations at once; each must fail with KvStoreUnavailableException within its bound. */
-        private void assertUnavailableWithin(Duration bound, Map<String, Callable<?>> operations) {
-            Map<String, Throwable> outcomes = outcomesWithin(bound, operations);
-            outcomes.forEach((what, t) -> assertThat(t)
-                    .as("%s on an unreachable store (bound: the timeout plus 3 s, %s)", what, bound)
-                    .isInstanceOf(KvStoreUnavailableException.class));
-        }
-
         @Test
         @DisplayName("creating a Backend does not fail; it is not alive")
         void createDoesNotFail() {
@@ -265,7 +257,7 @@ public abstract class ResilienceKit extends WatchKit {
                 b.deleteWithPrefix("k");
                 return null;
             });
-            assertUnavailableWithin(bound(b), ops);
+            assertEachUnavailableWithin(bound(b), "on an unreachable store", ops);
             assertThat(b.isAlive()).isFalse();
         }
 
@@ -298,8 +290,8 @@ public abstract class ResilienceKit extends WatchKit {
                     ops.put("exists", () -> await(down.exists(ns + "k")));
                     ops.put("delete", () -> await(down.delete(ns + "k")));
                     ops.put("deleteWithPrefix", () -> await(down.deleteWithPrefix(ns)));
-                    // Started together: each future must fail within the timeout plus 3 s of its start.
-                    assertUnavailableWithin(c.timeout().plusSeconds(3), ops);
+                    // Started together: each future must fail within the timeout plus 3 s.
+                    assertEachUnavailableWithin(c.timeout().plusSeconds(3), "on an unreachable store", ops);
                 }
                 assertThat(await(down.isConnectionUp())).isFalse();
             }
