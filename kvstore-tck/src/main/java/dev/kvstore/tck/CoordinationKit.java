@@ -85,6 +85,30 @@ public abstract class CoordinationKit extends LeaseKit {
         }
 
         @Test
+        @DisplayName(
+                "a lock whose queue others moved on by 20 acquisitions still sees their holder, and they see it hold")
+        void staleViewOfTheQueue() {
+            KvLock a = backend("").lock(lockName(), SHORT_TTL);
+            KvLock b = backend("").lock(lockName(), SHORT_TTL);
+            a.tryAcquire(Duration.ZERO).orElseThrow().release();
+            long last = 0;
+            for (int i = 0; i < 20; i++) {
+                try (KvLockHandle h = b.tryAcquire(Duration.ZERO).orElseThrow()) {
+                    assertThat(h.fencingToken()).isGreaterThan(last);
+                    last = h.fencingToken();
+                }
+            }
+            KvLockHandle bHolds = b.tryAcquire(Duration.ZERO).orElseThrow();
+            assertThat(a.tryAcquire(Duration.ZERO)).isEmpty(); // a's view is 21 tokens old
+            bHolds.release();
+            KvLockHandle aHolds = a.tryAcquire(Duration.ZERO).orElseThrow();
+            assertThat(b.tryAcquire(Duration.ZERO)).isEmpty(); // b's view is two tokens old
+            assertThat(aHolds.fencingToken()).isGreaterThan(bHolds.fencingToken());
+            aHolds.release();
+            assertThat(queued(lockName())).isEmpty();
+        }
+
+        @Test
         @DisplayName("a waiter wakes when the holder releases, and waiters are served in arrival order")
         void waitersInOrder() throws Exception {
             KvLock lock = backend("").lock(lockName(), SHORT_TTL);

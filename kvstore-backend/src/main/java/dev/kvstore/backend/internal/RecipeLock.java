@@ -65,7 +65,7 @@ final class RecipeLock implements KvLock {
             session.join(handle);
             Outcome outcome;
             try {
-                outcome = awaitFirst(handle, session, deadline);
+                outcome = awaitFirst(handle, token, session, deadline);
             } catch (RuntimeException e) {
                 handle.abandon();
                 throw e;
@@ -81,12 +81,12 @@ final class RecipeLock implements KvLock {
         }
     }
 
-    private Outcome awaitFirst(LockHandle handle, Session session, long deadline) {
+    private Outcome awaitFirst(LockHandle handle, long token, Session session, long deadline) {
         while (true) {
             if (!session.isActive()) {
                 return Outcome.LOST;
             }
-            List<String> waiters = queue.waiters();
+            List<String> waiters = queue.waitersUpTo(token);
             int i = waiters.indexOf(handle.key());
             if (i < 0) {
                 return Outcome.LOST;

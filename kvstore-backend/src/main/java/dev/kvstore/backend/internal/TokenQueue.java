@@ -10,9 +10,11 @@ import dev.kvstore.Txn;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The queue under a lock or election name: a persistent counter {@code <name>/fence} and one
@@ -27,8 +29,19 @@ import java.util.TreeMap;
  * strictly increasing across every client and restart, and key order is arrival order. The first
  * key under {@code q/} is the holder (or leader).
  *
- * <p>Thread-safe: the only state is a cached last counter value, a hint that saves a read when this
- * process was the last to join; a stale hint only costs one failed transaction.
+ * <p><b>Reading a waiter's place without a listing</b> ({@link #waitersUpTo}). A waiter key is only
+ * ever created by the transaction that moves the counter to its token, so once the counter has
+ * passed a token and that token's key is absent, the key is gone for good. The queue keeps a
+ * <em>floor</em>: no waiter key with a smaller token exists or can appear again. A waiter with token
+ * {@code t} then reads the keys from the floor to {@code t} (one bulk read, while they are at most
+ * {@value #PROBE_LIMIT}) instead of listing the prefix, which on plain Redis is a {@code SCAN} of the
+ * whole database. The first read of a queue, and one that has fallen further behind, lists it and
+ * takes the floor from the listing. This holds as long as the counter is never reset; deleting it
+ * while keys wait breaks the tokens' order anyway (as it would with a listing).
+ *
+ * <p>Thread-safe: the state is a cached last counter value, a hint that saves a read when this
+ * process was the last to join (a stale hint only costs one failed transaction), and the floor,
+ * which only rises.
  */
 final class TokenQueue {
 
@@ -39,7 +52,13 @@ final class TokenQueue {
     /** {@link #prefix} then {@link #tag}: every waiter key starts with it. */
     private final String waiterPrefix;
 
+    /** The most keys {@link #waitersUpTo} reads one by one before it lists the queue instead. */
+    static final int PROBE_LIMIT = 16;
+
     private volatile long lastCounter = -1;
+
+    /** No waiter key with a smaller token exists or can be created again; 0 while unknown. */
+    private final AtomicLong floor = new AtomicLong();
 
     TokenQueue(Calls calls, String fullName) {
         this.calls = calls;
@@ -120,6 +139,67 @@ final class TokenQueue {
                 calls.await("listKeys", waiterPrefix, () -> calls.client().listKeys(waiterPrefix)));
         Collections.sort(keys);
         return keys;
+    }
+
+    /**
+     * The waiter keys up to {@code token}'s own, in token order: what decides whether that waiter
+     * is first and which key comes before it. Reads the keys from the floor to {@code token} in one
+     * bulk read while they are at most {@link #PROBE_LIMIT}, else lists the queue; either way the
+     * floor rises to the first key found (past {@code token} when none is). Call only once the
+     * counter has reached {@code token}.
+     *
+     * @return the present keys with tokens from the floor up to {@code token}, sorted; the waiter's
+     *     own key is last unless it is gone
+     */
+    List<String> waitersUpTo(long token) {
+        long from = floor.get();
+        List<String> keys;
+        if (from > 0 && from <= token && token - from < PROBE_LIMIT) {
+            List<String> probed = new ArrayList<>((int) (token - from + 1));
+            for (long t = from; t <= token; t++) {
+                probed.add(keyOf(t));
+            }
+            Map<String, KvPair> present =
+                    calls.await("getAll", probed.get(0), () -> calls.client().getAllAsync(probed));
+            keys = new ArrayList<>(present.size());
+            for (String k : probed) { // in token order, as the keys are built
+                if (present.containsKey(k)) {
+                    keys.add(k);
+                }
+            }
+        } else {
+            String own = keyOf(token);
+            keys = new ArrayList<>();
+            for (String k : waiters()) {
+                if (k.compareTo(own) > 0) {
+                    break;
+                }
+                keys.add(k);
+            }
+        }
+        long first = token + 1;
+        for (String k : keys) {
+            if (isWaiterKey(k)) {
+                first = tokenOf(k);
+                break;
+            }
+        }
+        floor.accumulateAndGet(first, Math::max);
+        return keys;
+    }
+
+    /** Whether {@code key} is a waiter key of this queue: the waiter prefix, then a 20-digit token. */
+    private boolean isWaiterKey(String key) {
+        if (key.length() != waiterPrefix.length() + 20 || !key.startsWith(waiterPrefix)) {
+            return false;
+        }
+        for (int i = waiterPrefix.length(); i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The waiters with their values, in token order. */
