@@ -5,6 +5,7 @@ import dev.kvstore.KvStoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,14 +33,18 @@ final class LockHandle implements KvLockHandle, Session.Member {
     private final Session session;
     private final String key;
     private final long token;
+    /** Told the token once its key is deleted here: the queue's floor may rise past it. */
+    private final LongConsumer deleted;
+
     private final List<Runnable> onLost = new ArrayList<>();
     private State state = State.WAITING;
 
-    LockHandle(Calls calls, Session session, String key, long token) {
+    LockHandle(Calls calls, Session session, String key, long token, LongConsumer deleted) {
         this.calls = calls;
         this.session = session;
         this.key = key;
         this.token = token;
+        this.deleted = deleted;
     }
 
     String key() {
@@ -118,6 +123,7 @@ final class LockHandle implements KvLockHandle, Session.Member {
         session.leave(this);
         try {
             calls.await("delete", key, () -> calls.client().delete(key));
+            deleted.accept(token);
         } catch (KvStoreException e) {
             session.deleteLater(key, Backoff.FIRST);
             if (!wasLost) {

@@ -61,7 +61,7 @@ final class RecipeLock implements KvLock {
         while (true) {
             Session session = co.session(ttl);
             long token = queue.join(co.ownerValue(), session.lease(), session::discard);
-            LockHandle handle = new LockHandle(calls, session, queue.keyOf(token), token);
+            LockHandle handle = new LockHandle(calls, session, queue.keyOf(token), token, queue::deleted);
             session.join(handle);
             Outcome outcome;
             try {

@@ -36,8 +36,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code t} then reads the keys from the floor to {@code t} (one bulk read, while they are at most
  * {@value #PROBE_LIMIT}) instead of listing the prefix, which on plain Redis is a {@code SCAN} of the
  * whole database. The first read of a queue, and one that has fallen further behind, lists it and
- * takes the floor from the listing. This holds as long as the counter is never reset; deleting it
- * while keys wait breaks the tokens' order anyway (as it would with a listing).
+ * takes the floor from the listing. A waiter that deletes its own key while the floor stands at it
+ * moves the floor past it ({@link #deleted}), so the next acquisition here, when no other client
+ * joined meanwhile (its transaction on the cached counter succeeds), finds the floor at its own
+ * token: first, with nothing to read. An uncontended acquire and release is then one transaction
+ * and one delete. All this holds as long as the counter is never reset; deleting it while keys wait
+ * breaks the tokens' order anyway (as it would with a listing).
  *
  * <p>Thread-safe: the state is a cached last counter value, a hint that saves a read when this
  * process was the last to join (a stale hint only costs one failed transaction), and the floor,
@@ -145,14 +149,18 @@ final class TokenQueue {
      * The waiter keys up to {@code token}'s own, in token order: what decides whether that waiter
      * is first and which key comes before it. Reads the keys from the floor to {@code token} in one
      * bulk read while they are at most {@link #PROBE_LIMIT}, else lists the queue; either way the
-     * floor rises to the first key found (past {@code token} when none is). Call only once the
-     * counter has reached {@code token}.
+     * floor rises to the first key found (past {@code token} when none is). When the floor stands
+     * at {@code token} already, reads nothing: no key comes before it. Call only once the counter
+     * has reached {@code token}, and while the waiter's own key was written and not deleted here.
      *
      * @return the present keys with tokens from the floor up to {@code token}, sorted; the waiter's
      *     own key is last unless it is gone
      */
     List<String> waitersUpTo(long token) {
         long from = floor.get();
+        if (from == token) {
+            return List.of(keyOf(token)); // no key before it; its own was just written
+        }
         List<String> keys;
         if (from > 0 && from <= token && token - from < PROBE_LIMIT) {
             List<String> probed = new ArrayList<>((int) (token - from + 1));
@@ -186,6 +194,14 @@ final class TokenQueue {
         }
         floor.accumulateAndGet(first, Math::max);
         return keys;
+    }
+
+    /**
+     * The waiter key of {@code token} was deleted by this process: when the floor stands at that
+     * token, no key up to it exists any more, so the floor moves past it.
+     */
+    void deleted(long token) {
+        floor.compareAndSet(token, token + 1);
     }
 
     /** Whether {@code key} is a waiter key of this queue: the waiter prefix, then a 20-digit token. */
