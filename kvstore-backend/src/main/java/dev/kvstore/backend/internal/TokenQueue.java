@@ -78,7 +78,8 @@ final class TokenQueue {
     }
 
     String keyOf(long token) {
-        return waiterPrefix + String.format("%020d", token);
+        String digits = Long.toString(token); // String.format was a fifth of a lock cycle's CPU on ZooKeeper
+        return waiterPrefix + "0".repeat(20 - digits.length()) + digits;
     }
 
     static long tokenOf(String key) {
