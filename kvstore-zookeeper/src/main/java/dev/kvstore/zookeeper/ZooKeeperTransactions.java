@@ -24,9 +24,9 @@ import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * {@link Txn} as one ZooKeeper {@code multi}: read every named znode, evaluate the conditions on
- * what was read, then send one atomic {@code multi} whose version checks fail if anything read has
- * changed since; on such a conflict, read again and retry. So every condition, {@code ifValue}
+ * {@link Txn} as one ZooKeeper {@code multi}: read every named znode (with its parent, in the same
+ * read), evaluate the conditions on what was read, then send one atomic {@code multi} whose version
+ * checks fail if anything read has changed since; on such a conflict, read again and retry. So every condition, {@code ifValue}
  * included, holds at the moment the {@code multi} is applied, and nothing of a failed attempt is
  * written.
  *
@@ -186,11 +186,24 @@ final class ZooKeeperTransactions {
     private CompletableFuture<Boolean> tryCommit(Txn txn, int attempt) {
         List<String> keys = txn.keys();
         List<String> keyPaths = keys.stream().map(paths::path).toList();
+        // the parents too, in the same read: a key created under a parent read apart cost one more round trip
+        Set<String> named = new HashSet<>(keyPaths);
+        List<String> parentPaths = keyPaths.stream()
+                .map(ZooKeeperWriter::parent)
+                .filter(p -> !p.equals("/") && !named.contains(p))
+                .distinct()
+                .toList();
+        List<String> toRead = new ArrayList<>(keyPaths);
+        toRead.addAll(parentPaths);
         Map<String, ZooKeeperReader.Znode> state = new HashMap<>();
-        return reader.readMany(keyPaths)
+        Map<String, ZooKeeperReader.Znode> parents = new HashMap<>(); // null: read and absent
+        return reader.readMany(toRead)
                 .thenCompose(nodes -> {
                     for (int i = 0; i < keyPaths.size(); i++) {
                         state.put(keyPaths.get(i), nodes.get(i));
+                    }
+                    for (int i = 0; i < parentPaths.size(); i++) {
+                        parents.put(parentPaths.get(i), nodes.get(keyPaths.size() + i));
                     }
                     return versions(txn, state);
                 })
@@ -200,7 +213,7 @@ final class ZooKeeperTransactions {
                             return CompletableFuture.completedFuture(false);
                         }
                     }
-                    Plan plan = new Plan(txn, state);
+                    Plan plan = new Plan(txn, state, parents);
                     return plan.prepare().thenCompose(x -> plan.send()).thenCompose(code -> {
                         if (code == null) {
                             plan.applied();
@@ -244,6 +257,8 @@ final class ZooKeeperTransactions {
 
         private final Txn txn;
         private final Map<String, ZooKeeperReader.Znode> state;
+        /** Parents of the named znodes read with them, by path; {@code null} for one that was absent. */
+        private final Map<String, ZooKeeperReader.Znode> parents;
         /** Operations on znodes that exist: checks, versioned sets and deletes. */
         private final List<Op> existing = new ArrayList<>();
         /** Znodes to create: path to data (null for a container), mode; created parents first. */
@@ -262,9 +277,10 @@ final class ZooKeeperTransactions {
 
         private record Create(byte[] data, boolean key, CreateMode mode) {}
 
-        Plan(Txn txn, Map<String, ZooKeeperReader.Znode> state) {
+        Plan(Txn txn, Map<String, ZooKeeperReader.Znode> state, Map<String, ZooKeeperReader.Znode> parents) {
             this.txn = txn;
             this.state = state;
+            this.parents = parents;
         }
 
         /** Reads what the plan needs beyond the named znodes (missing parents, version bases), and sets ACLs. */
@@ -389,8 +405,17 @@ final class ZooKeeperTransactions {
             Set<String> frontier = new HashSet<>();
             for (String leaf : leaves) {
                 String p = parent(leaf);
-                if (!p.equals("/") && state.get(p) == null) {
+                if (p.equals("/") || state.get(p) != null) {
+                    continue;
+                }
+                if (!parents.containsKey(p)) {
                     frontier.add(p);
+                } else if (parents.get(p) == null) { // read with the named znodes: absent
+                    missing.add(p);
+                    String grandparent = parent(p);
+                    if (!grandparent.equals("/")) {
+                        frontier.add(grandparent);
+                    }
                 }
             }
             return climb(frontier, missing, 0).thenApply(x -> missing);
