@@ -39,7 +39,8 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Leases.</b> Lock acquisitions and election candidacies of this Backend with the same TTL
  * share one lease (a {@link Session}), as etcd's {@code concurrency.Session} does: an acquisition
- * then costs one transaction, one list and one delete, with no lease grant or revoke, and one
+ * then costs one transaction and one delete when uncontended (plus a read of the queue when other
+ * clients joined it meanwhile: {@link TokenQueue}), with no lease grant or revoke, and one
  * keep-alive covers them all. The price: when that lease is lost, every lock held through it is
  * lost at once (each handle's {@code onLost} runs) and the next acquisition grants a new one.
  * Registrations and reservations have a lease each, since each is renewed, lost and put back on
