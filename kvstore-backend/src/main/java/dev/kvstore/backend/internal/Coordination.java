@@ -15,6 +15,8 @@ import dev.kvstore.spi.AbstractKvLease;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,11 +68,22 @@ public final class Coordination implements AutoCloseable {
 
     private static final String OWNER = "pid " + ProcessHandle.current().pid();
 
+    /** The most lock queues a Backend remembers ({@link #lockQueues}). */
+    private static final int LOCK_QUEUES = 1024;
+
     private final Calls calls;
     private final UnaryOperator<String> keys;
     private final Reservations reservations;
     private final Map<Duration, Session> sessions = new HashMap<>();
     private final Set<AutoCloseable> open = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The queues of the locks asked for most recently, by full name, so that {@code lock(name)}
+     * called per acquisition keeps the queue's floor and counter hint ({@link TokenQueue}) instead of
+     * listing the queue again; guarded by its own monitor.
+     */
+    private final Map<String, TokenQueue> lockQueues = new LinkedHashMap<>(16, 0.75f, true);
+
     private volatile boolean closed;
 
     /**
@@ -109,7 +122,20 @@ public final class Coordination implements AutoCloseable {
         AbstractKvLease.checkTtl(ttl);
         calls.require(KvCapability.LOCKS, "a lock");
         requireOpen();
-        return new RecipeLock(this, name, full, ttl);
+        TokenQueue queue;
+        synchronized (lockQueues) {
+            queue = lockQueues.get(full);
+            if (queue == null) {
+                queue = new TokenQueue(calls, full);
+                lockQueues.put(full, queue);
+                if (lockQueues.size() > LOCK_QUEUES) {
+                    Iterator<TokenQueue> eldest = lockQueues.values().iterator();
+                    eldest.next();
+                    eldest.remove();
+                }
+            }
+        }
+        return new RecipeLock(this, name, queue, ttl);
     }
 
     /**

@@ -38,12 +38,13 @@ final class RecipeLock implements KvLock {
     private final Duration ttl;
     private final TokenQueue queue;
 
-    RecipeLock(Coordination co, String name, String fullName, Duration ttl) {
+    /** {@code queue}: the lock's, shared by every {@code RecipeLock} of the same name in this Backend. */
+    RecipeLock(Coordination co, String name, TokenQueue queue, Duration ttl) {
         this.co = co;
         this.calls = co.calls();
         this.name = name;
         this.ttl = ttl;
-        this.queue = new TokenQueue(calls, fullName);
+        this.queue = queue;
     }
 
     @Override
