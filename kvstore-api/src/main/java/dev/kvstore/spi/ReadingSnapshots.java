@@ -175,7 +175,7 @@ final class ReadingSnapshots implements SnapshotWatch, ListenerDispatcher.Inline
         CompletableFuture<Map<String, KvPair>> read;
         try {
             read = withPrefix
-                    ? client.list(key)
+                    ? (client instanceof SnapshotReads cheaper ? cheaper.listWithoutLeases(key) : client.list(key))
                     : client.get(key)
                             .thenApply(p -> p.map(pair -> Map.of(key, pair)).orElse(Map.of()));
         } catch (RuntimeException e) {

@@ -67,6 +67,41 @@ final class RedisListing {
         return calls.multiStep("list", prefix, c -> scannedKeys(c, prefix).thenCompose(keys -> mget(c, keys)));
     }
 
+    /**
+     * {@code list} without the lease ids (each pair's lease 0), for a watch's snapshots: on one
+     * server without the key index, batches of an {@code MGET} of the keys alone, where {@code list}
+     * reads each key's lease-id key too; otherwise as {@code list}.
+     */
+    CompletableFuture<Map<String, KvPair>> listWithoutLeases(String prefix) {
+        Keys.checkPrefix(prefix);
+        if (index != null || layout == ReservedKeys.Layout.CLUSTER) {
+            return list(prefix);
+        }
+        return calls.multiStep("list", prefix, c -> scannedKeys(c, prefix).thenCompose(keys -> mgetValues(c, keys)));
+    }
+
+    /** Reads keys given in key order, each once, in pipelined batches of one {@code MGET}; absent keys are left out. */
+    private static CompletableFuture<Map<String, KvPair>> mgetValues(
+            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
+        List<CompletableFuture<List<KeyValue<String, byte[]>>>> batches = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i += RedisKvStoreClient.BATCH) {
+            List<String> batch = keys.subList(i, Math.min(keys.size(), i + RedisKvStoreClient.BATCH));
+            batches.add(c.mget(batch.toArray(String[]::new)).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))
+                .thenApply(v -> {
+                    Map<String, KvPair> result = new LinkedHashMap<>(keys.size() * 4 / 3 + 1); // keys in key order
+                    for (CompletableFuture<List<KeyValue<String, byte[]>>> b : batches) {
+                        for (KeyValue<String, byte[]> kv : b.join()) {
+                            if (kv.hasValue()) {
+                                result.put(kv.getKey(), new KvPair(kv.getKey(), kv.getValue(), 0L, 0L));
+                            }
+                        }
+                    }
+                    return Collections.unmodifiableMap(result);
+                });
+    }
+
     /** The keys under {@code prefix} found by the topology's {@code SCAN}, sorted, each once. */
     private CompletableFuture<List<String>> scannedKeys(RedisClusterAsyncCommands<String, byte[]> c, String prefix) {
         List<String> keys = Collections.synchronizedList(new ArrayList<>());

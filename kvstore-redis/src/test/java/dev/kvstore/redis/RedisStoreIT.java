@@ -6,15 +6,20 @@ import static org.awaitility.Awaitility.await;
 
 import dev.kvstore.EventType;
 import dev.kvstore.KvEvent;
+import dev.kvstore.KvLease;
+import dev.kvstore.KvPair;
 import dev.kvstore.KvStoreException;
 import dev.kvstore.KvStoreUnavailableException;
 import dev.kvstore.KvWatch;
 import dev.kvstore.WatchOptions;
 import dev.kvstore.backend.Backend;
+import dev.kvstore.spi.SnapshotReads;
 import dev.kvstore.testing.FreePorts;
 import dev.kvstore.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +95,40 @@ class RedisStoreIT {
             assertThat(events.stream().filter(e -> e.type() == EventType.CONNECTION_DOWN))
                     .hasSize(1);
             assertThat(watch.isOpen()).isTrue();
+            b.deleteWatch(watch);
+        }
+    }
+
+    @Test
+    @DisplayName(
+            "a watch's snapshots read the keys without their lease keys: list's keys and values, leases 0; the initial state has every key")
+    void snapshotsWithoutLeases() {
+        try (Backend b = backend()) {
+            KvLease lease = b.grantLease(Duration.ofSeconds(30));
+            b.put("s/a", "1");
+            b.put("s/b", "2".getBytes(StandardCharsets.UTF_8), lease);
+            b.put("s/c", "3");
+            Map<String, KvPair> listed = b.client().list(ns).join();
+            Map<String, KvPair> read =
+                    ((SnapshotReads) b.client()).listWithoutLeases(ns).join();
+            assertThat(listed).hasSize(3);
+            assertThat(listed.values()).extracting(KvPair::lease).contains(lease.id());
+            assertThat(read.keySet()).containsExactlyElementsOf(listed.keySet());
+            read.forEach((k, p) -> {
+                assertThat(p.value()).isEqualTo(listed.get(k).value());
+                assertThat(p.lease()).isZero();
+            });
+
+            List<KvEvent> events = new CopyOnWriteArrayList<>();
+            KvWatch watch = b.createWatch(
+                    "s/", true, events::add, WatchOptions.defaults().withInitialState(true));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> events.stream().anyMatch(e -> e.type() == EventType.SYNCED));
+            assertThat(events.stream()
+                            .filter(e -> e.type() == EventType.PUT)
+                            .map(e -> e.key().substring(e.key().length() - 3) + "="
+                                    + new String(e.value(), StandardCharsets.UTF_8)))
+                    .containsExactlyInAnyOrder("s/a=1", "s/b=2", "s/c=3");
             b.deleteWatch(watch);
         }
     }
