@@ -77,29 +77,8 @@ final class RedisListing {
         if (index != null || layout == ReservedKeys.Layout.CLUSTER) {
             return list(prefix);
         }
-        return calls.multiStep("list", prefix, c -> scannedKeys(c, prefix).thenCompose(keys -> mgetValues(c, keys)));
-    }
-
-    /** Reads keys given in key order, each once, in pipelined batches of one {@code MGET}; absent keys are left out. */
-    private static CompletableFuture<Map<String, KvPair>> mgetValues(
-            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
-        List<CompletableFuture<List<KeyValue<String, byte[]>>>> batches = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i += RedisKvStoreClient.BATCH) {
-            List<String> batch = keys.subList(i, Math.min(keys.size(), i + RedisKvStoreClient.BATCH));
-            batches.add(c.mget(batch.toArray(String[]::new)).toCompletableFuture());
-        }
-        return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))
-                .thenApply(v -> {
-                    Map<String, KvPair> result = new LinkedHashMap<>(keys.size() * 4 / 3 + 1); // keys in key order
-                    for (CompletableFuture<List<KeyValue<String, byte[]>>> b : batches) {
-                        for (KeyValue<String, byte[]> kv : b.join()) {
-                            if (kv.hasValue()) {
-                                result.put(kv.getKey(), new KvPair(kv.getKey(), kv.getValue(), 0L, 0L));
-                            }
-                        }
-                    }
-                    return Collections.unmodifiableMap(result);
-                });
+        return calls.multiStep(
+                "list", prefix, c -> scannedKeys(c, prefix).thenCompose(keys -> mgetInKeyOrder(c, keys, false)));
     }
 
     /** The keys under {@code prefix} found by the topology's {@code SCAN}, sorted, each once. */
@@ -143,7 +122,7 @@ final class RedisListing {
         if (layout == ReservedKeys.Layout.CLUSTER) {
             return getEach(c, keys);
         }
-        return mgetWithLeases(c, keys, true);
+        return mgetInKeyOrder(c, keys, true);
     }
 
     /**
@@ -152,37 +131,55 @@ final class RedisListing {
      */
     static CompletableFuture<Map<String, KvPair>> mgetWithLeases(
             RedisClusterAsyncCommands<String, byte[]> c, List<String> keys) {
-        return mgetWithLeases(c, keys, false);
+        return mgetBatches(c, keys, true, new TreeMap<>());
     }
 
     /**
-     * As {@link #mgetWithLeases(RedisClusterAsyncCommands, List)}; {@code inKeyOrder}: the keys come
-     * sorted and distinct, so the result keeps their order in a {@code LinkedHashMap} instead of
-     * sorting them into a {@code TreeMap}.
+     * Reads keys given in key order, each once, in pipelined batches of one atomic {@code MGET}
+     * (of the keys and their lease keys when {@code withLeases}, else of the keys alone, each pair's
+     * lease then 0); absent keys are left out. The map keeps the keys' order without sorting them.
      */
-    private static CompletableFuture<Map<String, KvPair>> mgetWithLeases(
-            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys, boolean inKeyOrder) {
+    private static CompletableFuture<Map<String, KvPair>> mgetInKeyOrder(
+            RedisClusterAsyncCommands<String, byte[]> c, List<String> keys, boolean withLeases) {
+        return mgetBatches(c, keys, withLeases, new LinkedHashMap<>(keys.size() * 4 / 3 + 1));
+    }
+
+    /**
+     * Reads keys in pipelined batches of one atomic {@code MGET} each, of the keys and their lease
+     * keys when {@code withLeases}, else of the keys alone (each pair's lease then 0); puts the
+     * present ones into {@code result}, in the order given, and returns it unmodifiable.
+     */
+    private static CompletableFuture<Map<String, KvPair>> mgetBatches(
+            RedisClusterAsyncCommands<String, byte[]> c,
+            List<String> keys,
+            boolean withLeases,
+            Map<String, KvPair> result) {
+        int width = withLeases ? 2 : 1;
         List<CompletableFuture<List<KeyValue<String, byte[]>>>> batches = new ArrayList<>();
         for (int i = 0; i < keys.size(); i += RedisKvStoreClient.BATCH) {
             List<String> batch = keys.subList(i, Math.min(keys.size(), i + RedisKvStoreClient.BATCH));
-            String[] args = new String[batch.size() * 2];
+            String[] args = new String[batch.size() * width];
             for (int j = 0; j < batch.size(); j++) {
                 args[j] = batch.get(j);
-                args[batch.size() + j] = ReservedKeys.leaseOf(batch.get(j));
+                if (withLeases) {
+                    args[batch.size() + j] = ReservedKeys.leaseOf(batch.get(j));
+                }
             }
             batches.add(c.mget(args).toCompletableFuture());
         }
         return CompletableFuture.allOf(batches.toArray(CompletableFuture[]::new))
                 .thenApply(v -> {
-                    Map<String, KvPair> result =
-                            inKeyOrder ? new LinkedHashMap<>(keys.size() * 4 / 3 + 1) : new TreeMap<>();
                     for (CompletableFuture<List<KeyValue<String, byte[]>>> b : batches) {
                         List<KeyValue<String, byte[]>> kvs = b.join();
-                        int n = kvs.size() / 2;
+                        int n = kvs.size() / width;
                         for (int j = 0; j < n; j++) {
                             KeyValue<String, byte[]> kv = kvs.get(j);
                             if (kv.hasValue()) {
-                                result.put(kv.getKey(), pair(kv.getKey(), kv.getValue(), kvs.get(n + j)));
+                                result.put(
+                                        kv.getKey(),
+                                        withLeases
+                                                ? pair(kv.getKey(), kv.getValue(), kvs.get(n + j))
+                                                : new KvPair(kv.getKey(), kv.getValue(), 0L, 0L));
                             }
                         }
                     }
