@@ -55,6 +55,8 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private State state = State.CUT;
     private ServerSocket listener;
+    /** The thread accepting on {@link #listener}; joined when the listener closes. */
+    private Thread acceptor;
 
     private TcpProxy(int port, int targetPort) {
         this.port = port;
@@ -170,7 +172,7 @@ public final class TcpProxy implements AutoCloseable {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             listener = socket;
-            Thread acceptor = new Thread(() -> acceptLoop(socket), "tcp-proxy-accept-" + port);
+            acceptor = new Thread(() -> acceptLoop(socket), "tcp-proxy-accept-" + port);
             acceptor.setDaemon(true);
             acceptor.start();
         } catch (IOException e) {
@@ -178,6 +180,12 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the listener and waits for its accepting thread to end: until that thread's blocked
+     * {@code accept} returns, the kernel keeps the listening socket, and a new connection made
+     * right after {@code close()} returned could still be accepted (seen once in CI and once here:
+     * {@code TcpProxyTest.cut}).
+     */
     private void closeListener() {
         if (listener != null) {
             try {
@@ -186,6 +194,12 @@ public final class TcpProxy implements AutoCloseable {
                 // closing anyway
             }
             listener = null;
+            try {
+                acceptor.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            acceptor = null;
         }
     }
 
