@@ -11,6 +11,7 @@ import dev.kvstore.backend.observe.OperationObservation;
 import dev.kvstore.backend.observe.OperationObservation.Outcome;
 import dev.kvstore.spi.Futures;
 import dev.kvstore.spi.StoreErrors;
+import dev.kvstore.spi.WaitingCaller;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -74,7 +75,10 @@ final class Calls {
     }
 
     /**
-     * Runs one store call and waits for it, at most the timeout.
+     * Runs one store call and waits for it, at most the timeout. The call is started as a
+     * {@link WaitingCaller}'s: {@code call} must return the store's future itself, with no stage of
+     * its own attached (stages attached on other threads, as a refresh on a serial executor does,
+     * claim nothing and stay as they are).
      *
      * @throws KvStoreUnavailableException if the store is unreachable or did not answer in time
      * @throws KvStoreException if the store failed the call, or the wait was interrupted
@@ -98,7 +102,9 @@ final class Calls {
     private <T> T awaitUnobserved(String op, String key, Supplier<CompletableFuture<T>> call) {
         CompletableFuture<T> f;
         try {
-            f = call.get();
+            // this thread only waits on f: the client may complete it on its I/O thread (no hand-off),
+            // as for the Backend's blocking forms; a call started on another thread claims nothing
+            f = WaitingCaller.call(call);
         } catch (RuntimeException e) {
             liveness.accept(!(e instanceof KvStoreUnavailableException));
             throw e;
