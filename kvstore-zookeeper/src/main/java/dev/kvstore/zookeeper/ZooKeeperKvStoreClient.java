@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Blocking calls.</b> When the caller only waits for the future ({@link WaitingCaller}: the
  * Backend's blocking forms) of {@code get}, {@code exists}, {@code put}, {@code delete},
- * {@code putIfAbsent} or {@code compareAndSet}, ZooKeeper is connected and the thread is not
+ * {@code putIfAbsent}, {@code compareAndSet} or {@code commit}, ZooKeeper is connected and the thread is not
  * interrupted, the requests the operation sends on the ZooKeeper handle from the calling thread are
  * made with ZooKeeper's synchronous API there ({@link ZooKeeperRequests}): ZooKeeper's I/O thread
  * wakes the caller directly, where an asynchronous reply would go through the event thread first
@@ -208,7 +208,7 @@ final class ZooKeeperKvStoreClient implements KvStoreClient, BoundedByTimeout {
                 ZooKeeperTransactions.MAX_TXN_SIZE,
                 CAPABILITIES);
         txns.check(txn);
-        return bounded("commit", txn.keys().get(0), () -> txns.commit(txn).thenApply(TxnResult::of));
+        return blocking("commit", txn.keys().get(0), () -> txns.commit(txn).thenApply(TxnResult::of));
     }
 
     @Override

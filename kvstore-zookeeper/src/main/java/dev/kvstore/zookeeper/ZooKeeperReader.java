@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.apache.zookeeper.AsyncCallback;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -264,7 +265,7 @@ final class ZooKeeperReader {
             for (String p : slice) {
                 ops.add(op.apply(p));
             }
-            batches.add(readOnlyMulti(ops)
+            batches.add(readOnlyMulti(ops, nodePaths.size() > batch)
                     .handle((results, error) -> {
                         if (error == null && results.size() == slice.size()) {
                             List<T> decoded = new ArrayList<>(results.size());
@@ -303,24 +304,30 @@ final class ZooKeeperReader {
                 });
     }
 
-    /** A read-only multi on the current ZooKeeper handle (Curator's transactions hold only writes). */
-    private CompletableFuture<List<OpResult>> readOnlyMulti(List<Op> ops) {
+    /**
+     * A read-only multi on the current ZooKeeper handle (Curator's transactions hold only writes).
+     * One of several batches is always sent asynchronously, so that the batches are in flight
+     * together; a single one goes through {@link ZooKeeperRequests}, synchronous on the calling
+     * thread inside a blocking call.
+     */
+    private CompletableFuture<List<OpResult>> readOnlyMulti(List<Op> ops, boolean oneOfSeveral) {
         CompletableFuture<List<OpResult>> f = new CompletableFuture<>();
+        AsyncCallback.MultiCallback callback = (rc, path, ctx, results) -> {
+            if (results != null) {
+                f.complete(results);
+            } else {
+                f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
+            }
+        };
         try {
-            connection
-                    .curator()
-                    .getZookeeperClient()
-                    .getZooKeeper()
-                    .multi(
-                            ops,
-                            (rc, path, ctx, results) -> {
-                                if (results != null) {
-                                    f.complete(results);
-                                } else {
-                                    f.completeExceptionally(KeeperException.create(KeeperException.Code.get(rc)));
-                                }
-                            },
-                            null);
+            ZooKeeper zk = connection.curator().getZookeeperClient().getZooKeeper();
+            if (oneOfSeveral) {
+                zk.multi(ops, callback, null);
+            } else {
+                ZooKeeperRequests.multi(zk, ops, callback);
+            }
+        } catch (ZooKeeperRequests.Stopped e) {
+            throw e; // the blocking call's deadline stopped it: no reads one by one, the call reports it
         } catch (Exception e) {
             f.completeExceptionally(e);
         }
