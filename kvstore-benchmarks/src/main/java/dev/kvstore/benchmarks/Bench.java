@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * where the "driver" is the store's own client without the façade), {@code
  * bench.workloads} ({@code all} or ids such as {@code get-1t,list}), {@code bench.millis} (one
  * measured round, default 1000), {@code bench.blocks} (blocks of four rounds per row, default 3),
- * {@code bench.warmUpMillis} (the warm-up round of each side, default
+ * {@code bench.gcBetweenRounds} ({@code true} by default: a full collection before each measured
+ * round, outside it, so that no round pays for the other side's garbage), {@code
+ * bench.warmUpMillis} (the warm-up round of each side, default
  * 3000 or one measured round if longer: at a few thousand operations per second one second does not
  * get every path compiled, and the compiler's CPU time then counts in the measured rounds; on etcd
  * it was most of a one-thread put's CPU), {@code bench.noise} (the workload of the noise row, default {@code
@@ -57,6 +59,7 @@ public final class Bench {
     private final Workload noise;
     private final int blocks = Integer.getInteger("bench.blocks", 3);
     private final boolean recheck = Boolean.parseBoolean(System.getProperty("bench.recheck", "true"));
+    private final boolean gcBetweenRounds = Boolean.parseBoolean(System.getProperty("bench.gcBetweenRounds", "true"));
     /** "backend" or "driver" to run that side alone (for a profiler), else empty. */
     private final String only = System.getProperty("bench.only", "all").replace("all", "");
 
@@ -106,7 +109,7 @@ public final class Bench {
         String header = String.format(
                 Locale.ROOT,
                 "%s UTC; %d cores, load average %.1f; Java %s; %d blocks of rounds of %d ms, driver-Backend-Backend-driver,"
-                        + " after a warm-up of %d ms%s",
+                        + " after a warm-up of %d ms%s%s",
                 Instant.now().truncatedTo(ChronoUnit.MINUTES),
                 Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
@@ -114,6 +117,7 @@ public final class Bench {
                 blocks,
                 TimeUnit.NANOSECONDS.toMillis(roundNanos),
                 TimeUnit.NANOSECONDS.toMillis(warmUpNanos),
+                gcBetweenRounds ? "; a full GC before each round" : "",
                 BenchOptions.describe());
         System.out.println(header);
         boolean ok = true;
@@ -193,6 +197,18 @@ public final class Bench {
     }
 
     /**
+     * One measured round. With {@code bench.gcBetweenRounds} (the default) a full collection runs
+     * first, outside the round: the garbage one side left would otherwise be collected, and its
+     * collection counted, in whichever round comes next, often the other side's.
+     */
+    private Workload.Sample round(Workload workload, Side side) throws Exception {
+        if (gcBetweenRounds) {
+            System.gc();
+        }
+        return workload.run(side, roundNanos);
+    }
+
+    /**
      * Warm-up of each side, then {@link #blocks} blocks of rounds driver, Backend, Backend, driver;
      * prints and keeps the row.
      *
@@ -206,9 +222,9 @@ public final class Bench {
             if (!only.isEmpty()) {
                 Side alone = only.equals("backend") ? backend : driver;
                 workload.run(alone, warmUpNanos);
-                Workload.Sample s = workload.run(alone, roundNanos);
+                Workload.Sample s = round(workload, alone);
                 for (int i = 1; i < 2 * blocks; i++) {
-                    s = s.plus(workload.run(alone, roundNanos));
+                    s = s.plus(round(workload, alone));
                 }
                 line = String.format(
                         Locale.ROOT,
@@ -231,10 +247,10 @@ public final class Bench {
             double lowest = Double.MAX_VALUE;
             double highest = 0;
             for (int i = 0; i < blocks; i++) {
-                Workload.Sample d1 = workload.run(driver, roundNanos);
-                Workload.Sample b1 = workload.run(backend, roundNanos);
-                b1 = b1.plus(workload.run(backend, roundNanos));
-                d1 = d1.plus(workload.run(driver, roundNanos));
+                Workload.Sample d1 = round(workload, driver);
+                Workload.Sample b1 = round(workload, backend);
+                b1 = b1.plus(round(workload, backend));
+                d1 = d1.plus(round(workload, driver));
                 double r = b1.opsPerSecond() / d1.opsPerSecond();
                 lowest = Math.min(lowest, r);
                 highest = Math.max(highest, r);
