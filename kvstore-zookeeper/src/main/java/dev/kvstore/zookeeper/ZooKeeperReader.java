@@ -35,7 +35,8 @@ import org.apache.zookeeper.data.Stat;
  * {@code dataVersion - base}. Reading such a key costs one more read.
  *
  * <p>Threads: stateless; called from any thread. Its requests on the ZooKeeper handle go through
- * {@link ZooKeeperRequests}: their replies continue on ZooKeeper's event thread, never blocking it,
+ * {@link ZooKeeperRequests} (but for the batches of a read of several, sent together
+ * asynchronously): their replies continue on ZooKeeper's event thread, never blocking it,
  * or, inside a blocking call, on the calling thread (synchronous requests); Curator's replies
  * always continue on the event thread.
  */
